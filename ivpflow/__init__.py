@@ -1,0 +1,46 @@
+"""ivpflow: a workflow engine for a Dutch municipality's Integraal Veiligheidsplan process.
+
+The library is the product; the `ivpflow` command is a thin layer over it::
+
+    from ivpflow import Store, find_definition, start_process, advance
+    store = Store.open("store")
+    pid = start_process(store, find_definition("noordoost-twente-2027-2030"), now=..., actor=...)
+
+Names are imported lazily so that `import ivpflow` stays cheap for the command line.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "IvpflowError": "errors",
+    "Definition": "definitions",
+    "load_definition": "definitions",
+    "parse_definition": "definitions",
+    "find_definition": "definitions",
+    "check_files": "definitions",
+    "Store": "store",
+    "start_process": "processes",
+    "advance": "processes",
+    "reopen": "processes",
+    "complete": "processes",
+    "decide": "processes",
+    "assign": "processes",
+    "unassign": "processes",
+    "process_status": "status",
+    "list_processes": "status",
+    "history": "status",
+    "WorkingCalendar": "calendar",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module 'ivpflow' has no attribute '{name}'")

@@ -1,0 +1,84 @@
+"""Clock and date handling: parsing `--now`, time zones, and dates written the Dutch way."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from .errors import InvalidValueError
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+# Babel's nl_NL long format gives the same names; the tests compare both. Kept here because
+# importing Babel costs more than the whole `status` command may.
+MONTHS_NL = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)  # fmt: skip
+WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+
+
+def parse_moment(text: str, *, option: str = "--now") -> datetime:
+    """Parse an ISO date or date-time as a moment in Europe/Amsterdam (aware)."""
+    value = text.strip()
+    try:
+        if len(value) == 10:
+            day = date.fromisoformat(value)
+            moment = datetime(day.year, day.month, day.day)
+        else:
+            moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidValueError(
+            f"{option} '{text}' is not a date or moment; use YYYY-MM-DD or YYYY-MM-DDTHH:MM"
+        ) from None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=AMSTERDAM)
+    return moment.astimezone(AMSTERDAM)
+
+
+def parse_day(text: str, *, option: str = "--date") -> date:
+    """Parse an ISO calendar date (YYYY-MM-DD)."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidValueError(f"{option} '{text}' is not a date; use YYYY-MM-DD") from None
+
+
+def now_local() -> datetime:
+    """The real clock in Europe/Amsterdam; only the CLI's entry point may call this."""
+    return datetime.now(AMSTERDAM)
+
+
+def local(moment: datetime) -> datetime:
+    """The same moment in Europe/Amsterdam (naive values are taken as UTC, as stored)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(AMSTERDAM)
+
+
+def to_utc_naive(moment: datetime) -> datetime:
+    """The moment as naive UTC, the form the database keeps on every backend."""
+    if moment.tzinfo is None:
+        raise ValueError("moment must be timezone-aware")
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def dutch_date(day: date | None, *, weekday: bool = False, empty: str = "—") -> str:
+    """Write a date as Dutch civil servants do: '30 november 2026' (optionally 'maandag …')."""
+    if day is None:
+        return empty
+    text = f"{day.day} {MONTHS_NL[day.month - 1]} {day.year}"
+    return f"{WEEKDAYS_NL[day.weekday()]} {text}" if weekday else text
+
+
+def dutch_moment(moment: datetime | None, *, empty: str = "—") -> str:
+    """Write a moment in Europe/Amsterdam as '30 november 2026 14:05'."""
+    if moment is None:
+        return empty
+    at = local(moment)
+    return f"{dutch_date(at.date())} {at:%H:%M}"
+
+
+def iso(day: date | None) -> str | None:
+    """ISO text of a date, or None."""
+    return day.isoformat() if day is not None else None

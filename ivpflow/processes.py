@@ -1,0 +1,398 @@
+"""What a coordinator does to a process: start, advance, reopen, complete, decide, assign."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from .dates import dutch_date, local, to_utc_naive
+from .definitions import (
+    OUTCOMES,
+    POSITIVE_OUTCOMES,
+    Definition,
+    Item,
+    Phase,
+    compile_definition,
+    load_compiled,
+    parse_definition,
+    resolve_deadlines,
+)
+from .errors import (
+    AlreadyDoneError,
+    BlockedError,
+    InvalidValueError,
+    ProcessExistsError,
+    TransitionError,
+    UnknownItemError,
+    UnknownPhaseError,
+    UnknownProcessError,
+)
+from .machine import Blockers, PhaseModel, fire
+from .store import Store
+from .store.models import Assignment, DefinitionRecord, Event, ItemState, PhaseState, Process
+
+_PROCESS_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+_EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
+_definitions: dict[str, Definition] = {}
+
+
+@dataclass(frozen=True)
+class Transition:
+    """The outcome of a phase change."""
+
+    process: str
+    source: str
+    dest: str
+    forced: bool = False
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def definition_of(session: Session, process: Process) -> Definition:
+    """The definition a process was started from, as stored with it (parsed once per run)."""
+    digest = process.definition_digest
+    if digest not in _definitions:
+        record = session.get(DefinitionRecord, digest)
+        assert record is not None, f"definition {digest} of {process.id} is missing"
+        try:
+            _definitions[digest] = load_compiled(record.compiled, record.source)
+        except (ValueError, KeyError, TypeError):
+            # Written by an older ivpflow: the source text is the truth.
+            _definitions[digest] = parse_definition(record.source, record.path)
+    return _definitions[digest]
+
+
+def load_process(session: Session, process_id: str | None) -> Process:
+    """The process with this id, or the only one when no id is given."""
+    if process_id is None:
+        ids = session.scalars(select(Process.id).order_by(Process.id).limit(2)).all()
+        if len(ids) == 1:
+            process_id = ids[0]
+        else:
+            raise UnknownProcessError(None, session.scalars(select(Process.id)).all())
+    process = session.get(Process, process_id)
+    if process is None:
+        raise UnknownProcessError(process_id, session.scalars(select(Process.id)).all())
+    return process
+
+
+def _item(process: Process, definition: Definition, item_id: str, *kinds: str) -> ItemState:
+    item = definition.items.get(item_id)
+    if item is None or item.kind not in kinds:
+        if item is not None and item.kind == "decision":
+            raise InvalidValueError(f"'{item_id}' is a decision; record it with "
+                                    f"'ivpflow decide {process.id} {item_id} --outcome …'")
+        if item is not None:
+            raise InvalidValueError(f"'{item_id}' is a {item.kind}, not a decision")
+        label = "/".join(kinds)
+        available = [i.id for i in definition.items.values() if i.kind in kinds]
+        raise UnknownItemError(process.id, label, item_id, available)
+    for state in process.items:
+        if state.item_id == item_id:
+            return state
+    raise AssertionError(f"item {item_id} of {process.id} has no row")
+
+
+def _phase_states(process: Process) -> dict[str, PhaseState]:
+    return {state.phase: state for state in process.phases}
+
+
+def _record(session: Session, process: Process, now: datetime, actor: str, event: str, *,
+            source: str | None = None, dest: str | None = None, item: str | None = None,
+            note: str | None = None) -> None:
+    session.add(Event(process_id=process.id, at=to_utc_naive(now), actor=actor, event=event,
+                      from_state=source, to_state=dest, item=item, note=note))
+
+
+def _touch(process: Process, now: datetime) -> None:
+    # Every change bumps the version, so a change made from stale data is a conflict.
+    process.updated_at = to_utc_naive(now)
+
+
+def refresh_deadlines(process: Process, definition: Definition) -> None:
+    """Recompute and store every due date from the definition and the phases' real starts."""
+    first = definition.phase_ids[0]
+    started: dict[str, date] = {}
+    completed: dict[str, date] = {}
+    for state in process.phases:
+        if state.phase == first:
+            started[first] = process.start_date
+        elif state.started_at is not None:
+            started[state.phase] = local(state.started_at).date()
+        if state.status == "done" and state.completed_at is not None:
+            completed[state.phase] = local(state.completed_at).date()
+    phase_due, item_due, _ = resolve_deadlines(definition, process.start_date, started=started,
+                                               completed=completed)
+    for phase_state in process.phases:
+        phase_state.due = phase_due.get(phase_state.phase)
+    for item_state in process.items:
+        item_state.due = item_due.get(item_state.item_id)
+
+
+def blockers(process: Process, definition: Definition, phase_id: str) -> Blockers:
+    """What keeps a phase from being left: open required tasks, documents and decisions."""
+    states = {state.item_id: state for state in process.items}
+    found: Blockers = {"open tasks": [], "open documents": [],
+                       "decisions without a positive outcome": []}
+    for item in definition.phase(phase_id).items:
+        state = states[item.id]
+        if not item.required:
+            continue
+        if item.kind == "decision" and state.outcome not in POSITIVE_OUTCOMES:
+            found["decisions without a positive outcome"].append(item.id)
+        elif item.kind != "decision" and state.status != "done":
+            found[f"open {item.kind}s"].append(item.id)
+    return {label: ids for label, ids in found.items() if ids}
+
+
+# --------------------------------------------------------------------------- actions
+
+
+def start_process(store: Store, definition: Definition, *, now: datetime, actor: str,
+                  process_id: str | None = None, start: date | None = None) -> str:
+    """Create a process from a definition at its first phase; returns its id."""
+    if process_id is not None and not _PROCESS_ID.match(process_id):
+        raise InvalidValueError(f"Process id '{process_id}' must be letters, digits, '.', '_' "
+                                "or '-' (at most 100)")
+    start_date = start or definition.start or now.date()
+    with store.transaction(process_id or definition.id) as session:
+        if session.get(DefinitionRecord, definition.digest) is None:
+            session.add(DefinitionRecord(digest=definition.digest, workflow=definition.id,
+                                         path=definition.path, source=definition.source,
+                                         compiled=compile_definition(definition),
+                                         stored_at=to_utc_naive(now)))
+        if process_id is None:
+            process_id = _free_id(session, definition.id)
+        elif session.get(Process, process_id) is not None:
+            raise ProcessExistsError(process_id)
+        stamp = to_utc_naive(now)
+        # A process started for an earlier (or later) date began on that day.
+        began = stamp if start_date == now.date() else to_utc_naive(
+            datetime.combine(start_date, time(), tzinfo=now.tzinfo))
+        process = Process(id=process_id, workflow=definition.id,
+                          definition_digest=definition.digest, phase=definition.phase_ids[0],
+                          start_date=start_date, created_at=stamp, updated_at=stamp)
+        process.phases = [
+            PhaseState(phase=phase.id, position=phase.index,
+                       status="active" if phase.index == 0 else "pending",
+                       started_at=began if phase.index == 0 else None)
+            for phase in definition.phases
+        ]
+        process.items = [
+            ItemState(item_id=item.id, kind=item.kind, phase=item.phase, position=position,
+                      status="open")
+            for position, item in enumerate(definition.items.values())
+        ]
+        refresh_deadlines(process, definition)
+        session.add(process)
+        _record(session, process, now, actor, "started", dest=process.phase,
+                note=f"{definition.title}; start {dutch_date(start_date)}")
+        try:
+            session.flush()
+        except IntegrityError:
+            raise ProcessExistsError(process_id) from None
+    return process_id
+
+
+def _free_id(session: Session, base: str) -> str:
+    taken = set(session.scalars(select(Process.id).where(Process.id.startswith(base))))
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
+
+
+def advance(store: Store, process_id: str, *, now: datetime, actor: str, to: str | None = None,
+            note: str | None = None, force: bool = False, reason: str | None = None) -> Transition:
+    """Move a process to its next phase (or a later one); refused while required work is open.
+
+    With `force` (and a reason, which is recorded together with what was overridden) the
+    guard is skipped.
+    """
+    if force and not (reason and reason.strip()):
+        raise InvalidValueError("--force needs --reason TEXT: the reason is recorded")
+    with store.transaction(process_id) as session:
+        process = load_process(session, process_id)
+        definition = definition_of(session, process)
+        current = definition.phase(process.phase)
+        if current.final:
+            raise TransitionError(f"Process '{process_id}' is at its final phase "
+                                  f"'{current.id}'; there is nothing to advance to")
+        target = _target_phase(process, definition, to, current.index + 1)
+        if target.index <= current.index:
+            raise TransitionError(f"'{target.id}' is not after '{current.id}'; use 'ivpflow "
+                                  "reopen' to go back")
+        leaving = definition.phase_ids[current.index:target.index]
+        model = PhaseModel(process.phase, lambda phase: blockers(process, definition, phase))
+        overridden = {label: ids for phase in leaving
+                      for label, ids in blockers(process, definition, phase).items()}
+        if not fire(definition, model, f"to_{target.id}", force=force, leaving=leaving):
+            raise BlockedError(process_id, current.id, model.blocked)
+        stamp = to_utc_naive(now)
+        states = _phase_states(process)
+        for phase in leaving:
+            states[phase].status = "done"
+            states[phase].started_at = states[phase].started_at or stamp
+            states[phase].completed_at = stamp
+        states[target.id].status = "active"
+        states[target.id].started_at = stamp
+        states[target.id].completed_at = None
+        process.phase = model.phase
+        _touch(process, now)
+        refresh_deadlines(process, definition)
+        if force:
+            what = "; ".join(f"{label}: {', '.join(ids)}" for label, ids in overridden.items())
+            text = (reason or "") + (f" (overridden: {what})" if what else "")
+            _record(session, process, now, actor, "forced", source=current.id, dest=target.id,
+                    note=text + (f"; {note}" if note else ""))
+        else:
+            _record(session, process, now, actor, "advanced", source=current.id,
+                    dest=target.id, note=note)
+        return Transition(process_id, current.id, target.id, forced=force)
+
+
+def reopen(store: Store, process_id: str, *, to: str, reason: str, now: datetime,
+           actor: str) -> Transition:
+    """Go back to an earlier phase; the later phases become pending again."""
+    if not reason.strip():
+        raise InvalidValueError("reopen needs --reason TEXT: the reason is recorded")
+    with store.transaction(process_id) as session:
+        process = load_process(session, process_id)
+        definition = definition_of(session, process)
+        current = definition.phase(process.phase)
+        target = _target_phase(process, definition, to, None)
+        if target.index >= current.index:
+            raise TransitionError(f"'{target.id}' is not before '{current.id}'; reopen goes back "
+                                  "to an earlier phase")
+        model = PhaseModel(process.phase, lambda phase: {})
+        fire(definition, model, f"reopen_{target.id}")
+        for state in process.phases:
+            if state.position == target.index:
+                state.status, state.completed_at = "active", None
+            elif state.position > target.index:
+                state.status, state.started_at, state.completed_at = "pending", None, None
+        process.phase = model.phase
+        _touch(process, now)
+        refresh_deadlines(process, definition)
+        _record(session, process, now, actor, "reopened", source=current.id, dest=target.id,
+                note=reason)
+        return Transition(process_id, current.id, target.id)
+
+
+def _target_phase(process: Process, definition: Definition, to: str | None,
+                  default_index: int | None) -> Phase:
+    if to is None:
+        assert default_index is not None
+        return definition.phases[default_index]
+    if to not in definition.phase_ids:
+        raise UnknownPhaseError(process.id, to, definition.phase_ids)
+    return definition.phase(to)
+
+
+def complete(store: Store, process_id: str, item_id: str, *, now: datetime, actor: str,
+             note: str | None = None) -> Item:
+    """Mark a task (or a document) done; doing it twice is refused, nothing is overwritten."""
+    with store.transaction(process_id) as session:
+        process = load_process(session, process_id)
+        definition = definition_of(session, process)
+        state = _item(process, definition, item_id, "task", "document")
+        item = definition.items[item_id]
+        if state.status == "done":
+            raise AlreadyDoneError(
+                f"{item.kind.capitalize()} '{item_id}' of '{process_id}' was done on "
+                f"{dutch_date(local(state.completed_at).date() if state.completed_at else None)}"
+                f" by {state.completed_by}; nothing changed"
+            )
+        state.status = "done"
+        state.completed_at = to_utc_naive(now)
+        state.completed_by = actor
+        state.note = note
+        _touch(process, now)
+        _record(session, process, now, actor, "done", source="open", dest="done", item=item_id,
+                note=note)
+        return item
+
+
+def decide(store: Store, process_id: str, decision_id: str, *, outcome: str, now: datetime,
+           actor: str, on: date | None = None, note: str | None = None) -> Item:
+    """Record the outcome of a decision; a positive one settles it for good."""
+    if outcome not in OUTCOMES:
+        raise InvalidValueError(f"Unknown outcome '{outcome}'; outcomes: {', '.join(OUTCOMES)}")
+    on = on or now.date()
+    if on > now.date():
+        raise InvalidValueError(f"Decision date {on.isoformat()} lies after today "
+                                f"({now.date().isoformat()}); a decision is recorded once taken")
+    with store.transaction(process_id) as session:
+        process = load_process(session, process_id)
+        definition = definition_of(session, process)
+        state = _item(process, definition, decision_id, "decision")
+        if state.outcome in POSITIVE_OUTCOMES:
+            raise AlreadyDoneError(
+                f"Decision '{decision_id}' of '{process_id}' was recorded as {state.outcome} on "
+                f"{dutch_date(state.decided_on)}; nothing changed"
+            )
+        previous = state.outcome
+        state.outcome = outcome
+        state.decided_on = on
+        state.status = "done" if outcome in POSITIVE_OUTCOMES else "open"
+        state.completed_at = to_utc_naive(now)
+        state.completed_by = actor
+        state.note = note
+        _touch(process, now)
+        text = f"besluit van {dutch_date(on)}" + (f"; {note}" if note else "")
+        _record(session, process, now, actor, "decided", source=previous, dest=outcome,
+                item=decision_id, note=text)
+        return definition.items[decision_id]
+
+
+def assign(store: Store, process_id: str, role: str, *, name: str, email: str, now: datetime,
+           actor: str) -> None:
+    """Record who fills a role of the workflow in a process (reminders will go to them)."""
+    name, email = name.strip(), email.strip()
+    if not name or any(ch in name for ch in "\r\n\t<>\"") or len(name) > 200:
+        raise InvalidValueError(f"Name '{name}' must be one line without <, > or quotes")
+    if not _EMAIL.match(email) or len(email) > 320:
+        raise InvalidValueError(f"'{email}' is not an e-mail address")
+    with store.transaction(process_id) as session:
+        process = load_process(session, process_id)
+        definition = definition_of(session, process)
+        if role not in definition.roles:
+            raise UnknownItemError(process_id, "role", role, definition.roles)
+        existing = next((a for a in process.assignments
+                         if a.role == role and a.email.lower() == email.lower()), None)
+        if existing is not None and existing.name == name:
+            raise AlreadyDoneError(f"{name} <{email}> already fills role '{role}' of "
+                                   f"'{process_id}'; nothing changed")
+        previous = None
+        if existing is None:
+            process.assignments.append(Assignment(role=role, email=email, name=name,
+                                                  assigned_at=to_utc_naive(now)))
+        else:
+            previous, existing.name = existing.name, name
+        _touch(process, now)
+        _record(session, process, now, actor, "assigned", source=previous, dest=email,
+                item=role, note=f"{name} <{email}>")
+
+
+def unassign(store: Store, process_id: str, role: str, *, email: str, now: datetime,
+             actor: str) -> None:
+    """Remove a person from a role of a process."""
+    with store.transaction(process_id) as session:
+        process = load_process(session, process_id)
+        existing = next((a for a in process.assignments
+                         if a.role == role and a.email.lower() == email.strip().lower()), None)
+        if existing is None:
+            holders = [a.email for a in process.assignments if a.role == role]
+            raise InvalidValueError(f"Nobody with e-mail '{email}' fills role '{role}' of "
+                                    f"'{process_id}'; holders: {', '.join(holders) or 'none'}")
+        process.assignments.remove(existing)
+        _touch(process, now)
+        _record(session, process, now, actor, "unassigned", source=existing.email, item=role,
+                note=f"{existing.name} <{existing.email}>")

@@ -1,0 +1,104 @@
+"""YAML reading that keeps line numbers and refuses YAML 1.1's surprises."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_BOOL_WORDS = {"true", "false"}
+
+
+class LDict(dict[str, Any]):
+    """A mapping read from YAML that remembers the line of itself and of each key."""
+
+    line: int
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        """The line where `key` was written, or the mapping's own line."""
+        return self.key_lines.get(key, self.line)
+
+
+class LList(list[Any]):
+    """A sequence read from YAML that remembers the line of itself and of each entry."""
+
+    line: int
+    item_lines: list[int]
+
+
+class Text(str):
+    """A string scalar that remembers its line."""
+
+    line: int
+
+
+def load_yaml(text: str, problems: list[tuple[int, str]]) -> Any:
+    """Parse YAML text into LDict/LList/scalars; append (line, message) for every problem."""
+    # Imported here: reading a stored process needs no YAML, and PyYAML costs 40 ms to import.
+    import yaml
+
+    # The C loader composes the same nodes several times faster when libyaml is present.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        node = yaml.compose(text, Loader=loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        problems.append((line, f"not valid YAML: {exc.problem or exc.context}"))
+        return None
+    except yaml.YAMLError as exc:
+        problems.append((1, f"not valid YAML: {exc}"))
+        return None
+    if node is None:
+        return None
+    return _Converter(yaml, problems).convert(node)
+
+
+class _Converter:
+    """Turns composed YAML nodes into line-aware values, noting every problem."""
+
+    def __init__(self, yaml: Any, problems: list[tuple[int, str]]) -> None:
+        self.yaml = yaml
+        self.problems = problems
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def convert(self, node: Any) -> Any:
+        yaml, problems = self.yaml, self.problems
+        line = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            result = LDict()
+            result.line = line
+            result.key_lines = {}
+            for key_node, value_node in node.value:
+                key_line = key_node.start_mark.line + 1
+                if not isinstance(key_node, yaml.ScalarNode):
+                    problems.append((key_line, "mapping keys must be plain words"))
+                    continue
+                key = str(key_node.value)
+                if key == "<<":
+                    problems.append((key_line, "merge keys ('<<') are not supported; write it out"))
+                    continue
+                if key in result:
+                    problems.append((key_line, f"duplicate key '{key}' (first on line "
+                                               f"{result.key_lines[key]})"))
+                    continue
+                result[key] = self.convert(value_node)
+                result.key_lines[key] = key_line
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            seq = LList(self.convert(child) for child in node.value)
+            seq.line = line
+            seq.item_lines = [child.start_mark.line + 1 for child in node.value]
+            return seq
+        if node.tag == "tag:yaml.org,2002:bool" and node.value.lower() not in _BOOL_WORDS:
+            problems.append((line, f"'{node.value}' is read by YAML as a boolean; write true or "
+                                   f"false, or quote it (\"{node.value}\") if it is a word"))
+            return None
+        if node.tag == "tag:yaml.org,2002:str":
+            text = Text(node.value)
+            text.line = line
+            return text
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            problems.append((line, f"cannot read '{node.value}': {exc}"))
+            return None
