@@ -32,7 +32,7 @@ def sh(*args: str | Path, check: bool = True, **kwargs: object) -> subprocess.Co
 
 def setup(extra: str = "") -> None:
     """Create the virtual environment and install ivpflow when anything changed."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - tasks.py may be run by an older python3
         sys.exit(f"ivpflow needs Python 3.11 or newer, not {sys.version.split()[0]}")
     if not (BIN / "python").exists():
         venv.EnvBuilder(with_pip=True).create(VENV)

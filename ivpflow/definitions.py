@@ -17,7 +17,7 @@ from typing import Any
 
 from .calendar import DEFAULT_CALENDAR, WorkingCalendar
 from .errors import DefinitionError, UnknownWorkflowError
-from .yamlsource import LDict, LList
+from .yamlsource import INVALID, LDict, LList
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "workflows"
 KINDS = ("task", "decision", "document")
@@ -286,6 +286,8 @@ class _Parser:
 
     def string(self, data: LDict, key: str, *, required: bool = False) -> str | None:
         value = data.get(key)
+        if value is INVALID:
+            return None
         if value is None:
             if required:
                 self.problem(data.line, f"missing '{key}'")
@@ -305,6 +307,8 @@ class _Parser:
 
     def flag(self, data: LDict, key: str, default: bool) -> bool:
         value = data.get(key, default)
+        if value is INVALID:
+            return default
         if not isinstance(value, bool):
             self.problem(data.line_of(key), f"'{key}' must be true or false, not '{value}'")
             return default
@@ -340,12 +344,13 @@ class _Parser:
     def deadline(self, data: LDict, key: str, own_phase: str) -> Deadline | None:
         value = data.get(key)
         line = data.line_of(key)
-        roll = str(data.get("roll", "previous"))
+        raw_roll = data.get("roll", "previous")
+        roll = "previous" if raw_roll is INVALID else str(raw_roll)
         if roll not in ROLLS:
             self.problem(data.line_of("roll"), f"roll must be one of {', '.join(ROLLS)}, "
                                                f"not '{roll}'")
             roll = "previous"
-        if value is None:
+        if value is None or value is INVALID:
             return None
         if isinstance(value, datetime):
             self.problem(line, f"deadline '{value}' must be a date without a time")

@@ -113,6 +113,7 @@ def _record(session: Session, process: Process, now: datetime, actor: str, event
 def _touch(process: Process, now: datetime) -> None:
     # Every change bumps the version, so a change made from stale data is a conflict.
     process.updated_at = to_utc_naive(now)
+    process.version += 1
 
 
 def refresh_deadlines(process: Process, definition: Definition) -> None:
@@ -177,7 +178,8 @@ def start_process(store: Store, definition: Definition, *, now: datetime, actor:
             datetime.combine(start_date, time(), tzinfo=now.tzinfo))
         process = Process(id=process_id, workflow=definition.id,
                           definition_digest=definition.digest, phase=definition.phase_ids[0],
-                          start_date=start_date, created_at=stamp, updated_at=stamp)
+                          start_date=start_date, created_at=stamp, updated_at=stamp,
+                          version=1)
         process.phases = [
             PhaseState(phase=phase.id, position=phase.index,
                        status="active" if phase.index == 0 else "pending",

@@ -7,6 +7,16 @@ from typing import Any
 _BOOL_WORDS = {"true", "false"}
 
 
+class _Invalid:
+    """Stands for a value already reported as a problem, so it is not reported again."""
+
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID: Any = _Invalid()
+
+
 class LDict(dict[str, Any]):
     """A mapping read from YAML that remembers the line of itself and of each key."""
 
@@ -92,7 +102,7 @@ class _Converter:
         if node.tag == "tag:yaml.org,2002:bool" and node.value.lower() not in _BOOL_WORDS:
             problems.append((line, f"'{node.value}' is read by YAML as a boolean; write true or "
                                    f"false, or quote it (\"{node.value}\") if it is a word"))
-            return None
+            return INVALID
         if node.tag == "tag:yaml.org,2002:str":
             text = Text(node.value)
             text.line = line
@@ -101,4 +111,4 @@ class _Converter:
             return self.constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             problems.append((line, f"cannot read '{node.value}': {exc}"))
-            return None
+            return INVALID

@@ -68,7 +68,9 @@ class Process(Base):
         back_populates="process", order_by="Assignment.role", cascade="all, delete-orphan"
     )
 
-    __mapper_args__ = {"version_id_col": version}
+    # Bumped by hand on every change (processes._touch), also when only child rows change,
+    # and checked by SQLAlchemy in the UPDATE's WHERE clause.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
 
 class PhaseState(Base):

@@ -1,0 +1,583 @@
+"""The command line, driven as users drive it (CliRunner on a real SQLite store)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from ivpflow.definitions import find_definition
+
+from .conftest import NOT, Invoke, status_of
+
+OPSTART_REQUIRED = ["werkgroep-samenstellen", "startnotitie-opstellen",
+                    "raadsinformatiebrief-versturen", "veiligheidsmonitor-opdracht",
+                    "startbijeenkomst-werkgroep"]
+
+
+def finish_opstart(ivpflow: Invoke, now: str = "2026-02-20") -> None:
+    for task in OPSTART_REQUIRED:
+        assert ivpflow("done", "not", task, now=now).exit_code == 0
+    for decision in ("verlenging-ivp-losser", "startnotitie-driehoek"):
+        result = ivpflow("decide", "not", decision, "--outcome", "vastgesteld", now=now)
+        assert result.exit_code == 0, result.output
+
+
+def history_of(ivpflow: Invoke, process: str = "not") -> list[dict[str, object]]:
+    result = ivpflow("history", process, "--json")
+    assert result.exit_code == 0, result.output
+    events: list[dict[str, object]] = json.loads(result.stdout)
+    return events
+
+
+# --------------------------------------------------------------------------- the full run
+
+
+def test_full_run_of_noordoost_twente_from_start_to_the_end(ivpflow: Invoke) -> None:
+    definition = find_definition(NOT)
+    assert ivpflow("start", NOT, "--id", "not", now="2025-09-01").stdout == "not\n"
+    for phase in definition.phases[:-1]:
+        due = status_of(ivpflow, now="2025-09-01")["phases"][phase.index]["due"]
+        for item in phase.items:
+            if item.kind == "decision" and item.required:
+                result = ivpflow("decide", "not", item.id, "--outcome", "vastgesteld",
+                                 "--date", due, now=due)
+            elif item.kind != "decision":
+                result = ivpflow("done", "not", item.id, now=due)
+            else:
+                continue
+            assert result.exit_code == 0, result.output
+        result = ivpflow("advance", "not", "--note", f"{phase.id} afgerond", now=due)
+        nxt = definition.phases[phase.index + 1].id
+        assert result.stdout == f"not: {phase.id} → {nxt}\n"
+    status = status_of(ivpflow, now="2026-12-31")
+    assert status["phase"] == "afgerond"
+    assert [p["status"] for p in status["phases"]] == ["done"] * 5 + ["active"]
+    assert status["overdue"] == [] and status["next_deadline"] is None
+    assert all(d["outcome"] == "vastgesteld" for d in status["decisions"] if d["required"])
+    events = history_of(ivpflow)
+    assert [e["event"] for e in events].count("advanced") == 5
+    assert len(events) == 1 + len(definition.items) + 5  # start, every item, five advances
+
+
+def test_start_prints_the_id_and_status_shows_the_first_phase(ivpflow: Invoke) -> None:
+    assert ivpflow("start", NOT).stdout == f"{NOT}\n"
+    status = status_of(ivpflow, NOT)
+    assert status["phase"] == "opstart"
+    assert status["phases"][0] == {"id": "opstart", "title": "Opstart", "status": "active",
+                                   "due": "2026-02-27", "started": "2025-09-01",
+                                   "completed": None, "final": False}
+
+
+def test_start_twice_without_id_numbers_the_second(ivpflow: Invoke) -> None:
+    ivpflow("start", NOT)
+    assert ivpflow("start", NOT).stdout == f"{NOT}-2\n"
+
+
+def test_start_with_a_taken_id_is_refused(ivpflow: Invoke, started: str) -> None:
+    result = ivpflow("start", NOT, "--id", "not")
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: A process with id 'not' exists already; "
+                             "choose another --id\n")
+
+
+def test_start_from_a_file_and_a_start_date(ivpflow: Invoke, tmp_path: Path) -> None:
+    source = Path(__file__).parent.parent / "workflows" / "vng-kernbeleid-veiligheid.yaml"
+    result = ivpflow("start", str(source), "--id", "haaksbergen", "--start", "2026-01-05")
+    assert result.exit_code == 0, result.output
+    status = status_of(ivpflow, "haaksbergen")
+    assert status["start"] == "2026-01-05"
+    assert status["phases"][0]["due"] == "2026-02-16"  # six weeks after start
+
+
+# --------------------------------------------------------------------------- the guard
+
+
+def test_advance_is_refused_naming_exactly_what_blocks(ivpflow: Invoke, started: str) -> None:
+    for task in OPSTART_REQUIRED[:3]:
+        ivpflow("done", "not", task)
+    result = ivpflow("advance", "not")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: Cannot advance 'not' from 'opstart': open tasks: veiligheidsmonitor-opdracht, "
+        "startbijeenkomst-werkgroep; decisions without a positive outcome: "
+        "verlenging-ivp-losser, startnotitie-driehoek (use --force --reason TEXT to override)\n"
+    )
+
+
+def test_a_refused_advance_changes_nothing(ivpflow: Invoke, started: str) -> None:
+    before = history_of(ivpflow)
+    assert ivpflow("advance", "not").exit_code == 1
+    assert history_of(ivpflow) == before
+    assert status_of(ivpflow)["phase"] == "opstart"
+
+
+def test_a_decision_held_over_still_blocks(ivpflow: Invoke, started: str) -> None:
+    finish_opstart(ivpflow)
+    ivpflow("decide", "not", "prioritering-losser", "--outcome", "aangehouden")
+    ivpflow("advance", "not")
+    for task in ("veiligheidsmonitor", "cijfers-verzamelen", "evaluatie-huidig-beleid",
+                 "rondetafelgesprekken", "advies-prioriteiten"):
+        ivpflow("done", "not", task)
+    ivpflow("advance", "not")
+    ivpflow("done", "not", "conceptprioritering-portefeuillehouders")
+    result = ivpflow("advance", "not")
+    assert result.exit_code == 1
+    assert "prioritering-losser, prioritering-dinkelland" in result.stderr
+
+
+def test_optional_items_do_not_block(ivpflow: Invoke, started: str) -> None:
+    finish_opstart(ivpflow)
+    result = ivpflow("advance", "not")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "not: opstart → analyse\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--force"], "--force needs --reason TEXT"),
+     (["--force", "--reason", "  "], "--force needs --reason TEXT"),
+     (["--reason", "why"], "--reason is only used with --force")],
+    ids=["force-without-reason", "blank-reason", "reason-without-force"],
+)
+def test_force_and_reason_go_together(ivpflow: Invoke, started: str, args: list[str],
+                                      message: str) -> None:
+    result = ivpflow("advance", "not", *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_force_with_reason_advances_and_records_what_it_overrode(ivpflow: Invoke,
+                                                                 started: str) -> None:
+    finish_opstart(ivpflow)
+    ivpflow("advance", "not")
+    result = ivpflow("advance", "not", "--force", "--reason", "monitor komt later",
+                     actor="Marieke")
+    assert result.stdout == "not: analyse → prioritering (forced)\n"
+    last = history_of(ivpflow)[-1]
+    assert last["event"] == "forced" and last["actor"] == "Marieke"
+    assert last["from"] == "analyse" and last["to"] == "prioritering"
+    assert last["note"] == (
+        "monitor komt later (overridden: open tasks: veiligheidsmonitor, cijfers-verzamelen, "
+        "evaluatie-huidig-beleid, rondetafelgesprekken, advies-prioriteiten)"
+    )
+
+
+def test_advance_to_a_later_phase_checks_every_phase_it_leaves(ivpflow: Invoke,
+                                                              started: str) -> None:
+    finish_opstart(ivpflow)
+    result = ivpflow("advance", "not", "--to", "prioritering")
+    assert result.exit_code == 1
+    assert "from 'opstart': open tasks: veiligheidsmonitor" in result.stderr
+
+
+def test_advance_to_a_later_phase_with_force_marks_the_skipped_phases_done(
+        ivpflow: Invoke, started: str) -> None:
+    result = ivpflow("advance", "not", "--to", "ivp", "--force", "--reason", "herstart")
+    assert result.stdout == "not: opstart → ivp (forced)\n"
+    phases = status_of(ivpflow)["phases"]
+    assert [p["status"] for p in phases] == ["done", "done", "done", "active", "pending",
+                                             "pending"]
+
+
+@pytest.mark.parametrize(
+    ("to", "message"),
+    [("opstart", "'opstart' is not after 'opstart'; use 'ivpflow reopen' to go back"),
+     ("nergens", "Process 'not' has no phase 'nergens'; phases: opstart, analyse, "
+                 "prioritering, ivp, uitvoeringsplan, afgerond")],
+    ids=["same-phase", "unknown-phase"],
+)
+def test_advance_to_a_wrong_phase_is_refused(ivpflow: Invoke, started: str, to: str,
+                                             message: str) -> None:
+    result = ivpflow("advance", "not", "--to", to)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {message}\n"
+
+
+def test_advance_from_the_final_phase_is_refused(ivpflow: Invoke, started: str) -> None:
+    ivpflow("advance", "not", "--to", "afgerond", "--force", "--reason", "test")
+    result = ivpflow("advance", "not")
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: Process 'not' is at its final phase 'afgerond'; there is "
+                             "nothing to advance to\n")
+
+
+def test_advancing_moves_relative_deadlines_to_the_real_start(ivpflow: Invoke) -> None:
+    ivpflow("start", "vng-kernbeleid-veiligheid", "--id", "h", "--start", "2026-01-05",
+            now="2026-01-05")
+    planned = status_of(ivpflow, "h", now="2026-01-05")["phases"][1]["due"]
+    ivpflow("advance", "h", "--force", "--reason", "vroeg klaar", now="2026-01-19")
+    actual = status_of(ivpflow, "h", now="2026-01-19")["phases"][1]
+    assert (planned, actual["started"], actual["due"]) == ("2026-04-24", "2026-01-19",
+                                                           "2026-03-30")
+
+
+# --------------------------------------------------------------------------- reopen
+
+
+def test_reopen_goes_back_with_a_reason(ivpflow: Invoke, started: str) -> None:
+    finish_opstart(ivpflow)
+    ivpflow("advance", "not")
+    result = ivpflow("reopen", "not", "--to", "opstart", "--reason", "startnotitie herzien")
+    assert result.stdout == "not: analyse → opstart (reopened)\n"
+    status = status_of(ivpflow)
+    assert [p["status"] for p in status["phases"][:2]] == ["active", "pending"]
+    assert status["phases"][1]["started"] is None
+    last = history_of(ivpflow)[-1]
+    assert (last["event"], last["note"]) == ("reopened", "startnotitie herzien")
+
+
+def test_reopen_to_a_later_phase_is_refused(ivpflow: Invoke, started: str) -> None:
+    result = ivpflow("reopen", "not", "--to", "ivp", "--reason", "x")
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: 'ivp' is not before 'opstart'; reopen goes back to an "
+                             "earlier phase\n")
+
+
+def test_reopen_needs_a_reason(ivpflow: Invoke, started: str) -> None:
+    result = ivpflow("reopen", "not", "--to", "opstart")
+    assert result.exit_code == 2
+    assert "Missing option '--reason'" in result.stderr
+
+
+# --------------------------------------------------------------------------- done, decide
+
+
+def test_done_records_actor_and_note(ivpflow: Invoke, started: str) -> None:
+    result = ivpflow("done", "not", "werkgroep-samenstellen", "--note", "8 leden",
+                     actor="Anne")
+    assert result.stdout == "not: task werkgroep-samenstellen done (2 maart 2026)\n"
+    task = status_of(ivpflow)["tasks"][0]
+    assert (task["status"], task["completed"], task["completed_by"], task["note"]) == (
+        "done", "2026-03-02", "Anne", "8 leden")
+
+
+def test_done_twice_is_refused_and_keeps_the_first(ivpflow: Invoke, started: str) -> None:
+    ivpflow("done", "not", "werkgroep-samenstellen", actor="Anne")
+    result = ivpflow("done", "not", "werkgroep-samenstellen", now="2026-03-05", actor="Bob")
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: Task 'werkgroep-samenstellen' of 'not' was done on "
+                             "2 maart 2026 by Anne; nothing changed\n")
+    assert status_of(ivpflow)["tasks"][0]["completed_by"] == "Anne"
+
+
+def test_done_on_an_unknown_task_lists_the_tasks(ivpflow: Invoke, started: str) -> None:
+    result = ivpflow("done", "not", "thematafels")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: Process 'not' has no task/document 'thematafels'; "
+                                    "task/documents: acties-trekkers, advies-prioriteiten,")
+
+
+def test_done_on_a_decision_points_to_decide(ivpflow: Invoke, started: str) -> None:
+    result = ivpflow("done", "not", "verlenging-ivp-losser")
+    assert result.stderr == ("Error: 'verlenging-ivp-losser' is a decision; record it with "
+                             "'ivpflow decide not verlenging-ivp-losser --outcome …'\n")
+
+
+def test_decide_records_outcome_and_date(ivpflow: Invoke, started: str) -> None:
+    result = ivpflow("decide", "not", "verlenging-ivp-losser", "--outcome",
+                     "gewijzigd-vastgesteld", "--date", "2026-02-24", "--note", "amendement")
+    assert result.stdout == ("not: verlenging-ivp-losser (gemeenteraad Losser) "
+                             "gewijzigd-vastgesteld on 24 februari 2026\n")
+    decision = status_of(ivpflow)["decisions"][0]
+    assert (decision["outcome"], decision["date"], decision["body"]) == (
+        "gewijzigd-vastgesteld", "2026-02-24", "gemeenteraad Losser")
+
+
+def test_a_held_over_decision_can_be_taken_later(ivpflow: Invoke, started: str) -> None:
+    ivpflow("decide", "not", "verlenging-ivp-losser", "--outcome", "aangehouden")
+    result = ivpflow("decide", "not", "verlenging-ivp-losser", "--outcome", "vastgesteld",
+                     now="2026-03-10")
+    assert result.exit_code == 0
+    last = history_of(ivpflow)[-1]
+    assert (last["from"], last["to"]) == ("aangehouden", "vastgesteld")
+
+
+def test_a_taken_decision_is_not_overwritten(ivpflow: Invoke, started: str) -> None:
+    ivpflow("decide", "not", "verlenging-ivp-losser", "--outcome", "vastgesteld")
+    result = ivpflow("decide", "not", "verlenging-ivp-losser", "--outcome", "verworpen")
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: Decision 'verlenging-ivp-losser' of 'not' was recorded as "
+                             "vastgesteld on 2 maart 2026; nothing changed\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--outcome", "aangenomen"], "Unknown outcome 'aangenomen'; outcomes: vastgesteld, "
+                                   "gewijzigd-vastgesteld, aangehouden, verworpen"),
+     (["--outcome", "vastgesteld", "--date", "2026-03-09"],
+      "Decision date 2026-03-09 lies after today (2026-03-02); a decision is recorded once "
+      "taken"),
+     (["--outcome", "vastgesteld", "--date", "9-3-2026"],
+      "--date '9-3-2026' is not a date; use YYYY-MM-DD")],
+    ids=["unknown-outcome", "future-date", "bad-date"],
+)
+def test_decide_refuses_bad_input(ivpflow: Invoke, started: str, args: list[str],
+                                  message: str) -> None:
+    result = ivpflow("decide", "not", "verlenging-ivp-losser", *args)
+    assert (result.exit_code, result.stderr) == (1, f"Error: {message}\n")
+    assert status_of(ivpflow)["decisions"][0]["outcome"] is None
+
+
+def test_decide_on_an_unknown_decision(ivpflow: Invoke, started: str) -> None:
+    result = ivpflow("decide", "not", "raad-losser", "--outcome", "vastgesteld")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: Process 'not' has no decision 'raad-losser'; "
+                                    "decisions: prioritering-dinkelland,")
+
+
+# --------------------------------------------------------------------------- assign
+
+
+def test_assign_shows_people_in_status(ivpflow: Invoke, started: str) -> None:
+    result = ivpflow("assign", "not", "griffie", "--name", "J. Jansen",
+                     "--email", "griffie@losser.nl")
+    assert result.stdout == "not: griffie — J. Jansen <griffie@losser.nl>\n"
+    roles = {r["role"]: r["people"] for r in status_of(ivpflow)["roles"]}
+    assert roles["griffie"] == [{"name": "J. Jansen", "email": "griffie@losser.nl"}]
+
+
+def test_assign_two_people_to_one_role_and_unassign_one(ivpflow: Invoke, started: str) -> None:
+    ivpflow("assign", "not", "werkgroep", "--name", "A", "--email", "a@dinkelland.nl")
+    ivpflow("assign", "not", "werkgroep", "--name", "B", "--email", "b@tubbergen.nl")
+    ivpflow("unassign", "not", "werkgroep", "--email", "a@dinkelland.nl")
+    roles = {r["role"]: r["people"] for r in status_of(ivpflow)["roles"]}
+    assert roles["werkgroep"] == [{"name": "B", "email": "b@tubbergen.nl"}]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["burgemeester", "--name", "X", "--email", "x@losser.nl"],
+      "Process 'not' has no role 'burgemeester'; roles: coordinator, driehoek, griffie, "
+      "portefeuillehouder, projectmanager, werkgroep"),
+     (["griffie", "--name", "X", "--email", "geen-adres"], "'geen-adres' is not an e-mail "
+                                                          "address"),
+     (["griffie", "--name", "X\nBcc: evil@example.org", "--email", "x@losser.nl"],
+      "Name 'X\nBcc: evil@example.org' must be one line without <, > or quotes")],
+    ids=["unknown-role", "bad-email", "name-with-line-break"],
+)
+def test_assign_refuses_bad_input(ivpflow: Invoke, started: str, args: list[str],
+                                  message: str) -> None:
+    result = ivpflow("assign", "not", *args)
+    assert (result.exit_code, result.stderr) == (1, f"Error: {message}\n")
+
+
+# --------------------------------------------------------------------------- views
+
+
+def test_status_without_id_uses_the_only_process(ivpflow: Invoke, started: str) -> None:
+    result = ivpflow("status")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Integraal Veiligheidsplan Noordoost Twente 2027-2030  "
+                                    "(not)\nPhase: Opstart (opstart) since 1 september 2025, "
+                                    "due 27 februari 2026\n")
+
+
+def test_status_json_has_the_contract_keys(ivpflow: Invoke, started: str) -> None:
+    status = status_of(ivpflow, now="2026-01-15")
+    assert {"id", "workflow", "phase", "phases", "tasks", "decisions", "documents",
+            "next_deadline", "overdue"} <= set(status)
+    assert set(status["tasks"][0]) >= {"id", "phase", "title", "role", "due", "status",
+                                       "overdue"}
+    assert set(status["decisions"][0]) >= {"id", "phase", "body", "due", "outcome", "date",
+                                           "required"}
+    assert set(status["documents"][0]) >= {"id", "phase", "title", "due"}
+    assert status["next_deadline"] == {"kind": "decision", "id": "startnotitie-driehoek",
+                                       "due": "2026-01-30"}
+    assert status["overdue"][0] == {"kind": "task", "id": "werkgroep-samenstellen",
+                                    "due": "2025-09-30"}
+
+
+def test_status_in_a_pipe_is_plain_and_aligned(ivpflow: Invoke, started: str) -> None:
+    lines = ivpflow("status", "not").stdout.splitlines()
+    assert "\x1b[" not in "\n".join(lines)
+    table = lines[lines.index("") + 1:lines.index("") + 8]
+    assert table[0].split() == ["phase", "status", "due", "started", "completed"]
+    assert len({line.index("  ", 3) for line in table[1:]}) >= 1
+    assert table[1].startswith("▶  Opstart             active   27 februari 2026  ")
+
+
+def test_processes_json_lists_every_process(ivpflow: Invoke, started: str) -> None:
+    ivpflow("start", "vng-kernbeleid-veiligheid", "--id", "haaksbergen", "--start",
+            "2026-03-02")
+    rows = json.loads(ivpflow("processes", "--json").stdout)
+    assert rows[0] == {"id": "haaksbergen", "workflow": "vng-kernbeleid-veiligheid",
+                       "phase": "opstart", "next_deadline": "2026-03-16", "overdue": 0,
+                       "at_risk": 0}
+    assert rows[1]["id"] == "not" and rows[1]["overdue"] == 11
+
+
+def test_processes_sorted_by_risk_puts_overdue_first(ivpflow: Invoke, started: str) -> None:
+    ivpflow("start", "vng-kernbeleid-veiligheid", "--id", "haaksbergen")
+    lines = ivpflow("processes", "--sort", "risk").stdout.splitlines()
+    assert [line.split()[0] for line in lines[1:]] == ["not", "haaksbergen"]
+
+
+def test_history_json_has_the_contract_keys(ivpflow: Invoke, started: str) -> None:
+    event = history_of(ivpflow)[0]
+    assert event == {"at": "2026-03-02T09:00:00+01:00", "actor": "coordinator",
+                     "event": "started", "from": None, "to": "opstart", "item": None,
+                     "note": "Integraal Veiligheidsplan Noordoost Twente 2027-2030; "
+                             "start 1 september 2025"}
+
+
+def test_workflows_json_lists_the_shipped_definitions(ivpflow: Invoke) -> None:
+    rows = json.loads(ivpflow("workflows", "--json").stdout)
+    assert [r["id"] for r in rows] == [NOT, "vng-kernbeleid-veiligheid"]
+    assert rows[0]["phases"] == ["opstart", "analyse", "prioritering", "ivp",
+                                 "uitvoeringsplan", "afgerond"]
+    assert set(rows[0]) == {"id", "title", "path", "phases"}
+
+
+def test_workflows_includes_ivpflow_workflows(ivpflow: Invoke, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    own = tmp_path / "own"
+    own.mkdir()
+    source = Path(find_definition(NOT).path).read_text(encoding="utf-8")
+    (own / "losser.yaml").write_text(source.replace(f"id: {NOT}", "id: losser-2027"),
+                                     encoding="utf-8")
+    monkeypatch.setenv("IVPFLOW_WORKFLOWS", str(own))
+    rows = json.loads(ivpflow("workflows", "--json").stdout)
+    assert [r["id"] for r in rows] == [NOT, "vng-kernbeleid-veiligheid", "losser-2027"]
+
+
+# --------------------------------------------------------------------------- check
+
+
+def test_check_accepts_the_shipped_definitions(ivpflow: Invoke) -> None:
+    path = find_definition(NOT).path
+    result = ivpflow("check", path)
+    assert result.exit_code == 0
+    assert result.stdout == (f"{path}: ok ({NOT}: 6 phases, 21 tasks, 19 decisions, "
+                             "11 documents)\n")
+
+
+def test_check_lists_every_problem_with_file_and_line(ivpflow: Invoke, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: bad\ntitle: Bad\nroles: {coordinator: C}\nphases:\n"
+                   "  - id: een\n    title: Een\n    tasks:\n"
+                   "      - {id: a, title: A, role: coordinator, required: no}\n"
+                   "      - {id: a, title: A2, role: nobody}\n"
+                   "  - {id: eind, title: Eind, final: true}\n", encoding="utf-8")
+    result = ivpflow("check", str(bad))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{bad}:8: 'no' is read by YAML as a boolean; write true or false, or quote it (\"no\") "
+        "if it is a word",
+        f"{bad}:9: duplicate id 'a' (first on line 8)",
+        f"{bad}:9: unknown role 'nobody'; roles: coordinator",
+    ]
+    assert result.stderr == "Error: 3 problems found\n"
+
+
+def test_start_from_an_invalid_file_is_refused_and_creates_nothing(
+        ivpflow: Invoke, tmp_path: Path, store_dir: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: bad\ntitle: [unclosed\n", encoding="utf-8")
+    result = ivpflow("start", str(bad))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {bad}:3: not valid YAML")
+    assert json.loads(ivpflow("processes", "--json").stdout) == []
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["status", "nope"], "Unknown process 'nope'; known: not"),
+     (["advance", "nope"], "Unknown process 'nope'; known: not"),
+     (["history", "nope"], "Unknown process 'nope'; known: not"),
+     (["start", "nope"], f"Unknown workflow 'nope'; available: {NOT}, vng-kernbeleid-veiligheid"),
+     (["start", NOT, "--start", "1 maart"], "--start '1 maart' is not a date; use YYYY-MM-DD"),
+     (["start", NOT, "--id", "met spatie"], "Process id 'met spatie' must be letters, digits, "
+                                            "'.', '_' or '-' (at most 100)")],
+    ids=["status", "advance", "history", "workflow", "start-date", "process-id"],
+)
+def test_unknown_names_get_one_line_and_exit_1(ivpflow: Invoke, started: str, args: list[str],
+                                               message: str) -> None:
+    result = ivpflow(*args)
+    assert (result.exit_code, result.stderr, result.stdout) == (1, f"Error: {message}\n", "")
+
+
+def test_status_without_id_among_two_processes_names_them(ivpflow: Invoke,
+                                                          started: str) -> None:
+    ivpflow("start", NOT, "--id", "tweede")
+    result = ivpflow("status")
+    assert result.stderr == "Error: More than one process; name one of: not, tweede\n"
+
+
+def test_status_without_any_process(ivpflow: Invoke) -> None:
+    result = ivpflow("status")
+    assert result.stderr == ("Error: No process yet; start one with 'ivpflow start "
+                             "WORKFLOW'\n")
+
+
+def test_a_now_that_does_not_parse(ivpflow: Invoke, started: str) -> None:
+    result = ivpflow("status", now="1 april")
+    assert (result.exit_code, result.stderr) == (
+        1, "Error: --now '1 april' is not a date or moment; use YYYY-MM-DD or "
+           "YYYY-MM-DDTHH:MM\n")
+
+
+def test_a_file_that_is_not_a_database_is_left_alone(runner: object, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from ivpflow.cli import cli
+
+    bad = tmp_path / "store"
+    bad.mkdir()
+    (bad / "ivpflow.sqlite3").write_bytes(b"dit is geen database\n" * 100)
+    digest = hashlib.sha256((bad / "ivpflow.sqlite3").read_bytes()).hexdigest()
+    result = CliRunner().invoke(cli, ["--store", str(bad), "start", NOT])
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: Cannot open sqlite:///{bad}/ivpflow.sqlite3: file is not "
+                             "a database\n")
+    assert hashlib.sha256((bad / "ivpflow.sqlite3").read_bytes()).hexdigest() == digest
+
+
+def test_a_store_that_is_a_file(runner: object, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from ivpflow.cli import cli
+
+    (tmp_path / "store").write_text("x")
+    result = CliRunner().invoke(cli, ["--store", str(tmp_path / "store"), "processes"])
+    assert (result.exit_code, result.stderr) == (1, f"Error: Store '{tmp_path / 'store'}' is "
+                                                    "not a folder\n")
+
+
+def test_environment_variables_set_the_global_options(runner: object, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from ivpflow.cli import cli
+
+    monkeypatch.setenv("IVPFLOW_STORE", str(tmp_path / "elders"))
+    monkeypatch.setenv("IVPFLOW_NOW", "2026-04-01")
+    monkeypatch.setenv("IVPFLOW_ACTOR", "Piet")
+    CliRunner().invoke(cli, ["start", NOT, "--id", "x"])
+    events = json.loads(CliRunner().invoke(cli, ["history", "x", "--json"]).stdout)
+    assert (events[0]["actor"], events[0]["at"]) == ("Piet", "2026-04-01T00:00:00+02:00")
+    assert (tmp_path / "elders" / "ivpflow.sqlite3").exists()
+
+
+def test_every_command_has_help(runner: object) -> None:
+    from click.testing import CliRunner
+
+    from ivpflow.cli import cli
+
+    for name, command in cli.commands.items():
+        assert command.help, name
+        result = CliRunner().invoke(cli, [name, "--help"])
+        assert result.exit_code == 0, name
+
+
+def test_every_command_is_in_the_readme() -> None:
+    from ivpflow.cli import cli
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    missing = [name for name in cli.commands if f"ivpflow {name}" not in readme]
+    assert missing == []
