@@ -218,6 +218,10 @@ class _Parser:
         self.text = text
         self.path = path
         self.problems: list[tuple[int, str]] = []
+        # Ids of per-municipality items before expansion, for a hint when one is an anchor.
+        self.groups: set[str] = set()
+        # A `final:` that could not be read is reported once, not again as a missing final.
+        self.final_unreadable = False
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append((line, message))
@@ -256,9 +260,12 @@ class _Parser:
             phase = self.phase(raw, len(phases), roles, municipalities)
             if phase is not None:
                 phases.append(phase)
-        self.check_final(phases, phases_raw)
+        if not self.final_unreadable:
+            self.check_final(phases, phases_raw)
         items = self.unique_ids(phases)
         self.check_references(phases, items)
+        description, period, replaces = (self.string(data, key)
+                                         for key in ("description", "period", "replaces"))
         if self.problems:
             raise self.fail()
         return Definition(
@@ -269,9 +276,9 @@ class _Parser:
             phases=tuple(phases),
             roles=roles,
             municipalities=tuple(municipalities),
-            description=self.string(data, "description"),
-            period=self.string(data, "period"),
-            replaces=self.string(data, "replaces"),
+            description=description,
+            period=period,
+            replaces=replaces,
             start=start,
             items=items,
         )
@@ -300,9 +307,9 @@ class _Parser:
     def ident(self, data: LDict, key: str, what: str) -> str | None:
         value = self.string(data, key, required=True)
         if value is not None and not _ID.match(value):
+            # Reported, but kept, so the rest of the definition is still checked with it.
             self.problem(data.line_of(key), f"{what} id '{value}' must be lower-case letters, "
                                             "digits and '-'")
-            return None
         return value
 
     def flag(self, data: LDict, key: str, default: bool) -> bool:
@@ -400,6 +407,8 @@ class _Parser:
         phase_id = self.ident(raw, "id", "phase")
         if phase_id is None:
             return None
+        if raw.get("final") is INVALID:
+            self.final_unreadable = True
         final = self.flag(raw, "final", False)
         items: list[Item] = []
         for kind in KINDS:
@@ -453,6 +462,7 @@ class _Parser:
         )
         if not self.flag(raw, "per_municipality", False):
             return [base]
+        self.groups.add(item_id)
         if not municipalities:
             self.problem(raw.line_of("per_municipality"),
                          "per_municipality needs a list of municipalities in the definition")
@@ -512,7 +522,6 @@ class _Parser:
         phase_ids = [p.id for p in phases]
         graph: dict[tuple[str, str], list[tuple[str, str]]] = {}
         lines: dict[tuple[str, str], int] = {}
-        groups = {item.id.rsplit("-", 1)[0] for item in items.values() if item.municipality}
 
         def anchor_node(deadline: Deadline, line: int) -> tuple[str, str] | None:
             if deadline.anchor_kind in ("start", "end"):
@@ -523,7 +532,7 @@ class _Parser:
                 return (deadline.anchor_kind, deadline.anchor)
             if deadline.anchor not in items:
                 hint = (f"; it is per municipality, name one such as "
-                        f"'{deadline.anchor}-…'" if deadline.anchor in groups else "")
+                        f"'{deadline.anchor}-…'" if deadline.anchor in self.groups else "")
                 self.problem(line, f"deadline '{deadline.text}' names unknown item or phase "
                                    f"'{deadline.anchor}'{hint}")
                 return None
@@ -531,6 +540,10 @@ class _Parser:
 
         for index, phase in enumerate(phases):
             start_deps = [("end", phases[index - 1].id)] if index else []
+            if index and phases[index - 1].due is None:
+                # Without a deadline of its own, the phase before may end up with none, and
+                # then this phase starts when that one started (see resolve_deadlines).
+                start_deps.append(("start", phases[index - 1].id))
             graph[("start", phase.id)] = start_deps
             lines[("start", phase.id)] = phase.line
             end_node = ("end", phase.id)

@@ -109,6 +109,7 @@ class _Converter:
             return text
         try:
             return self.constructor.construct_object(node, deep=True)
-        except yaml.YAMLError as exc:
+        except (yaml.YAMLError, ValueError) as exc:
+            # A date that does not exist (2026-02-30) fails in datetime, not in YAML.
             problems.append((line, f"cannot read '{node.value}': {exc}"))
             return INVALID

@@ -195,11 +195,6 @@ def test_empty_text_is_none_without_a_problem() -> None:
     assert load("# nothing but a comment\n") == (None, [])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="yamlsource.py _Converter.convert (lines 100-104) catches only yaml.YAMLError; "
-    "a date that does not exist raises ValueError from the constructor and escapes",
-)
 @pytest.mark.parametrize("day", ["2026-02-30", "2026-13-01"], ids=["30-february", "month-13"])
 def test_date_that_does_not_exist_is_a_problem_not_a_crash(day: str) -> None:
     data, problems = load(f"""\
