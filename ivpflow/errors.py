@@ -104,3 +104,7 @@ class ConflictError(IvpflowError):
 
 class StoreError(IvpflowError):
     """The database cannot be opened or is not an ivpflow database."""
+
+
+class SuspendedError(TransitionError):
+    """The process is suspended; it cannot advance until it is resumed."""

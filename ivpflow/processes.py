@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -16,25 +16,36 @@ from .definitions import (
     POSITIVE_OUTCOMES,
     Definition,
     Item,
+    Meeting,
     Phase,
     compile_definition,
     load_compiled,
     parse_definition,
-    resolve_deadlines,
 )
 from .errors import (
     AlreadyDoneError,
     BlockedError,
     InvalidValueError,
     ProcessExistsError,
+    SuspendedError,
     TransitionError,
     UnknownItemError,
     UnknownPhaseError,
     UnknownProcessError,
 )
 from .machine import Blockers, PhaseModel, fire
+from .planning import Facts, plan_deadlines
 from .store import Store
-from .store.models import Assignment, DefinitionRecord, Event, ItemState, PhaseState, Process
+from .store.models import (
+    Assignment,
+    DefinitionRecord,
+    Event,
+    ItemState,
+    MeetingRecord,
+    PhaseState,
+    Process,
+    Suspension,
+)
 
 _PROCESS_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
@@ -61,7 +72,7 @@ def definition_of(session: Session, process: Process) -> Definition:
         record = session.get(DefinitionRecord, digest)
         assert record is not None, f"definition {digest} of {process.id} is missing"
         try:
-            _definitions[digest] = load_compiled(record.compiled, record.source)
+            _definitions[digest] = load_compiled(record.compiled, record.source, record.path)
         except (ValueError, KeyError, TypeError):
             # Written by an older ivpflow: the source text is the truth.
             _definitions[digest] = parse_definition(record.source, record.path)
@@ -116,9 +127,9 @@ def _touch(process: Process, now: datetime) -> None:
     process.version += 1
 
 
-def refresh_deadlines(process: Process, definition: Definition) -> None:
-    """Recompute and store every due date from the definition and the phases' real starts."""
-    first = definition.phase_ids[0]
+def facts_of(process: Process, today: date) -> Facts:
+    """What is known of a loaded process, as the planner's plain data."""
+    first = process.phases[0].phase if process.phases else ""
     started: dict[str, date] = {}
     completed: dict[str, date] = {}
     for state in process.phases:
@@ -128,12 +139,29 @@ def refresh_deadlines(process: Process, definition: Definition) -> None:
             started[state.phase] = local(state.started_at).date()
         if state.status == "done" and state.completed_at is not None:
             completed[state.phase] = local(state.completed_at).date()
-    phase_due, item_due, _ = resolve_deadlines(definition, process.start_date, started=started,
-                                               completed=completed)
+    settled = {}
+    for item in process.items:
+        if item.kind == "decision" and item.outcome in POSITIVE_OUTCOMES and item.decided_on:
+            settled[item.item_id] = item.decided_on
+        elif item.kind != "decision" and item.status == "done" and item.completed_at:
+            settled[item.item_id] = local(item.completed_at).date()
+    return Facts(
+        start=process.start_date, today=today, started=started, completed=completed,
+        status={state.phase: state.status for state in process.phases}, settled=settled,
+        meetings=tuple(Meeting(m.body, m.date, m.papers_due) for m in process.meetings),
+        suspensions=tuple((local(s.started_at).date(),
+                           local(s.ended_at).date() if s.ended_at else None)
+                          for s in process.suspensions),
+    )
+
+
+def refresh_deadlines(process: Process, definition: Definition, today: date) -> None:
+    """Recompute and store every due date: definition, real phase starts and meetings."""
+    planned = plan_deadlines(definition, facts_of(process, today))
     for phase_state in process.phases:
-        phase_state.due = phase_due.get(phase_state.phase)
+        phase_state.due = planned.phase_due.get(phase_state.phase)
     for item_state in process.items:
-        item_state.due = item_due.get(item_state.item_id)
+        item_state.due = planned.item_due.get(item_state.item_id)
 
 
 def blockers(process: Process, definition: Definition, phase_id: str) -> Blockers:
@@ -191,7 +219,12 @@ def start_process(store: Store, definition: Definition, *, now: datetime, actor:
                       status="open")
             for position, item in enumerate(definition.items.values())
         ]
-        refresh_deadlines(process, definition)
+        process.meetings = [
+            MeetingRecord(body=m.body, date=m.date, papers_due=m.papers_due, source="definition",
+                          created_at=stamp)
+            for m in definition.meetings
+        ]
+        refresh_deadlines(process, definition, now.date())
         session.add(process)
         _record(session, process, now, actor, "started", dest=process.phase,
                 note=f"{definition.title}; start {dutch_date(start_date)}")
@@ -224,6 +257,12 @@ def advance(store: Store, process_id: str, *, now: datetime, actor: str, to: str
         process = load_process(session, process_id)
         definition = definition_of(session, process)
         current = definition.phase(process.phase)
+        suspension = open_suspension(process)
+        if suspension is not None:
+            raise SuspendedError(
+                f"Process '{process_id}' is suspended since "
+                f"{dutch_date(local(suspension.started_at).date())} ({suspension.reason}); "
+                f"resume it first with 'ivpflow resume {process_id}'")
         if current.final:
             raise TransitionError(f"Process '{process_id}' is at its final phase "
                                   f"'{current.id}'; there is nothing to advance to")
@@ -248,7 +287,7 @@ def advance(store: Store, process_id: str, *, now: datetime, actor: str, to: str
         states[target.id].completed_at = None
         process.phase = model.phase
         _touch(process, now)
-        refresh_deadlines(process, definition)
+        refresh_deadlines(process, definition, now.date())
         if force:
             what = "; ".join(f"{label}: {', '.join(ids)}" for label, ids in overridden.items())
             text = (reason or "") + (f" (overridden: {what})" if what else "")
@@ -282,7 +321,7 @@ def reopen(store: Store, process_id: str, *, to: str, reason: str, now: datetime
                 state.status, state.started_at, state.completed_at = "pending", None, None
         process.phase = model.phase
         _touch(process, now)
-        refresh_deadlines(process, definition)
+        refresh_deadlines(process, definition, now.date())
         _record(session, process, now, actor, "reopened", source=current.id, dest=target.id,
                 note=reason)
         return Transition(process_id, current.id, target.id)
@@ -398,3 +437,98 @@ def unassign(store: Store, process_id: str, role: str, *, email: str, now: datet
         _touch(process, now)
         _record(session, process, now, actor, "unassigned", source=existing.email, item=role,
                 note=f"{existing.name} <{existing.email}>")
+
+
+# --------------------------------------------------------------------------- suspension
+
+
+def open_suspension(process: Process) -> Suspension | None:
+    """The suspension a process is in now, if any."""
+    return next((s for s in process.suspensions if s.ended_at is None), None)
+
+
+def suspend(store: Store, process_id: str, *, reason: str, now: datetime, actor: str) -> None:
+    """Stop the clock of a process: it cannot advance until it is resumed."""
+    if not reason.strip():
+        raise InvalidValueError("suspend needs --reason TEXT: the reason is recorded")
+    with store.transaction(process_id) as session:
+        process = load_process(session, process_id)
+        current = open_suspension(process)
+        if current is not None:
+            raise AlreadyDoneError(f"Process '{process_id}' is suspended already since "
+                                   f"{dutch_date(local(current.started_at).date())}")
+        process.suspensions.append(Suspension(started_at=to_utc_naive(now), reason=reason))
+        _touch(process, now)
+        _record(session, process, now, actor, "suspended", note=reason)
+
+
+def resume(store: Store, process_id: str, *, now: datetime, actor: str,
+           note: str | None = None) -> int:
+    """Resume a suspended process; returns the working days it stood still."""
+    with store.transaction(process_id) as session:
+        process = load_process(session, process_id)
+        definition = definition_of(session, process)
+        current = open_suspension(process)
+        if current is None:
+            raise InvalidValueError(f"Process '{process_id}' is not suspended")
+        began = local(current.started_at)
+        if now < began:
+            raise InvalidValueError(f"Cannot resume at {now.date()} before the suspension "
+                                    f"began ({began.date()})")
+        current.ended_at = to_utc_naive(now)
+        _touch(process, now)
+        days = definition.calendar.working
+        lost = days.working_days_between(began.date() - timedelta(days=1), now.date())
+        _record(session, process, now, actor, "resumed",
+                note=f"{lost} working days suspended" + (f"; {note}" if note else ""))
+        return lost
+
+
+# --------------------------------------------------------------------------- meetings
+
+
+def add_meetings(store: Store, process_id: str, meetings: list[Meeting], *, now: datetime,
+                 actor: str, source: str = "cli") -> int:
+    """Add meetings of decision bodies to a process; refused whole if one is wrong."""
+    with store.transaction(process_id) as session:
+        process = load_process(session, process_id)
+        definition = definition_of(session, process)
+        known = {(m.body, m.date) for m in process.meetings}
+        for meeting in meetings:
+            if meeting.body not in definition.bodies:
+                raise InvalidValueError(f"'{meeting.body}' decides nothing in '{process_id}'; "
+                                        f"bodies: {', '.join(definition.bodies)}")
+            if (meeting.body, meeting.date) in known:
+                raise AlreadyDoneError(f"A meeting of {meeting.body} on "
+                                       f"{dutch_date(meeting.date)} is known already; nothing "
+                                       "changed")
+            if meeting.papers_due is not None and meeting.papers_due > meeting.date:
+                raise InvalidValueError(f"Papers due {meeting.papers_due} lies after the "
+                                        f"meeting on {meeting.date}")
+            known.add((meeting.body, meeting.date))
+            process.meetings.append(MeetingRecord(
+                body=meeting.body, date=meeting.date, papers_due=meeting.papers_due,
+                source=source, created_at=to_utc_naive(now)))
+        _touch(process, now)
+        refresh_deadlines(process, definition, now.date())
+        note = (f"{meetings[0].body} {dutch_date(meetings[0].date)}" if len(meetings) == 1
+                else f"{len(meetings)} meetings ({source})")
+        _record(session, process, now, actor, "meeting", note=note)
+        return len(meetings)
+
+
+def remove_meeting(store: Store, process_id: str, body: str, day: date, *, now: datetime,
+                   actor: str) -> None:
+    """Remove a meeting that will not take place."""
+    with store.transaction(process_id) as session:
+        process = load_process(session, process_id)
+        definition = definition_of(session, process)
+        found = next((m for m in process.meetings if m.body == body and m.date == day), None)
+        if found is None:
+            raise InvalidValueError(f"No meeting of {body} on {dutch_date(day)} is known for "
+                                    f"'{process_id}'")
+        process.meetings.remove(found)
+        _touch(process, now)
+        refresh_deadlines(process, definition, now.date())
+        _record(session, process, now, actor, "meeting-removed",
+                note=f"{body} {dutch_date(day)}")

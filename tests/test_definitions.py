@@ -20,9 +20,9 @@ from ivpflow.definitions import (
     load_compiled,
     load_definition,
     parse_definition,
-    resolve_deadlines,
 )
 from ivpflow.errors import DefinitionError, UnknownWorkflowError
+from ivpflow.planning import resolve_deadlines
 
 NOT = "noordoost-twente-2027-2030"
 VNG = "vng-kernbeleid-veiligheid"
@@ -319,8 +319,9 @@ def test_document_that_is_not_a_mapping_is_refused(text: str) -> None:
 
 def test_unknown_top_level_key_is_reported() -> None:
     assert problems_of(changed("title: Testproces", "title: Testproces", "owner: wie")) == [
-        "wf.yaml:3: unknown key 'owner' in definition; allowed: description, id, "
-        "municipalities, period, phases, replaces, roles, start, title"]
+        "wf.yaml:3: unknown key 'owner' in definition; allowed: calendar, "
+        "description, id, lead_times, meetings, municipalities, period, phases, replaces, roles, "
+        "start, target, title"]
 
 
 def test_unknown_item_key_is_reported() -> None:
@@ -684,8 +685,9 @@ def test_every_problem_is_reported_sorted_by_line() -> None:
         "wf.yaml:5: the last phase must be the final state ('final: true')",
         "wf.yaml:7: month '2026-13' does not exist",
         "wf.yaml:11: unknown role 'burgemeester'; roles: coordinator",
-        "wf.yaml:14: unknown key 'owner' in definition; allowed: description, id, "
-        "municipalities, period, phases, replaces, roles, start, title",
+        "wf.yaml:14: unknown key 'owner' in definition; allowed: calendar, "
+        "description, id, lead_times, meetings, municipalities, period, phases, replaces, roles, "
+        "start, target, title",
     ]
 
 
@@ -836,7 +838,7 @@ def test_phase_without_due_is_due_with_its_last_item() -> None:
 @pytest.mark.parametrize("file", [NOT_FILE, VNG_FILE], ids=["noordoost-twente", "vng"])
 def test_compiled_definition_loads_back_the_same(file: Path) -> None:
     original = load_definition(file)
-    loaded = load_compiled(compile_definition(original), original.source)
+    loaded = load_compiled(compile_definition(original), original.source, original.path)
 
     assert loaded.phases == original.phases
     assert loaded.items == original.items
@@ -850,7 +852,7 @@ def test_compiled_definition_loads_back_the_same(file: Path) -> None:
 @pytest.mark.parametrize("file", [NOT_FILE, VNG_FILE], ids=["noordoost-twente", "vng"])
 def test_compiled_definition_resolves_the_same_deadlines(file: Path) -> None:
     original = load_definition(file)
-    loaded = load_compiled(compile_definition(original), original.source)
+    loaded = load_compiled(compile_definition(original), original.source, original.path)
 
     assert resolve_deadlines(loaded, date(2026, 1, 5)) == resolve_deadlines(original,
                                                                             date(2026, 1, 5))
@@ -858,10 +860,10 @@ def test_compiled_definition_resolves_the_same_deadlines(file: Path) -> None:
 
 def test_compiled_definition_of_another_format_is_refused() -> None:
     compiled = compile_definition(parse_definition(MINIMAL, "wf.yaml")).replace(
-        '"format": 1,', '"format": 2,')
+        '"format":2,', '"format":3,')
 
-    with pytest.raises(ValueError, match=r"^compiled definition format 2 is not supported$"):
-        load_compiled(compiled, MINIMAL)
+    with pytest.raises(ValueError, match=r"^compiled definition format 3 is not supported$"):
+        load_compiled(compiled, MINIMAL, "wf.yaml")
 
 
 # --------------------------------------------------------------------------- files

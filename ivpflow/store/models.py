@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -13,6 +14,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -66,6 +68,13 @@ class Process(Base):
     )
     assignments: Mapped[list[Assignment]] = relationship(
         back_populates="process", order_by="Assignment.role", cascade="all, delete-orphan"
+    )
+    meetings: Mapped[list[MeetingRecord]] = relationship(
+        back_populates="process", order_by="(MeetingRecord.date, MeetingRecord.body)",
+        cascade="all, delete-orphan",
+    )
+    suspensions: Mapped[list[Suspension]] = relationship(
+        back_populates="process", order_by="Suspension.id", cascade="all, delete-orphan"
     )
 
     # Bumped by hand on every change (processes._touch), also when only child rows change,
@@ -133,6 +142,39 @@ class Assignment(Base):
     assigned_at: Mapped[datetime] = mapped_column(DateTime)
 
     process: Mapped[Process] = relationship(back_populates="assignments")
+
+
+class MeetingRecord(Base):
+    """A meeting of a decision body known for a process (from the definition or entered)."""
+
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    process_id: Mapped[str] = mapped_column(ForeignKey("processes.id", ondelete="CASCADE"))
+    body: Mapped[str] = mapped_column(String(200))
+    date: Mapped[_dt.date] = mapped_column(Date)
+    papers_due: Mapped[_dt.date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    process: Mapped[Process] = relationship(back_populates="meetings")
+
+    __table_args__ = (UniqueConstraint("process_id", "body", "date"),)
+
+
+class Suspension(Base):
+    """A stretch during which a process stood still (e.g. around elections)."""
+
+    __tablename__ = "suspensions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    process_id: Mapped[str] = mapped_column(ForeignKey("processes.id", ondelete="CASCADE"),
+                                            index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(Text)
+
+    process: Mapped[Process] = relationship(back_populates="suspensions")
 
 
 class Event(Base):

@@ -1,0 +1,72 @@
+"""Meetings of decision bodies: reading meeting calendars and when papers are due."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+from .definitions import Definition, Meeting
+
+
+def read_meetings_file(path: str | Path) -> list[Meeting]:
+    """Meetings from a YAML list or a CSV file with columns body, date[, papers_due].
+
+    ValueError names the first row that cannot be read.
+    """
+    file = Path(path)
+    text = file.read_text(encoding="utf-8-sig")
+    if file.suffix.lower() == ".csv":
+        rows = list(csv.DictReader(text.splitlines()))
+        if rows and not {"body", "date"} <= set(rows[0]):
+            raise ValueError("a meetings CSV needs the columns body and date (and papers_due)")
+    else:
+        import yaml
+
+        loaded = yaml.safe_load(text) or []
+        if not isinstance(loaded, list):
+            raise ValueError("a meetings YAML file is a list of {body, date, papers_due}")
+        rows = loaded
+    meetings = []
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, dict) or not row.get("body") or not row.get("date"):
+            raise ValueError(f"row {number} needs a body and a date")
+        try:
+            meetings.append(Meeting(body=str(row["body"]).strip(), date=_day(row["date"]),
+                                    papers_due=_day(row["papers_due"])
+                                    if row.get("papers_due") else None))
+        except ValueError:
+            raise ValueError(f"row {number}: '{row['date']}' or '{row.get('papers_due')}' is "
+                             "not a date (YYYY-MM-DD)") from None
+    return meetings
+
+
+def _day(value: object) -> date:
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value).strip())
+
+
+def papers_due(definition: Definition, meeting: Meeting) -> date:
+    """When the papers for a meeting must be with the griffie or secretariat."""
+    if meeting.papers_due is not None:
+        return meeting.papers_due
+    municipality = next((m for m in definition.municipalities
+                         if meeting.body.endswith(" " + m)), None)
+    working = definition.calendar_for(municipality).working
+    return working.add_working_days(meeting.date, -definition.lead_time(meeting.body))
+
+
+def last_meeting_by(meetings: Iterable[Meeting], body: str, day: date) -> Meeting | None:
+    """The last meeting of a body on or before a day."""
+    found = [m for m in meetings if m.body == body and m.date <= day]
+    return max(found, key=lambda m: m.date) if found else None
+
+
+def first_meeting_from(definition: Definition, meetings: Iterable[Meeting], body: str,
+                       ready: date, today: date) -> Meeting | None:
+    """The first meeting of a body whose papers can still be in when they are ready."""
+    found = [m for m in meetings if m.body == body and m.date >= today
+             and papers_due(definition, m) >= ready]
+    return min(found, key=lambda m: m.date) if found else None

@@ -1,0 +1,643 @@
+"""Validating a workflow definition's data, collecting every problem with its line."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from .calendar import DEFAULT_CALENDAR, WorkingCalendar
+from .definitions import (
+    KINDS,
+    PERIOD_PATTERN,
+    ROLLS,
+    Deadline,
+    Definition,
+    Item,
+    LocalCalendar,
+    Meeting,
+    Period,
+    Phase,
+    slug,
+)
+from .errors import DefinitionError
+from .yamlsource import INVALID, LDict, LList
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_RELATIVE = re.compile(
+    r"^(?P<n>\d+)\s+(?P<unit>working\s+days?|days?|weeks?|months?)\s+"
+    r"(?P<dir>after|before)\s+(?P<anchor>.+)$",
+    re.IGNORECASE,
+)
+_ANCHOR = re.compile(r"^(?P<edge>start|end)(?:\s+of\s+(?P<phase>\S+))?$", re.IGNORECASE)
+_TOP_KEYS = {"id", "title", "description", "period", "replaces", "start", "municipalities",
+             "roles", "phases", "calendar", "lead_times", "meetings", "target"}
+_PHASE_KEYS = {"id", "title", "description", "due", "duration", "final", "roll", "tasks",
+               "decisions", "documents"}
+_CALENDAR_KEYS = {"closing_days", "closed", "recess", "lead_times"}
+_DURATION = re.compile(r"^(?P<n>\d+)\s+(?P<unit>working\s+days?|days?|weeks?)$", re.IGNORECASE)
+_ITEM_KEYS = {
+    "task": {"id", "title", "role", "due", "required", "roll", "description", "per_municipality"},
+    "decision": {"id", "title", "body", "role", "due", "required", "roll", "description",
+                 "per_municipality", "document"},
+    "document": {"id", "title", "role", "due", "required", "roll", "description",
+                 "per_municipality"},
+}
+_DEFAULT_REQUIRED = {"task": True, "decision": True, "document": False}
+
+
+def _as_ldict(values: Mapping[str, Any], line: int) -> LDict:
+    result = LDict((k, v) for k, v in values.items() if v is not None)
+    result.line, result.key_lines = line, {}
+    return result
+
+
+class DefinitionParser:
+    """One pass over a definition's YAML that collects every problem before giving up."""
+
+    def __init__(self, text: str, path: str, tree: Any = None) -> None:
+        self.text = text
+        self.path = path
+        self.tree = tree
+        self.problems: list[tuple[int, str]] = []
+        # Ids of per-municipality items before expansion, for a hint when one is an anchor.
+        self.groups: set[str] = set()
+        # A `final:` that could not be read is reported once, not again as a missing final.
+        self.final_unreadable = False
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append((line, message))
+
+    def fail(self) -> DefinitionError:
+        ordered = sorted(set(self.problems))
+        return DefinitionError(f"{self.path}:{line}: {message}" for line, message in ordered)
+
+    def parse(self) -> Definition:
+        from .yamlsource import load_yaml
+
+        data = self.tree if self.tree is not None else load_yaml(self.text, self.problems)
+        if self.problems and not isinstance(data, LDict):
+            raise self.fail()
+        if not isinstance(data, LDict):
+            self.problem(1, "a definition is a mapping with id, title, roles and phases")
+            raise self.fail()
+        self.unknown_keys(data, _TOP_KEYS, "definition")
+        def_id = self.ident(data, "id", "definition")
+        title = self.string(data, "title", required=True)
+        roles = self.roles(data)
+        process_calendar = self.local_calendar(data.get("calendar"), data.line_of("calendar"),
+                                               None, lead_times=data.get("lead_times"),
+                                               lead_line=data.line_of("lead_times"))
+        municipalities, local = self.municipalities(data, process_calendar)
+        start = self.day(data, "start")
+        phases_raw = data.get("phases")
+        if not isinstance(phases_raw, LList) or not phases_raw:
+            self.problem(data.line_of("phases"), "phases must be a non-empty list")
+            raise self.fail()
+        # Known before any item is read, so a decision can name a per-municipality document
+        # that is listed after it.
+        self.groups = {str(entry.get("id")) for phase in phases_raw if isinstance(phase, LDict)
+                       for kind in KINDS if isinstance(phase.get(kind + "s"), LList)
+                       for entry in phase[kind + "s"]
+                       if isinstance(entry, LDict) and entry.get("per_municipality") is True}
+        phases: list[Phase] = []
+        for raw, line in zip(phases_raw, phases_raw.item_lines, strict=True):
+            if not isinstance(raw, LDict):
+                self.problem(line, "each phase is a mapping with id and title")
+                continue
+            phase = self.phase(raw, len(phases), roles, municipalities)
+            if phase is not None:
+                phases.append(phase)
+        if not self.final_unreadable:
+            self.check_final(phases, phases_raw)
+        items = self.unique_ids(phases)
+        self.check_references(phases, items)
+        self.check_documents(items)
+        description, period = self.string(data, "description"), self.string(data, "period")
+        if period is not None and not PERIOD_PATTERN.match(period):
+            self.problem(data.line_of("period"), f"period '{period}' must be two years, "
+                                                 "e.g. 2027-2030")
+        replaces, replaces_until = self.replaces(data)
+        meetings = self.meetings(data, items)
+        target = self.target(data, phases)
+        if self.problems:
+            raise self.fail()
+        return Definition(
+            id=def_id or "",
+            title=title or "",
+            path=self.path,
+            source=self.text,
+            phases=tuple(phases),
+            roles=roles,
+            municipalities=tuple(municipalities),
+            description=description,
+            period=period,
+            replaces=replaces,
+            start=start,
+            items=items,
+            calendar=process_calendar,
+            local=local,
+            meetings=meetings,
+            replaces_until=replaces_until,
+            target=target,
+            tree=data,
+        )
+
+    # -- calendars, meetings and the clock
+
+    def day(self, data: LDict, key: str) -> date | None:
+        value = data.get(key)
+        if value is None or value is INVALID:
+            return None
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+        self.problem(data.line_of(key), f"{key} must be a date (YYYY-MM-DD), not '{value}'")
+        return None
+
+    def periods(self, raw: Any, line: int, what: str) -> tuple[Period, ...]:
+        if raw is None:
+            return ()
+        if not isinstance(raw, LList):
+            self.problem(line, f"{what} must be a list of {{from, to, why}}")
+            return ()
+        found = []
+        for entry, entry_line in zip(raw, raw.item_lines, strict=True):
+            if not isinstance(entry, LDict) or not {"from", "to"} <= set(entry):
+                self.problem(entry_line, f"each {what} period needs from, to and why")
+                continue
+            self.unknown_keys(entry, {"from", "to", "why"}, f"{what} period")
+            start, end = self.day(entry, "from"), self.day(entry, "to")
+            if start and end and end < start:
+                self.problem(entry_line, f"{what} period ends ({end}) before it starts ({start})")
+            elif start and end:
+                found.append(Period(start, end, str(entry.get("why") or what)))
+        return tuple(found)
+
+    def lead_times(self, raw: Any, line: int) -> dict[str, int]:
+        if raw is None:
+            return {}
+        if not isinstance(raw, LDict):
+            self.problem(line, "lead_times must map a body (or its first word) to a lead time")
+            return {}
+        found: dict[str, int] = {}
+        for body, value in raw.items():
+            amount = self.working_days(value, raw.line_of(body), f"lead time of '{body}'")
+            if amount is not None:
+                found[body] = amount
+        return found
+
+    def working_days(self, value: Any, line: int, what: str) -> int | None:
+        """A duration in working days: 15, '15 working days' or '3 weeks' (5 per week)."""
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value
+        match = _DURATION.match(" ".join(str(value).split())) if isinstance(value, str) else None
+        if match is None or match.group("unit").lower().startswith("day"):
+            self.problem(line, f"{what} must be working days or weeks, e.g. '15 working days' "
+                               f"or '3 weeks', not '{value}'")
+            return None
+        per = 5 if match.group("unit").lower().startswith("week") else 1
+        return int(match.group("n")) * per
+
+    def local_calendar(self, raw: Any, line: int, base: LocalCalendar | None, *,
+                       lead_times: Any = None, lead_line: int = 0) -> LocalCalendar:
+        if raw is not None and not isinstance(raw, LDict):
+            self.problem(line, "a calendar is a mapping with closing_days, closed, recess "
+                               "and lead_times")
+            raw = None
+        raw = raw if raw is not None else LDict()
+        if not hasattr(raw, "line"):
+            raw.line, raw.key_lines = line, {}
+        self.unknown_keys(raw, _CALENDAR_KEYS | ({"name"} if base else set()), "calendar")
+        closing: dict[date, str] = dict(base.working.closing_days) if base else {}
+        days_raw = raw.get("closing_days")
+        if isinstance(days_raw, LDict):
+            for key, why in days_raw.items():
+                try:
+                    closing[date.fromisoformat(str(key))] = str(why or "sluitingsdag")
+                except ValueError:
+                    self.problem(days_raw.line_of(key), f"closing day '{key}' is not a date")
+        elif days_raw is not None:
+            self.problem(raw.line_of("closing_days"), "closing_days must map dates to reasons")
+        closed = (base.working.closed_periods if base else ()) + tuple(
+            (p.start, p.end, p.why) for p in self.periods(raw.get("closed"),
+                                                          raw.line_of("closed"), "closed"))
+        recess = self.periods(raw.get("recess"), raw.line_of("recess"), "recess")
+        leads = dict(base.lead_times) if base else {}
+        leads.update(self.lead_times(raw.get("lead_times"), raw.line_of("lead_times")))
+        leads.update(self.lead_times(lead_times, lead_line))
+        working = (WorkingCalendar(closing_days=closing, closed_periods=closed)
+                   if closing or closed else DEFAULT_CALENDAR)
+        return LocalCalendar(working=working,
+                             recess=recess or (base.recess if base else ()),
+                             lead_times=leads)
+
+    def replaces(self, data: LDict) -> tuple[str | None, date | None]:
+        raw = data.get("replaces")
+        if isinstance(raw, LDict):
+            self.unknown_keys(raw, {"title", "until"}, "replaces")
+            return self.string(raw, "title", required=True), self.day(raw, "until")
+        return self.string(data, "replaces"), None
+
+    def target(self, data: LDict, phases: list[Phase]) -> tuple[str, date] | None:
+        raw = data.get("target")
+        if raw is None:
+            return None
+        if not isinstance(raw, LDict):
+            self.problem(data.line_of("target"), "target must be a mapping with phase and by")
+            return None
+        self.unknown_keys(raw, {"phase", "by"}, "target")
+        phase, by = self.string(raw, "phase", required=True), self.day(raw, "by")
+        if by is None and raw.get("by") is None:
+            self.problem(raw.line, "missing 'by'")
+        if phase is not None and phase not in [p.id for p in phases]:
+            self.problem(raw.line_of("phase"), f"target names unknown phase '{phase}'")
+            return None
+        return (phase, by) if phase and by else None
+
+    def meetings(self, data: LDict, items: Mapping[str, Item]) -> tuple[Meeting, ...]:
+        raw = data.get("meetings")
+        line = data.line_of("meetings")
+        if raw is None:
+            return ()
+        if isinstance(raw, str):
+            from .meetings import read_meetings_file
+
+            source = Path(self.path).parent / raw
+            try:
+                rows = read_meetings_file(source)
+            except (OSError, ValueError) as exc:
+                self.problem(line, f"cannot read meetings file '{raw}': {exc}")
+                return ()
+            # The meetings become part of the definition's data, so the stored copy of a
+            # process's definition needs the file no more.
+            raw = LList(_as_ldict({"body": m.body, "date": m.date, "papers_due": m.papers_due},
+                                  line) for m in rows)
+            raw.line, raw.item_lines = line, [line] * len(raw)
+            data["meetings"] = raw
+        if not isinstance(raw, LList):
+            self.problem(line, "meetings must be a list of {body, date, papers_due} or a file")
+            return ()
+        bodies = {i.body for i in items.values() if i.body}
+        found: list[Meeting] = []
+        for entry, entry_line in zip(raw, raw.item_lines, strict=True):
+            if not isinstance(entry, LDict):
+                self.problem(entry_line, "each meeting is a mapping with body and date")
+                continue
+            self.unknown_keys(entry, {"body", "date", "papers_due"}, "meeting")
+            body, day = self.string(entry, "body", required=True), self.day(entry, "date")
+            if body is not None and body not in bodies:
+                self.problem(entry.line_of("body"), f"meeting of unknown body '{body}'; bodies: "
+                                                    f"{', '.join(sorted(bodies))}")
+            elif body is not None and day is not None:
+                found.append(Meeting(body, day, self.day(entry, "papers_due")))
+        return tuple(found)
+
+    def check_documents(self, items: Mapping[str, Item]) -> None:
+        for item in items.values():
+            if item.document is None:
+                continue
+            target = items.get(item.document)
+            if target is None or target.kind != "document":
+                self.problem(item.line, f"decision '{item.id}' names unknown document "
+                                        f"'{item.document}'")
+
+    # -- small readers
+
+    def unknown_keys(self, data: LDict, allowed: set[str], what: str) -> None:
+        for key in data:
+            if key not in allowed:
+                self.problem(data.line_of(key), f"unknown key '{key}' in {what}; allowed: "
+                                                f"{', '.join(sorted(allowed))}")
+
+    def string(self, data: LDict, key: str, *, required: bool = False) -> str | None:
+        value = data.get(key)
+        if value is INVALID:
+            return None
+        if value is None:
+            if required:
+                self.problem(data.line, f"missing '{key}'")
+            return None
+        if isinstance(value, (LDict, LList)) or isinstance(value, bool):
+            self.problem(data.line_of(key), f"'{key}' must be text")
+            return None
+        return str(value)
+
+    def ident(self, data: LDict, key: str, what: str) -> str | None:
+        value = self.string(data, key, required=True)
+        if value is not None and not ID_PATTERN.match(value):
+            # Reported, but kept, so the rest of the definition is still checked with it.
+            self.problem(data.line_of(key), f"{what} id '{value}' must be lower-case letters, "
+                                            "digits and '-'")
+        return value
+
+    def flag(self, data: LDict, key: str, default: bool) -> bool:
+        value = data.get(key, default)
+        if value is INVALID:
+            return default
+        if not isinstance(value, bool):
+            self.problem(data.line_of(key), f"'{key}' must be true or false, not '{value}'")
+            return default
+        return value
+
+    def roles(self, data: LDict) -> dict[str, str]:
+        raw = data.get("roles")
+        if not isinstance(raw, LDict) or not raw:
+            self.problem(data.line_of("roles"), "roles must be a mapping of role id to title")
+            return {}
+        roles: dict[str, str] = {}
+        for role_id, title in raw.items():
+            if not ID_PATTERN.match(role_id):
+                self.problem(raw.line_of(role_id), f"role id '{role_id}' must be lower-case "
+                                                   "letters, digits and '-'")
+            if isinstance(title, LDict):
+                title = title.get("title", role_id)
+            roles[role_id] = str(title if title is not None else role_id)
+        return roles
+
+    def municipalities(self, data: LDict, base: LocalCalendar
+                       ) -> tuple[list[str], dict[str, LocalCalendar]]:
+        raw = data.get("municipalities", [])
+        if not isinstance(raw, list):
+            self.problem(data.line_of("municipalities"), "municipalities must be a list of names")
+            return [], {}
+        names: list[str] = []
+        local: dict[str, LocalCalendar] = {}
+        seen: set[str] = set()
+        for entry, line in zip(raw, getattr(raw, "item_lines", [0] * len(raw)), strict=True):
+            if isinstance(entry, LDict):
+                name = self.string(entry, "name", required=True)
+                if name is not None:
+                    local[name] = self.local_calendar(entry, line, base)
+            elif isinstance(entry, str) and entry:
+                name = str(entry)
+            else:
+                self.problem(line, "each municipality is a name, or a mapping with name and "
+                                   "its calendar")
+                continue
+            if name is None:
+                continue
+            if slug(name) in seen:
+                self.problem(line, f"municipality '{name}' is listed twice")
+            seen.add(slug(name))
+            names.append(name)
+        return names, local
+
+    def deadline(self, data: LDict, key: str, own_phase: str) -> Deadline | None:
+        value = data.get(key)
+        line = data.line_of(key)
+        raw_roll = data.get("roll", "previous")
+        roll = "previous" if raw_roll is INVALID else str(raw_roll)
+        if roll not in ROLLS:
+            self.problem(data.line_of("roll"), f"roll must be one of {', '.join(ROLLS)}, "
+                                               f"not '{roll}'")
+            roll = "previous"
+        if value is None or value is INVALID:
+            return None
+        if isinstance(value, datetime):
+            self.problem(line, f"deadline '{value}' must be a date without a time")
+            return None
+        if isinstance(value, date):
+            return Deadline(text=value.isoformat(), day=value, roll=roll)
+        if not isinstance(value, str):
+            self.problem(line, f"deadline '{value}' is not a date, a month or a relative "
+                               "deadline")
+            return None
+        text = " ".join(value.split())
+        month = _MONTH.match(text)
+        if month:
+            year, mon = int(month.group(1)), int(month.group(2))
+            if not 1 <= mon <= 12:
+                self.problem(line, f"month '{text}' does not exist")
+                return None
+            return Deadline(text=text, month=(year, mon), roll=roll)
+        edge = _ANCHOR.match(text)
+        if edge:
+            return Deadline(text=text, anchor_kind=edge.group("edge").lower(),
+                            anchor=edge.group("phase") or own_phase, roll=roll)
+        rel = _RELATIVE.match(text)
+        if not rel:
+            self.problem(line, f"deadline '{text}' not understood; write a date (2026-06-30), "
+                               "a month (2026-06) or e.g. '6 weeks after start of analyse', "
+                               "'10 working days before vaststelling'")
+            return None
+        unit = rel.group("unit").lower().split()
+        unit_name = "working_days" if unit[0] == "working" else unit[0].rstrip("s") + "s"
+        sign = 1 if rel.group("dir").lower() == "after" else -1
+        anchor_text = rel.group("anchor").strip()
+        edge = _ANCHOR.match(anchor_text)
+        if edge:
+            kind = edge.group("edge").lower()
+            target = edge.group("phase") or own_phase
+        else:
+            kind, target = "item", anchor_text
+        return Deadline(text=text, amount=sign * int(rel.group("n")), unit=unit_name,
+                        anchor_kind=kind, anchor=target, roll=roll)
+
+    # -- structure
+
+    def phase(self, raw: LDict, index: int, roles: Mapping[str, str],
+              municipalities: list[str]) -> Phase | None:
+        self.unknown_keys(raw, _PHASE_KEYS, "phase")
+        phase_id = self.ident(raw, "id", "phase")
+        if phase_id is None:
+            return None
+        if raw.get("final") is INVALID:
+            self.final_unreadable = True
+        final = self.flag(raw, "final", False)
+        items: list[Item] = []
+        for kind in KINDS:
+            entries = raw.get(kind + "s")
+            if entries is None:
+                continue
+            if not isinstance(entries, LList):
+                self.problem(raw.line_of(kind + "s"), f"{kind}s must be a list")
+                continue
+            for entry, line in zip(entries, entries.item_lines, strict=True):
+                if not isinstance(entry, LDict):
+                    self.problem(line, f"each {kind} is a mapping with id and title")
+                    continue
+                items.extend(self.item(kind, entry, phase_id, roles, municipalities))
+        if final and (items or raw.get("due") is not None):
+            self.problem(raw.line, f"final phase '{phase_id}' cannot have a deadline or items")
+        duration = (self.working_days(raw["duration"], raw.line_of("duration"), "duration")
+                    if raw.get("duration") is not None else None)
+        return Phase(
+            id=phase_id,
+            title=self.string(raw, "title", required=True) or phase_id,
+            index=index,
+            due=self.deadline(raw, "due", phase_id),
+            items=tuple(items),
+            final=final,
+            description=self.string(raw, "description"),
+            duration=duration,
+            line=raw.line,
+        )
+
+    def item(self, kind: str, raw: LDict, phase_id: str, roles: Mapping[str, str],
+             municipalities: list[str]) -> list[Item]:
+        self.unknown_keys(raw, _ITEM_KEYS[kind], kind)
+        item_id = self.ident(raw, "id", kind)
+        title = self.string(raw, "title", required=kind != "decision")
+        body = self.string(raw, "body", required=kind == "decision")
+        role = self.string(raw, "role", required=kind == "task")
+        if role is not None and roles and role not in roles:
+            self.problem(raw.line_of("role"), f"unknown role '{role}'; roles: "
+                                              f"{', '.join(roles)}")
+        if item_id is None:
+            return []
+        base = Item(
+            kind=kind,
+            id=item_id,
+            title=title or body or item_id,
+            phase=phase_id,
+            due=self.deadline(raw, "due", phase_id),
+            required=self.flag(raw, "required", _DEFAULT_REQUIRED[kind]),
+            role=role,
+            body=body,
+            description=self.string(raw, "description"),
+            document=self.string(raw, "document") if kind == "decision" else None,
+            line=raw.line,
+        )
+        if not self.flag(raw, "per_municipality", False):
+            return [base]
+        if not municipalities:
+            self.problem(raw.line_of("per_municipality"),
+                         "per_municipality needs a list of municipalities in the definition")
+            return []
+        if "{municipality}" not in (base.body or base.title):
+            self.problem(raw.line_of("per_municipality"),
+                         f"per_municipality {kind} '{item_id}' must name {{municipality}} in "
+                         f"its {'body' if kind == 'decision' else 'title'}")
+        return [
+            Item(
+                kind=kind,
+                id=f"{item_id}-{slug(name)}",
+                title=base.title.replace("{municipality}", name),
+                phase=phase_id,
+                due=base.due,
+                required=base.required,
+                role=base.role,
+                body=base.body.replace("{municipality}", name) if base.body else None,
+                municipality=name,
+                description=base.description,
+                document=(f"{base.document}-{slug(name)}" if base.document in self.groups
+                          else base.document),
+                line=base.line,
+            )
+            for name in municipalities
+        ]
+
+    def check_final(self, phases: list[Phase], raw: LList) -> None:
+        finals = [p for p in phases if p.final]
+        if len(phases) < 2:
+            self.problem(raw.line, "a definition needs at least one phase and a final state")
+        elif not finals:
+            self.problem(raw.line, "the last phase must be the final state ('final: true')")
+        elif len(finals) > 1 or not phases[-1].final:
+            self.problem(finals[0].line, f"only the last phase may be final, not "
+                                         f"'{finals[0].id}'")
+
+    def unique_ids(self, phases: list[Phase]) -> dict[str, Item]:
+        # Phases and items are named in different places (advance --to, done), so an item
+        # may share its id with a phase ("ivp"), but not with another item.
+        seen_phases: dict[str, int] = {}
+        seen_items: dict[str, int] = {}
+        items: dict[str, Item] = {}
+        for phase in phases:
+            if phase.id in seen_phases:
+                self.problem(phase.line, f"duplicate phase id '{phase.id}' (first on line "
+                                         f"{seen_phases[phase.id]})")
+            seen_phases.setdefault(phase.id, phase.line)
+            for item in phase.items:
+                if item.id in seen_items:
+                    self.problem(item.line, f"duplicate id '{item.id}' (first on line "
+                                            f"{seen_items[item.id]})")
+                seen_items.setdefault(item.id, item.line)
+                items.setdefault(item.id, item)
+        return items
+
+    def check_references(self, phases: list[Phase], items: dict[str, Item]) -> None:
+        """Every anchor must exist, and relative deadlines must not form a cycle."""
+        phase_ids = [p.id for p in phases]
+        graph: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        lines: dict[tuple[str, str], int] = {}
+
+        def anchor_node(deadline: Deadline, line: int) -> tuple[str, str] | None:
+            if deadline.anchor_kind in ("start", "end"):
+                if deadline.anchor not in phase_ids:
+                    self.problem(line, f"deadline '{deadline.text}' names unknown phase "
+                                       f"'{deadline.anchor}'; phases: {', '.join(phase_ids)}")
+                    return None
+                return (deadline.anchor_kind, deadline.anchor)
+            if deadline.anchor not in items:
+                hint = (f"; it is per municipality, name one such as "
+                        f"'{deadline.anchor}-…'" if deadline.anchor in self.groups else "")
+                self.problem(line, f"deadline '{deadline.text}' names unknown item or phase "
+                                   f"'{deadline.anchor}'{hint}")
+                return None
+            return ("item", deadline.anchor)
+
+        for index, phase in enumerate(phases):
+            start_deps = [("end", phases[index - 1].id)] if index else []
+            if index and phases[index - 1].due is None:
+                # Without a deadline of its own, the phase before may end up with none, and
+                # then this phase starts when that one started (see resolve_deadlines).
+                start_deps.append(("start", phases[index - 1].id))
+            graph[("start", phase.id)] = start_deps
+            lines[("start", phase.id)] = phase.line
+            end_node = ("end", phase.id)
+            lines[end_node] = phase.line
+            if phase.due is not None and phase.due.is_relative:
+                node = anchor_node(phase.due, phase.line)
+                graph[end_node] = [node] if node else []
+            elif phase.due is None:
+                graph[end_node] = [("item", item.id) for item in phase.items]
+            else:
+                graph[end_node] = []
+            for item in phase.items:
+                key = ("item", item.id)
+                lines[key] = item.line
+                node = (anchor_node(item.due, item.line)
+                        if item.due is not None and item.due.is_relative else None)
+                graph[key] = [node] if node else []
+        cycle = _find_cycle(graph)
+        if cycle:
+            names = " -> ".join(_node_name(node) for node in cycle)
+            self.problem(lines.get(cycle[0], 1), f"relative deadlines form a cycle: {names}")
+
+
+def _node_name(node: tuple[str, str]) -> str:
+    kind, ident = node
+    return ident if kind == "item" else f"{kind} of {ident}"
+
+
+def _find_cycle(graph: Mapping[tuple[str, str], list[tuple[str, str]]]) -> list[Any] | None:
+    """One cycle in a dependency graph, as the path around it, or None."""
+    state: dict[tuple[str, str], int] = {}
+    path: list[tuple[str, str]] = []
+
+    def visit(node: tuple[str, str]) -> list[Any] | None:
+        state[node] = 1
+        path.append(node)
+        for nxt in graph.get(node, []):
+            if state.get(nxt) == 1:
+                return path[path.index(nxt):] + [nxt]
+            if nxt not in state:
+                found = visit(nxt)
+                if found:
+                    return found
+        path.pop()
+        state[node] = 2
+        return None
+
+    for node in graph:
+        if node not in state:
+            found = visit(node)
+            if found:
+                return found
+    return None
+
+
