@@ -25,6 +25,7 @@ from .definitions import Deadline, Definition, Item, Meeting
 from .meetings import first_meeting_from, last_meeting_by, papers_due
 
 ADOPTING_BODY = "gemeenteraad"
+COUNCIL_BODIES = ("gemeenteraad", "raadscommissie")  # the bodies that do not meet in recess
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,8 @@ def plan_deadlines(definition: Definition, facts: Facts) -> Deadlines:
             if decision.document and item_due.get(decision.document):
                 item_due[decision.document] = min(item_due[decision.document] or due,
                                                   result.papers[decision.id])
-        elif (recess := local.in_recess(due)) is not None:
+        elif decision.body.startswith(COUNCIL_BODIES) and (
+                recess := local.in_recess(due)) is not None:
             # No meetings known: at least keep the decision out of the recess.
             item_due[decision.id] = local.working.previous_working_day(
                 recess.start - timedelta(days=1))
@@ -207,17 +209,25 @@ def lost_working_days(facts: Facts, since: date, days: WorkingCalendar) -> int:
 
 
 def forecast(definition: Definition, facts: Facts, planned: Deadlines) -> Forecast:
-    """Forecast every remaining date from what is done at `facts.today`."""
+    """Forecast every remaining date from what is done at `facts.today`.
+
+    A phase that has not begun starts when the one before it is forecast to end. Deadlines
+    relative to a phase move with its forecast start; fixed dates move by the working days
+    the phase starts late. The active phase also loses the working days it was suspended.
+    """
     days = definition.calendar.working
     today = days.next_working_day(facts.today)
     result = Forecast()
     previous_end: date | None = None
-    for phase in definition.phases:
+    starts: dict[str, date] = dict(facts.started)
+    for index, phase in enumerate(definition.phases):
         if phase.final:
             result.start[phase.id] = facts.started.get(phase.id) or previous_end or today
             break
         status = facts.status.get(phase.id, "pending")
-        planned_start = planned.phase_start[phase.id]
+        planned_start = (facts.start if index == 0 else
+                         planned.phase_due.get(definition.phases[index - 1].id)
+                         or planned.phase_start[phase.id])
         if status == "done":
             result.start[phase.id] = facts.started.get(phase.id, planned_start)
             result.end[phase.id] = facts.completed.get(phase.id)
@@ -227,16 +237,26 @@ def forecast(definition: Definition, facts: Facts, planned: Deadlines) -> Foreca
             continue
         if status == "active":
             start = facts.started.get(phase.id, planned_start)
-            slip = lost_working_days(facts, start, days)
+            lost = lost_working_days(facts, start, days)
         else:
             start = max(previous_end or planned_start, planned_start)
-            slip = max(0, days.working_days_between(planned_start, start))
+            lost = 0
+        starts[phase.id] = start
+        late = max(0, days.working_days_between(planned_start, start)) if start > planned_start \
+            else 0
+        moved_due, moved_item, _ = resolve_deadlines(definition, facts.start, started=starts,
+                                                     completed=facts.completed)
         result.start[phase.id] = start
-        due = planned.phase_due.get(phase.id)
-        end = days.add_working_days(due, slip) if due else start
+
+        end = _moved(phase.due, planned.phase_due.get(phase.id), moved_due.get(phase.id), days,
+                     late, lost) or start
         earliest = max(today, start)
         for item in phase.items:
-            when = _forecast_item(definition, facts, planned, result, item, slip, earliest)
+            local = definition.calendar_for(item.municipality).working
+            when = _moved(item.due, planned.item_due.get(item.id), moved_item.get(item.id), local,
+                          late, lost)
+            when = _forecast_item(definition, facts, result, item,
+                                  max(when, earliest) if when else None, earliest)
             result.item[item.id] = when
             if when and item.required and item.id not in facts.settled and when > end:
                 end = when
@@ -247,13 +267,18 @@ def forecast(definition: Definition, facts: Facts, planned: Deadlines) -> Foreca
     return result
 
 
-def _forecast_item(definition: Definition, facts: Facts, planned: Deadlines, result: Forecast,
-                   item: Item, slip: int, earliest: date) -> date | None:
+def _moved(deadline: Deadline | None, fixed: date | None, relative: date | None,
+           days: WorkingCalendar, late: int, lost: int) -> date | None:
+    """A deadline moved with its phase: relative ones follow the start, fixed ones the delay."""
+    base = relative if deadline is not None and deadline.is_relative else (
+        days.add_working_days(fixed, late) if fixed else None)
+    return days.add_working_days(base, lost) if base and lost else base
+
+
+def _forecast_item(definition: Definition, facts: Facts, result: Forecast, item: Item,
+                   when: date | None, earliest: date) -> date | None:
     if item.id in facts.settled:
         return facts.settled[item.id]
-    local = definition.calendar_for(item.municipality).working
-    due = planned.item_due.get(item.id)
-    when = max(local.add_working_days(due, slip), earliest) if due else None
     if item.kind == "decision" and item.body in {m.body for m in facts.meetings}:
         document = item.document
         ready = (result.item.get(document) or earliest) if document else earliest
@@ -284,7 +309,7 @@ def latest_dates(definition: Definition, facts: Facts, planned: Deadlines,
     latest: dict[str, date] = {}
     end = days.previous_working_day(by)
     for phase in reversed(definition.phases[:index + 1]):
-        latest[phase.id] = end
+        latest[f"phase:{phase.id}"] = end
         phase_end = baseline_due.get(phase.id)
         for item in phase.items:
             item_due = baseline_item.get(item.id)
@@ -316,20 +341,22 @@ def build_plan(definition: Definition, facts: Facts) -> dict[str, Any]:
     years = definition.period_years
     valid_from = date(years[0], 1, 1) if years else None
     rows: list[dict[str, Any]] = []
+    adopting = {item.id for item in adopting_decisions(definition)}
 
     def row(kind: str, ident: str, phase: str, due: date | None, when: date | None,
             actual: date | None, extra: dict[str, Any] | None = None,
-            adopting: bool = False) -> None:
+            adopting: bool = False, settled_phase: bool = False) -> None:
         why: list[str] = []
-        if actual is None and due is not None:
+        key = f"phase:{ident}" if kind == "phase" else ident
+        if actual is None and due is not None and not settled_phase:
             if when is None:
                 why.append("no meeting of its body known after it can be ready")
             elif when > due:
                 why.append(f"forecast {dutch_date(when)} is after the deadline {dutch_date(due)}")
-            if when and ident in latest and when > latest[ident]:
+            if when and key in latest and when > latest[key] and latest[key] < due:
                 target_phase, by = definition.target or ("", due)
-                why.append(f"forecast {dutch_date(when)} is after {dutch_date(latest[ident])}, "
-                           f"the latest date for '{target_phase}' by {dutch_date(by)}")
+                why.append(f"forecast {dutch_date(when)} is after {dutch_date(latest[key])}, "
+                           f"the latest date to end '{target_phase}' by {dutch_date(by)}")
             if adopting and when and valid_from and when >= valid_from:
                 why.append(f"adopted after the IVP period begins ({dutch_date(valid_from)})")
         slack = None
@@ -339,7 +366,7 @@ def build_plan(definition: Definition, facts: Facts) -> dict[str, Any]:
         rows.append({"kind": kind, "id": ident, "phase": phase, "planned": _iso(due),
                      "forecast": _iso(actual or when), "actual": _iso(actual),
                      "slack_days": slack, "at_risk": bool(why), "why": "; ".join(why) or None,
-                     "latest": _iso(latest.get(ident)), **(extra or {})})
+                     "latest": _iso(latest.get(key)), **(extra or {})})
 
     for phase in definition.phases:
         if phase.final:
@@ -347,7 +374,7 @@ def build_plan(definition: Definition, facts: Facts) -> dict[str, Any]:
         row("phase", phase.id, phase.id, planned.phase_due.get(phase.id), fc.end.get(phase.id),
             facts.completed.get(phase.id) if facts.status.get(phase.id) == "done" else None)
         for item in phase.items:
-            extra = None
+            extra: dict[str, Any] | None = None
             if item.kind == "decision":
                 meeting = fc.meeting.get(item.id, planned.meeting.get(item.id))
                 extra = {"body": item.body, "meeting": _iso(meeting.date if meeting else None),
@@ -355,7 +382,8 @@ def build_plan(definition: Definition, facts: Facts) -> dict[str, Any]:
                                             else None)}
             row(item.kind, item.id, phase.id, planned.item_due.get(item.id),
                 fc.item.get(item.id), facts.settled.get(item.id), extra,
-                adopting=bool(item.body and item.body.startswith(ADOPTING_BODY)))
+                adopting=item.id in adopting,
+                settled_phase=facts.status.get(phase.id) == "done")
     for meeting in sorted(facts.meetings, key=lambda m: (m.date, m.body)):
         rows.append({"kind": "meeting", "id": meeting.body, "phase": None,
                      "planned": _iso(meeting.date), "forecast": _iso(meeting.date),
@@ -366,14 +394,23 @@ def build_plan(definition: Definition, facts: Facts) -> dict[str, Any]:
             "deadlines": planned}
 
 
+def adopting_decisions(definition: Definition) -> list[Item]:
+    """The raad decisions that adopt the IVP: those of the target phase, or of the last phase
+    in which a gemeenteraad decides."""
+    phases = [definition.target[0]] if definition.target else [
+        p.id for p in definition.phases
+        if any(i.body and i.body.startswith(ADOPTING_BODY) for i in p.items)][-1:]
+    return [i for i in definition.items_of_kind("decision")
+            if i.phase in phases and i.body and i.body.startswith(ADOPTING_BODY)]
+
+
 def _clock(definition: Definition, facts: Facts, planned: Deadlines, fc: Forecast,
            valid_from: date | None) -> dict[str, Any] | None:
     years = definition.period_years
     if years is None:
         return None
     days = definition.calendar.working
-    adopting = [i for i in definition.items_of_kind("decision")
-                if i.body and i.body.startswith(ADOPTING_BODY)]
+    adopting = adopting_decisions(definition)
     if adopting:
         planned_dates = [planned.item_due.get(i.id) for i in adopting]
         forecast_dates = [fc.item.get(i.id) for i in adopting]

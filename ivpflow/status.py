@@ -10,12 +10,11 @@ from sqlalchemy import select
 from .calendar import DEFAULT_CALENDAR
 from .dates import iso, local
 from .definitions import POSITIVE_OUTCOMES, Definition
-from .processes import definition_of, load_process
+from .errors import UnknownProcessError
+from .planning import build_plan
+from .processes import definition_of, facts_of, load_process, open_suspension
 from .store import Store
 from .store.models import Event, ItemState, Process
-
-# An item due this many working days from now whose phase has not begun is at risk.
-RISK_HORIZON_WORKING_DAYS = 10
 
 
 def _day(moment: datetime | None) -> str | None:
@@ -42,8 +41,10 @@ def describe(process: Process, definition: Definition, today: date) -> dict[str,
     decisions: list[dict[str, Any]] = []
     documents: list[dict[str, Any]] = []
     overdue: list[dict[str, Any]] = []
-    at_risk: list[dict[str, Any]] = []
     upcoming: list[tuple[date, str, str]] = []
+    plan = build_plan(definition, facts_of(process, today))
+    at_risk = [{"kind": r["kind"], "id": r["id"], "due": r["planned"], "forecast": r["forecast"],
+                "why": r["why"]} for r in plan["rows"] if r["at_risk"]]
     for state in process.items:
         item = definition.items[state.item_id]
         settled_phase = phase_status[item.phase] == "done"
@@ -63,12 +64,6 @@ def describe(process: Process, definition: Definition, today: date) -> dict[str,
             overdue.append({"kind": item.kind, "id": item.id, "due": iso(state.due)})
         elif is_open and state.due is not None:
             upcoming.append((state.due, item.kind, item.id))
-            days_left = DEFAULT_CALENDAR.working_days_between(today, state.due)
-            if (phase_status[item.phase] == "pending"
-                    and days_left <= RISK_HORIZON_WORKING_DAYS):
-                at_risk.append({"kind": item.kind, "id": item.id, "due": iso(state.due),
-                                "why": f"due in {days_left} working days but phase "
-                                       f"'{item.phase}' has not started"})
     phases = []
     for phase_state in process.phases:
         phase = definition.phase(phase_state.phase)
@@ -105,10 +100,28 @@ def describe(process: Process, definition: Definition, today: date) -> dict[str,
         "next_deadline": next_deadline,
         "overdue": overdue,
         "at_risk": at_risk,
+        "clock": plan["clock"],
+        "suspended": _suspension(process),
         "upcoming": [{"kind": kind, "id": ident, "due": due.isoformat(),
                       "working_days_left": DEFAULT_CALENDAR.working_days_between(today, due)}
                      for due, kind, ident in upcoming[:5]],
     }
+
+
+def _suspension(process: Process) -> dict[str, Any] | None:
+    current = open_suspension(process)
+    if current is None:
+        return None
+    return {"since": local(current.started_at).date().isoformat(), "reason": current.reason}
+
+
+def process_plan(store: Store, process_id: str | None, *, now: datetime) -> list[dict[str, Any]]:
+    """Every dated item of a process: planned, forecast and actual dates, slack and risk."""
+    with store.transaction(process_id or "") as session:
+        process = load_process(session, process_id)
+        definition = definition_of(session, process)
+        rows: list[dict[str, Any]] = build_plan(definition, facts_of(process, now.date()))["rows"]
+        return rows
 
 
 def list_processes(store: Store, *, now: datetime) -> list[dict[str, Any]]:
@@ -137,3 +150,50 @@ def history(store: Store, process_id: str) -> list[dict[str, Any]]:
         return [{"at": local(e.at).isoformat(timespec="seconds"), "actor": e.actor,
                  "event": e.event, "from": e.from_state, "to": e.to_state, "item": e.item,
                  "note": e.note} for e in events]
+
+
+def working_days(store: Store | None, first: date, last: date, *, municipality: str | None,
+                 process_id: str | None = None, extra: str | None = None) -> dict[str, Any]:
+    """Working days between two dates (inclusive), and the reason for every other day.
+
+    Local closing days and recesses come from the definition of the named process, or of
+    the only process, or else from the first available definition that knows the municipality.
+    """
+    from .definitions import definition_paths, load_definition
+    from .errors import InvalidValueError
+
+    if last < first:
+        raise InvalidValueError(f"The second date ({last}) lies before the first ({first})")
+    if (last - first).days > 3660:
+        raise InvalidValueError("Ask for at most ten years at a time")
+    definition = None
+    if store is not None and (process_id is not None or municipality is not None):
+        with store.transaction(process_id or "") as session:
+            try:
+                definition = definition_of(session, load_process(session, process_id))
+            except UnknownProcessError:
+                if process_id is not None:
+                    raise
+    if municipality is not None and (definition is None
+                                     or municipality not in definition.municipalities):
+        for path in definition_paths(extra).values():
+            candidate = load_definition(path)
+            if municipality in candidate.municipalities:
+                definition = candidate
+                break
+        else:
+            raise InvalidValueError(f"No definition knows municipality '{municipality}'")
+    local_calendar = (definition.calendar_for(municipality) if definition is not None
+                      else None)
+    working = local_calendar.working if local_calendar else DEFAULT_CALENDAR
+    open_days, closed, recess = [], [], []
+    for day, why in working.days(first, last):
+        if why is None:
+            open_days.append(day.isoformat())
+        else:
+            closed.append({"date": day.isoformat(), "why": why})
+        period = local_calendar.in_recess(day) if local_calendar else None
+        if period is not None:
+            recess.append({"date": day.isoformat(), "why": period.why})
+    return {"working_days": open_days, "closed": closed, "recess": recess,
+            "municipality": municipality}

@@ -406,7 +406,9 @@ def test_processes_json_lists_every_process(ivpflow: Invoke, started: str) -> No
     assert rows[0] == {"id": "haaksbergen", "workflow": "vng-kernbeleid-veiligheid",
                        "phase": "opstart", "next_deadline": "2026-03-16", "overdue": 0,
                        "at_risk": 0}
-    assert rows[1]["id"] == "not" and rows[1]["overdue"] == 11
+    assert (rows[1]["id"], rows[1]["overdue"]) == ("not", 11)
+    assert rows[1]["at_risk"] == len(json.loads(ivpflow("plan", "not", "--at-risk",
+                                                        "--json").stdout))
 
 
 def test_processes_sorted_by_risk_puts_overdue_first(ivpflow: Invoke, started: str) -> None:
