@@ -364,6 +364,9 @@ def plan(app: App, process_id: str | None, as_json: bool, only_risk: bool) -> No
         table.append([mark, r["kind"], r["id"], _d(r["planned"]), _d(r["forecast"]),
                       _d(r["actual"]) if r["actual"] else "", slack, when,
                       r["why"] or ""])
+    if not table:
+        click.echo("Nothing at risk." if only_risk else "Nothing dated.")
+        return
     _table(["", "kind", "id", "planned", "forecast", "actual", "slack", "meeting", "why"],
            table, right={6})
 
@@ -541,6 +544,7 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
         click.echo(line(row))
 
 
+STATUS_RISKS_SHOWN = 8
 _STATUS_MARK = {"done": "✓", "active": "▶", "pending": "·"}
 
 
@@ -552,6 +556,19 @@ def _print_status(data: dict[str, Any]) -> None:
     due = f", due {_d(active['due'])}" if active["due"] else ""
     click.echo(f"Phase: {active['title']} ({active['id']}){since}{due}")
     click.echo(f"Today: {dutch_date(today)}")
+    if data.get("suspended"):
+        click.echo(click.style(f"Suspended since {_d(data['suspended']['since'])}: "
+                               f"{data['suspended']['reason']}", fg="yellow", bold=True))
+    clock = data.get("clock")
+    if clock:
+        forecast = _d(clock["adoption_forecast"]) if clock["adoption_forecast"] else "not known"
+        click.echo(f"IVP {clock['period']}: adoption planned {_d(clock['adoption_planned'])}, "
+                   f"forecast {forecast}; the next process must start by "
+                   f"{_d(clock['next_start_by'])}")
+        if clock["replaces_until"]:
+            click.echo(f"The plan it replaces runs until {_d(clock['replaces_until'])}")
+        for warning in clock["warnings"]:
+            click.echo(click.style(f"Warning: {warning}", fg="red", bold=True))
     click.echo()
     _table(["", "phase", "status", "due", "started", "completed"],
            [[_STATUS_MARK.get(p["status"], ""), p["title"], p["status"], _d(p["due"]),
@@ -575,9 +592,13 @@ def _print_status(data: dict[str, Any]) -> None:
     if data["at_risk"]:
         click.echo()
         click.echo(click.style(f"At risk ({len(data['at_risk'])})", fg="yellow", bold=True))
-        _table(["due", "kind", "id", "why"],
-               [[_d(r["due"]), r["kind"], r["id"], r["why"]] for r in data["at_risk"]],
-               indent="  ")
+        shown = data["at_risk"][:STATUS_RISKS_SHOWN]
+        _table(["due", "forecast", "kind", "id", "why"],
+               [[_d(r["due"]), _d(r["forecast"]), r["kind"], r["id"], r["why"]]
+                for r in shown], indent="  ")
+        if len(data["at_risk"]) > len(shown):
+            click.echo(f"  … and {len(data['at_risk']) - len(shown)} more: "
+                       f"ivpflow plan {data['id']} --at-risk")
     if data["upcoming"]:
         click.echo()
         click.echo(click.style("Next deadlines", bold=True))

@@ -286,6 +286,11 @@ def _forecast_item(definition: Definition, facts: Facts, result: Forecast, item:
                                      facts.today)
         result.meeting[item.id] = meeting
         return meeting.date if meeting else None
+    local = definition.calendar_for(item.municipality)
+    if (when and item.kind == "decision" and (item.body or "").startswith(COUNCIL_BODIES)
+            and (recess := local.in_recess(when)) is not None):
+        # Councils do not meet in recess: the first chance is after it.
+        return local.working.next_working_day(recess.end + timedelta(days=1))
     return when
 
 
