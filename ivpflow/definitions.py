@@ -105,6 +105,18 @@ class Meeting:
 
 
 @dataclass(frozen=True)
+class ReminderPolicy:
+    """When reminders go out, in working days, and who hears of what is overdue."""
+
+    before: tuple[int, ...] = (10, 2)  # reminders this many working days before a deadline
+    overdue_every: int = 5  # then, once overdue, again every this many working days
+    escalate_after: int | None = 10  # working days overdue before the escalation
+    escalate_to: str | None = None  # role that hears of it
+    digest_to: str | None = None  # role that gets the weekly digest
+    digest_horizon: int = 10  # working days ahead the digest looks
+
+
+@dataclass(frozen=True)
 class Phase:
     """One step of the process; the last phase of a definition is its final state."""
 
@@ -144,6 +156,7 @@ class Definition:
     meetings: tuple[Meeting, ...] = ()
     replaces_until: date | None = None  # when the plan this process replaces expires
     target: tuple[str, date] | None = None  # (phase, date) the phase must end by
+    reminders: ReminderPolicy = field(default_factory=ReminderPolicy)
     tree: Any = field(default=None, repr=False)  # the validated data, for the compiled form
 
     @property

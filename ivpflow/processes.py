@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -42,6 +42,7 @@ from .store.models import (
     Event,
     ItemState,
     MeetingRecord,
+    OutboxMessage,
     PhaseState,
     Process,
     Suspension,
@@ -50,6 +51,7 @@ from .store.models import (
 _PROCESS_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
 _definitions: dict[str, Definition] = {}
+DIGEST_TIME = time(8, 0)  # the weekly digest goes out on Monday at 08:00
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,23 @@ def _record(session: Session, process: Process, now: datetime, actor: str, event
             note: str | None = None) -> None:
     session.add(Event(process_id=process.id, at=to_utc_naive(now), actor=actor, event=event,
                       from_state=source, to_state=dest, item=item, note=note))
+
+
+def cancel_for_item(session: Session, process_id: str, item_id: str) -> None:
+    """Cancel the queued reminders of an item settled in this same transaction."""
+    session.execute(update(OutboxMessage)
+                    .where(OutboxMessage.process_id == process_id,
+                           OutboxMessage.item == item_id, OutboxMessage.status == "queued")
+                    .values(status="cancelled", error="item settled"))
+
+
+def digest_week(now: datetime) -> tuple[str, date]:
+    """The ISO week whose weekly digest is due at `now` (Monday 08:00), and its Monday."""
+    monday = now.date() - timedelta(days=now.weekday())
+    if now.weekday() == 0 and now.time() < DIGEST_TIME:
+        monday -= timedelta(days=7)
+    year, week, _ = monday.isocalendar()
+    return f"{year}-W{week:02d}", monday
 
 
 def _touch(process: Process, now: datetime) -> None:
@@ -207,7 +226,7 @@ def start_process(store: Store, definition: Definition, *, now: datetime, actor:
         process = Process(id=process_id, workflow=definition.id,
                           definition_digest=definition.digest, phase=definition.phase_ids[0],
                           start_date=start_date, created_at=stamp, updated_at=stamp,
-                          version=1)
+                          version=1, digest_week=digest_week(now)[0])
         process.phases = [
             PhaseState(phase=phase.id, position=phase.index,
                        status="active" if phase.index == 0 else "pending",
@@ -356,6 +375,7 @@ def complete(store: Store, process_id: str, item_id: str, *, now: datetime, acto
         state.completed_by = actor
         state.note = note
         _touch(process, now)
+        cancel_for_item(session, process_id, item_id)
         _record(session, process, now, actor, "done", source="open", dest="done", item=item_id,
                 note=note)
         return item
@@ -387,6 +407,8 @@ def decide(store: Store, process_id: str, decision_id: str, *, outcome: str, now
         state.completed_by = actor
         state.note = note
         _touch(process, now)
+        if state.status == "done":
+            cancel_for_item(session, process_id, decision_id)
         text = f"besluit van {dutch_date(on)}" + (f"; {note}" if note else "")
         _record(session, process, now, actor, "decided", source=previous, dest=outcome,
                 item=decision_id, note=text)

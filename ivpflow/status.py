@@ -197,3 +197,20 @@ def working_days(store: Store | None, first: date, last: date, *, municipality: 
             recess.append({"date": day.isoformat(), "why": period.why})
     return {"working_days": open_days, "closed": closed, "recess": recess,
             "municipality": municipality}
+
+
+def outbox_messages(store: Store, status: str | None = None) -> list[dict[str, Any]]:
+    """The outbox, oldest first, in the shape of CONTRACT.md's `outbox --json`."""
+    from .store.models import OutboxMessage
+
+    with store.transaction() as session:
+        query = select(OutboxMessage).order_by(OutboxMessage.id)
+        if status is not None:
+            query = query.where(OutboxMessage.status == status)
+        return [{"id": m.id, "process": m.process_id, "kind": m.kind, "item": m.item,
+                 "to": m.recipient, "subject": m.subject, "status": m.status,
+                 "attempts": m.attempts, "message_id": m.message_id,
+                 "queued_at": local(m.queued_at).isoformat(timespec="seconds"),
+                 "sent_at": local(m.sent_at).isoformat(timespec="seconds") if m.sent_at
+                 else None, "error": m.error, "due": iso(m.due), "moment": iso(m.moment)}
+                for m in session.scalars(query)]

@@ -20,6 +20,7 @@ from .definitions import (
     Meeting,
     Period,
     Phase,
+    ReminderPolicy,
     slug,
 )
 from .errors import DefinitionError
@@ -34,7 +35,7 @@ _RELATIVE = re.compile(
 )
 _ANCHOR = re.compile(r"^(?P<edge>start|end)(?:\s+of\s+(?P<phase>\S+))?$", re.IGNORECASE)
 _TOP_KEYS = {"id", "title", "description", "period", "replaces", "start", "municipalities",
-             "roles", "phases", "calendar", "lead_times", "meetings", "target"}
+             "roles", "phases", "calendar", "lead_times", "meetings", "target", "reminders"}
 _PHASE_KEYS = {"id", "title", "description", "due", "duration", "final", "roll", "tasks",
                "decisions", "documents"}
 _CALENDAR_KEYS = {"closing_days", "closed", "recess", "lead_times"}
@@ -123,6 +124,7 @@ class DefinitionParser:
         replaces, replaces_until = self.replaces(data)
         meetings = self.meetings(data, items)
         target = self.target(data, phases)
+        reminders = self.reminders(data, roles)
         if self.problems:
             raise self.fail()
         return Definition(
@@ -143,8 +145,54 @@ class DefinitionParser:
             meetings=meetings,
             replaces_until=replaces_until,
             target=target,
+            reminders=reminders,
             tree=data,
         )
+
+    def reminders(self, data: LDict, roles: Mapping[str, str]) -> ReminderPolicy:
+        """The reminder policy; without one, sensible defaults for the roles there are."""
+        default_escalation = next((r for r in ("projectmanager", "manager", "portefeuillehouder")
+                                   if r in roles), None)
+        defaults = ReminderPolicy(escalate_to=default_escalation,
+                                  digest_to="coordinator" if "coordinator" in roles else None)
+        raw = data.get("reminders")
+        if raw is None:
+            return defaults
+        if not isinstance(raw, LDict):
+            self.problem(data.line_of("reminders"), "reminders must be a mapping")
+            return defaults
+        self.unknown_keys(raw, {"before", "overdue_every", "escalate_after", "escalate_to",
+                                "digest_to", "digest_horizon"}, "reminders")
+        before = raw.get("before", list(defaults.before))
+        if (not isinstance(before, list)
+                or not all(isinstance(n, int) and not isinstance(n, bool) and 0 < n <= 40
+                           for n in before)):
+            self.problem(raw.line_of("before"), "reminders.before must be a list of working "
+                                                "days between 1 and 40, e.g. [10, 2]")
+            before = list(defaults.before)
+        numbers = {}
+        for key, low in (("overdue_every", 1), ("escalate_after", 0), ("digest_horizon", 1)):
+            value = raw.get(key, getattr(defaults, key))
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool)
+                                      or not low <= value <= 60):
+                self.problem(raw.line_of(key), f"reminders.{key} must be working days "
+                                               f"between {low} and 60")
+                value = getattr(defaults, key)
+            numbers[key] = value
+        people = {}
+        for key in ("escalate_to", "digest_to"):
+            role = self.string(raw, key) if key in raw else getattr(defaults, key)
+            if role is not None and role not in roles:
+                self.problem(raw.line_of(key), f"reminders.{key} names unknown role '{role}'; "
+                                               f"roles: {', '.join(roles)}")
+                role = None
+            people[key] = role
+        return ReminderPolicy(before=tuple(sorted(set(before), reverse=True)),
+                              overdue_every=numbers["overdue_every"],
+                              escalate_after=numbers["escalate_after"] or None,
+                              escalate_to=people["escalate_to"],
+                              digest_to=people["digest_to"],
+                              digest_horizon=numbers["digest_horizon"])
 
     # -- calendars, meetings and the clock
 

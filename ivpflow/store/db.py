@@ -17,7 +17,7 @@ from ..errors import ConflictError, StoreError
 
 # The newest migration in store/migrations/versions; a test keeps the two equal. Comparing
 # against it avoids importing Alembic (a quarter of a second) when the schema is current.
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
 
@@ -122,21 +122,30 @@ class Store:
 
     @contextmanager
     def transaction(self, process_id: str = "", *, immediate: bool = False) -> Iterator[Session]:
-        """A session in one transaction; a concurrent change of the same rows is a conflict."""
+        """A session in one transaction; a concurrent change of the same rows is a conflict.
+
+        `immediate` takes SQLite's write lock at the start (BEGIN IMMEDIATE), for claims.
+        """
         session = self.sessions()
-        if immediate and self.dialect == "sqlite":
-            session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
         try:
-            with session.begin():
-                yield session
+            if immediate and self.dialect == "sqlite":
+                session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+            yield session
+            session.commit()
         except StaleDataError:
+            session.rollback()
             raise ConflictError(process_id) from None
         except OperationalError as exc:
+            session.rollback()
             if _is_conflict(exc):
                 raise ConflictError(process_id) from None
             raise StoreError(f"Database error on {self.describe()}: {_reason(exc)}") from None
         except ProgrammingError as exc:
+            session.rollback()
             raise StoreError(f"Database error on {self.describe()}: {_reason(exc)}") from None
+        except BaseException:
+            session.rollback()
+            raise
         finally:
             session.close()
 

@@ -59,6 +59,9 @@ class Process(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
+    # ISO week ("2026-W10") of the last weekly digest, so a tick finds the processes still
+    # owed one through an index instead of reading them all.
+    digest_week: Mapped[str | None] = mapped_column(String(8), index=True)
 
     phases: Mapped[list[PhaseState]] = relationship(
         back_populates="process", order_by="PhaseState.position", cascade="all, delete-orphan"
@@ -175,6 +178,38 @@ class Suspension(Base):
     reason: Mapped[str] = mapped_column(Text)
 
     process: Mapped[Process] = relationship(back_populates="suspensions")
+
+
+class OutboxMessage(Base):
+    """One reminder or digest: queued once (its dedupe key is unique), then sent or failed."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    dedupe_key: Mapped[str] = mapped_column(String(400), unique=True)
+    process_id: Mapped[str] = mapped_column(String(100), index=True)
+    kind: Mapped[str] = mapped_column(String(12))  # upcoming|due|overdue|escalation|digest
+    item: Mapped[str | None] = mapped_column(String(100))
+    due: Mapped[_dt.date | None] = mapped_column(Date)
+    moment: Mapped[_dt.date] = mapped_column(Date)  # the day it was meant to go out
+    recipient: Mapped[str] = mapped_column(String(320))
+    recipient_name: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(Text)
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    ics: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(10))  # queued|sent|failed|cancelled
+    attempts: Mapped[int] = mapped_column(Integer)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime)
+    queued_at: Mapped[datetime] = mapped_column(DateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    # Delivery asks "what is queued and may be tried now?" across every process.
+    __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
 
 
 class Event(Base):

@@ -1,0 +1,306 @@
+"""Reminders: which are due at a moment, queued once each in the outbox, stale ones cancelled.
+
+Per open item there are two tracks. The reminder track goes to the people holding the item's
+role: some working days before the deadline, on the day, and once overdue every few working
+days. The escalation track goes once to the policy's role when the item is long overdue. Each
+tick queues, per item and track, only the latest moment that has come: a scheduler that was
+down for weeks sends one catch-up reminder per item, marked late, not one per missed tick.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from hashlib import sha256
+from typing import Any
+
+from sqlalchemy import and_, select, update
+from sqlalchemy.orm import Session
+
+from .calendar import WorkingCalendar
+from .dates import AMSTERDAM, dutch_date, to_utc_naive
+from .definitions import Definition, Item, ReminderPolicy
+from .processes import definition_of, digest_week
+from .store import Store
+from .store.models import ItemState, OutboxMessage, PhaseState, Process
+
+KIND_NL = {"task": "taak", "decision": "besluit", "document": "document"}
+# Open items due this many calendar days ahead are looked at; reminders.before allows at
+# most 40 working days, which is less.
+HORIZON_DAYS = 62
+
+
+@dataclass(frozen=True)
+class Moment:
+    """One reminder moment of an item: its kind, step and day."""
+
+    kind: str  # upcoming | due | overdue | escalation
+    step: int  # working days before (upcoming), the nth overdue reminder, 1 for the others
+    day: date
+
+
+@dataclass
+class QueueReport:
+    """What one pass of queueing did."""
+
+    queued: list[str] = field(default_factory=list)
+    late: int = 0
+    cancelled: int = 0
+    digests: int = 0
+    unassigned: set[str] = field(default_factory=set)
+
+
+def latest_moments(due: date, policy: ReminderPolicy, days: WorkingCalendar,
+                   today: date) -> dict[str, Moment]:
+    """Per track ('remind', 'escalate'), the latest reminder moment on or before today."""
+    moments = [Moment("upcoming", n, days.add_working_days(due, -n)) for n in policy.before]
+    moments.append(Moment("due", 1, due))
+    found: dict[str, Moment] = {}
+    if today > due:
+        over = days.working_days_between(due, today)
+        if over >= 1:
+            repeat = (over - 1) // policy.overdue_every
+            moments.append(Moment("overdue", repeat + 1, days.add_working_days(
+                due, 1 + repeat * policy.overdue_every)))
+        if policy.escalate_after and policy.escalate_to and over >= policy.escalate_after:
+            found["escalate"] = Moment("escalation", 1,
+                                       days.add_working_days(due, policy.escalate_after))
+    passed = [m for m in moments if m.day <= today]
+    if passed:
+        found["remind"] = max(passed, key=lambda m: (m.day, m.kind == "overdue"))
+    return found
+
+
+def dedupe_key(process: str, item: str, kind: str, step: int, due: date | None,
+               recipient: str) -> str:
+    """The unique key of a reminder: computing it twice queues nothing twice."""
+    return f"{process}|{item}|{kind}|{step}|{due.isoformat() if due else '-'}|{recipient.lower()}"
+
+
+def message_id(key: str, sender: str) -> str:
+    """A Message-ID that is the same every time the same reminder is sent."""
+    domain = sender.rsplit("@", 1)[-1].strip(">").strip() or "ivpflow.invalid"
+    return f"<ivpflow.{sha256(key.encode()).hexdigest()[:32]}@{domain}>"
+
+
+def one_line(text: str | None) -> str:
+    """Text for a header or a list line: line breaks and tabs become spaces."""
+    return " ".join((text or "").split())
+
+
+def queue_reminders(store: Store, now: datetime, sender: str) -> QueueReport:
+    """Queue every reminder and digest due at `now` and cancel the stale ones."""
+    report = QueueReport()
+    today = now.date()
+    with store.transaction() as session:
+        report.cancelled += cancel_stale(session)
+        rows = session.execute(
+            select(ItemState)
+            .join(PhaseState, and_(PhaseState.process_id == ItemState.process_id,
+                                   PhaseState.phase == ItemState.phase))
+            .where(ItemState.status == "open", ItemState.due.is_not(None),
+                   ItemState.due <= today + timedelta(days=HORIZON_DAYS),
+                   PhaseState.status != "done")
+        ).scalars().all()
+        by_process: dict[str, list[ItemState]] = defaultdict(list)
+        for state in rows:
+            by_process[state.process_id].append(state)
+        for process_id, states in sorted(by_process.items()):
+            process = session.get(Process, process_id)
+            assert process is not None
+            _queue_for_process(session, store, process, states, now, sender, report)
+        _queue_digests(session, store, now, sender, report)
+    return report
+
+
+def cancel_stale(session: Session) -> int:
+    """Cancel queued reminders whose item was settled or whose deadline moved."""
+    stale = session.execute(
+        select(OutboxMessage.id)
+        .join(ItemState, and_(ItemState.process_id == OutboxMessage.process_id,
+                              ItemState.item_id == OutboxMessage.item))
+        .where(OutboxMessage.status == "queued", OutboxMessage.kind != "digest",
+               (ItemState.status != "open") | (ItemState.due.is_(None))
+               | (ItemState.due != OutboxMessage.due))
+    ).scalars().all()
+    if stale:
+        session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(stale))
+                        .values(status="cancelled", error="item settled or deadline moved"))
+    return len(stale)
+
+
+def _people(process: Process, role: str | None) -> list[tuple[str, str]]:
+    return [(a.name, a.email) for a in process.assignments if a.role == role]
+
+
+def _queue_for_process(session: Session, store: Store, process: Process,
+                       states: list[ItemState], now: datetime, sender: str,
+                       report: QueueReport) -> None:
+    definition = definition_of(session, process)
+    policy = definition.reminders
+    today = now.date()
+    for state in states:
+        item = definition.items[state.item_id]
+        assert state.due is not None
+        days = definition.calendar_for(item.municipality).working
+        for track, moment in latest_moments(state.due, policy, days, today).items():
+            role = policy.escalate_to if track == "escalate" else item.role
+            people = _people(process, role) or (
+                _people(process, "coordinator") if track == "remind" else [])
+            if not people:
+                report.unassigned.add(f"{process.id}/{item.id} ({role or 'no role'})")
+                continue
+            for name, email in people:
+                key = dedupe_key(process.id, item.id, moment.kind, moment.step, state.due, email)
+                context = _item_context(process, definition, item, state.due, moment, days,
+                                        today, name, role or "", sender)
+                if _insert(session, store, key, process.id, moment, item.id, state.due,
+                           name, email, context, sender, now):
+                    report.queued.append(f"{moment.kind} {process.id}/{item.id} → {email}")
+                    report.late += moment.day < today
+
+
+def _item_context(process: Process, definition: Definition, item: Item, due: date,
+                  moment: Moment, days: WorkingCalendar, today: date, name: str, role: str,
+                  sender: str) -> dict[str, Any]:
+    phase = definition.phase(item.phase)
+    holders = ", ".join(n for n, _ in _people(process, item.role)) or (
+        f"nog niemand ({definition.roles.get(item.role or '', item.role or '')})")
+    if item.kind == "decision":
+        command = f"ivpflow decide {process.id} {item.id} --outcome vastgesteld --date DATUM"
+    else:
+        command = f"ivpflow done {process.id} {item.id}"
+    working_days = (days.working_days_between(today, due) if moment.kind == "upcoming"
+                    else days.working_days_between(due, today))
+    blocks = (f"het afronden van de fase {phase.title}" if item.required else None)
+    title = one_line(item.title)
+    when = dutch_date(due)
+    subject = {
+        "upcoming": f"Herinnering: {title} — uiterlijk {when}",
+        "due": f"Vandaag: {title} — uiterlijk vandaag, {when}",
+        "overdue": f"Verlopen: {title} — was uiterlijk {when}",
+        "escalation": f"Escalatie: {title} — termijn {when} verstreken",
+    }[moment.kind]
+    return {
+        "subject": f"{subject} ({one_line(definition.title)})",
+        "recipient_name": one_line(name),
+        "recipient_role": definition.roles.get(role, role),
+        "kind": moment.kind,
+        "late": moment.day < today,
+        "moment": moment.day,
+        "working_days": working_days,
+        "holders": holders,
+        "command": command,
+        "process": {"id": process.id, "title": definition.title, "workflow": process.workflow},
+        "item": {"id": item.id, "kind_nl": KIND_NL[item.kind], "title": item.title,
+                 "body": item.body, "phase_title": phase.title, "due": due, "blocks": blocks},
+        "ics": _ics(process.id, item, definition.title, due, sender),
+    }
+
+
+def _ics(process_id: str, item: Item, process_title: str, due: date, sender: str) -> str:
+    from icalendar import Alarm, Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//ivpflow//NL")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = Event()
+    # Stable per item: a second reminder updates the calendar entry instead of adding one.
+    event.add("uid", f"{process_id}.{item.id}@ivpflow")
+    event.add("summary", f"Uiterlijk: {one_line(item.title)}")
+    event.add("description", f"{process_title} — {item.body or item.title}")
+    event.add("dtstart", due)
+    event.add("dtend", due + timedelta(days=1))
+    event.add("dtstamp", datetime(2000, 1, 1, tzinfo=AMSTERDAM))
+    event.add("transp", "TRANSPARENT")
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", f"Termijn: {one_line(item.title)}")
+    alarm.add("trigger", timedelta(days=-1))
+    event.add_component(alarm)
+    calendar.add_component(event)
+    return str(calendar.to_ical().decode())
+
+
+def _insert(session: Session, store: Store, key: str, process_id: str, moment: Moment,
+            item: str | None, due: date | None, name: str, email: str,
+            context: dict[str, Any], sender: str, now: datetime) -> bool:
+    """Insert one outbox row unless its key is there already; True when it was inserted."""
+    from .templates import render
+
+    template = "digest" if moment.kind == "digest" else "reminder"
+    if store.dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    stamp = to_utc_naive(now)
+    values = {
+        "dedupe_key": key, "process_id": process_id, "kind": moment.kind, "item": item,
+        "due": due, "moment": moment.day, "recipient": email, "recipient_name": one_line(name),
+        "subject": one_line(context["subject"]),
+        "body_text": render(f"mail/{template}.txt.j2", context),
+        "body_html": render(f"mail/{template}.html.j2", context),
+        "ics": context.get("ics"), "message_id": message_id(key, sender), "status": "queued",
+        "attempts": 0, "next_attempt_at": stamp, "queued_at": stamp,
+    }
+    result = session.execute(insert(OutboxMessage).values(**values)
+                             .on_conflict_do_nothing(index_elements=["dedupe_key"]))
+    return bool(getattr(result, "rowcount", 0))
+
+
+# --------------------------------------------------------------------------- digest
+
+
+def _queue_digests(session: Session, store: Store, now: datetime, sender: str,
+                   report: QueueReport) -> None:
+    week, monday = digest_week(now)
+    owed = session.scalars(
+        select(Process).where((Process.digest_week.is_(None)) | (Process.digest_week < week))
+    ).all()
+    for process in owed:
+        process.digest_week = week
+        definition = definition_of(session, process)
+        role = definition.reminders.digest_to
+        if definition.phase(process.phase).final or role is None:
+            continue
+        people = _people(process, role)
+        if not people:
+            report.unassigned.add(f"{process.id}/digest ({role})")
+            continue
+        context = _digest_context(process, definition, now.date(), week, monday)
+        for name, email in people:
+            key = dedupe_key(process.id, "digest", "digest", 1, monday, email)
+            context = {**context, "recipient_name": one_line(name)}
+            if _insert(session, store, key, process.id, Moment("digest", 1, monday), None,
+                       monday, name, email, context, sender, now):
+                report.digests += 1
+                report.late += monday < now.date()
+
+
+def _digest_context(process: Process, definition: Definition, today: date, week: str,
+                    monday: date) -> dict[str, Any]:
+    days = definition.calendar.working
+    horizon = days.add_working_days(today, definition.reminders.digest_horizon)
+    settled_phases = {p.phase for p in process.phases if p.status == "done"}
+    overdue: list[dict[str, Any]] = []
+    upcoming: list[dict[str, Any]] = []
+    for state in process.items:
+        if state.status != "open" or state.due is None or state.phase in settled_phases:
+            continue
+        item = definition.items[state.item_id]
+        who = ", ".join(n for n, _ in _people(process, item.role)) or (item.role or "")
+        entry = {"due": state.due, "title": one_line(item.title), "who": who}
+        if state.due < today:
+            overdue.append(entry)
+        elif state.due <= horizon:
+            upcoming.append(entry)
+    overdue.sort(key=lambda e: e["due"])
+    upcoming.sort(key=lambda e: e["due"])
+    subject = (f"Weekoverzicht {week}: {len(overdue)} verlopen, {len(upcoming)} binnen twee "
+               f"weken ({one_line(definition.title)})")
+    return {"subject": subject, "late": monday < today, "moment": monday, "week": week,
+            "process": {"id": process.id, "title": definition.title,
+                        "phase_title": definition.phase(process.phase).title},
+            "overdue": overdue, "upcoming": upcoming}
