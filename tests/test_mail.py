@@ -1,0 +1,174 @@
+"""Mail delivery against a real SMTP server on 127.0.0.1 (aiosmtpd), and into a Maildir."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+from collections.abc import Iterator
+from datetime import timedelta
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from icalendar import Calendar
+
+from ivpflow.dates import parse_moment
+from ivpflow.definitions import Definition
+from ivpflow.mail import MAX_ATTEMPTS, MailSettings, compose, deliver
+from ivpflow.processes import advance, assign, start_process
+from ivpflow.reminders import queue_reminders
+from ivpflow.status import outbox_messages
+from ivpflow.store import Store
+from ivpflow.store.models import OutboxMessage
+
+SENDER = "IVP Noordoost Twente <ivp@not.example>"
+
+
+class Collector:
+    """An aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        parsed = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        assert isinstance(parsed, EmailMessage)
+        self.messages.append(parsed)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Collector, int]]:
+    handler = Collector()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield handler, port
+    finally:
+        controller.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def queued(store: Store, not_definition: Definition) -> Store:
+    """The Noordoost Twente process in analyse with three reminders queued on 15 April."""
+    start_process(store, not_definition, now=parse_moment("2026-02-27T09:00"), actor="t",
+                  process_id="not")
+    for role in ("projectmanager", "werkgroep", "coordinator"):
+        assign(store, "not", role, name=f"Anne {role.capitalize()}", email=f"{role}@not.example",
+               now=parse_moment("2026-02-27T09:00"), actor="t")
+    advance(store, "not", now=parse_moment("2026-02-27T17:00"), actor="t", force=True,
+            reason="r")
+    queue_reminders(store, parse_moment("2026-04-15T08:00"), SENDER)
+    return store
+
+
+def test_smtp_delivers_every_message_with_its_headers(queued: Store, tmp_path: Path,
+                                                      smtp: tuple[Collector, int]) -> None:
+    handler, port = smtp
+    settings = MailSettings(sender=SENDER, maildir=tmp_path / "unused",
+                            smtp_url=f"smtp://127.0.0.1:{port}")
+    report = deliver(queued, parse_moment("2026-04-15T08:00"), settings, worker="w")
+    assert (report.sent, report.failed) == (4, 0)
+    rows = {m["message_id"]: m for m in outbox_messages(queued)}
+    first = next(m for m in handler.messages if "veiligheidsmonitor" in m["Subject"])
+    assert first["From"] == "IVP Noordoost Twente <ivp@not.example>"
+    assert first["To"] == "Anne Projectmanager <projectmanager@not.example>"
+    assert first["Subject"] == ("Herinnering: Oplevering resultaten veiligheidsmonitor door "
+                                "extern bureau — uiterlijk 30 april 2026 (Integraal "
+                                "Veiligheidsplan Noordoost Twente 2027-2030)")
+    assert first["Date"] == "Wed, 15 Apr 2026 08:00:00 +0200"
+    assert first["Message-ID"] in rows and rows[first["Message-ID"]]["status"] == "sent"
+    assert {m["Message-ID"] for m in handler.messages} == set(rows)
+    assert handler.envelopes[0][0] == "ivp@not.example"
+
+
+def test_a_message_has_text_html_and_an_ics_for_the_deadline(
+        queued: Store, tmp_path: Path, smtp: tuple[Collector, int]) -> None:
+    handler, port = smtp
+    settings = MailSettings(sender=SENDER, maildir=tmp_path, smtp_url=f"smtp://127.0.0.1:{port}")
+    deliver(queued, parse_moment("2026-04-15T08:00"), settings, worker="w")
+    message = next(m for m in handler.messages if "veiligheidsmonitor" in m["Subject"])
+    text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    assert "  Uiterlijk:  donderdag 30 april 2026" in text
+    assert "ivpflow done not veiligheidsmonitor" in text
+    assert "Blokkeert:  het afronden van de fase Veiligheidsanalyse" in text
+    assert "<td>donderdag 30 april 2026</td>" in html
+    attachment = next(message.iter_attachments())
+    assert attachment.get_content_type() == "text/calendar"
+    event = Calendar.from_ical(attachment.get_content()).walk("VEVENT")[0]
+    assert str(event["UID"]) == "not.veiligheidsmonitor@ivpflow"
+    assert event.decoded("DTSTART").isoformat() == "2026-04-30"
+
+
+def test_a_failing_server_is_retried_with_backoff_then_marked_failed(
+        queued: Store, tmp_path: Path) -> None:
+    settings = MailSettings(sender=SENDER, maildir=tmp_path,
+                            smtp_url=f"smtp://127.0.0.1:{free_port()}", timeout=2)
+    now = parse_moment("2026-04-15T08:00")
+    for _ in range(MAX_ATTEMPTS):
+        report = deliver(queued, now, settings, worker="w")
+        assert report.sent == 0
+        now += timedelta(hours=2)
+    rows = outbox_messages(queued)
+    assert {m["status"] for m in rows} == {"failed"}
+    assert {m["attempts"] for m in rows} == {MAX_ATTEMPTS}
+    assert all(m["error"].startswith("ConnectionRefusedError") for m in rows)
+
+
+def test_a_failed_attempt_waits_before_the_next(queued: Store, tmp_path: Path) -> None:
+    settings = MailSettings(sender=SENDER, maildir=tmp_path,
+                            smtp_url=f"smtp://127.0.0.1:{free_port()}", timeout=2)
+    now = parse_moment("2026-04-15T08:00")
+    assert deliver(queued, now, settings, worker="w").retried == 4
+    assert deliver(queued, now + timedelta(seconds=30), settings, worker="w").retried == 0
+    assert deliver(queued, now + timedelta(minutes=2), settings, worker="w").retried == 4
+
+
+def test_maildir_delivery_uses_one_file_per_reminder(queued: Store, tmp_path: Path) -> None:
+    settings = MailSettings(sender=SENDER, maildir=tmp_path / "outbox")
+    deliver(queued, parse_moment("2026-04-15T08:00"), settings, worker="w")
+    files = sorted((tmp_path / "outbox" / "new").iterdir())
+    assert len(files) == 4 and not list((tmp_path / "outbox" / "tmp").iterdir())
+    parsed = email.message_from_bytes(files[0].read_bytes(), policy=email.policy.default)
+    assert parsed["Message-ID"] in {m["message_id"] for m in outbox_messages(queued)}
+
+
+def test_line_breaks_in_names_cannot_add_headers(queued: Store, tmp_path: Path) -> None:
+    with queued.transaction() as session:
+        row = session.get(OutboxMessage, 1)
+        assert row is not None
+        row.recipient_name = "Anne\r\nBcc: evil@example.org"
+        row.subject = "Herinnering\r\nBcc: evil@example.org"
+        message = compose(row, MailSettings(sender=SENDER, maildir=tmp_path))
+    raw = message.as_string()
+    assert "\nBcc:" not in raw
+    assert message["To"] == '"Anne Bcc: evil@example.org" <projectmanager@not.example>'
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [("IVPFLOW_MAIL_FROM", "geen adres", "IVPFLOW_MAIL_FROM 'geen adres' is not an address"),
+     ("IVPFLOW_SMTP_URL", "http://mail", "IVPFLOW_SMTP_URL 'http://mail' must look like "
+                                         "smtp://host:port or smtps://host:port")],
+    ids=["sender", "smtp-url"],
+)
+def test_bad_mail_settings_are_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                       variable: str, value: str, message: str) -> None:
+    from ivpflow.errors import InvalidValueError
+
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(InvalidValueError, match=f"^{message}$"):
+        MailSettings.from_env(tmp_path)
