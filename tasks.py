@@ -3,7 +3,8 @@
 
 Each command creates `.venv` (once), installs ivpflow into it (again when setup.cfg changes)
 and then:
-  run   starts the Noordoost Twente process in store/ if it is absent, and shows its status;
+  run   starts the Noordoost Twente process in store/ if it is absent (placeholder people in
+        its roles), shows its status and runs one tick: reminders land in store/outbox/;
   test  runs ruff, mypy and the whole pytest suite.
 Extra arguments after `test` go to pytest.
 """
@@ -47,14 +48,37 @@ def setup(extra: str = "") -> None:
     sh(BIN / "python", "-m", "compileall", "-q", "ivpflow", "tests")
 
 
+# Placeholder people for a first run, so reminders have somewhere to go; example.org is
+# reserved for examples. Replace them with `ivpflow assign` and `ivpflow unassign`.
+EXAMPLE_PEOPLE = {
+    "coordinator": "Coördinator IVP NOT",
+    "projectmanager": "Projectmanager IVP NOT",
+    "portefeuillehouder": "Portefeuillehouder OOV",
+    "werkgroep": "Werkgroep IVP NOT",
+    "griffie": "Griffie",
+    "driehoek": "Secretaris gezagsdriehoek NOT",
+}
+
+
 def run() -> int:
-    """The main job on the embedded default: the Noordoost Twente process in store/."""
+    """The main job on the embedded default: the Noordoost Twente process in store/.
+
+    Starts it (with placeholder people in its roles) if absent, shows its status, and runs one
+    tick at the current moment: the reminders and digest land in store/outbox/ (a Maildir).
+    """
     setup()
     ivpflow = BIN / "ivpflow"
     known = sh(ivpflow, "processes", "--json", capture_output=True).stdout
     if f'"id": "{PROCESS_ID}"' not in known:
         sh(ivpflow, "start", WORKFLOW, "--id", PROCESS_ID)
-    return sh(ivpflow, "status", PROCESS_ID, check=False).returncode
+        for role, name in EXAMPLE_PEOPLE.items():
+            sh(ivpflow, "assign", PROCESS_ID, role, "--name", name,
+               "--email", f"{role}@example.org")
+    code = sh(ivpflow, "status", PROCESS_ID, check=False).returncode
+    code = code or sh(ivpflow, "tick", check=False).returncode
+    print(f"Reminders are in {ROOT / 'store' / 'outbox' / 'new'}; see them with "
+          "`.venv/bin/ivpflow outbox`.")
+    return code
 
 
 def test(pytest_args: list[str]) -> int:
