@@ -483,7 +483,8 @@ def calendar_command(app: App, first: str, last: str, municipality: str | None,
             note = (note + "; " if note else "") + f"{recess[day]} (no council meetings)"
         rows.append([when, "no" if day in closed else "yes", note])
     _table(["date", "working day", "why"], rows)
-    click.echo(f"{len(data['working_days'])} working days")
+    count = len(data["working_days"])
+    click.echo(f"{count} working day{'s' * (count != 1)}")
 
 
 @cli.command()

@@ -6,6 +6,7 @@ import csv
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from .definitions import Definition, Meeting
 
@@ -17,6 +18,7 @@ def read_meetings_file(path: str | Path) -> list[Meeting]:
     """
     file = Path(path)
     text = file.read_text(encoding="utf-8-sig")
+    rows: list[Any]
     if file.suffix.lower() == ".csv":
         rows = list(csv.DictReader(text.splitlines()))
         if rows and not {"body", "date"} <= set(rows[0]):
@@ -24,7 +26,13 @@ def read_meetings_file(path: str | Path) -> list[Meeting]:
     else:
         import yaml
 
-        loaded = yaml.safe_load(text) or []
+        try:
+            # Every value as text, so a wrong date is reported with its row, not by YAML.
+            loaded = yaml.load(text, Loader=yaml.BaseLoader) or []
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" (line {mark.line + 1})" if mark is not None else ""
+            raise ValueError(f"not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
         if not isinstance(loaded, list):
             raise ValueError("a meetings YAML file is a list of {body, date, papers_due}")
         rows = loaded
@@ -32,20 +40,20 @@ def read_meetings_file(path: str | Path) -> list[Meeting]:
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, dict) or not row.get("body") or not row.get("date"):
             raise ValueError(f"row {number} needs a body and a date")
-        try:
-            meetings.append(Meeting(body=str(row["body"]).strip(), date=_day(row["date"]),
-                                    papers_due=_day(row["papers_due"])
-                                    if row.get("papers_due") else None))
-        except ValueError:
-            raise ValueError(f"row {number}: '{row['date']}' or '{row.get('papers_due')}' is "
-                             "not a date (YYYY-MM-DD)") from None
+        papers = row.get("papers_due") or None
+        meetings.append(Meeting(body=" ".join(str(row["body"]).split()),
+                                date=_day(row["date"], number),
+                                papers_due=_day(papers, number) if papers else None))
     return meetings
 
 
-def _day(value: object) -> date:
+def _day(value: object, row: int) -> date:
     if isinstance(value, date):
         return value
-    return date.fromisoformat(str(value).strip())
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"row {row}: '{value}' is not a date (YYYY-MM-DD)") from None
 
 
 def papers_due(definition: Definition, meeting: Meeting) -> date:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import calendar as _stdcal
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -198,13 +198,18 @@ class Forecast:
 
 
 def lost_working_days(facts: Facts, since: date, days: WorkingCalendar) -> int:
-    """Working days from `since` to today during which the process was suspended."""
+    """Working days from `since` until today on which the process stood suspended.
+
+    A suspension counts from the day it began up to (not including) the day it was resumed,
+    or today while it lasts.
+    """
     lost = 0
     for begin, until in facts.suspensions:
         first = max(begin, since)
-        last = min(until or facts.today, facts.today)
-        if last >= first:
-            lost += days.working_days_between(first - timedelta(days=1), last)
+        end = min(until or facts.today, facts.today)
+        if end > first:
+            lost += days.working_days_between(first - timedelta(days=1),
+                                              end - timedelta(days=1))
     return lost
 
 
@@ -244,18 +249,19 @@ def forecast(definition: Definition, facts: Facts, planned: Deadlines) -> Foreca
         starts[phase.id] = start
         late = max(0, days.working_days_between(planned_start, start)) if start > planned_start \
             else 0
-        moved_due, moved_item, _ = resolve_deadlines(definition, facts.start, started=starts,
-                                                     completed=facts.completed)
+        moved = plan_deadlines(definition, replace(facts, started=starts))
+        moved_due, moved_item = moved.phase_due, moved.item_due
         result.start[phase.id] = start
 
         end = _moved(phase.due, planned.phase_due.get(phase.id), moved_due.get(phase.id), days,
                      late, lost) or start
         earliest = max(today, start)
-        for item in phase.items:
+        # Decisions last: one waits for the forecast of the document its papers are.
+        for item in sorted(phase.items, key=lambda i: i.kind == "decision"):
             local = definition.calendar_for(item.municipality).working
             when = _moved(item.due, planned.item_due.get(item.id), moved_item.get(item.id), local,
                           late, lost)
-            when = _forecast_item(definition, facts, result, item,
+            when = _forecast_item(definition, facts, planned, result, item,
                                   max(when, earliest) if when else None, earliest)
             result.item[item.id] = when
             if when and item.required and item.id not in facts.settled and when > end:
@@ -275,15 +281,19 @@ def _moved(deadline: Deadline | None, fixed: date | None, relative: date | None,
     return days.add_working_days(base, lost) if base and lost else base
 
 
-def _forecast_item(definition: Definition, facts: Facts, result: Forecast, item: Item,
-                   when: date | None, earliest: date) -> date | None:
+def _forecast_item(definition: Definition, facts: Facts, planned: Deadlines,
+                   result: Forecast, item: Item, when: date | None,
+                   earliest: date) -> date | None:
     if item.id in facts.settled:
         return facts.settled[item.id]
     if item.kind == "decision" and item.body in {m.body for m in facts.meetings}:
         document = item.document
         ready = (result.item.get(document) or earliest) if document else earliest
+        # Not before the meeting it is planned on: being ready early does not move a plan.
+        planned_meeting = planned.meeting.get(item.id)
+        not_before = max(facts.today, planned_meeting.date) if planned_meeting else facts.today
         meeting = first_meeting_from(definition, facts.meetings, item.body or "", ready,
-                                     facts.today)
+                                     not_before)
         result.meeting[item.id] = meeting
         return meeting.date if meeting else None
     local = definition.calendar_for(item.municipality)

@@ -500,7 +500,9 @@ def resume(store: Store, process_id: str, *, now: datetime, actor: str,
         current.ended_at = to_utc_naive(now)
         _touch(process, now)
         days = definition.calendar.working
-        lost = days.working_days_between(began.date() - timedelta(days=1), now.date())
+        # The days from the suspension up to (not including) the day it is resumed.
+        lost = days.working_days_between(began.date() - timedelta(days=1),
+                                         now.date() - timedelta(days=1))
         _record(session, process, now, actor, "resumed",
                 note=f"{lost} working days suspended" + (f"; {note}" if note else ""))
         return lost

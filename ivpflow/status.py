@@ -176,7 +176,8 @@ def working_days(store: Store | None, first: date, last: date, *, municipality: 
                     raise
     if municipality is not None and (definition is None
                                      or municipality not in definition.municipalities):
-        for path in definition_paths(extra).values():
+        # A municipality's own definitions (IVPFLOW_WORKFLOWS, listed last) come first.
+        for path in reversed(definition_paths(extra).values()):
             candidate = load_definition(path)
             if municipality in candidate.municipalities:
                 definition = candidate
