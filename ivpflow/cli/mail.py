@@ -1,0 +1,72 @@
+"""Scheduler and mail commands: tick, scheduler, outbox."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from . import App, cli, pass_app
+from .output import json_option, print_json, table
+
+
+@cli.command()
+@json_option
+@pass_app
+def tick(app: App, as_json: bool) -> None:
+    """Do one pass of the scheduler's work at --now: queue due reminders, deliver the outbox."""
+    from ..mail import MailSettings
+    from ..scheduler import tick as run_tick
+
+    report = run_tick(app.store, app.now, MailSettings.from_env(app.store_dir))
+    if as_json:
+        print_json(report.as_dict())
+        return
+    for line in report.lines():
+        click.echo(line)
+
+
+@cli.command()
+@click.option("--every", "every", type=click.FloatRange(min=0.01), default=15.0,
+              show_default=True, metavar="MINUTES", help="Minutes between ticks.")
+@pass_app
+def scheduler(app: App, every: float) -> None:
+    """Run the scheduler until stopped (SIGTERM or Ctrl-C): ticks on a timer, digest Monday 08:00.
+
+    With --now (or IVPFLOW_NOW) every tick acts at that fixed moment, for replays.
+    """
+    import logging
+
+    from ..dates import now_local
+    from ..mail import MailSettings
+    from ..scheduler import run_scheduler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    fixed = app.now if app.fixed_clock else None
+    settings = MailSettings.from_env(app.store_dir)
+    pause = float(os.environ.get("IVPFLOW_DELIVER_PAUSE", "0") or 0)
+    run_scheduler(app.store, settings, every_minutes=every,
+                  clock=(lambda: fixed) if fixed else now_local, deliver_pause=pause)
+
+
+@cli.command()
+@json_option
+@click.option("--status", "status_filter",
+              type=click.Choice(["queued", "sent", "failed", "cancelled"]),
+              help="Only messages in this state.")
+@pass_app
+def outbox(app: App, as_json: bool, status_filter: str | None) -> None:
+    """List the reminder messages and their delivery state."""
+    from ..status import outbox_messages
+
+    rows = outbox_messages(app.store, status_filter)
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        click.echo("The outbox is empty.")
+        return
+    colours = {"sent": "green", "failed": "red", "queued": "yellow", "cancelled": None}
+    table(["id", "status", "kind", "to", "subject", "attempts", "error"],
+           [[str(r["id"]), click.style(r["status"], fg=colours[r["status"]]), r["kind"], r["to"],
+             r["subject"], str(r["attempts"]), r["error"] or ""] for r in rows], right={5})
