@@ -212,6 +212,93 @@ class OutboxMessage(Base):
     __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
 
 
+class Priority(Base):
+    """A priority (speerpunt) chosen for the IVP, in one of the five veiligheidsvelden."""
+
+    __tablename__ = "priorities"
+
+    process_id: Mapped[str] = mapped_column(
+        ForeignKey("processes.id", ondelete="CASCADE"), primary_key=True
+    )
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    veld: Mapped[int] = mapped_column(Integer)  # 1..5, see ivpflow.veiligheidsvelden
+    theme: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(Text)
+    rationale: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Indicator(Base):
+    """A measurable indicator of a priority: source, baseline and streefwaarde."""
+
+    __tablename__ = "indicators"
+
+    process_id: Mapped[str] = mapped_column(
+        ForeignKey("processes.id", ondelete="CASCADE"), primary_key=True
+    )
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    priority_id: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
+    baseline: Mapped[str | None] = mapped_column(String(100))
+    baseline_year: Mapped[int | None] = mapped_column(Integer)
+    target: Mapped[str | None] = mapped_column(String(100))
+    target_year: Mapped[int | None] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class Action(Base):
+    """An action of the uitvoeringsplan: doelstelling, activiteiten, trekker, termijn, kosten."""
+
+    __tablename__ = "actions"
+
+    process_id: Mapped[str] = mapped_column(
+        ForeignKey("processes.id", ondelete="CASCADE"), primary_key=True
+    )
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    priority_id: Mapped[str | None] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(Text)
+    doelstelling: Mapped[str | None] = mapped_column(Text)
+    activiteiten: Mapped[str | None] = mapped_column(Text)
+    trekker: Mapped[str | None] = mapped_column(String(200))
+    betrokkenen: Mapped[str | None] = mapped_column(Text)
+    termijn: Mapped[_dt.date | None] = mapped_column(Date)
+    kosten: Mapped[str | None] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class ProcessValue(Base):
+    """A named fact of a process that documents need, e.g. zaaknummer or portefeuillehouder."""
+
+    __tablename__ = "process_values"
+
+    process_id: Mapped[str] = mapped_column(
+        ForeignKey("processes.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Draft(Base):
+    """One rendered version of a document draft: where it is, its hash and why it was made."""
+
+    __tablename__ = "drafts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    process_id: Mapped[str] = mapped_column(ForeignKey("processes.id", ondelete="CASCADE"),
+                                            index=True)
+    document: Mapped[str] = mapped_column(String(100))
+    format: Mapped[str] = mapped_column(String(10))
+    version: Mapped[int] = mapped_column(Integer)
+    path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(20))  # due | on demand
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (UniqueConstraint("process_id", "document", "format", "version"),)
+
+
 class Event(Base):
     """One entry of the append-only history (the database refuses updates and deletes)."""
 
