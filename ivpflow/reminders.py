@@ -245,9 +245,11 @@ def _insert(session: Session, store: Store, key: str, process_id: str, moment: M
         "ics": context.get("ics"), "message_id": message_id(key, sender), "status": "queued",
         "attempts": 0, "next_attempt_at": stamp, "queued_at": stamp,
     }
-    result = session.execute(insert(OutboxMessage).values(**values)
-                             .on_conflict_do_nothing(index_elements=["dedupe_key"]))
-    return bool(getattr(result, "rowcount", 0))
+    # RETURNING tells whether the row went in; rowcount is not reliable across drivers.
+    inserted = session.execute(insert(OutboxMessage).values(**values)
+                               .on_conflict_do_nothing(index_elements=["dedupe_key"])
+                               .returning(OutboxMessage.id)).first()
+    return inserted is not None
 
 
 # --------------------------------------------------------------------------- digest

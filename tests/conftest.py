@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +19,66 @@ from ivpflow.definitions import find_definition
 from ivpflow.store import Store
 
 NOW = parse_moment("2026-03-02T09:00")
+# A PostgreSQL server where tests may create databases, e.g.
+# postgresql+psycopg://ivpflow:ivpflow@127.0.0.1:5432/ivpflow; unset runs on SQLite files.
+POSTGRESQL = os.environ.get("IVPFLOW_TEST_POSTGRESQL") or None
+TEMPLATE = "ivpflow_test_template"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if POSTGRESQL:
+        skip = pytest.mark.skip(reason="about SQLite files; the suite runs on PostgreSQL")
+        for item in items:
+            if "sqlite_only" in item.keywords:
+                item.add_marker(skip)
+
+
+def _admin_execute(statement: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(POSTGRESQL or "", isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
+def _database_url(name: str) -> str:
+    base, _, _ = (POSTGRESQL or "").rpartition("/")
+    return f"{base}/{name}"
+
+
+@pytest.fixture(scope="session")
+def postgresql_template() -> Iterator[str | None]:
+    """A migrated template database, copied for every test (PostgreSQL runs only)."""
+    if not POSTGRESQL:
+        yield None
+        return
+    _admin_execute(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)")
+    _admin_execute(f"CREATE DATABASE {TEMPLATE}")
+    Store(_database_url(TEMPLATE)).dispose()
+    yield TEMPLATE
+    _admin_execute(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)")
+
+
+@pytest.fixture
+def db_url(store_dir: Path, postgresql_template: str | None) -> Iterator[str | None]:
+    """The database URL of the test: None (the store folder's SQLite file) or a fresh
+    PostgreSQL database copied from the migrated template."""
+    if postgresql_template is None:
+        yield None
+        return
+    name = f"ivpflow_test_{uuid.uuid4().hex[:12]}"
+    _admin_execute(f"CREATE DATABASE {name} TEMPLATE {postgresql_template}")
+    yield _database_url(name)
+    _admin_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def db_args(db_url: str | None) -> list[str]:
+    """The global CLI options that point a command at the test's database."""
+    return ["--db", db_url] if db_url else []
 NOT = "noordoost-twente-2027-2030"
 VNG = "vng-kernbeleid-veiligheid"
 
@@ -40,9 +102,9 @@ def store_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(store_dir: Path) -> Iterator[Store]:
-    """A real SQLite file in a fresh store folder."""
-    opened = Store.open(store_dir)
+def store(store_dir: Path, db_url: str | None) -> Iterator[Store]:
+    """A real SQLite file in a fresh store folder, or a fresh PostgreSQL database."""
+    opened = Store.open(store_dir, db_url)
     yield opened
     opened.dispose()
 
@@ -61,13 +123,14 @@ Invoke = Callable[..., Result]
 
 
 @pytest.fixture
-def ivpflow(runner: CliRunner, store_dir: Path) -> Invoke:
+def ivpflow(runner: CliRunner, store_dir: Path, db_args: list[str]) -> Invoke:
     """Run the CLI on the test's store: ivpflow("status", "--json", now="2026-05-01")."""
 
     def invoke(*args: str, now: str = "2026-03-02T09:00", actor: str = "coordinator",
                input: str | None = None) -> Result:
-        return runner.invoke(cli, ["--store", str(store_dir), "--now", now, "--actor", actor,
-                                   *args], input=input, catch_exceptions=False)
+        return runner.invoke(cli, ["--store", str(store_dir), *db_args, "--now", now,
+                                   "--actor", actor, *args], input=input,
+                             catch_exceptions=False)
 
     return invoke
 

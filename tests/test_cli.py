@@ -524,6 +524,7 @@ def test_a_now_that_does_not_parse(ivpflow: Invoke, started: str) -> None:
            "YYYY-MM-DDTHH:MM\n")
 
 
+@pytest.mark.sqlite_only
 def test_a_file_that_is_not_a_database_is_left_alone(runner: object, tmp_path: Path) -> None:
     from click.testing import CliRunner
 
@@ -540,6 +541,7 @@ def test_a_file_that_is_not_a_database_is_left_alone(runner: object, tmp_path: P
     assert hashlib.sha256((bad / "ivpflow.sqlite3").read_bytes()).hexdigest() == digest
 
 
+@pytest.mark.sqlite_only
 def test_a_store_that_is_a_file(runner: object, tmp_path: Path) -> None:
     from click.testing import CliRunner
 

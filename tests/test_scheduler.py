@@ -37,10 +37,11 @@ def ready(store: Store, definition: Definition, count: int) -> None:
                 reason="r")
 
 
-def scheduler(store_dir: Path, now: str, env: dict[str, str]) -> subprocess.Popen[str]:
+def scheduler(store_dir: Path, now: str, env: dict[str, str],
+              db_args: list[str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "ivpflow", "--store", str(store_dir), "--now", now, "scheduler",
-         "--every", "0.02"],
+        [sys.executable, "-m", "ivpflow", "--store", str(store_dir), *db_args, "--now", now,
+         "scheduler", "--every", "0.02"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **env})
 
 
@@ -66,10 +67,10 @@ def smtp_server() -> Iterator[tuple[Collector, int]]:
         controller.stop()
 
 
-def test_sigterm_stops_the_scheduler_cleanly(store: Store, store_dir: Path,
+def test_sigterm_stops_the_scheduler_cleanly(store: Store, store_dir: Path, db_args: list[str],
                                             not_definition: Definition) -> None:
     ready(store, not_definition, 1)
-    run = scheduler(store_dir, MORNING, {})
+    run = scheduler(store_dir, MORNING, {}, db_args)
     wait_for(lambda: len(outbox_messages(store, "sent")) == 4)
     run.send_signal(signal.SIGTERM)
     _, stderr = run.communicate(timeout=20)
@@ -79,19 +80,19 @@ def test_sigterm_stops_the_scheduler_cleanly(store: Store, store_dir: Path,
 
 
 def test_a_scheduler_killed_mid_delivery_loses_nothing(
-        store: Store, store_dir: Path, not_definition: Definition,
+        store: Store, store_dir: Path, not_definition: Definition, db_args: list[str],
         smtp_server: tuple[Collector, int]) -> None:
     handler, port = smtp_server
     ready(store, not_definition, 8)
     env = {"IVPFLOW_SMTP_URL": f"smtp://127.0.0.1:{port}", "IVPFLOW_DELIVER_PAUSE": "0.1"}
-    first = scheduler(store_dir, MORNING, env)
+    first = scheduler(store_dir, MORNING, env, db_args)
     wait_for(lambda: len(handler.messages) >= 8)
     first.kill()
     first.communicate(timeout=20)
     assert first.returncode == -signal.SIGKILL
     assert 8 <= len(handler.messages) < 32
     # Restarted after the lease of the dead scheduler's claims has run out.
-    second = scheduler(store_dir, "2026-04-15T08:10", env)
+    second = scheduler(store_dir, "2026-04-15T08:10", env, db_args)
     wait_for(lambda: len(outbox_messages(store, "sent")) == 32)
     second.send_signal(signal.SIGTERM)
     second.communicate(timeout=20)

@@ -30,6 +30,7 @@ def test_the_migrations_build_exactly_the_models(store: Store) -> None:
     assert diff == []
 
 
+@pytest.mark.sqlite_only
 def test_first_use_creates_the_schema_in_a_new_folder(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "nieuw" / "store")
     assert store.current_revision() == SCHEMA_HEAD
@@ -37,6 +38,7 @@ def test_first_use_creates_the_schema_in_a_new_folder(tmp_path: Path) -> None:
     store.dispose()
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_connections_use_wal_and_foreign_keys(store: Store) -> None:
     with store.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
@@ -44,6 +46,7 @@ def test_sqlite_connections_use_wal_and_foreign_keys(store: Store) -> None:
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000
 
 
+@pytest.mark.sqlite_only
 def test_a_database_of_another_program_is_refused_and_left_alone(tmp_path: Path) -> None:
     path = tmp_path / "other.sqlite3"
     with sqlite3.connect(path) as conn:

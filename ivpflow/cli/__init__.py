@@ -39,6 +39,12 @@ class App:
             self._store = Store.open(self.store_dir, self.db_url)
         return self._store
 
+    def close(self) -> None:
+        """Close the database connections the command opened."""
+        if self._store is not None:
+            self._store.dispose()
+            self._store = None
+
     @property
     def workflows_path(self) -> str | None:
         """Extra definition locations from IVPFLOW_WORKFLOWS."""
@@ -89,6 +95,7 @@ def cli(ctx: click.Context, store_dir: str, db_url: str | None, now_text: str | 
     now = parse_moment(now_text) if now_text else now_local()
     ctx.obj = App(store_dir, db_url, now, actor or os.environ.get("USER") or _default_actor(),
                   fixed_clock=bool(now_text))
+    ctx.call_on_close(ctx.obj.close)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
