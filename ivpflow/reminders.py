@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from hashlib import sha256
 from typing import Any
 
@@ -19,7 +19,7 @@ from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
 from .calendar import WorkingCalendar
-from .dates import AMSTERDAM, dutch_date, to_utc_naive
+from .dates import dutch_date, to_utc_naive
 from .definitions import Definition, Item, ReminderPolicy
 from .processes import definition_of, digest_week
 from .store import Store
@@ -93,7 +93,9 @@ def queue_reminders(store: Store, now: datetime, sender: str) -> QueueReport:
     """Queue every reminder and digest due at `now` and cancel the stale ones."""
     report = QueueReport()
     today = now.date()
-    with store.transaction() as session:
+    # One writer at a time on SQLite (BEGIN IMMEDIATE): two schedulers must not both
+    # compute from the same snapshot and then collide.
+    with store.transaction(immediate=True) as session:
         report.cancelled += cancel_stale(session)
         rows = session.execute(
             select(ItemState)
@@ -140,6 +142,7 @@ def _queue_for_process(session: Session, store: Store, process: Process,
     definition = definition_of(session, process)
     policy = definition.reminders
     today = now.date()
+    wanted = []
     for state in states:
         item = definition.items[state.item_id]
         assert state.due is not None
@@ -153,17 +156,28 @@ def _queue_for_process(session: Session, store: Store, process: Process,
                 continue
             for name, email in people:
                 key = dedupe_key(process.id, item.id, moment.kind, moment.step, state.due, email)
-                context = _item_context(process, definition, item, state.due, moment, days,
-                                        today, name, role or "", sender)
-                if _insert(session, store, key, process.id, moment, item.id, state.due,
-                           name, email, context, sender, now):
-                    report.queued.append(f"{moment.kind} {process.id}/{item.id} → {email}")
-                    report.late += moment.day < today
+                wanted.append((key, item, state.due, moment, days, role or "", name, email))
+    # Only what is not in the outbox yet is rendered: a tick that finds everything queued
+    # already costs a query, not a template per reminder.
+    known = set(session.scalars(select(OutboxMessage.dedupe_key).where(
+        OutboxMessage.dedupe_key.in_([entry[0] for entry in wanted])))) if wanted else set()
+    rows, labels = [], {}
+    for key, item, due, moment, days, role, name, email in wanted:
+        if key in known:
+            continue
+        context = _item_context(process, definition, item, due, moment, days, today, name,
+                                role, now)
+        rows.append(_row(sender, key, process.id, moment, item.id, due, name, email, context,
+                         now))
+        labels[key] = (f"{moment.kind} {process.id}/{item.id} → {email}", moment.day < today)
+    for key in sorted(_insert(session, store, rows), key=list(labels).index):
+        report.queued.append(labels[key][0])
+        report.late += labels[key][1]
 
 
 def _item_context(process: Process, definition: Definition, item: Item, due: date,
                   moment: Moment, days: WorkingCalendar, today: date, name: str, role: str,
-                  sender: str) -> dict[str, Any]:
+                  now: datetime) -> dict[str, Any]:
     phase = definition.phase(item.phase)
     holders = ", ".join(n for n, _ in _people(process, item.role)) or (
         f"nog niemand ({definition.roles.get(item.role or '', item.role or '')})")
@@ -195,61 +209,86 @@ def _item_context(process: Process, definition: Definition, item: Item, due: dat
         "process": {"id": process.id, "title": definition.title, "workflow": process.workflow},
         "item": {"id": item.id, "kind_nl": KIND_NL[item.kind], "title": item.title,
                  "body": item.body, "phase_title": phase.title, "due": due, "blocks": blocks},
-        "ics": _ics(process.id, item, definition.title, due, sender),
+        "ics": _ics(process.id, item, definition.title, due, now),
     }
 
 
-def _ics(process_id: str, item: Item, process_title: str, due: date, sender: str) -> str:
-    from icalendar import Alarm, Calendar, Event
+def _ics(process_id: str, item: Item, process_title: str, due: date, now: datetime) -> str:
+    """An iCalendar file with the deadline as an all-day event and an alarm the day before.
 
-    calendar = Calendar()
-    calendar.add("prodid", "-//ivpflow//NL")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    event = Event()
-    # Stable per item: a second reminder updates the calendar entry instead of adding one.
-    event.add("uid", f"{process_id}.{item.id}@ivpflow")
-    event.add("summary", f"Uiterlijk: {one_line(item.title)}")
-    event.add("description", f"{process_title} — {item.body or item.title}")
-    event.add("dtstart", due)
-    event.add("dtend", due + timedelta(days=1))
-    event.add("dtstamp", datetime(2000, 1, 1, tzinfo=AMSTERDAM))
-    event.add("transp", "TRANSPARENT")
-    alarm = Alarm()
-    alarm.add("action", "DISPLAY")
-    alarm.add("description", f"Termijn: {one_line(item.title)}")
-    alarm.add("trigger", timedelta(days=-1))
-    event.add_component(alarm)
-    calendar.add_component(event)
-    return str(calendar.to_ical().decode())
+    The UID is stable per item, so a second reminder updates the agenda entry instead of
+    adding one.
+    """
+    lines = [
+        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//ivpflow//NL", "METHOD:PUBLISH",
+        "BEGIN:VEVENT",
+        f"UID:{ics_text(f'{process_id}.{item.id}@ivpflow')}",
+        f"DTSTAMP:{now.astimezone(UTC):%Y%m%dT%H%M%SZ}",
+        f"DTSTART;VALUE=DATE:{due:%Y%m%d}",
+        f"DTEND;VALUE=DATE:{due + timedelta(days=1):%Y%m%d}",
+        f"SUMMARY:{ics_text('Uiterlijk: ' + one_line(item.title))}",
+        f"DESCRIPTION:{ics_text(f'{process_title} — {item.body or item.title}')}",
+        "TRANSP:TRANSPARENT",
+        "BEGIN:VALARM", "ACTION:DISPLAY",
+        f"DESCRIPTION:{ics_text('Termijn: ' + one_line(item.title))}",
+        "TRIGGER:-P1D", "END:VALARM",
+        "END:VEVENT", "END:VCALENDAR",
+    ]
+    return "".join(ics_fold(line) for line in lines)
 
 
-def _insert(session: Session, store: Store, key: str, process_id: str, moment: Moment,
-            item: str | None, due: date | None, name: str, email: str,
-            context: dict[str, Any], sender: str, now: datetime) -> bool:
-    """Insert one outbox row unless its key is there already; True when it was inserted."""
+def ics_text(value: str) -> str:
+    """A TEXT value escaped as RFC 5545 asks (backslash, semicolon, comma, newline)."""
+    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n"))
+
+
+def ics_fold(line: str) -> str:
+    """A content line folded at 75 octets without splitting a UTF-8 character, with CRLF."""
+    data = line.encode("utf-8")
+    parts: list[bytes] = []
+    while len(data) > 75:
+        cut = 75 if not parts else 74
+        while cut and (data[cut] & 0xC0) == 0x80:
+            cut -= 1
+        parts.append(data[:cut])
+        data = data[cut:]
+    parts.append(data)
+    return "\r\n ".join(part.decode("utf-8") for part in parts) + "\r\n"
+
+
+def _row(store_sender: str, key: str, process_id: str, moment: Moment, item: str | None,
+         due: date | None, name: str, email: str, context: dict[str, Any],
+         now: datetime) -> dict[str, Any]:
+    """The outbox row of one reminder or digest, rendered."""
     from .templates import render
 
     template = "digest" if moment.kind == "digest" else "reminder"
-    if store.dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
     stamp = to_utc_naive(now)
-    values = {
+    return {
         "dedupe_key": key, "process_id": process_id, "kind": moment.kind, "item": item,
         "due": due, "moment": moment.day, "recipient": email, "recipient_name": one_line(name),
         "subject": one_line(context["subject"]),
         "body_text": render(f"mail/{template}.txt.j2", context),
         "body_html": render(f"mail/{template}.html.j2", context),
-        "ics": context.get("ics"), "message_id": message_id(key, sender), "status": "queued",
-        "attempts": 0, "next_attempt_at": stamp, "queued_at": stamp,
+        "ics": context.get("ics"), "message_id": message_id(key, store_sender),
+        "status": "queued", "attempts": 0, "next_attempt_at": stamp, "queued_at": stamp,
     }
-    # RETURNING tells whether the row went in; rowcount is not reliable across drivers.
-    inserted = session.execute(insert(OutboxMessage).values(**values)
-                               .on_conflict_do_nothing(index_elements=["dedupe_key"])
-                               .returning(OutboxMessage.id)).first()
-    return inserted is not None
+
+
+def _insert(session: Session, store: Store, rows: list[dict[str, Any]]) -> set[str]:
+    """Insert outbox rows whose keys are not there yet; the keys that went in."""
+    if not rows:
+        return set()
+    if store.dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    # RETURNING names the rows that went in (a conflicting one returns nothing); rowcount is
+    # not reliable across drivers.
+    statement = (insert(OutboxMessage).on_conflict_do_nothing(index_elements=["dedupe_key"])
+                 .returning(OutboxMessage.dedupe_key))
+    return set(session.scalars(statement, rows).all())
 
 
 # --------------------------------------------------------------------------- digest
@@ -272,13 +311,14 @@ def _queue_digests(session: Session, store: Store, now: datetime, sender: str,
             report.unassigned.add(f"{process.id}/digest ({role})")
             continue
         context = _digest_context(process, definition, now.date(), week, monday)
+        rows = []
         for name, email in people:
             key = dedupe_key(process.id, "digest", "digest", 1, monday, email)
-            context = {**context, "recipient_name": one_line(name)}
-            if _insert(session, store, key, process.id, Moment("digest", 1, monday), None,
-                       monday, name, email, context, sender, now):
-                report.digests += 1
-                report.late += monday < now.date()
+            rows.append(_row(sender, key, process.id, Moment("digest", 1, monday), None, monday,
+                             name, email, {**context, "recipient_name": one_line(name)}, now))
+        inserted = len(_insert(session, store, rows))
+        report.digests += inserted
+        report.late += inserted if monday < now.date() else 0
 
 
 def _digest_context(process: Process, definition: Definition, today: date, week: str,

@@ -99,3 +99,42 @@ def test_a_scheduler_killed_mid_delivery_loses_nothing(
     received = Counter(m["Message-ID"] for m in handler.messages)
     assert set(received) == {m["message_id"] for m in outbox_messages(store)}
     assert sum(count - 1 for count in received.values()) <= 1
+
+
+def many_recipients(store: Store, definition: Definition, processes: int,
+                    people: int) -> None:
+    """Processes in analyse whose roles have `people` holders each: 4 x people messages per
+    process on 15 April (three reminders and the digest)."""
+    september = parse_moment("2026-02-27T09:00")
+    for number in range(processes):
+        pid = f"p{number:03d}"
+        start_process(store, definition, now=september, actor="t", process_id=pid)
+        for role in ("projectmanager", "werkgroep", "coordinator"):
+            for person in range(people):
+                assign(store, pid, role, name=f"{role} {person}",
+                       email=f"{role}.{person}@{pid}.example", now=september, actor="t")
+        advance(store, pid, now=parse_moment("2026-02-27T17:00"), actor="t", force=True,
+                reason="r")
+
+
+@pytest.mark.parametrize("kill", [False, True], ids=["both-run", "one-killed"])
+def test_two_schedulers_deliver_every_reminder_once(
+        store: Store, store_dir: Path, not_definition: Definition, db_args: list[str],
+        smtp_server: tuple[Collector, int], kill: bool) -> None:
+    handler, port = smtp_server
+    many_recipients(store, not_definition, 50, 5)
+    # A lease far longer than one send: the survivor takes over the dead one's claims after it.
+    env = {"IVPFLOW_SMTP_URL": f"smtp://127.0.0.1:{port}", "IVPFLOW_LEASE_SECONDS": "10"}
+    runs = [scheduler(store_dir, MORNING, env, db_args) for _ in range(2)]
+    if kill:
+        wait_for(lambda: len(handler.messages) >= 100)
+        runs[0].kill()
+        runs[0].communicate(timeout=20)
+    wait_for(lambda: len(outbox_messages(store, "sent")) == 1000, timeout=120)
+    for run in runs[kill:]:
+        run.send_signal(signal.SIGTERM)
+        run.communicate(timeout=20)
+    received = Counter(m["Message-ID"] for m in handler.messages)
+    assert len(received) == 1000
+    assert set(received) == {m["message_id"] for m in outbox_messages(store)}
+    assert sum(received.values()) - 1000 <= (1 if kill else 0)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import time
+from datetime import datetime, timedelta
 
 import click
 
@@ -33,7 +35,7 @@ def tick(app: App, as_json: bool) -> None:
 def scheduler(app: App, every: float) -> None:
     """Run the scheduler until stopped (SIGTERM or Ctrl-C): ticks on a timer, digest Monday 08:00.
 
-    With --now (or IVPFLOW_NOW) every tick acts at that fixed moment, for replays.
+    With --now (or IVPFLOW_NOW) the scheduler's clock starts at that moment and runs on.
     """
     import logging
 
@@ -42,11 +44,16 @@ def scheduler(app: App, every: float) -> None:
     from ..scheduler import run_scheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    fixed = app.now if app.fixed_clock else None
     settings = MailSettings.from_env(app.store_dir)
     pause = float(os.environ.get("IVPFLOW_DELIVER_PAUSE", "0") or 0)
-    run_scheduler(app.store, settings, every_minutes=every,
-                  clock=(lambda: fixed) if fixed else now_local, deliver_pause=pause)
+    clock = now_local
+    if app.fixed_clock:
+        began, started = app.now, time.monotonic()
+
+        def clock() -> datetime:
+            return began + timedelta(seconds=time.monotonic() - started)
+
+    run_scheduler(app.store, settings, every_minutes=every, clock=clock, deliver_pause=pause)
 
 
 @cli.command()
