@@ -168,7 +168,8 @@ def plan_deadlines(definition: Definition, facts: Facts) -> Deadlines:
         local = definition.calendar_for(decision.municipality)
         if decision.body in bodies_met:
             meeting = last_meeting_by(facts.meetings, decision.body, due)
-            if meeting is None:
+            if meeting is None or meeting.date < phase_start[decision.phase]:
+                # No meeting of its body between the start of its phase and its deadline.
                 continue
             result.meeting[decision.id] = meeting
             result.papers[decision.id] = papers_due(definition, meeting)

@@ -1,0 +1,74 @@
+"""Views to take away: the iCalendar export, the HTML report and the workflow diagram."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from . import App, cli, pass_app
+
+
+def _write(out: str, data: bytes) -> None:
+    """Write a file (or stdout for '-') and print where it went."""
+    from ..errors import InvalidValueError
+
+    if out == "-":
+        click.echo(data, nl=False)  # bytes go to the binary stream as they are
+        return
+    path = Path(out)
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise InvalidValueError(f"Cannot write '{out}': {exc.strerror or exc}") from None
+    click.echo(str(path))
+
+
+@cli.group()
+def export() -> None:
+    """Export a process for other tools (calendar)."""
+
+
+@export.command("ics")
+@click.argument("process_id", metavar="ID")
+@click.option("--out", metavar="FILE", help="Where to write it ('-' for stdout; default: ID.ics).")
+@pass_app
+def export_ics(app: App, process_id: str, out: str | None) -> None:
+    """Every deadline and meeting of a process as an iCalendar (.ics) file; prints its path.
+
+    Import it into Outlook or another agenda; importing a newer export updates the entries.
+    """
+    from ..exports import export_ics as build
+
+    _write(out or f"{process_id}.ics", build(app.store, process_id, now=app.now))
+
+
+@cli.command()
+@click.argument("process_id", metavar="ID")
+@click.option("--out", metavar="FILE",
+              help="Where to write it ('-' for stdout; default: ID.html).")
+@pass_app
+def report(app: App, process_id: str, out: str | None) -> None:
+    """A self-contained HTML status report with a timeline picture; prints its path."""
+    from ..reports import render_report
+
+    html = render_report(app.store, process_id, now=app.now)
+    _write(out or f"{process_id}.html", html.encode("utf-8"))
+
+
+@cli.command()
+@click.argument("workflow")
+@click.option("--no-reopen", "no_reopen", is_flag=True,
+              help="Leave out the transitions back to earlier phases.")
+@pass_app
+def diagram(app: App, workflow: str, no_reopen: bool) -> None:
+    """Print the workflow (an id or a .yaml file) as a Mermaid state diagram."""
+    from ..definitions import find_definition, load_definition
+    from ..diagrams import mermaid_diagram
+
+    if workflow.endswith((".yaml", ".yml")) or os.sep in workflow:
+        definition = load_definition(workflow)
+    else:
+        definition = find_definition(workflow, app.workflows_path)
+    click.echo(mermaid_diagram(definition, reopen=not no_reopen), nl=False)

@@ -1,0 +1,439 @@
+"""The status report: one self-contained HTML file with a timeline picture, for print or mail.
+
+reports.py gathers plain data and lays out the timeline (coordinates, not markup); the
+template `report/report.html.j2` turns both into HTML and inline SVG, so a municipality can
+restyle or reword the report by overriding that one file (IVPFLOW_TEMPLATES).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from .dates import dutch_date, local
+from .definitions import Definition
+from .exports import KIND_NL, OUTCOME_NL, Snapshot, snapshot
+from .store import Store
+
+TEMPLATE = "report/report.html.j2"
+MONTHS_SHORT = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov",
+                "dec")
+STATUS_NL = {"done": "afgerond", "active": "actief", "pending": "nog niet begonnen"}
+EVENT_NL = {"started": "gestart", "advanced": "naar volgende fase", "forced": "geforceerd",
+            "reopened": "heropend", "done": "gereed", "decided": "besluit",
+            "assigned": "toegewezen", "unassigned": "toewijzing vervallen",
+            "meeting": "vergadering toegevoegd", "meeting-removed": "vergadering vervallen",
+            "suspended": "opgeschort", "resumed": "hervat"}
+CHANGE_NL = {"done": "gereed", "open": "open", **OUTCOME_NL}
+
+# The timeline's geometry, in SVG user units (the picture scales to the page's width).
+WIDTH = 1000
+LABEL_WIDTH = 178  # the phase names on the left
+RIGHT_MARGIN = 16
+AXIS_HEIGHT = 40
+ROW_HEIGHT = 52
+LANE_HEIGHT = 74  # the meetings lane
+FOOT_HEIGHT = 40  # the labels of the clock's lines, on up to two levels
+CHAR_WIDTH = 5.6  # of the 10-unit label font, to keep meeting labels from overlapping
+
+
+def render_report(store: Store, process_id: str | None, *, now: datetime) -> str:
+    """The HTML status report of a process at `now`."""
+    from .templates import render
+
+    return render(TEMPLATE, report_context(store, process_id, now=now))
+
+
+def report_context(store: Store, process_id: str | None, *, now: datetime) -> dict[str, Any]:
+    """Everything the report template shows, as plain data (dates as `date`)."""
+    from .status import history
+
+    shot = snapshot(store, process_id, now=now)
+    status = shot.status
+    titles = _titles(status)
+    items = {i["id"]: i for i in status["tasks"] + status["decisions"] + status["documents"]}
+    phase = next(p for p in status["phases"] if p["id"] == status["phase"])
+    nxt = status["next_deadline"]
+    clock = status["clock"]
+    return {
+        "generated": {"today": shot.today, "moment": f"{dutch_date(shot.today)} "
+                      f"{local(now):%H:%M}"},
+        "process": {"id": status["id"], "title": status["title"], "workflow": status["workflow"],
+                    "start": _day(status["start"]), "phase": phase["id"],
+                    "phase_title": phase["title"], "phase_since": _day(phase["started"]),
+                    "phase_due": _day(phase["due"]),
+                    "suspended": status["suspended"] and {
+                        "since": _day(status["suspended"]["since"]),
+                        "reason": status["suspended"]["reason"]}},
+        "summary": {
+            "overdue": len(status["overdue"]), "at_risk": len(status["at_risk"]),
+            "next": nxt and {"title": titles.get(nxt["id"], nxt["id"]), "id": nxt["id"],
+                             "kind": KIND_NL[nxt["kind"]], "due": _day(nxt["due"]),
+                             "working_days": _working_days_left(status, nxt)},
+            "adoption_planned": _day(clock["adoption_planned"]) if clock else None,
+            "adoption_forecast": _day(clock["adoption_forecast"]) if clock else None,
+            "warnings": [dutch_reason(w) for w in clock["warnings"]] if clock else [],
+        },
+        "timeline": timeline(shot),
+        "phases": _phases(shot),
+        "overdue": [{"kind": KIND_NL[o["kind"]], "id": o["id"],
+                     "title": titles.get(o["id"], o["id"]), "due": _day(o["due"]),
+                     "who": _who(status, items.get(o["id"]))} for o in status["overdue"]],
+        "risks": [{"kind": KIND_NL[r["kind"]], "id": r["id"],
+                   "title": titles.get(r["id"], r["id"]), "due": _day(r["due"]),
+                   "forecast": _day(r["forecast"]), "why": dutch_reason(r["why"] or ""),
+                   "who": _who(status, items.get(r["id"]))} for r in status["at_risk"]],
+        "upcoming": [{"kind": KIND_NL[u["kind"]], "id": u["id"],
+                      "title": titles.get(u["id"], u["id"]), "due": _day(u["due"]),
+                      "working_days": u["working_days_left"],
+                      "who": _who(status, items.get(u["id"]))} for u in status["upcoming"]],
+        "councils": councils(shot),
+        "meetings": [{"body": r["id"], "date": _day(r["planned"]),
+                      "papers_due": _day(r["papers_due"]),
+                      "past": r["planned"] < shot.today.isoformat()}
+                     for r in shot.rows if r["kind"] == "meeting"],
+        "clock": clock and {**{k: _day(v) if k in _CLOCK_DATES else v for k, v in clock.items()},
+                            "warnings": [dutch_reason(w) for w in clock["warnings"]]},
+        "history": [_event(e) for e in history(store, status["id"])],
+    }
+
+
+_CLOCK_DATES = ("valid_from", "expires", "replaces_until", "adoption_planned",
+                "adoption_forecast", "next_start_by")
+
+
+# --------------------------------------------------------------------------- the timeline
+
+
+def timeline(shot: Snapshot) -> dict[str, Any]:
+    """The timeline picture's layout: a row per phase with its planned, forecast and actual
+    bars and a marker per deadline, a lane with a marker per meeting, today and the clock."""
+    status, today = shot.status, shot.today
+    phase_rows = [r for r in shot.rows if r["kind"] == "phase"]
+    states = {p["id"]: p for p in status["phases"]}
+    dated = [date.fromisoformat(v) for r in shot.rows
+             for v in (r["planned"], r["forecast"], r["actual"]) if v]
+    dated += [today, date.fromisoformat(status["start"])]
+    clock = status["clock"] or {}
+    lines = [(clock.get("replaces_until"), "huidig plan tot en met", "expires"),
+             (clock.get("valid_from"), f"IVP {clock.get('period')} vanaf", "period")]
+    dated += [date.fromisoformat(day) for day, _, _ in lines if day]
+    first = min(dated).replace(day=1)
+    last_day = max(dated)
+    last = date(last_day.year + last_day.month // 12, last_day.month % 12 + 1, 1)
+    span = (last - first).days
+    left, right = LABEL_WIDTH, WIDTH - RIGHT_MARGIN
+
+    def x(day: date | str) -> float:
+        when = date.fromisoformat(day) if isinstance(day, str) else day
+        return round(left + (when - first).days / span * (right - left), 1)
+
+    rows: list[dict[str, Any]] = []
+    previous_forecast = status["start"]
+    for index, row in enumerate(phase_rows):
+        state = states[row["id"]]
+        top = AXIS_HEIGHT + index * ROW_HEIGHT
+        bars = []
+        if row["planned"]:
+            start = shot.phase_start.get(row["id"], status["start"])
+            bars.append(_bar("planned", row["id"], start, row["planned"], x, top + 4,
+                             "gepland"))
+        forecast_start = state["started"] or previous_forecast
+        forecast_end = row["forecast"] or row["planned"]
+        if forecast_end:
+            late = bool(row["planned"] and forecast_end > row["planned"])
+            bars.append(_bar("forecast" + (" late" if late else ""), row["id"], forecast_start,
+                             forecast_end, x, top + 13, "verwacht"))
+        if state["started"] and (state["completed"] or state["status"] == "active"):
+            end = state["completed"] or today.isoformat()
+            kind = "actual" if state["completed"] else "actual ongoing"
+            bars.append(_bar(kind, row["id"], state["started"], end, x, top + 22,
+                             "werkelijk" if state["completed"] else "werkelijk (loopt nog)"))
+        previous_forecast = forecast_end or previous_forecast
+        rows.append({"id": row["id"], "title": state["title"], "status": state["status"],
+                     "status_nl": STATUS_NL.get(state["status"], state["status"]),
+                     "y": top, "height": ROW_HEIGHT, "bars": bars,
+                     "deadline": row["planned"] and {"x": x(row["planned"]), "date":
+                                                     _day(row["planned"])},
+                     "markers": _markers(shot, row["id"], x, top + 42)})
+    lane_top = AXIS_HEIGHT + len(phase_rows) * ROW_HEIGHT
+    meetings = _meeting_markers(shot, x, lane_top)
+    bottom = lane_top + LANE_HEIGHT
+    ticks = []
+    month = first
+    months = (last.year - first.year) * 12 + last.month - first.month
+    step = 1 if months <= 24 else 3
+    while month <= last:
+        ticks.append({"x": x(month), "label": MONTHS_SHORT[month.month - 1]
+                      if (month.month - 1) % step == 0 else "",
+                      "year": month.year if month.month == 1 or month == first else None})
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return {
+        "width": WIDTH, "height": bottom + FOOT_HEIGHT, "left": left, "right": right,
+        "axis": AXIS_HEIGHT, "bottom": bottom, "ticks": ticks, "rows": rows,
+        "lane": {"y": lane_top, "height": LANE_HEIGHT}, "meetings": meetings,
+        "today": {"x": x(today), "date": today},
+        "lines": _clock_lines(lines, x, (left + right) / 2, bottom),
+    }
+
+
+def _clock_lines(lines: list[tuple[str | None, str, str]], x: Callable[[str], float],
+                 middle: float, bottom: float) -> list[dict[str, Any]]:
+    """The clock's dates as lines through the picture, labelled below it on separate levels
+    when they stand close (the current plan's end and the new period's start touch)."""
+    placed: list[dict[str, Any]] = []
+    for day, label, css in sorted(lines, key=lambda line: line[0] or ""):
+        if day is None:
+            continue
+        where = x(day)
+        text = f"{label} {dutch_date(date.fromisoformat(day))}"
+        level = sum(1 for p in placed if abs(p["x"] - where) < len(text) * CHAR_WIDTH)
+        placed.append({"x": where, "label": text, "class": css, "date": _day(day),
+                       "anchor": "end" if where > middle else "start",
+                       "label_x": where - 4 if where > middle else where + 4,
+                       "label_y": bottom + 15 + level * 13})
+    return placed
+
+
+def _bar(kind: str, phase: str, start: str, end: str, x: Callable[[str], float], y: float,
+         label: str) -> dict[str, Any]:
+    begin, finish = min(start, end), max(start, end)
+    width = max(x(finish) - x(begin), 2.0)  # a phase done on its first day still shows
+    return {"class": kind, "phase": phase, "x": x(begin), "y": y, "width": round(width, 1),
+            "height": 8, "start": _day(begin), "end": _day(finish), "label": label}
+
+
+def _item_state(row: dict[str, Any], phase_status: str, today: date) -> str:
+    if row["actual"]:
+        return "done"
+    if phase_status == "done":
+        return "lapsed"
+    if row["planned"] and row["planned"] < today.isoformat():
+        return "overdue"
+    return "risk" if row["at_risk"] else "open"
+
+
+ITEM_STATE_NL = {"done": "gereed", "lapsed": "vervallen (fase afgerond)", "overdue": "te laat",
+                 "risk": "risico", "open": "open"}
+
+
+def _markers(shot: Snapshot, phase: str, x: Callable[[str], float],
+             y: float) -> list[dict[str, Any]]:
+    """A marker per deadline of a phase's tasks, decisions and documents.
+
+    The most pressing is drawn last, so it is the one on top where markers meet; markers
+    closer together than CLUSTER units share one count label ("×3"), beside them where there
+    is room and above them where the next ones stand close.
+    """
+    titles = _titles(shot.status)
+    phase_status = next(p["status"] for p in shot.status["phases"] if p["id"] == phase)
+    markers: list[dict[str, Any]] = []
+    for row in shot.rows:
+        if row["phase"] != phase or row["kind"] == "phase" or not row["planned"]:
+            continue
+        state = _item_state(row, phase_status, shot.today)
+        title = titles.get(row["id"], row["id"])
+        markers.append({"id": row["id"], "kind": row["kind"], "state": state,
+                        "x": x(row["planned"]), "y": y, "date": _day(row["planned"]),
+                        "title": title, "count": 0, "count_x": 0.0, "count_y": 0.0,
+                        "tip": f"{KIND_NL[row['kind']].capitalize()}: {title} — uiterlijk "
+                               f"{dutch_date(date.fromisoformat(row['planned']))} "
+                               f"({ITEM_STATE_NL[state]})"})
+    markers.sort(key=lambda m: (m["x"], STATE_WEIGHT[m["state"]]))
+    clusters: list[list[dict[str, Any]]] = []
+    for marker in markers:
+        if clusters and marker["x"] - clusters[-1][0]["x"] <= CLUSTER:
+            clusters[-1].append(marker)
+        else:
+            clusters.append([marker])
+    above_end = -1e9  # where the last label placed above the markers ends
+    for index, cluster in enumerate(clusters):
+        if len(cluster) < 2:
+            continue
+        label = cluster[-1]
+        label["count"] = len(cluster)
+        width = len(f"×{len(cluster)}") * 5
+        room = (clusters[index + 1][0]["x"] if index + 1 < len(clusters) else 1e9) - label["x"]
+        if room > 6 + width + 5:
+            label["count_x"], label["count_y"] = label["x"] + 6, y + 3
+        else:
+            start = max(cluster[0]["x"] - 2, above_end + 3)
+            label["count_x"], label["count_y"] = start, y - 6
+            above_end = start + width
+    return markers
+
+
+CLUSTER = 8  # units; at about 1.6 units a day, deadlines within five days
+STATE_WEIGHT = {"lapsed": 0, "done": 1, "open": 2, "risk": 3, "overdue": 4}
+
+
+BODY_CLASS = (("gemeenteraad", "raad"), ("raadscommissie", "commissie"), ("college", "college"),
+              ("gezagsdriehoek", "driehoek"))
+
+
+def _meeting_markers(shot: Snapshot, x: Callable[[str], float],
+                     top: float) -> list[dict[str, Any]]:
+    """A marker per meeting, its short label on the first of three levels with room for it."""
+    ends = [-1e9, -1e9, -1e9]
+    markers = []
+    for row in shot.rows:
+        if row["kind"] != "meeting":
+            continue
+        body = row["id"]
+        css = next((c for prefix, c in BODY_CLASS if body.startswith(prefix)), "other")
+        label = _short_body(body)
+        where = x(row["planned"])
+        half = len(label) * CHAR_WIDTH / 2
+        level = next((i for i, end in enumerate(ends) if where - half > end + 4), 0)
+        ends[level] = where + half
+        markers.append({"body": body, "class": css, "x": where, "y": top + 14,
+                        "date": _day(row["planned"]), "label": label,
+                        "label_y": top + 36 + level * 13,
+                        "past": row["planned"] < shot.today.isoformat(),
+                        "tip": f"{body}: {dutch_date(_day(row['planned']), weekday=True)}"
+                               + (f"; stukken uiterlijk {dutch_date(_day(row['papers_due']))}"
+                                  if row["papers_due"] else "")})
+    return markers
+
+
+def _short_body(body: str) -> str:
+    """'gemeenteraad Losser' as 'raad Losser', 'gezagsdriehoek NOT' as 'driehoek NOT'."""
+    for prefix, short in (("gemeenteraad", "raad"), ("raadscommissie", "cie"),
+                          ("gezagsdriehoek", "driehoek")):
+        if body.startswith(prefix):
+            return short + body[len(prefix):]
+    return body
+
+
+# --------------------------------------------------------------------------- the tables
+
+
+def _phases(shot: Snapshot) -> list[dict[str, Any]]:
+    planned = {r["id"]: r for r in shot.rows if r["kind"] == "phase"}
+    result = []
+    for phase in shot.status["phases"]:
+        row = planned.get(phase["id"], {})
+        result.append({"id": phase["id"], "title": phase["title"], "status": phase["status"],
+                       "status_nl": STATUS_NL.get(phase["status"], phase["status"]),
+                       "final": phase["final"], "due": _day(phase["due"]),
+                       "forecast": _day(row.get("forecast")), "started": _day(phase["started"]),
+                       "completed": _day(phase["completed"]), "at_risk": row.get("at_risk", False),
+                       "late": bool(row.get("forecast") and phase["due"]
+                                    and row["forecast"] > phase["due"])})
+    return result
+
+
+def councils(shot: Snapshot) -> list[dict[str, Any]]:
+    """The decisions grouped per municipality (shared bodies last), each in date order."""
+    status, definition = shot.status, shot.definition
+    plan = {r["id"]: r for r in shot.rows if r["kind"] == "decision"}
+    phase_status = {p["id"]: p["status"] for p in status["phases"]}
+    groups: dict[str | None, list[dict[str, Any]]] = {m: [] for m in definition.municipalities}
+    for decision in status["decisions"]:
+        row = plan.get(decision["id"], {})
+        state = _item_state(row, phase_status[decision["phase"]], shot.today) if row else "open"
+        if decision["outcome"] and not row.get("actual"):
+            state = "held" if decision["outcome"] == "aangehouden" else "rejected"
+        groups.setdefault(decision["municipality"] or _municipality_of(decision["body"],
+                                                                       definition), []).append({
+            "id": decision["id"], "title": decision["title"], "body": decision["body"],
+            "phase": decision["phase"], "due": _day(decision["due"]),
+            "meeting": _day(row.get("meeting")), "papers_due": _day(row.get("papers_due")),
+            "forecast": _day(row.get("forecast")), "required": decision["required"],
+            "outcome": OUTCOME_NL.get(decision["outcome"] or "", decision["outcome"]),
+            "date": _day(decision["date"]), "state": state,
+            "why": dutch_reason(row.get("why") or "") if row.get("at_risk") else None})
+    result = []
+    for name, decisions in groups.items():
+        if not decisions:
+            continue
+        decisions.sort(key=lambda d: (d["due"] or date.max, d["id"]))
+        settled = sum(1 for d in decisions if d["state"] == "done")
+        result.append({"name": name or "Gezamenlijk", "decisions": decisions,
+                       "settled": settled, "total": len(decisions)})
+    return result
+
+
+def _municipality_of(body: str | None, definition: Definition) -> str | None:
+    """The municipality a shared decision's body belongs to ('gemeenteraad Losser')."""
+    return next((m for m in definition.municipalities if (body or "").endswith(" " + m)), None)
+
+
+def _event(event: dict[str, Any]) -> dict[str, Any]:
+    at = datetime.fromisoformat(event["at"])
+    source, dest = (CHANGE_NL.get(v or "", v or "") for v in (event["from"], event["to"]))
+    change = f"{source} → {dest}".strip() if event["to"] else ""
+    return {"when": f"{dutch_date(at.date())} {at:%H:%M}", "at": event["at"],
+            "actor": event["actor"], "event": EVENT_NL.get(event["event"], event["event"]),
+            "item": event["item"] or "", "change": change, "note": event["note"] or ""}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _day(value: str | date | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def _titles(status: dict[str, Any]) -> dict[str, str]:
+    titles = {p["id"]: p["title"] for p in status["phases"]}
+    for item in status["tasks"] + status["decisions"] + status["documents"]:
+        titles[item["id"]] = item["title"]
+    return titles
+
+
+def _who(status: dict[str, Any], item: dict[str, Any] | None) -> str:
+    """Who holds the item's role, else the role's title."""
+    role: str | None = item.get("role") if item else None
+    if not role:
+        return ""
+    for entry in status["roles"]:
+        if entry["role"] == role:
+            return ", ".join(p["name"] for p in entry["people"]) or str(entry["title"])
+    return role
+
+
+def _working_days_left(status: dict[str, Any], nxt: dict[str, Any]) -> int | None:
+    return next((u["working_days_left"] for u in status["upcoming"]
+                 if u["id"] == nxt["id"] and u["kind"] == nxt["kind"]), None)
+
+
+# The planner explains risks and clock warnings in English, as the command line speaks; the
+# report is Dutch. Sentences it does not know stay as they are.
+_DATE = r"(\d{1,2} [a-z]+ \d{4})"
+_REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement) for pattern, replacement in (
+        (r"^no meeting of its body known after it can be ready$",
+         "geen vergadering van het orgaan bekend nadat de stukken klaar kunnen zijn"),
+        (rf"^forecast {_DATE} is after the deadline {_DATE}$",
+         r"verwacht op \1, na de termijn van \2"),
+        (rf"^forecast {_DATE} is after {_DATE}, the latest date to end '([^']*)' by {_DATE}$",
+         r"verwacht op \1, na \2: de laatste dag om '\3' vóór \4 af te ronden"),
+        (rf"^adopted after the IVP period begins \({_DATE}\)$",
+         r"vastgesteld na het begin van de IVP-periode (\1)"),
+        (rf"^the current plan \((.*)\) expires on {_DATE}, before the new IVP is forecast to be "
+         r"adopted \((.*)\): extend it by a raadsbesluit$",
+         r"het huidige plan (\1) loopt af op \2, vóór de verwachte vaststelling van het nieuwe "
+         r"IVP (\3): verleng het met een raadsbesluit"),
+        (rf"^the new IVP is forecast to be adopted on {_DATE}, after its period begins on "
+         rf"{_DATE}$",
+         r"het nieuwe IVP wordt naar verwachting op \1 vastgesteld, na het begin van zijn "
+         r"periode op \2"),
+    ))
+
+
+def dutch_reason(text: str) -> str:
+    """A risk's why or a clock warning from the planner, in Dutch where the sentence is known."""
+    parts = []
+    for part in text.split("; ") if text else []:
+        for pattern, replacement in _REASONS:
+            if pattern.match(part):
+                part = pattern.sub(replacement, part).replace("(not yet known)",
+                                                              "(nog niet bekend)")
+                break
+        parts.append(part)
+    return "; ".join(parts)
