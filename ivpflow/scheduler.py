@@ -13,6 +13,7 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from .dates import AMSTERDAM
@@ -30,6 +31,7 @@ class TickReport:
     at: datetime
     queue: QueueReport = field(default_factory=QueueReport)
     delivery: DeliveryReport = field(default_factory=DeliveryReport)
+    drafts: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """A human summary, first line the totals."""
@@ -37,7 +39,9 @@ class TickReport:
         head = (f"{len(q.queued)} reminders queued ({q.late} late), {q.digests} digests, "
                 f"{q.cancelled} cancelled; {d.sent} sent, {d.retried} to retry, "
                 f"{d.failed} failed")
+        head += f"; {len(self.drafts)} drafts rendered"
         lines = [head] + [f"  queued {entry}" for entry in q.queued]
+        lines += [f"  drafted {path}" for path in self.drafts]
         lines += [f"  nobody assigned: {entry}" for entry in sorted(q.unassigned)]
         return lines
 
@@ -47,7 +51,7 @@ class TickReport:
         return {"at": self.at.isoformat(timespec="seconds"), "queued": q.queued,
                 "late": q.late, "digests": q.digests, "cancelled": q.cancelled,
                 "unassigned": sorted(q.unassigned), "sent": d.sent, "retried": d.retried,
-                "failed": d.failed}
+                "failed": d.failed, "drafts": self.drafts}
 
 
 def worker_name() -> str:
@@ -56,9 +60,15 @@ def worker_name() -> str:
 
 
 def tick(store: Store, now: datetime, settings: MailSettings, *,
-         worker: str | None = None, deliver_pause: float = 0.0) -> TickReport:
-    """One pass: queue the reminders and digests due at `now`, then deliver the outbox."""
+         worker: str | None = None, deliver_pause: float = 0.0,
+         store_dir: Path | None = None) -> TickReport:
+    """One pass: render the drafts that fell due (when a store folder is given), queue the
+    reminders and digests due at `now`, then deliver the outbox."""
     report = TickReport(at=now)
+    if store_dir is not None:
+        from .drafts import render_due_drafts
+
+        report.drafts = [str(path) for path in render_due_drafts(store, now, store_dir)]
     report.queue = queue_reminders(store, now, settings.sender)
     report.delivery = deliver(store, now, settings, worker=worker or worker_name(),
                               pause=deliver_pause)
@@ -66,7 +76,8 @@ def tick(store: Store, now: datetime, settings: MailSettings, *,
 
 
 def run_scheduler(store: Store, settings: MailSettings, *, every_minutes: float,
-                  clock: Callable[[], datetime], deliver_pause: float = 0.0) -> None:
+                  clock: Callable[[], datetime], deliver_pause: float = 0.0,
+                  store_dir: Path | None = None) -> None:
     """Run ticks on a timer (and on Monday 08:00 for the digest) until SIGTERM or Ctrl-C."""
     from apscheduler.schedulers.blocking import BlockingScheduler
     from apscheduler.triggers.cron import CronTrigger
@@ -76,7 +87,8 @@ def run_scheduler(store: Store, settings: MailSettings, *, every_minutes: float,
 
     def job() -> None:
         try:
-            report = tick(store, clock(), settings, worker=worker, deliver_pause=deliver_pause)
+            report = tick(store, clock(), settings, worker=worker, deliver_pause=deliver_pause,
+                          store_dir=store_dir)
         except Exception:  # one failed pass must not stop the service; the next one retries
             log.exception("tick failed")
             return

@@ -2,12 +2,14 @@
 
 Every template runs in a sandbox with StrictUndefined, so a municipality's own template can
 neither reach Python internals nor silently leave a value out. HTML is autoescaped; plain text
-and subjects are not.
+and subjects are not. Markdown (`*.md.j2`, the document drafts) has its own escaping: every
+printed value is escaped for Markdown, so data cannot add headings or break a table.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,47 @@ class TemplateError(IvpflowError):
     """A template could not be rendered; the message names the template, line and cause."""
 
 
+class Markdown(str):
+    """Text that is Markdown already: a document template prints it as it is."""
+
+
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+_LINE_START = re.compile(r"^(#|[-+](?=\s)|\d+(?=[.)]\s))")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_~\[\]<>|])")
+_BLANK_LINES = re.compile(r"\n\s*\n\s*")
+
+
+def markdown_escape(value: object) -> str:
+    """A value as Markdown text that shows it literally, on one line (safe in a table cell).
+
+    Line breaks become <br> (a blank line two); None, which no document should show, becomes
+    a placeholder.
+    """
+    if isinstance(value, Markdown):
+        return value
+    if value is None:
+        return "[in te vullen]"
+    text = _BLANK_LINES.sub("\n\n", str(value).replace("\r\n", "\n").replace("\r", "\n"))
+    parts = []
+    for line in text.strip().split("\n"):
+        line = _ENTITY.sub(r"\\&", _MARKDOWN_SPECIAL.sub(r"\\\1", line.strip()))
+        # A data line must not start a heading or a list; a list number keeps its digits.
+        parts.append(_LINE_START.sub(lambda m: m.group(1) + "\\" if m.group(1)[0].isdigit()
+                                     else "\\" + m.group(1), line))
+    return "<br>".join(parts)
+
+
+def placeholder(what: str) -> Markdown:
+    """The mark of a text only a person can write: '[in te vullen: what]'."""
+    return Markdown(f"[in te vullen: {markdown_escape(what)}]")
+
+
+def enumerate_nl(items: Any) -> str:
+    """Items as Dutch prose: 'Losser, Dinkelland, Oldenzaal en Tubbergen'."""
+    names = [str(item) for item in items]
+    return ", ".join(names[:-1]) + " en " + names[-1] if len(names) > 1 else "".join(names)
+
+
 def override_dir() -> Path | None:
     """The folder of a municipality's own templates, if IVPFLOW_TEMPLATES names one."""
     value = os.environ.get("IVPFLOW_TEMPLATES")
@@ -29,23 +72,31 @@ def override_dir() -> Path | None:
 
 
 @lru_cache(maxsize=8)
-def _environment(override: str | None) -> Any:
+def _environment(override: str | None, markdown: bool = False) -> Any:
     from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, select_autoescape
     from jinja2.sandbox import SandboxedEnvironment
 
     loaders = [FileSystemLoader(override)] if override else []
     loaders.append(FileSystemLoader(str(SHIPPED)))
+    options: dict[str, Any] = {"autoescape": False, "finalize": markdown_escape} if markdown \
+        else {"autoescape": select_autoescape(enabled_extensions=("html", "html.j2"),
+                                              default_for_string=False, default=False)}
     env = SandboxedEnvironment(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
-        autoescape=select_autoescape(enabled_extensions=("html", "html.j2"),
-                                     default_for_string=False, default=False),
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        **options,
     )
     env.filters["datum"] = lambda day: dutch_date(day) if day else "[in te vullen: datum]"
     env.filters["dag_datum"] = lambda day: dutch_date(day, weekday=True) if day else ""
+    if markdown:
+        env.filters["datum"] = lambda day: dutch_date(day) if day else placeholder("datum")
+        env.filters["regels"] = lambda items: Markdown("<br>".join(
+            markdown_escape(item) for item in items))
+        env.filters["opsomming"] = enumerate_nl
+        env.globals["invullen"] = placeholder
     return env
 
 
@@ -56,7 +107,7 @@ def render(name: str, context: dict[str, Any]) -> str:
     from jinja2.exceptions import SecurityError
 
     override = override_dir()
-    env = _environment(str(override) if override else None)
+    env = _environment(str(override) if override else None, name.endswith(".md.j2"))
     try:
         template = env.get_template(name)
         return str(template.render(**context))
@@ -68,6 +119,16 @@ def render(name: str, context: dict[str, Any]) -> str:
         raise TemplateError(f"Template {where}: {exc}") from None
     except JinjaError as exc:
         raise TemplateError(f"Template {name}: {exc}") from None
+    except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
+        # A template that computes with the wrong kind of value (e.g. a municipality's own).
+        where = _template_line(exc, name)
+        raise TemplateError(f"Template {where}: {type(exc).__name__}: {exc}") from None
+
+
+def exists(name: str) -> bool:
+    """Whether a template of this relative name exists, in the override folder or shipped."""
+    override = override_dir()
+    return bool(override and (override / name).is_file()) or (SHIPPED / name).is_file()
 
 
 def _template_line(exc: BaseException, name: str) -> str:
@@ -86,9 +147,12 @@ def _template_line(exc: BaseException, name: str) -> str:
 def sources() -> list[dict[str, str]]:
     """Every template in use and where it comes from (shipped or the override folder)."""
     override = override_dir()
-    names = sorted(str(p.relative_to(SHIPPED)) for p in SHIPPED.rglob("*.j2"))
+    names = {p.relative_to(SHIPPED).as_posix() for p in SHIPPED.rglob("*.j2")}
+    if override and override.is_dir():
+        # A municipality may add templates of its own, e.g. for one document id.
+        names |= {p.relative_to(override).as_posix() for p in override.rglob("*.j2")}
     rows = []
-    for name in names:
+    for name in sorted(names):
         own = override / name if override else None
         rows.append({"name": name, "origin": "override" if own and own.is_file() else "shipped",
                      "path": str(own if own and own.is_file() else SHIPPED / name)})

@@ -104,4 +104,4 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 # Registering the commands; at the end, as they need `cli` and `pass_app` from above.
-from . import definitions, mail, planning, processes, views  # noqa: E402,F401
+from . import definitions, documents, mail, planning, processes, views  # noqa: E402,F401

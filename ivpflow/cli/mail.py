@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import click
 
@@ -16,11 +17,12 @@ from .output import json_option, print_json, table
 @json_option
 @pass_app
 def tick(app: App, as_json: bool) -> None:
-    """Do one pass of the scheduler's work at --now: queue due reminders, deliver the outbox."""
+    """Do one pass of the scheduler's work at --now: drafts, reminders, the outbox."""
     from ..mail import MailSettings
     from ..scheduler import tick as run_tick
 
-    report = run_tick(app.store, app.now, MailSettings.from_env(app.store_dir))
+    report = run_tick(app.store, app.now, MailSettings.from_env(app.store_dir),
+                      store_dir=Path(app.store_dir))
     if as_json:
         print_json(report.as_dict())
         return
@@ -53,7 +55,8 @@ def scheduler(app: App, every: float) -> None:
         def clock() -> datetime:
             return began + timedelta(seconds=time.monotonic() - started)
 
-    run_scheduler(app.store, settings, every_minutes=every, clock=clock, deliver_pause=pause)
+    run_scheduler(app.store, settings, every_minutes=every, clock=clock, deliver_pause=pause,
+                  store_dir=Path(app.store_dir))
 
 
 @cli.command()

@@ -1,0 +1,347 @@
+"""Document commands: draft, drafts, templates, and what the documents carry (priority,
+indicator, action, set, values)."""
+
+from __future__ import annotations
+
+import click
+
+from ..dates import dutch_date
+from . import App, cli, pass_app
+from .output import day, json_option, print_json, table
+
+FORMAT_CHOICE = click.Choice(["md", "docx", "html"])
+
+
+@cli.command()
+@click.argument("process_id", metavar="ID")
+@click.argument("document", required=False)
+@click.option("--format", "formats", type=FORMAT_CHOICE, multiple=True,
+              help="md, docx or html (repeat for several; default md).")
+@click.option("--out", "out", metavar="DIR", type=click.Path(file_okay=False),
+              help="Also write a copy named <document>.<format> into DIR.")
+@pass_app
+def draft(app: App, process_id: str, document: str | None, formats: tuple[str, ...],
+          out: str | None) -> None:
+    """Render the draft of a document (or of every document of the current phase).
+
+    DOCUMENT is a document id of the process (raadsvoorstel-ivp-losser), a per-municipality
+    group (raadsvoorstel-ivp: one draft per gemeente) or a document type (collegevoorstel,
+    uitnodiging-themabijeenkomst, …). Each changed draft is kept as a new version in
+    <store>/drafts/ID/; the paths are printed.
+    """
+    from ..drafts import draft as render_draft
+
+    files = render_draft(app.store, app.store_dir, process_id, document,
+                         formats=formats or ("md",), now=app.now, actor=app.actor, out=out)
+    for file in files:
+        click.echo(str(file.path))
+
+
+@cli.command()
+@click.argument("process_id", metavar="ID")
+@json_option
+@pass_app
+def drafts(app: App, process_id: str, as_json: bool) -> None:
+    """List every kept draft version of a process."""
+    from ..dates import local
+    from ..drafts import draft_versions
+
+    rows = draft_versions(app.store, process_id)
+    for row in rows:
+        row["created_at"] = local(row["created_at"]).isoformat(timespec="seconds")
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        click.echo(f"No drafts of '{process_id}' yet; render one with 'ivpflow draft "
+                   f"{process_id}'.")
+        return
+    table(["document", "format", "version", "reason", "created", "path"],
+          [[r["document"], r["format"], str(r["version"]), r["reason"],
+            r["created_at"][:16].replace("T", " "), r["path"]] for r in rows], right={2})
+
+
+@cli.command()
+@json_option
+def templates(as_json: bool) -> None:
+    """List the document and mail templates in use and where each comes from."""
+    from ..templates import sources
+
+    rows = [{**row, "kind": row["name"].split("/", 1)[0]} for row in sources()]
+    if as_json:
+        print_json(rows)
+        return
+    table(["template", "kind", "origin", "path"],
+          [[r["name"], r["kind"], r["origin"], r["path"]] for r in rows])
+
+
+# --------------------------------------------------------------------------- priorities
+
+
+@cli.group()
+def priority() -> None:
+    """The priorities (speerpunten) of the IVP, each in one of the five veiligheidsvelden."""
+
+
+@priority.command("add")
+@click.argument("process_id", metavar="ID")
+@click.argument("priority_id", metavar="PRIORITY")
+@click.option("--veld", required=True, metavar="N",
+              help="Veiligheidsveld: 1-5 or its name (see 'ivpflow velden').")
+@click.option("--theme", required=True, help="Theme within the veld, e.g. Jeugdcriminaliteit.")
+@click.option("--title", required=True, help="The priority as the IVP names it.")
+@click.option("--rationale", metavar="TEXT", help="Why: aanleiding and doelen.")
+@pass_app
+def priority_add(app: App, process_id: str, priority_id: str, veld: str, theme: str,
+                 title: str, rationale: str | None) -> None:
+    """Add a priority."""
+    from ..content import add_priority
+
+    added = add_priority(app.store, process_id, priority_id, veld=veld, theme=theme,
+                         title=title, rationale=rationale, now=app.now, actor=app.actor)
+    click.echo(f"{process_id}: priority {priority_id} added ({added['veld']}. "
+               f"{added['veld_naam']})")
+
+
+@priority.command("list")
+@click.argument("process_id", metavar="ID")
+@json_option
+@pass_app
+def priority_list(app: App, process_id: str, as_json: bool) -> None:
+    """List the priorities."""
+    from ..content import list_priorities
+
+    rows = list_priorities(app.store, process_id)
+    if as_json:
+        print_json(rows)
+    elif not rows:
+        click.echo(f"No priorities in '{process_id}' yet; add one with 'ivpflow priority add'.")
+    else:
+        table(["id", "veld", "theme", "title"],
+              [[r["id"], f"{r['veld']}. {r['veld_naam']}", r["theme"], _line(r["title"])]
+               for r in rows])
+
+
+@priority.command("remove")
+@click.argument("process_id", metavar="ID")
+@click.argument("priority_id", metavar="PRIORITY")
+@pass_app
+def priority_remove(app: App, process_id: str, priority_id: str) -> None:
+    """Remove a priority (refused while indicators or actions belong to it)."""
+    from ..content import remove_priority
+
+    remove_priority(app.store, process_id, priority_id, now=app.now, actor=app.actor)
+    click.echo(f"{process_id}: priority {priority_id} removed")
+
+
+@cli.command()
+@json_option
+def velden(as_json: bool) -> None:
+    """List the five veiligheidsvelden with their categories (reference data)."""
+    from ..veiligheidsvelden import as_data
+
+    rows = as_data()
+    if as_json:
+        print_json(rows)
+        return
+    table(["veld", "name", "categories"],
+          [[str(r["nummer"]), r["naam"], "; ".join(c["naam"] for c in r["categorieen"])]
+           for r in rows])
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+@cli.group()
+def indicator() -> None:
+    """Indicators: of a priority (nulmeting and streefwaarde), or of a veld in the analysis."""
+
+
+@indicator.command("add")
+@click.argument("process_id", metavar="ID")
+@click.argument("indicator_id", metavar="INDICATOR")
+@click.option("--title", required=True, help="What is measured.")
+@click.option("--priority", "priority_id", metavar="PRIORITY", help="The priority it measures.")
+@click.option("--veld", metavar="N", help="Or, in the analysis, the veld it belongs to.")
+@click.option("--source", help="Bron, e.g. Politie, veiligheidsmonitor.")
+@click.option("--baseline", help="Nulmeting (value).")
+@click.option("--baseline-year", type=int, metavar="YEAR", help="Year of the nulmeting.")
+@click.option("--target", help="Streefwaarde.")
+@click.option("--target-year", type=int, metavar="YEAR", help="Year of the streefwaarde.")
+@pass_app
+def indicator_add(app: App, process_id: str, indicator_id: str, title: str,
+                  priority_id: str | None, veld: str | None, source: str | None,
+                  baseline: str | None, baseline_year: int | None, target: str | None,
+                  target_year: int | None) -> None:
+    """Add an indicator."""
+    from ..content import add_indicator
+
+    added = add_indicator(app.store, process_id, indicator_id, title=title,
+                          priority=priority_id, veld=veld, source=source, baseline=baseline,
+                          baseline_year=baseline_year, target=target, target_year=target_year,
+                          now=app.now, actor=app.actor)
+    owner = f"priority {added['priority']}" if added["priority"] else f"veld {added['veld']}"
+    click.echo(f"{process_id}: indicator {indicator_id} added ({owner})")
+
+
+@indicator.command("list")
+@click.argument("process_id", metavar="ID")
+@json_option
+@pass_app
+def indicator_list(app: App, process_id: str, as_json: bool) -> None:
+    """List the indicators."""
+    from ..content import list_indicators
+
+    rows = list_indicators(app.store, process_id)
+    if as_json:
+        print_json(rows)
+    elif not rows:
+        click.echo(f"No indicators in '{process_id}' yet; add one with 'ivpflow indicator add'.")
+    else:
+        table(["id", "of", "title", "source", "baseline", "target"],
+              [[r["id"], r["priority"] or f"veld {r['veld']}", _line(r["title"]),
+                _line(r["source"]), _measure(r["baseline"], r["baseline_year"]),
+                _measure(r["target"], r["target_year"])] for r in rows])
+
+
+@indicator.command("remove")
+@click.argument("process_id", metavar="ID")
+@click.argument("indicator_id", metavar="INDICATOR")
+@pass_app
+def indicator_remove(app: App, process_id: str, indicator_id: str) -> None:
+    """Remove an indicator."""
+    from ..content import remove_indicator
+
+    remove_indicator(app.store, process_id, indicator_id, now=app.now, actor=app.actor)
+    click.echo(f"{process_id}: indicator {indicator_id} removed")
+
+
+# --------------------------------------------------------------------------- actions
+
+
+@cli.group()
+def action() -> None:
+    """Actions of the uitvoeringsplan: doelstelling, activiteiten, trekker, termijn, kosten."""
+
+
+@action.command("add")
+@click.argument("process_id", metavar="ID")
+@click.argument("action_id", metavar="ACTION")
+@click.option("--title", required=True, help="The action or project.")
+@click.option("--priority", "priority_id", metavar="PRIORITY", help="The priority it serves.")
+@click.option("--doelstelling", metavar="TEXT", help="What it should achieve.")
+@click.option("--activiteiten", metavar="TEXT", help="What is done.")
+@click.option("--trekker", metavar="NAME", help="Who leads it.")
+@click.option("--betrokkenen", metavar="TEXT", help="Who takes part (comma-separated).")
+@click.option("--termijn", metavar="DATE", help="When it is done: YYYY-MM-DD, or YYYY-MM for "
+                                                "the month's last working day.")
+@click.option("--kosten", metavar="TEXT", help="Costs, e.g. '€ 10.000' or PM.")
+@pass_app
+def action_add(app: App, process_id: str, action_id: str, title: str, priority_id: str | None,
+               doelstelling: str | None, activiteiten: str | None, trekker: str | None,
+               betrokkenen: str | None, termijn: str | None, kosten: str | None) -> None:
+    """Add an action."""
+    from ..content import add_action
+
+    added = add_action(app.store, process_id, action_id, title=title, priority=priority_id,
+                       doelstelling=doelstelling, activiteiten=activiteiten, trekker=trekker,
+                       betrokkenen=betrokkenen, termijn=termijn, kosten=kosten, now=app.now,
+                       actor=app.actor)
+    when = f", termijn {dutch_date(added['termijn'])}" if added["termijn"] else ""
+    click.echo(f"{process_id}: action {action_id} added{when}")
+
+
+@action.command("list")
+@click.argument("process_id", metavar="ID")
+@json_option
+@pass_app
+def action_list(app: App, process_id: str, as_json: bool) -> None:
+    """List the actions."""
+    from ..content import list_actions
+
+    rows = list_actions(app.store, process_id)
+    if as_json:
+        print_json([{**r, "termijn": r["termijn"].isoformat() if r["termijn"] else None}
+                    for r in rows])
+    elif not rows:
+        click.echo(f"No actions in '{process_id}' yet; add one with 'ivpflow action add'.")
+    else:
+        table(["id", "priority", "title", "trekker", "termijn", "kosten"],
+              [[r["id"], r["priority"] or "", _line(r["title"]), _line(r["trekker"]),
+                day(r["termijn"]), _line(r["kosten"])] for r in rows])
+
+
+@action.command("remove")
+@click.argument("process_id", metavar="ID")
+@click.argument("action_id", metavar="ACTION")
+@pass_app
+def action_remove(app: App, process_id: str, action_id: str) -> None:
+    """Remove an action."""
+    from ..content import remove_action
+
+    remove_action(app.store, process_id, action_id, now=app.now, actor=app.actor)
+    click.echo(f"{process_id}: action {action_id} removed")
+
+
+# --------------------------------------------------------------------------- values
+
+
+@cli.command("set")
+@click.argument("process_id", metavar="ID")
+@click.argument("key")
+@click.argument("value", required=False)
+@click.option("--municipality", metavar="NAME", help="Only for this municipality's documents.")
+@click.option("--unset", is_flag=True, help="Remove the value instead.")
+@pass_app
+def set_command(app: App, process_id: str, key: str, value: str | None,
+                municipality: str | None, unset: bool) -> None:
+    """Set a value the documents use: zaaknummer, portefeuillehouder, team, … ('ivpflow values
+    ID' lists them)."""
+    from ..content import set_value, unset_value, value_key
+
+    if unset == (value is not None):
+        raise click.UsageError("give a VALUE, or --unset without one")
+    if unset:
+        unset_value(app.store, process_id, key, municipality=municipality, now=app.now,
+                    actor=app.actor)
+        click.echo(f"{process_id}: {value_key(key, municipality)} removed")
+        return
+    assert value is not None
+    set_value(app.store, process_id, key, value, municipality=municipality, now=app.now,
+              actor=app.actor)
+    click.echo(f"{process_id}: {value_key(key, municipality)} = {_line(value)}")
+
+
+@cli.command()
+@click.argument("process_id", metavar="ID")
+@json_option
+@click.option("--all", "show_all", is_flag=True, help="Also the keys not set yet.")
+@pass_app
+def values(app: App, process_id: str, as_json: bool, show_all: bool) -> None:
+    """List the values the documents use (zaaknummer, portefeuillehouder, …)."""
+    from ..content import VALUES, list_values
+
+    rows = list_values(app.store, process_id)
+    if show_all:
+        known = {r["key"] for r in rows}
+        rows += [{"key": key, "municipality": None, "value": None}
+                 for key in VALUES if key not in known]
+    if as_json:
+        print_json(rows)
+    elif not rows:
+        click.echo(f"No values in '{process_id}' yet; keys: {', '.join(VALUES)}")
+    else:
+        table(["key", "municipality", "value", "meaning"],
+              [[r["key"], r["municipality"] or "", _line(r["value"]) or "—",
+                VALUES.get(r["key"], "")] for r in rows])
+
+
+def _line(text: str | None) -> str:
+    """Text for a table cell on a terminal: one line."""
+    return " ".join((text or "").split())
+
+
+def _measure(value: str | None, year: int | None) -> str:
+    if not value:
+        return ""
+    return f"{value} ({year})" if year else value
