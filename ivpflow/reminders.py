@@ -23,7 +23,7 @@ from .dates import dutch_date, to_utc_naive
 from .definitions import Definition, Item, ReminderPolicy
 from .processes import definition_of, digest_week
 from .store import Store
-from .store.models import ItemState, OutboxMessage, PhaseState, Process
+from .store.models import Assignment, ItemState, OutboxMessage, PhaseState, Process
 
 KIND_NL = {"task": "taak", "decision": "besluit", "document": "document"}
 # Open items due this many calendar days ahead are looked at; reminders.before allows at
@@ -90,7 +90,11 @@ def one_line(text: str | None) -> str:
 
 
 def queue_reminders(store: Store, now: datetime, sender: str) -> QueueReport:
-    """Queue every reminder and digest due at `now` and cancel the stale ones."""
+    """Queue every reminder and digest due at `now` and cancel the stale ones.
+
+    The work grows with what is due, not with the number of processes: the open items due
+    soon come from an index, and processes, people and known keys are read in a few queries.
+    """
     report = QueueReport()
     today = now.date()
     # One writer at a time on SQLite (BEGIN IMMEDIATE): two schedulers must not both
@@ -108,10 +112,15 @@ def queue_reminders(store: Store, now: datetime, sender: str) -> QueueReport:
         by_process: dict[str, list[ItemState]] = defaultdict(list)
         for state in rows:
             by_process[state.process_id].append(state)
-        for process_id, states in sorted(by_process.items()):
-            process = session.get(Process, process_id)
-            assert process is not None
-            _queue_for_process(session, store, process, states, now, sender, report)
+        ids = sorted(by_process)
+        processes = {p.id: p for chunk in _chunks(ids)
+                     for p in session.scalars(select(Process).where(Process.id.in_(chunk)))}
+        people = _People(session, ids)
+        wanted: list[_Wanted] = []
+        for process_id in ids:
+            _wanted_for_process(session, processes[process_id], by_process[process_id],
+                                people, today, wanted, report)
+        _queue_wanted(session, store, wanted, people, now, sender, report)
         _queue_digests(session, store, now, sender, report)
     return report
 
@@ -132,54 +141,101 @@ def cancel_stale(session: Session) -> int:
     return len(stale)
 
 
-def _people(process: Process, role: str | None) -> list[tuple[str, str]]:
-    return [(a.name, a.email) for a in process.assignments if a.role == role]
+CHUNK = 500  # ids per IN (...) list: well under SQLite's limit on parameters
 
 
-def _queue_for_process(session: Session, store: Store, process: Process,
-                       states: list[ItemState], now: datetime, sender: str,
-                       report: QueueReport) -> None:
+def _chunks(values: list[str]) -> list[list[str]]:
+    return [values[i:i + CHUNK] for i in range(0, len(values), CHUNK)]
+
+
+class _People:
+    """Who holds which role in a set of processes, read in one query per chunk."""
+
+    def __init__(self, session: Session, process_ids: list[str]) -> None:
+        self.holders: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+        for chunk in _chunks(process_ids):
+            for person in session.scalars(select(Assignment)
+                                          .where(Assignment.process_id.in_(chunk))
+                                          .order_by(Assignment.role, Assignment.email)):
+                self.holders[(person.process_id, person.role)].append((person.name,
+                                                                       person.email))
+
+    def of(self, process_id: str, role: str | None) -> list[tuple[str, str]]:
+        """The (name, e-mail) of everyone in a role of a process."""
+        return self.holders.get((process_id, role or ""), [])
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    """A reminder that is due: to whom, about what, and its key."""
+
+    key: str
+    process: Process
+    definition: Definition
+    item: Item
+    due: date
+    moment: Moment
+    days: WorkingCalendar
+    role: str
+    name: str
+    email: str
+
+
+def _wanted_for_process(session: Session, process: Process, states: list[ItemState],
+                        people: _People, today: date, wanted: list[_Wanted],
+                        report: QueueReport) -> None:
     definition = definition_of(session, process)
     policy = definition.reminders
-    today = now.date()
-    wanted = []
     for state in states:
         item = definition.items[state.item_id]
         assert state.due is not None
         days = definition.calendar_for(item.municipality).working
         for track, moment in latest_moments(state.due, policy, days, today).items():
             role = policy.escalate_to if track == "escalate" else item.role
-            people = _people(process, role) or (
-                _people(process, "coordinator") if track == "remind" else [])
-            if not people:
+            holders = people.of(process.id, role) or (
+                people.of(process.id, "coordinator") if track == "remind" else [])
+            if not holders:
                 report.unassigned.add(f"{process.id}/{item.id} ({role or 'no role'})")
                 continue
-            for name, email in people:
+            for name, email in holders:
                 key = dedupe_key(process.id, item.id, moment.kind, moment.step, state.due, email)
-                wanted.append((key, item, state.due, moment, days, role or "", name, email))
+                wanted.append(_Wanted(key, process, definition, item, state.due, moment, days,
+                                      role or "", name, email))
+
+
+def _queue_wanted(session: Session, store: Store, wanted: list[_Wanted], people: _People,
+                  now: datetime, sender: str, report: QueueReport) -> None:
+    """Render and insert the wanted reminders that are not in the outbox yet."""
+    today = now.date()
     # Only what is not in the outbox yet is rendered: a tick that finds everything queued
     # already costs a query, not a template per reminder.
-    known = set(session.scalars(select(OutboxMessage.dedupe_key).where(
-        OutboxMessage.dedupe_key.in_([entry[0] for entry in wanted])))) if wanted else set()
+    known = {key for chunk in _chunks([w.key for w in wanted])
+             for key in session.scalars(select(OutboxMessage.dedupe_key)
+                                        .where(OutboxMessage.dedupe_key.in_(chunk)))}
     rows, labels = [], {}
-    for key, item, due, moment, days, role, name, email in wanted:
-        if key in known:
+    for w in wanted:
+        if w.key in known or w.key in labels:
             continue
-        context = _item_context(process, definition, item, due, moment, days, today, name,
-                                role, now)
-        rows.append(_row(sender, key, process.id, moment, item.id, due, name, email, context,
-                         now))
-        labels[key] = (f"{moment.kind} {process.id}/{item.id} → {email}", moment.day < today)
-    for key in sorted(_insert(session, store, rows), key=list(labels).index):
+        context = _item_context(w, people, today, now)
+        rows.append(_row(sender, w.key, w.process.id, w.moment, w.item.id, w.due, w.name,
+                         w.email, context, now))
+        labels[w.key] = (f"{w.moment.kind} {w.process.id}/{w.item.id} → {w.email}",
+                         w.moment.day < today)
+    inserted = set()
+    for start in range(0, len(rows), CHUNK):
+        inserted |= _insert(session, store, rows[start:start + CHUNK])
+    for key in [k for k in labels if k in inserted]:
         report.queued.append(labels[key][0])
         report.late += labels[key][1]
 
 
-def _item_context(process: Process, definition: Definition, item: Item, due: date,
-                  moment: Moment, days: WorkingCalendar, today: date, name: str, role: str,
+def _item_context(wanted: _Wanted, people: _People, today: date,
                   now: datetime) -> dict[str, Any]:
+    process, definition, item, due = (wanted.process, wanted.definition, wanted.item,
+                                      wanted.due)
+    moment, days, name, role = wanted.moment, wanted.days, wanted.name, wanted.role
     phase = definition.phase(item.phase)
-    holders = ", ".join(n for n, _ in _people(process, item.role)) or (
+    holders = ", ".join(n for n, _ in people.of(process.id, item.role)) or (
         f"nog niemand ({definition.roles.get(item.role or '', item.role or '')})")
     if item.kind == "decision":
         command = f"ivpflow decide {process.id} {item.id} --outcome vastgesteld --date DATUM"
@@ -300,29 +356,32 @@ def _queue_digests(session: Session, store: Store, now: datetime, sender: str,
     owed = session.scalars(
         select(Process).where((Process.digest_week.is_(None)) | (Process.digest_week < week))
     ).all()
+    people = _People(session, [process.id for process in owed])
+    rows = []
     for process in owed:
         process.digest_week = week
         definition = definition_of(session, process)
         role = definition.reminders.digest_to
         if definition.phase(process.phase).final or role is None:
             continue
-        people = _people(process, role)
-        if not people:
+        holders = people.of(process.id, role)
+        if not holders:
             report.unassigned.add(f"{process.id}/digest ({role})")
             continue
-        context = _digest_context(process, definition, now.date(), week, monday)
-        rows = []
-        for name, email in people:
+        context = _digest_context(process, definition, people, now.date(), week, monday)
+        for name, email in holders:
             key = dedupe_key(process.id, "digest", "digest", 1, monday, email)
             rows.append(_row(sender, key, process.id, Moment("digest", 1, monday), None, monday,
                              name, email, {**context, "recipient_name": one_line(name)}, now))
-        inserted = len(_insert(session, store, rows))
-        report.digests += inserted
-        report.late += inserted if monday < now.date() else 0
+    inserted = 0
+    for start in range(0, len(rows), CHUNK):
+        inserted += len(_insert(session, store, rows[start:start + CHUNK]))
+    report.digests += inserted
+    report.late += inserted if monday < now.date() else 0
 
 
-def _digest_context(process: Process, definition: Definition, today: date, week: str,
-                    monday: date) -> dict[str, Any]:
+def _digest_context(process: Process, definition: Definition, people: _People, today: date,
+                    week: str, monday: date) -> dict[str, Any]:
     days = definition.calendar.working
     horizon = days.add_working_days(today, definition.reminders.digest_horizon)
     settled_phases = {p.phase for p in process.phases if p.status == "done"}
@@ -332,7 +391,7 @@ def _digest_context(process: Process, definition: Definition, today: date, week:
         if state.status != "open" or state.due is None or state.phase in settled_phases:
             continue
         item = definition.items[state.item_id]
-        who = ", ".join(n for n, _ in _people(process, item.role)) or (item.role or "")
+        who = ", ".join(n for n, _ in people.of(process.id, item.role)) or (item.role or "")
         entry = {"due": state.due, "title": one_line(item.title), "who": who}
         if state.due < today:
             overdue.append(entry)
