@@ -316,12 +316,12 @@ def main() -> int:
     kinds = ["sqlite"] + (["postgresql"] if args.postgresql else [])
     try:
         for kind in kinds:
-            for figure in (lambda: figure_tick(kind, args.postgresql, folder, sizes),
-                           lambda: figure_drain(kind, args.postgresql, folder, args.drain),
-                           lambda: figure_advance(kind, args.postgresql, folder, args.advance)):
-                for name, value, note in figure():
-                    rows.append((kind, name, value, note))
-                    print(f"{kind:10s} {name:55s} {value:>18s}  {note}", flush=True)
+            figures = (figure_tick(kind, args.postgresql, folder, sizes)
+                       + figure_drain(kind, args.postgresql, folder, args.drain)
+                       + figure_advance(kind, args.postgresql, folder, args.advance))
+            for name, value, note in figures:
+                rows.append((kind, name, value, note))
+                print(f"{kind:10s} {name:55s} {value:>18s}  {note}", flush=True)
         for name, value, note in (figure_cold_start(folder, args.cold_runs)
                                   + figure_drafts(folder) + figure_memory(folder, args.ticks)):
             rows.append(("sqlite", name, value, note))
