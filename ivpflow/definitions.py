@@ -114,6 +114,7 @@ class ReminderPolicy:
     escalate_to: str | None = None  # role that hears of it
     digest_to: str | None = None  # role that gets the weekly digest
     digest_horizon: int = 10  # working days ahead the digest looks
+    draft_before: int = 10  # working days before its deadline a document's draft is made
 
 
 @dataclass(frozen=True)

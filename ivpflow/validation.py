@@ -162,7 +162,7 @@ class DefinitionParser:
             self.problem(data.line_of("reminders"), "reminders must be a mapping")
             return defaults
         self.unknown_keys(raw, {"before", "overdue_every", "escalate_after", "escalate_to",
-                                "digest_to", "digest_horizon"}, "reminders")
+                                "digest_to", "digest_horizon", "draft_before"}, "reminders")
         before = raw.get("before", list(defaults.before))
         if (not isinstance(before, list)
                 or not all(isinstance(n, int) and not isinstance(n, bool) and 0 < n <= 40
@@ -171,7 +171,8 @@ class DefinitionParser:
                                                 "days between 1 and 40, e.g. [10, 2]")
             before = list(defaults.before)
         numbers = {}
-        for key, low in (("overdue_every", 1), ("escalate_after", 0), ("digest_horizon", 1)):
+        for key, low in (("overdue_every", 1), ("escalate_after", 0), ("digest_horizon", 1),
+                         ("draft_before", 0)):
             value = raw.get(key, getattr(defaults, key))
             if value is not None and (not isinstance(value, int) or isinstance(value, bool)
                                       or not low <= value <= 60):
@@ -192,7 +193,8 @@ class DefinitionParser:
                               escalate_after=numbers["escalate_after"] or None,
                               escalate_to=people["escalate_to"],
                               digest_to=people["digest_to"],
-                              digest_horizon=numbers["digest_horizon"])
+                              digest_horizon=numbers["digest_horizon"],
+                              draft_before=numbers["draft_before"])
 
     # -- calendars, meetings and the clock
 

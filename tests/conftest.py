@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -72,7 +73,21 @@ def db_url(store_dir: Path, postgresql_template: str | None) -> Iterator[str | N
     name = f"ivpflow_test_{uuid.uuid4().hex[:12]}"
     _admin_execute(f"CREATE DATABASE {name} TEMPLATE {postgresql_template}")
     yield _database_url(name)
-    _admin_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    _drop_database(name)
+
+
+def _drop_database(name: str) -> None:
+    from sqlalchemy.exc import DBAPIError
+
+    for attempt in range(5):
+        try:
+            _admin_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            return
+        except DBAPIError:
+            # A background worker (autovacuum) may hold it for a moment.
+            if attempt == 4:
+                raise
+            time.sleep(0.5)
 
 
 @pytest.fixture

@@ -371,8 +371,9 @@ def test_status_without_id_uses_the_only_process(ivpflow: Invoke, started: str) 
     result = ivpflow("status")
     assert result.exit_code == 0
     assert result.stdout.startswith("Integraal Veiligheidsplan Noordoost Twente 2027-2030  "
-                                    "(not)\nPhase: Opstart (opstart) since 1 september 2025, "
-                                    "due 27 februari 2026\n")
+                                    "(not)\n11 overdue · 56 at risk · IVP adoption forecast 1 "
+                                    "december 2026, 1 day after plan\nPhase: Opstart (opstart) "
+                                    "since 1 september 2025, due 27 februari 2026\n")
 
 
 def test_status_json_has_the_contract_keys(ivpflow: Invoke, started: str) -> None:
@@ -411,9 +412,11 @@ def test_processes_json_lists_every_process(ivpflow: Invoke, started: str) -> No
                                                         "--json").stdout))
 
 
-def test_processes_sorted_by_risk_puts_overdue_first(ivpflow: Invoke, started: str) -> None:
+@pytest.mark.parametrize("args", [["--sort", "risk"], []], ids=["sort-risk", "default"])
+def test_processes_sorted_by_risk_puts_overdue_first(ivpflow: Invoke, started: str,
+                                                     args: list[str]) -> None:
     ivpflow("start", "vng-kernbeleid-veiligheid", "--id", "haaksbergen")
-    lines = ivpflow("processes", "--sort", "risk").stdout.splitlines()
+    lines = ivpflow("processes", *args).stdout.splitlines()
     assert [line.split()[0] for line in lines[1:]] == ["not", "haaksbergen"]
 
 

@@ -30,11 +30,9 @@ from ivpflow.drafts import (
     document_type,
     draft_versions,
     due_drafts,
-    inline,
-    parse_markdown,
-    plain_text,
     render_due_drafts,
 )
+from ivpflow.markup import inline, parse_markdown, plain_text
 from ivpflow.store import Store
 from ivpflow.templates import markdown_escape
 

@@ -103,17 +103,24 @@ def test_human_status_of_the_replayed_process(ivpflow: Invoke, replayed: str) ->
     result = ivpflow("status", "not", now=STATUS_AT)
     assert result.exit_code == 0, result.output
     lines = [line.rstrip() for line in result.stdout.splitlines()]
-    assert lines[1:4] == [
+    assert lines[1:7] == [
+        "1 at risk · IVP adoption forecast 30 november 2026, as planned",
         "Phase: Veiligheidsanalyse (analyse) since 16 februari 2026, due 29 mei 2026",
         "Today: 27 april 2026",
         "IVP 2027-2030: adoption planned 30 november 2026, forecast 30 november 2026; the next "
-        "process must start by 2 oktober 2029"]
+        "process must start by 2 oktober 2029",
+        "The plan it replaces runs until 31 december 2026",
+        "No one assigned: projectmanager, portefeuillehouder, werkgroep, griffie, driehoek — "
+        "their reminders go to the coordinator"]
     assert "✓  Opstart             done     27 februari 2026  1 september 2025  16 februari 2026" \
         in lines
     assert any(line.split() == ["30", "april", "2026", "3", "task", "veiligheidsmonitor",
                                 "Oplevering", "resultaten", "veiligheidsmonitor", "door",
                                 "extern", "bureau", "(projectmanager)"] for line in lines)
     assert "At risk (1)" in lines
+    assert "Decisions (2 of 19 taken)" in lines
+    assert "  Losser          1/5  prioritering-losser       raadscommissie Losser      " \
+        "15 juni 2026" in lines
 
 
 # --------------------------------------------------------------------------- iCalendar

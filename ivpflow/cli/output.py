@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from ..dates import dutch_date
+from ..definitions import POSITIVE_OUTCOMES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -64,9 +65,12 @@ STATUS_MARK = {"done": "✓", "active": "▶", "pending": "·"}
 
 
 def print_status(data: dict[str, Any]) -> None:
+    """Print one process for a project manager: first how it stands, then the phases, what is
+    late, at risk or next, what is open in this phase, and the decisions per municipality."""
     today = date.fromisoformat(data["today"])
     active = next(p for p in data["phases"] if p["id"] == data["phase"])
     click.echo(click.style(data["title"], bold=True) + f"  ({data['id']})")
+    click.echo(_verdict(data))
     since = f" since {day(active['started'])}" if active["started"] else ""
     due = f", due {day(active['due'])}" if active["due"] else ""
     click.echo(f"Phase: {active['title']} ({active['id']}){since}{due}")
@@ -84,6 +88,10 @@ def print_status(data: dict[str, Any]) -> None:
             click.echo(f"The plan it replaces runs until {day(clock['replaces_until'])}")
         for warning in clock["warnings"]:
             click.echo(click.style(f"Warning: {warning}", fg="red", bold=True))
+    # A completed process sends no reminders, so an empty role no longer matters.
+    unassigned = None if active["final"] else _unassigned_warning(data["roles"])
+    if unassigned:
+        click.echo(click.style(unassigned, fg="yellow", bold=True))
     click.echo()
     table(["", "phase", "status", "due", "started", "completed"],
            [[STATUS_MARK.get(p["status"], ""), p["title"], p["status"], day(p["due"]),
@@ -130,8 +138,102 @@ def print_status(data: dict[str, Any]) -> None:
                [[i["id"], i["title"], day(i["due"]), "yes" if i["required"] else "no",
                  who(i["id"])] for i in open_here], indent="  ")
     if data["decisions"]:
-        click.echo()
-        click.echo(click.style("Decisions", bold=True))
-        table(["phase", "body", "decision", "due", "outcome", "date"],
-               [[d["phase"], d["body"], d["id"], day(d["due"]), d["outcome"] or "open",
-                 day(d["date"]) if d["date"] else ""] for d in data["decisions"]], indent="  ")
+        _print_decisions(data, today)
+
+
+def _verdict(data: dict[str, Any]) -> str:
+    """How the process stands, in one line: on track or what is late, and the IVP's adoption
+    forecast against the plan."""
+    active = next(p for p in data["phases"] if p["id"] == data["phase"])
+    if active["final"]:
+        return click.style("Completed", fg="green", bold=True)
+    parts = []
+    if data["overdue"]:
+        parts.append(click.style(f"{len(data['overdue'])} overdue", fg="red", bold=True))
+    if data["at_risk"]:
+        parts.append(click.style(f"{len(data['at_risk'])} at risk", fg="yellow", bold=True))
+    clock = data.get("clock")
+    adoption, late = _adoption_against_plan(clock) if clock else (None, False)
+    if not parts and not late:
+        parts.append(click.style("On track", fg="green", bold=True))
+    if adoption:
+        parts.append(adoption)
+    return " · ".join(parts)
+
+
+def _adoption_against_plan(clock: dict[str, Any]) -> tuple[str | None, bool]:
+    """The IVP's adoption forecast against its planned date, and whether it is late."""
+    if not clock["adoption_planned"]:
+        return None, False
+    if not clock["adoption_forecast"]:
+        return click.style("IVP adoption forecast not known", fg="yellow", bold=True), True
+    planned = date.fromisoformat(clock["adoption_planned"])
+    forecast = date.fromisoformat(clock["adoption_forecast"])
+    text = f"IVP adoption forecast {dutch_date(forecast)}"
+    shift = (forecast - planned).days
+    if shift > 0:
+        return click.style(f"{text}, {_days(shift)} after plan", fg="red", bold=True), True
+    if shift < 0:
+        return f"{text}, {_days(-shift)} ahead of plan", False
+    return f"{text}, as planned", False
+
+
+def _days(number: int) -> str:
+    return f"{number} day" if number == 1 else f"{number} days"
+
+
+def _unassigned_warning(roles: list[dict[str, Any]]) -> str | None:
+    """One line naming the roles nobody fills, and where their reminders go instead."""
+    empty = [r["role"] for r in roles if not r["people"]]
+    if not empty:
+        return None
+    # Reminders of a role nobody fills go to the coordinator (reminders.py); without a
+    # coordinator they are not sent at all.
+    where = "nowhere" if "coordinator" in empty or "coordinator" not in {
+        r["role"] for r in roles} else "to the coordinator"
+    return f"No one assigned: {', '.join(empty)} — their reminders go {where}"
+
+
+def _print_decisions(data: dict[str, Any], today: date) -> None:
+    """The decisions per municipality: how many are taken and the next open one."""
+    decisions = data["decisions"]
+    done_phases = {p["id"] for p in data["phases"] if p["status"] == "done"}
+    groups: dict[str | None, list[dict[str, Any]]] = {
+        m: [] for m in dict.fromkeys(d["municipality"] for d in decisions if d["municipality"])}
+    for d in decisions:
+        groups.setdefault(_municipality_of(d, groups), []).append(d)
+    taken = sum(d["outcome"] in POSITIVE_OUTCOMES for d in decisions)
+    click.echo()
+    click.echo(click.style(f"Decisions ({taken} of {len(decisions)} taken)", bold=True))
+    rows = []
+    for municipality, group in groups.items():
+        if not group:
+            continue
+        # Still to take: not positively decided, in a phase that is not done (an advance
+        # with --force leaves a phase's open decisions behind).
+        waiting = sorted((d for d in group if d["outcome"] not in POSITIVE_OUTCOMES
+                          and d["phase"] not in done_phases),
+                         key=lambda d: (d["due"] or "9999", d["id"]))
+        name = municipality or ("shared" if len(groups) > 1 else "all")
+        progress = f"{sum(d['outcome'] in POSITIVE_OUTCOMES for d in group)}/{len(group)}"
+        if not waiting:
+            rows.append([name, progress, "—", "", ""])
+            continue
+        first = waiting[0]
+        held = f" ({first['outcome']})" if first["outcome"] else ""
+        due = day(first["due"])
+        if first["due"] and date.fromisoformat(first["due"]) < today:
+            due = click.style(due, fg="red", bold=True)
+        rows.append([name, progress, first["id"] + held, first["body"] or "", due])
+    table(["municipality", "taken", "next open", "by", "due"], rows, right={1},
+          indent="  ")
+
+
+def _municipality_of(decision: dict[str, Any], known: dict[str | None, Any]) -> str | None:
+    """The municipality a decision is of, None when it is shared."""
+    if decision["municipality"]:
+        return str(decision["municipality"])
+    # A decision of one council may name its municipality only in its body ("gemeenteraad
+    # Losser"), as drafts read it too.
+    body = decision["body"] or ""
+    return next((m for m in known if m and body.endswith(" " + m)), None)

@@ -34,14 +34,18 @@ def start(app: App, workflow: str, process_id: str | None, start_text: str | Non
 
 @cli.command()
 @json_option
-@click.option("--sort", type=click.Choice(["id", "deadline", "risk"]), default="id",
-              show_default=True, help="Order of the list.")
+@click.option("--sort", type=click.Choice(["id", "deadline", "risk"]), default=None,
+              help="Order of the list (default: risk when there are several processes; id "
+                   "with --json).")
 @pass_app
-def processes(app: App, as_json: bool, sort: str) -> None:
+def processes(app: App, as_json: bool, sort: str | None) -> None:
     """List every process: phase, next deadline, overdue and at-risk counts."""
     from ..status import list_processes
 
     rows = list_processes(app.store, now=app.now)
+    if sort is None:
+        # A reader of the table looks for what needs attention; a program wants a stable order.
+        sort = "risk" if len(rows) > 1 and not as_json else "id"
     if sort == "deadline":
         rows.sort(key=lambda r: (r["next_deadline"] is None, r["next_deadline"] or "", r["id"]))
     elif sort == "risk":
