@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -101,6 +101,29 @@ def _change(store: Store, process_id: str, now: datetime, actor: str, event: str
         _record(session, process, now, actor, event, item=item, note=note)
 
 
+Row = TypeVar("Row", Priority, Indicator, Action)
+
+
+def _rows(session: Session, model: type[Row], process_id: str) -> list[Row]:
+    """The priorities, indicators or actions of a process, in the order they were added."""
+    return list(session.scalars(select(model).where(model.process_id == process_id)
+                                .order_by(model.position)))
+
+
+def _remove(store: Store, process_id: str, model: type[Row], kind: str, ident: str, *,
+            now: datetime, actor: str) -> None:
+    """Remove an indicator or an action; an unknown id names the known ones."""
+
+    def work(session: Session, process: Process) -> None:
+        found = session.get(model, (process.id, ident))
+        if found is None:
+            raise UnknownContentError(process.id, kind, ident,
+                                      [row.id for row in _rows(session, model, process.id)])
+        session.delete(found)
+
+    _change(store, process_id, now, actor, f"{kind}-removed", ident, None, work)
+
+
 # --------------------------------------------------------------------------- priorities
 
 
@@ -131,7 +154,7 @@ def list_priorities(store: Store, process_id: str) -> list[dict[str, Any]]:
     """The priorities of a process, in the order they were added."""
     with store.transaction(process_id) as session:
         process = load_process(session, process_id)
-        return [_priority_data(p) for p in _priorities(session, process.id)]
+        return [_priority_data(p) for p in _rows(session, Priority, process.id)]
 
 
 def remove_priority(store: Store, process_id: str, priority_id: str, *, now: datetime,
@@ -142,7 +165,7 @@ def remove_priority(store: Store, process_id: str, priority_id: str, *, now: dat
         found = session.get(Priority, (process.id, priority_id))
         if found is None:
             raise UnknownContentError(process.id, "priority", priority_id,
-                                   [p.id for p in _priorities(session, process.id)])
+                                   [p.id for p in _rows(session, Priority, process.id)])
         indicators = session.scalars(select(Indicator.id).where(
             Indicator.process_id == process.id, Indicator.priority_id == priority_id)).all()
         actions = session.scalars(select(Action.id).where(
@@ -155,11 +178,6 @@ def remove_priority(store: Store, process_id: str, priority_id: str, *, now: dat
         session.delete(found)
 
     _change(store, process_id, now, actor, "priority-removed", priority_id, None, work)
-
-
-def _priorities(session: Session, process_id: str) -> list[Priority]:
-    return list(session.scalars(select(Priority).where(Priority.process_id == process_id)
-                                .order_by(Priority.position)))
 
 
 def _priority_data(priority: Priority) -> dict[str, Any]:
@@ -212,26 +230,13 @@ def list_indicators(store: Store, process_id: str) -> list[dict[str, Any]]:
     """The indicators of a process, in the order they were added."""
     with store.transaction(process_id) as session:
         process = load_process(session, process_id)
-        return [_indicator_data(i) for i in _indicators(session, process.id)]
+        return [_indicator_data(i) for i in _rows(session, Indicator, process.id)]
 
 
 def remove_indicator(store: Store, process_id: str, indicator_id: str, *, now: datetime,
                      actor: str) -> None:
     """Remove an indicator."""
-
-    def work(session: Session, process: Process) -> None:
-        found = session.get(Indicator, (process.id, indicator_id))
-        if found is None:
-            raise UnknownContentError(process.id, "indicator", indicator_id,
-                                   [i.id for i in _indicators(session, process.id)])
-        session.delete(found)
-
-    _change(store, process_id, now, actor, "indicator-removed", indicator_id, None, work)
-
-
-def _indicators(session: Session, process_id: str) -> list[Indicator]:
-    return list(session.scalars(select(Indicator).where(Indicator.process_id == process_id)
-                                .order_by(Indicator.position)))
+    _remove(store, process_id, Indicator, "indicator", indicator_id, now=now, actor=actor)
 
 
 def _owner(owner: str) -> dict[str, Any]:
@@ -251,7 +256,7 @@ def _indicator_data(indicator: Indicator) -> dict[str, Any]:
 def _existing_priority(session: Session, process_id: str, priority_id: str) -> None:
     if session.get(Priority, (process_id, priority_id)) is None:
         raise UnknownContentError(process_id, "priority", priority_id,
-                               [p.id for p in _priorities(session, process_id)])
+                               [p.id for p in _rows(session, Priority, process_id)])
 
 
 # --------------------------------------------------------------------------- actions
@@ -308,26 +313,13 @@ def list_actions(store: Store, process_id: str) -> list[dict[str, Any]]:
     """The actions of a process, in the order they were added."""
     with store.transaction(process_id) as session:
         process = load_process(session, process_id)
-        return [_action_data(a) for a in _actions(session, process.id)]
+        return [_action_data(a) for a in _rows(session, Action, process.id)]
 
 
 def remove_action(store: Store, process_id: str, action_id: str, *, now: datetime,
                   actor: str) -> None:
     """Remove an action."""
-
-    def work(session: Session, process: Process) -> None:
-        found = session.get(Action, (process.id, action_id))
-        if found is None:
-            raise UnknownContentError(process.id, "action", action_id,
-                                   [a.id for a in _actions(session, process.id)])
-        session.delete(found)
-
-    _change(store, process_id, now, actor, "action-removed", action_id, None, work)
-
-
-def _actions(session: Session, process_id: str) -> list[Action]:
-    return list(session.scalars(select(Action).where(Action.process_id == process_id)
-                                .order_by(Action.position)))
+    _remove(store, process_id, Action, "action", action_id, now=now, actor=actor)
 
 
 def _action_data(action: Action) -> dict[str, Any]:
@@ -427,7 +419,7 @@ def values_of(session: Session, process_id: str) -> list[dict[str, Any]]:
 
 def content_of(session: Session, process_id: str) -> dict[str, Any]:
     """Everything recorded for the documents of a process, as plain data."""
-    return {"priorities": [_priority_data(p) for p in _priorities(session, process_id)],
-            "indicators": [_indicator_data(i) for i in _indicators(session, process_id)],
-            "actions": [_action_data(a) for a in _actions(session, process_id)],
+    return {"priorities": [_priority_data(p) for p in _rows(session, Priority, process_id)],
+            "indicators": [_indicator_data(i) for i in _rows(session, Indicator, process_id)],
+            "actions": [_action_data(a) for a in _rows(session, Action, process_id)],
             "values": values_of(session, process_id)}
