@@ -131,6 +131,9 @@ class WorkingCalendar:
 
     closing_days: Mapping[date, str] = field(default_factory=dict)
     closed_periods: tuple[tuple[date, date, str], ...] = ()
+    # Answers already worked out: planning asks about the same days thousands of times.
+    _known: dict[date, str | None] = field(default_factory=dict, init=False, repr=False,
+                                           compare=False, hash=False)
 
     def __post_init__(self) -> None:
         """Validate the closures and freeze them so the calendar is hashable."""
@@ -157,7 +160,14 @@ class WorkingCalendar:
         Precedence: feestdag name, local closing day reason, closed-period
         reason (first matching period), then "weekend".
         """
+        if day in self._known:
+            return self._known[day]
         _check_day(day, "day")
+        reason = self._why_closed(day)
+        self._known[day] = reason
+        return reason
+
+    def _why_closed(self, day: date) -> str | None:
         name = _feestdagen(day.year).get(day)
         if name is not None:
             return name

@@ -205,6 +205,12 @@ class Definition:
         """The phase with this id (KeyError if there is none)."""
         return self._phases_by_id[phase_id]
 
+    @cached_property
+    def has_relative_deadlines(self) -> bool:
+        """Whether any deadline follows from another date of the process."""
+        deadlines = [p.due for p in self.phases] + [i.due for i in self.items.values()]
+        return any(d is not None and d.is_relative for d in deadlines)
+
     def items_of_kind(self, kind: str) -> list[Item]:
         """Every item of one kind, in definition order."""
         return [item for item in self.items.values() if item.kind == kind]

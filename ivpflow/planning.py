@@ -250,7 +250,9 @@ def forecast(definition: Definition, facts: Facts, planned: Deadlines) -> Foreca
         starts[phase.id] = start
         late = max(0, days.working_days_between(planned_start, start)) if start > planned_start \
             else 0
-        moved = plan_deadlines(definition, replace(facts, started=starts))
+        # Only relative deadlines move with a start; with none, the plan's dates stand.
+        moved = (plan_deadlines(definition, replace(facts, started=starts))
+                 if definition.has_relative_deadlines else planned)
         moved_due, moved_item = moved.phase_due, moved.item_due
         result.start[phase.id] = start
 
