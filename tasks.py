@@ -5,8 +5,10 @@ Each command creates `.venv` (once), installs ivpflow into it (again when setup.
 and then:
   run   starts the Noordoost Twente process in store/ if it is absent (placeholder people in
         its roles), shows its status and runs one tick: reminders land in store/outbox/;
-  test  runs ruff, mypy and the whole pytest suite.
-Extra arguments after `test` go to pytest.
+  test  runs ruff, mypy and the whole pytest suite;
+  bench runs bench/run.py beside the SpiffWorkflow peer (installed into .venv-peer) and prints
+        one table; set IVPFLOW_BENCH_POSTGRESQL to a server URL to include PostgreSQL.
+Extra arguments after `test` go to pytest, after `bench` to bench/run.py.
 """
 
 from __future__ import annotations
@@ -91,12 +93,27 @@ def test(pytest_args: list[str]) -> int:
     return sh(BIN / "python", "-m", "pytest", *pytest_args, check=False).returncode
 
 
+def bench(args: list[str]) -> int:
+    """The benchmark, with the peer measured in the same run."""
+    setup("[test]")
+    peer = ROOT / ".venv-peer"
+    peer_bin = peer / ("Scripts" if os.name == "nt" else "bin")
+    if not (peer_bin / "python").exists():
+        venv.EnvBuilder(with_pip=True).create(peer)
+        sh(peer_bin / "python", "-m", "pip", "install", "--quiet", "SpiffWorkflow==3.2.0",
+           "SQLAlchemy")
+    return sh(BIN / "python", "bench/run.py", "--peer", peer_bin / "python", *args,
+              check=False).returncode
+
+
 def main() -> int:
     command, *rest = sys.argv[1:] or ["help"]
     if command == "run":
         return run()
     if command == "test":
         return test(rest)
+    if command == "bench":
+        return bench(rest)
     print(__doc__)
     return 0 if command in ("help", "-h", "--help") else 2
 
