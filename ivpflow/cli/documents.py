@@ -3,6 +3,9 @@ indicator, action, set, values)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import click
 
 from ..dates import dutch_date
@@ -112,14 +115,8 @@ def priority_list(app: App, process_id: str, as_json: bool) -> None:
     from ..content import list_priorities
 
     rows = list_priorities(app.store, process_id)
-    if as_json:
-        print_json(rows)
-    elif not rows:
-        click.echo(f"No priorities in '{process_id}' yet; add one with 'ivpflow priority add'.")
-    else:
-        table(["id", "veld", "theme", "title"],
-              [[r["id"], f"{r['veld']}. {r['veld_naam']}", r["theme"], _line(r["title"])]
-               for r in rows])
+    _show(rows, as_json, process_id, "priority", "priorities", ["id", "veld", "theme", "title"],
+          lambda r: [r["id"], f"{r['veld']}. {r['veld_naam']}", r["theme"], _line(r["title"])])
 
 
 @priority.command("remove")
@@ -193,15 +190,11 @@ def indicator_list(app: App, process_id: str, as_json: bool) -> None:
     from ..content import list_indicators
 
     rows = list_indicators(app.store, process_id)
-    if as_json:
-        print_json(rows)
-    elif not rows:
-        click.echo(f"No indicators in '{process_id}' yet; add one with 'ivpflow indicator add'.")
-    else:
-        table(["id", "of", "title", "source", "baseline", "target"],
-              [[r["id"], r["priority"] or f"veld {r['veld']}", _line(r["title"]),
-                _line(r["source"]), _measure(r["baseline"], r["baseline_year"]),
-                _measure(r["target"], r["target_year"])] for r in rows])
+    _show(rows, as_json, process_id, "indicator", "indicators",
+          ["id", "of", "title", "source", "baseline", "target"],
+          lambda r: [r["id"], r["priority"] or f"veld {r['veld']}", _line(r["title"]),
+                     _line(r["source"]), _measure(r["baseline"], r["baseline_year"]),
+                     _measure(r["target"], r["target_year"])])
 
 
 @indicator.command("remove")
@@ -259,16 +252,12 @@ def action_list(app: App, process_id: str, as_json: bool) -> None:
     """List the actions."""
     from ..content import list_actions
 
-    rows = list_actions(app.store, process_id)
-    if as_json:
-        print_json([{**r, "termijn": r["termijn"].isoformat() if r["termijn"] else None}
-                    for r in rows])
-    elif not rows:
-        click.echo(f"No actions in '{process_id}' yet; add one with 'ivpflow action add'.")
-    else:
-        table(["id", "priority", "title", "trekker", "termijn", "kosten"],
-              [[r["id"], r["priority"] or "", _line(r["title"]), _line(r["trekker"]),
-                day(r["termijn"]), _line(r["kosten"])] for r in rows])
+    rows = [{**r, "termijn": r["termijn"].isoformat() if r["termijn"] else None}
+            for r in list_actions(app.store, process_id)]
+    _show(rows, as_json, process_id, "action", "actions",
+          ["id", "priority", "title", "trekker", "termijn", "kosten"],
+          lambda r: [r["id"], r["priority"] or "", _line(r["title"]), _line(r["trekker"]),
+                     day(r["termijn"]), _line(r["kosten"])])
 
 
 @action.command("remove")
@@ -334,6 +323,18 @@ def values(app: App, process_id: str, as_json: bool, show_all: bool) -> None:
         table(["key", "municipality", "value", "meaning"],
               [[r["key"], r["municipality"] or "", _line(r["value"]) or "—",
                 VALUES.get(r["key"], "")] for r in rows])
+
+
+def _show(rows: list[dict[str, Any]], as_json: bool, process_id: str, kind: str,
+          plural: str, headers: list[str], cells: Callable[[dict[str, Any]], list[str]]
+          ) -> None:
+    """Print a list of priorities, indicators or actions: JSON, a table, or how to add one."""
+    if as_json:
+        print_json(rows)
+    elif not rows:
+        click.echo(f"No {plural} in '{process_id}' yet; add one with 'ivpflow {kind} add'.")
+    else:
+        table(headers, [cells(r) for r in rows])
 
 
 def _line(text: str | None) -> str:
