@@ -26,6 +26,7 @@ from sqlalchemy import select, update
 
 from .dates import local, to_utc_naive
 from .errors import ConflictError, InvalidValueError
+from .reminders import one_line
 from .store import Store
 from .store.models import OutboxMessage
 
@@ -102,9 +103,9 @@ def render_raw(row: OutboxMessage, sender: str) -> bytes:
         f"To: {_address(row.recipient_name, row.recipient)}",
         f"Subject: {_header(row.subject)}",
         f"Date: {format_datetime(local(row.queued_at))}",
-        f"Message-ID: {_one_line(row.message_id)}",
+        f"Message-ID: {one_line(row.message_id)}",
         "Auto-Submitted: auto-generated",
-        f"X-Ivpflow-Process: {_one_line(row.process_id)}",
+        f"X-Ivpflow-Process: {one_line(row.process_id)}",
         "MIME-Version: 1.0",
     ]
     parts = [
@@ -125,19 +126,15 @@ def render_raw(row: OutboxMessage, sender: str) -> bytes:
     return ("\r\n".join(headers) + "\r\n\r\n" + text).encode("ascii")
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _header(text: str) -> str:
-    value = _one_line(text)
+    value = one_line(text)
     if value.isascii():
         return value
     return Header(value, "utf-8", maxlinelen=76).encode(linesep="\r\n")
 
 
 def _address(name: str, address: str) -> str:
-    return formataddr((_one_line(name), _one_line(address)), charset="utf-8")
+    return formataddr((one_line(name), one_line(address)), charset="utf-8")
 
 
 def _part(content_type: str, content: str, *extra: str) -> str:
