@@ -43,13 +43,13 @@ class Snapshot:
 def snapshot(store: Store, process_id: str | None, *, now: datetime) -> Snapshot:
     """Read a process's status and plan together, so both describe the same moment."""
     from .planning import build_plan
-    from .processes import definition_of, facts_of, load_process
+    from .records import facts_of, read_definition, read_process
     from .status import describe
 
     today = now.date()
-    with store.transaction(process_id or "") as session:
-        process = load_process(session, process_id)
-        definition = definition_of(session, process)
+    with store.connect(process_id or "") as conn:
+        process = read_process(conn, process_id)
+        definition = read_definition(conn, process.definition_digest)
         status = describe(process, definition, today)
         plan = build_plan(definition, facts_of(process, today))
         starts = {phase: day.isoformat() for phase, day in plan["deadlines"].phase_start.items()}

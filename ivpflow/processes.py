@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -19,12 +20,11 @@ from .definitions import (
     Meeting,
     Phase,
     compile_definition,
-    load_compiled,
-    parse_definition,
 )
 from .errors import (
     AlreadyDoneError,
     BlockedError,
+    ConflictError,
     InvalidValueError,
     ProcessExistsError,
     SuspendedError,
@@ -33,9 +33,18 @@ from .errors import (
     UnknownPhaseError,
     UnknownProcessError,
 )
-from .machine import Blockers, PhaseModel, fire
-from .planning import Facts, plan_deadlines
-from .store import Store
+from .machine import PhaseModel, fire
+from .planning import plan_deadlines
+from .records import (
+    ProcessRow,
+    blockers,
+    facts_of,
+    open_suspension,
+    read_definition,
+    read_process,
+    row_of,
+)
+from .store import Store, tables
 from .store.models import (
     Assignment,
     DefinitionRecord,
@@ -50,7 +59,6 @@ from .store.models import (
 
 _PROCESS_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
-_definitions: dict[str, Definition] = {}
 DIGEST_TIME = time(8, 0)  # the weekly digest goes out on Monday at 08:00
 
 
@@ -69,16 +77,7 @@ class Transition:
 
 def definition_of(session: Session, process: Process) -> Definition:
     """The definition a process was started from, as stored with it (parsed once per run)."""
-    digest = process.definition_digest
-    if digest not in _definitions:
-        record = session.get(DefinitionRecord, digest)
-        assert record is not None, f"definition {digest} of {process.id} is missing"
-        try:
-            _definitions[digest] = load_compiled(record.compiled, record.source, record.path)
-        except (ValueError, KeyError, TypeError):
-            # Written by an older ivpflow: the source text is the truth.
-            _definitions[digest] = parse_definition(record.source, record.path)
-    return _definitions[digest]
+    return read_definition(session.connection(), process.definition_digest)
 
 
 def load_process(session: Session, process_id: str | None) -> Process:
@@ -116,11 +115,16 @@ def _phase_states(process: Process) -> dict[str, PhaseState]:
     return {state.phase: state for state in process.phases}
 
 
-def _record(session: Session, process: Process, now: datetime, actor: str, event: str, *,
-            source: str | None = None, dest: str | None = None, item: str | None = None,
-            note: str | None = None) -> None:
-    session.add(Event(process_id=process.id, at=to_utc_naive(now), actor=actor, event=event,
-                      from_state=source, to_state=dest, item=item, note=note))
+def _event(process_id: str, now: datetime, actor: str, event: str, *,
+           source: str | None = None, dest: str | None = None, item: str | None = None,
+           note: str | None = None) -> dict[str, Any]:
+    return {"process_id": process_id, "at": to_utc_naive(now), "actor": actor, "event": event,
+            "from_state": source, "to_state": dest, "item": item, "note": note}
+
+
+def _record(session: Session, process: Process, now: datetime, actor: str, event: str,
+            **details: str | None) -> None:
+    session.add(Event(**_event(process.id, now, actor, event, **details)))
 
 
 def cancel_for_item(session: Session, process_id: str, item_id: str) -> None:
@@ -146,57 +150,13 @@ def _touch(process: Process, now: datetime) -> None:
     process.version += 1
 
 
-def facts_of(process: Process, today: date) -> Facts:
-    """What is known of a loaded process, as the planner's plain data."""
-    first = process.phases[0].phase if process.phases else ""
-    started: dict[str, date] = {}
-    completed: dict[str, date] = {}
-    for state in process.phases:
-        if state.phase == first:
-            started[first] = process.start_date
-        elif state.started_at is not None:
-            started[state.phase] = local(state.started_at).date()
-        if state.status == "done" and state.completed_at is not None:
-            completed[state.phase] = local(state.completed_at).date()
-    settled = {}
-    for item in process.items:
-        if item.kind == "decision" and item.outcome in POSITIVE_OUTCOMES and item.decided_on:
-            settled[item.item_id] = item.decided_on
-        elif item.kind != "decision" and item.status == "done" and item.completed_at:
-            settled[item.item_id] = local(item.completed_at).date()
-    return Facts(
-        start=process.start_date, today=today, started=started, completed=completed,
-        status={state.phase: state.status for state in process.phases}, settled=settled,
-        meetings=tuple(Meeting(m.body, m.date, m.papers_due) for m in process.meetings),
-        suspensions=tuple((local(s.started_at).date(),
-                           local(s.ended_at).date() if s.ended_at else None)
-                          for s in process.suspensions),
-    )
-
-
 def refresh_deadlines(process: Process, definition: Definition, today: date) -> None:
     """Recompute and store every due date: definition, real phase starts and meetings."""
-    planned = plan_deadlines(definition, facts_of(process, today))
+    planned = plan_deadlines(definition, facts_of(row_of(process), today))
     for phase_state in process.phases:
         phase_state.due = planned.phase_due.get(phase_state.phase)
     for item_state in process.items:
         item_state.due = planned.item_due.get(item_state.item_id)
-
-
-def blockers(process: Process, definition: Definition, phase_id: str) -> Blockers:
-    """What keeps a phase from being left: open required tasks, documents and decisions."""
-    states = {state.item_id: state for state in process.items}
-    found: Blockers = {"open tasks": [], "open documents": [],
-                       "decisions without a positive outcome": []}
-    for item in definition.phase(phase_id).items:
-        state = states[item.id]
-        if not item.required:
-            continue
-        if item.kind == "decision" and state.outcome not in POSITIVE_OUTCOMES:
-            found["decisions without a positive outcome"].append(item.id)
-        elif item.kind != "decision" and state.status != "done":
-            found[f"open {item.kind}s"].append(item.id)
-    return {label: ids for label, ids in found.items() if ids}
 
 
 # --------------------------------------------------------------------------- actions
@@ -268,13 +228,14 @@ def advance(store: Store, process_id: str, *, now: datetime, actor: str, to: str
     """Move a process to its next phase (or a later one); refused while required work is open.
 
     With `force` (and a reason, which is recorded together with what was overridden) the
-    guard is skipped.
+    guard is skipped. The busiest change there is, so it reads the process whole in one
+    query per table and writes only the rows that change (SQLAlchemy Core, no ORM).
     """
     if force and not (reason and reason.strip()):
         raise InvalidValueError("--force needs --reason TEXT: the reason is recorded")
-    with store.transaction(process_id) as session:
-        process = load_process(session, process_id)
-        definition = definition_of(session, process)
+    with store.connect(process_id) as conn:
+        process = read_process(conn, process_id, people=False)
+        definition = read_definition(conn, process.definition_digest)
         current = definition.phase(process.phase)
         suspension = open_suspension(process)
         if suspension is not None:
@@ -285,37 +246,88 @@ def advance(store: Store, process_id: str, *, now: datetime, actor: str, to: str
         if current.final:
             raise TransitionError(f"Process '{process_id}' is at its final phase "
                                   f"'{current.id}'; there is nothing to advance to")
-        target = _target_phase(process, definition, to, current.index + 1)
+        target = _target_phase(process_id, definition, to, current.index + 1)
         if target.index <= current.index:
             raise TransitionError(f"'{target.id}' is not after '{current.id}'; use 'ivpflow "
                                   "reopen' to go back")
         leaving = definition.phase_ids[current.index:target.index]
-        model = PhaseModel(process.phase, lambda phase: blockers(process, definition, phase))
+        model = PhaseModel(process.phase,
+                           lambda phase: blockers(process.items, definition, phase))
         overridden = {label: ids for phase in leaving
-                      for label, ids in blockers(process, definition, phase).items()}
+                      for label, ids in blockers(process.items, definition, phase).items()}
         if not fire(definition, model, f"to_{target.id}", force=force, leaving=leaving):
             raise BlockedError(process_id, current.id, model.blocked)
         stamp = to_utc_naive(now)
-        states = _phase_states(process)
-        for phase in leaving:
-            states[phase].status = "done"
-            states[phase].started_at = states[phase].started_at or stamp
-            states[phase].completed_at = stamp
-        states[target.id].status = "active"
-        states[target.id].started_at = stamp
-        states[target.id].completed_at = None
-        process.phase = model.phase
-        _touch(process, now)
-        refresh_deadlines(process, definition, now.date())
+        phases = []
+        for state in process.phases:
+            if state.phase in leaving:
+                state = replace(state, status="done", started_at=state.started_at or stamp,
+                                completed_at=stamp)
+            elif state.phase == target.id:
+                state = replace(state, status="active", started_at=stamp, completed_at=None)
+            phases.append(state)
+        _save(conn, process, replace(process, phase=model.phase, phases=tuple(phases)),
+              definition, now)
         if force:
             what = "; ".join(f"{label}: {', '.join(ids)}" for label, ids in overridden.items())
             text = (reason or "") + (f" (overridden: {what})" if what else "")
-            _record(session, process, now, actor, "forced", source=current.id, dest=target.id,
-                    note=text + (f"; {note}" if note else ""))
+            event = _event(process_id, now, actor, "forced", source=current.id, dest=target.id,
+                           note=text + (f"; {note}" if note else ""))
         else:
-            _record(session, process, now, actor, "advanced", source=current.id,
-                    dest=target.id, note=note)
+            event = _event(process_id, now, actor, "advanced", source=current.id,
+                           dest=target.id, note=note)
+        conn.execute(_RECORD, event)
         return Transition(process_id, current.id, target.id, forced=force)
+
+
+_RECORD = insert(tables.events)
+_SAVE_PROCESS = (
+    update(tables.processes)
+    .where(tables.processes.c.id == bindparam("pid"),
+           tables.processes.c.version == bindparam("was"))
+    .values(phase=bindparam("phase"), updated_at=bindparam("updated_at"),
+            version=bindparam("version"))
+)
+_SAVE_PHASE = (
+    update(tables.phase_states)
+    .where(tables.phase_states.c.process_id == bindparam("pid"),
+           tables.phase_states.c.phase == bindparam("key"))
+    .values(status=bindparam("status"), due=bindparam("due"),
+            started_at=bindparam("started_at"), completed_at=bindparam("completed_at"))
+)
+_SAVE_DUE = (
+    update(tables.items)
+    .where(tables.items.c.process_id == bindparam("pid"),
+           tables.items.c.item_id == bindparam("key"))
+    .values(due=bindparam("due"))
+)
+
+
+def _save(conn: Connection, before: ProcessRow, after: ProcessRow, definition: Definition,
+          now: datetime) -> None:
+    """Store a changed phase and phase rows of a process with fresh deadlines.
+
+    The version in the WHERE clause makes a change made from stale data a ConflictError,
+    as the ORM's version counter does for the other changes.
+    """
+    done = conn.execute(_SAVE_PROCESS, {"pid": before.id, "was": before.version,
+                                        "phase": after.phase, "updated_at": to_utc_naive(now),
+                                        "version": before.version + 1})
+    if done.rowcount != 1:
+        raise ConflictError(before.id)
+    planned = plan_deadlines(definition, facts_of(after, now.date()))
+    was = {state.phase: state for state in before.phases}
+    phases = [{"pid": before.id, "key": state.phase, "status": state.status,
+               "due": planned.phase_due.get(state.phase), "started_at": state.started_at,
+               "completed_at": state.completed_at}
+              for state in after.phases
+              if replace(state, due=planned.phase_due.get(state.phase)) != was[state.phase]]
+    items = [{"pid": before.id, "key": state.item_id, "due": planned.item_due.get(state.item_id)}
+             for state in after.items if planned.item_due.get(state.item_id) != state.due]
+    if phases:
+        conn.execute(_SAVE_PHASE, phases)
+    if items:
+        conn.execute(_SAVE_DUE, items)
 
 
 def reopen(store: Store, process_id: str, *, to: str, reason: str, now: datetime,
@@ -327,7 +339,7 @@ def reopen(store: Store, process_id: str, *, to: str, reason: str, now: datetime
         process = load_process(session, process_id)
         definition = definition_of(session, process)
         current = definition.phase(process.phase)
-        target = _target_phase(process, definition, to, None)
+        target = _target_phase(process_id, definition, to, None)
         if target.index >= current.index:
             raise TransitionError(f"'{target.id}' is not before '{current.id}'; reopen goes back "
                                   "to an earlier phase")
@@ -346,13 +358,13 @@ def reopen(store: Store, process_id: str, *, to: str, reason: str, now: datetime
         return Transition(process_id, current.id, target.id)
 
 
-def _target_phase(process: Process, definition: Definition, to: str | None,
+def _target_phase(process_id: str, definition: Definition, to: str | None,
                   default_index: int | None) -> Phase:
     if to is None:
         assert default_index is not None
         return definition.phases[default_index]
     if to not in definition.phase_ids:
-        raise UnknownPhaseError(process.id, to, definition.phase_ids)
+        raise UnknownPhaseError(process_id, to, definition.phase_ids)
     return definition.phase(to)
 
 
@@ -464,8 +476,8 @@ def unassign(store: Store, process_id: str, role: str, *, email: str, now: datet
 # --------------------------------------------------------------------------- suspension
 
 
-def open_suspension(process: Process) -> Suspension | None:
-    """The suspension a process is in now, if any."""
+def _current_suspension(process: Process) -> Suspension | None:
+    """The suspension (ORM object) a process is in now, if any."""
     return next((s for s in process.suspensions if s.ended_at is None), None)
 
 
@@ -475,7 +487,7 @@ def suspend(store: Store, process_id: str, *, reason: str, now: datetime, actor:
         raise InvalidValueError("suspend needs --reason TEXT: the reason is recorded")
     with store.transaction(process_id) as session:
         process = load_process(session, process_id)
-        current = open_suspension(process)
+        current = _current_suspension(process)
         if current is not None:
             raise AlreadyDoneError(f"Process '{process_id}' is suspended already since "
                                    f"{dutch_date(local(current.started_at).date())}")
@@ -490,7 +502,7 @@ def resume(store: Store, process_id: str, *, now: datetime, actor: str,
     with store.transaction(process_id) as session:
         process = load_process(session, process_id)
         definition = definition_of(session, process)
-        current = open_suspension(process)
+        current = _current_suspension(process)
         if current is None:
             raise InvalidValueError(f"Process '{process_id}' is not suspended")
         began = local(current.started_at)

@@ -9,32 +9,33 @@ from sqlalchemy import select
 
 from .calendar import DEFAULT_CALENDAR
 from .dates import iso, local
-from .definitions import POSITIVE_OUTCOMES, Definition
+from .definitions import Definition
 from .errors import UnknownProcessError
 from .planning import build_plan
-from .processes import definition_of, facts_of, load_process, open_suspension
-from .store import Store
-from .store.models import Event, ItemState, Process
+from .records import (
+    ProcessRow,
+    facts_of,
+    is_open,
+    open_suspension,
+    read_definition,
+    read_process,
+    read_processes,
+)
+from .store import Store, tables
 
 
 def _day(moment: datetime | None) -> str | None:
     return local(moment).date().isoformat() if moment is not None else None
 
 
-def _is_open(state: ItemState) -> bool:
-    if state.kind == "decision":
-        return state.outcome not in POSITIVE_OUTCOMES
-    return state.status != "done"
-
-
 def process_status(store: Store, process_id: str | None, *, now: datetime) -> dict[str, Any]:
     """One process in full, in the shape of CONTRACT.md's `status --json`."""
-    with store.transaction(process_id or "") as session:
-        process = load_process(session, process_id)
-        return describe(process, definition_of(session, process), now.date())
+    with store.connect(process_id or "") as conn:
+        process = read_process(conn, process_id)
+        return describe(process, read_definition(conn, process.definition_digest), now.date())
 
 
-def describe(process: Process, definition: Definition, today: date) -> dict[str, Any]:
+def describe(process: ProcessRow, definition: Definition, today: date) -> dict[str, Any]:
     """The status of a loaded process as plain data."""
     phase_status = {state.phase: state.status for state in process.phases}
     tasks: list[dict[str, Any]] = []
@@ -48,8 +49,8 @@ def describe(process: Process, definition: Definition, today: date) -> dict[str,
     for state in process.items:
         item = definition.items[state.item_id]
         settled_phase = phase_status[item.phase] == "done"
-        is_open = _is_open(state) and not settled_phase
-        late = is_open and state.due is not None and state.due < today
+        still_open = is_open(state) and not settled_phase
+        late = still_open and state.due is not None and state.due < today
         common = {"id": item.id, "phase": item.phase, "title": item.title, "due": iso(state.due),
                   "required": item.required, "role": item.role, "overdue": late}
         if item.kind == "decision":
@@ -62,7 +63,7 @@ def describe(process: Process, definition: Definition, today: date) -> dict[str,
             (tasks if item.kind == "task" else documents).append(entry)
         if late:
             overdue.append({"kind": item.kind, "id": item.id, "due": iso(state.due)})
-        elif is_open and state.due is not None:
+        elif still_open and state.due is not None:
             upcoming.append((state.due, item.kind, item.id))
     phases = []
     for phase_state in process.phases:
@@ -108,7 +109,7 @@ def describe(process: Process, definition: Definition, today: date) -> dict[str,
     }
 
 
-def _suspension(process: Process) -> dict[str, Any] | None:
+def _suspension(process: ProcessRow) -> dict[str, Any] | None:
     current = open_suspension(process)
     if current is None:
         return None
@@ -117,9 +118,9 @@ def _suspension(process: Process) -> dict[str, Any] | None:
 
 def process_plan(store: Store, process_id: str | None, *, now: datetime) -> list[dict[str, Any]]:
     """Every dated item of a process: planned, forecast and actual dates, slack and risk."""
-    with store.transaction(process_id or "") as session:
-        process = load_process(session, process_id)
-        definition = definition_of(session, process)
+    with store.connect(process_id or "") as conn:
+        process = read_process(conn, process_id)
+        definition = read_definition(conn, process.definition_digest)
         rows: list[dict[str, Any]] = build_plan(definition, facts_of(process, now.date()))["rows"]
         return rows
 
@@ -128,9 +129,9 @@ def list_processes(store: Store, *, now: datetime) -> list[dict[str, Any]]:
     """Every process with its phase, next deadline and counts of overdue and at-risk items."""
     today = now.date()
     rows: list[dict[str, Any]] = []
-    with store.transaction() as session:
-        for process in session.scalars(select(Process).order_by(Process.id)):
-            status = describe(process, definition_of(session, process), today)
+    with store.connect() as conn:
+        for process in read_processes(conn):
+            status = describe(process, read_definition(conn, process.definition_digest), today)
             nxt = status["next_deadline"]
             rows.append({"id": process.id, "workflow": process.workflow,
                          "phase": process.phase,
@@ -142,14 +143,14 @@ def list_processes(store: Store, *, now: datetime) -> list[dict[str, Any]]:
 
 def history(store: Store, process_id: str) -> list[dict[str, Any]]:
     """The append-only event log of one process, oldest first."""
-    with store.transaction(process_id) as session:
-        process = load_process(session, process_id)
-        events = session.scalars(
-            select(Event).where(Event.process_id == process.id).order_by(Event.id)
-        )
+    events = tables.events
+    with store.connect(process_id) as conn:
+        process = read_process(conn, process_id)
+        rows = conn.execute(select(events).where(events.c.process_id == process.id)
+                            .order_by(events.c.id))
         return [{"at": local(e.at).isoformat(timespec="seconds"), "actor": e.actor,
                  "event": e.event, "from": e.from_state, "to": e.to_state, "item": e.item,
-                 "note": e.note} for e in events]
+                 "note": e.note} for e in rows]
 
 
 def working_days(store: Store | None, first: date, last: date, *, municipality: str | None,
@@ -168,9 +169,10 @@ def working_days(store: Store | None, first: date, last: date, *, municipality: 
         raise InvalidValueError("Ask for at most ten years at a time")
     definition = None
     if store is not None and (process_id is not None or municipality is not None):
-        with store.transaction(process_id or "") as session:
+        with store.connect(process_id or "") as conn:
             try:
-                definition = definition_of(session, load_process(session, process_id))
+                definition = read_definition(conn, read_process(conn, process_id)
+                                             .definition_digest)
             except UnknownProcessError:
                 if process_id is not None:
                     raise
@@ -202,16 +204,15 @@ def working_days(store: Store | None, first: date, last: date, *, municipality: 
 
 def outbox_messages(store: Store, status: str | None = None) -> list[dict[str, Any]]:
     """The outbox, oldest first, in the shape of CONTRACT.md's `outbox --json`."""
-    from .store.models import OutboxMessage
-
-    with store.transaction() as session:
-        query = select(OutboxMessage).order_by(OutboxMessage.id)
+    outbox = tables.outbox
+    with store.connect() as conn:
+        query = select(outbox).order_by(outbox.c.id)
         if status is not None:
-            query = query.where(OutboxMessage.status == status)
+            query = query.where(outbox.c.status == status)
         return [{"id": m.id, "process": m.process_id, "kind": m.kind, "item": m.item,
                  "to": m.recipient, "subject": m.subject, "status": m.status,
                  "attempts": m.attempts, "message_id": m.message_id,
                  "queued_at": local(m.queued_at).isoformat(timespec="seconds"),
                  "sent_at": local(m.sent_at).isoformat(timespec="seconds") if m.sent_at
                  else None, "error": m.error, "due": iso(m.due), "moment": iso(m.moment)}
-                for m in session.scalars(query)]
+                for m in conn.execute(query)]

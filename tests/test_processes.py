@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 import ivpflow
+from ivpflow import processes
 from ivpflow.definitions import Definition
 from ivpflow.errors import BlockedError, ConflictError, TransitionError
 from ivpflow.machine import machine_for
@@ -40,22 +41,24 @@ def finish(store: Store, definition: Definition, phase: str) -> None:
 
 
 @contextmanager
-def both_load_first() -> Iterator[None]:
-    """Make two threads each load the process before either of them writes."""
+def both_load_first(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Make two threads each read the process before either of them writes."""
     barrier = threading.Barrier(2, timeout=10)
+    real = processes.read_process
 
-    def wait(_target: Any, _context: Any) -> None:
+    def read(*args: Any, **kwargs: Any) -> Any:
+        row = real(*args, **kwargs)
         barrier.wait()
+        return row
 
-    event.listen(Process, "load", wait)
-    try:
+    with monkeypatch.context() as patch:
+        patch.setattr(processes, "read_process", read)
         yield
-    finally:
-        event.remove(Process, "load", wait)
 
 
 def test_two_coordinators_advancing_at_once_give_one_transition_and_one_conflict(
-        store: Store, not_definition: Definition, process: str) -> None:
+        store: Store, not_definition: Definition, process: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     finish(store, not_definition, "opstart")
     outcomes: list[object] = []
 
@@ -66,7 +69,7 @@ def test_two_coordinators_advancing_at_once_give_one_transition_and_one_conflict
             outcomes.append(exc)
 
     threads = [threading.Thread(target=coordinator, args=(n,)) for n in ("anne", "bob")]
-    with both_load_first():
+    with both_load_first(monkeypatch):
         for thread in threads:
             thread.start()
         for thread in threads:

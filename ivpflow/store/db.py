@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -122,32 +122,47 @@ class Store:
 
     @contextmanager
     def transaction(self, process_id: str = "", *, immediate: bool = False) -> Iterator[Session]:
-        """A session in one transaction; a concurrent change of the same rows is a conflict.
+        """An ORM session in one transaction; a concurrent change of the same rows is a conflict.
 
         `immediate` takes SQLite's write lock at the start (BEGIN IMMEDIATE), for claims.
         """
         session = self.sessions()
         try:
-            if immediate and self.dialect == "sqlite":
-                session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-            yield session
-            session.commit()
+            with self._errors(process_id):
+                try:
+                    if immediate and self.dialect == "sqlite":
+                        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+                    yield session
+                    session.commit()
+                except BaseException:
+                    session.rollback()
+                    raise
+        finally:
+            session.close()
+
+    @contextmanager
+    def connect(self, process_id: str = "") -> Iterator[Connection]:
+        """A Core connection in one transaction, committed at the end; errors as transaction().
+
+        For the paths that read a process whole or change a few rows of it (status, plan,
+        advance): no ORM objects are built, no mappers configured.
+        """
+        with self._errors(process_id), self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def _errors(self, process_id: str) -> Iterator[None]:
+        """Database errors as ivpflow's own: a conflict, or a one-line StoreError."""
+        try:
+            yield
         except StaleDataError:
-            session.rollback()
             raise ConflictError(process_id) from None
         except OperationalError as exc:
-            session.rollback()
             if _is_conflict(exc):
                 raise ConflictError(process_id) from None
             raise StoreError(f"Database error on {self.describe()}: {_reason(exc)}") from None
         except ProgrammingError as exc:
-            session.rollback()
             raise StoreError(f"Database error on {self.describe()}: {_reason(exc)}") from None
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
 
     def dispose(self) -> None:
         """Close every pooled connection."""

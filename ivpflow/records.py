@@ -1,0 +1,278 @@
+"""A process as plain read-only rows, read with SQLAlchemy Core, and what follows from them.
+
+The status, plan and portfolio views and `advance` read a process whole in one query per
+table and never build ORM objects; the commands that edit many kinds of rows use the ORM
+(`processes`) and turn what they loaded into the same rows with `row_of` where the planner
+needs them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, Select, bindparam, select
+
+from .dates import local
+from .definitions import POSITIVE_OUTCOMES, Definition, Meeting, load_compiled, parse_definition
+from .errors import UnknownProcessError
+from .planning import Facts
+from .store import tables
+
+if TYPE_CHECKING:
+    from .machine import Blockers
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseRow:
+    """Where one phase stands: pending, active or done, and its deadline."""
+
+    phase: str
+    position: int
+    status: str
+    due: date | None
+    started_at: datetime | None
+    completed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRow:
+    """Where one task, decision or document stands, with its deadline."""
+
+    item_id: str
+    kind: str
+    phase: str
+    position: int
+    status: str
+    due: date | None
+    completed_at: datetime | None
+    completed_by: str | None
+    note: str | None
+    outcome: str | None
+    decided_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRow:
+    """A meeting of a decision body known for the process."""
+
+    body: str
+    date: _dt.date
+    papers_due: _dt.date | None
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class SuspensionRow:
+    """A stretch during which the process stood still; `ended_at` None while it lasts."""
+
+    started_at: datetime
+    ended_at: datetime | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentRow:
+    """A person in a role of the process."""
+
+    role: str
+    email: str
+    name: str
+    assigned_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessRow:
+    """One process with its phases, items, meetings, suspensions and people, as read."""
+
+    id: str
+    workflow: str
+    definition_digest: str
+    phase: str
+    start_date: date
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    digest_week: str | None
+    phases: tuple[PhaseRow, ...] = ()
+    items: tuple[ItemRow, ...] = ()
+    meetings: tuple[MeetingRow, ...] = ()
+    suspensions: tuple[SuspensionRow, ...] = ()
+    assignments: tuple[AssignmentRow, ...] = ()
+
+
+# The child tables, the row class each becomes, and the order the ORM relationships keep.
+_CHILDREN: tuple[tuple[str, Any, type, tuple[str, ...]], ...] = (
+    ("phases", tables.phase_states, PhaseRow, ("position",)),
+    ("items", tables.items, ItemRow, ("position",)),
+    ("meetings", tables.meetings, MeetingRow, ("date", "body")),
+    ("suspensions", tables.suspensions, SuspensionRow, ("id",)),
+    ("assignments", tables.assignments, AssignmentRow, ("role", "email")),
+)
+
+
+def _names(cls: Any) -> list[str]:
+    return [field.name for field in fields(cls)]
+
+
+def _child_query(table: Any, cls: type, order: tuple[str, ...]) -> Select[Any]:
+    columns = [table.c.process_id, *(table.c[name] for name in _names(cls))]
+    return select(*columns).order_by(table.c.process_id, *(table.c[o] for o in order))
+
+
+_PROCESS_COLUMNS = [tables.processes.c[name] for name in _names(ProcessRow)
+                    if name not in {name for name, *_ in _CHILDREN}]
+_CHILD_QUERIES = {name: _child_query(table, cls, order) for name, table, cls, order in _CHILDREN}
+# Built once: a statement built anew for every call costs more than running it.
+_READ_HEAD = select(*_PROCESS_COLUMNS).where(tables.processes.c.id == bindparam("pid"))
+_READ_CHILDREN = {name: _CHILD_QUERIES[name].where(table.c.process_id == bindparam("pid"))
+                  for name, table, *_ in _CHILDREN}
+
+
+def read_process(conn: Connection, process_id: str | None, *,
+                 people: bool = True) -> ProcessRow:
+    """The process with this id, or the only one when no id is given.
+
+    Without `people` its assignments are not read (left empty).
+    """
+    processes = tables.processes
+    if process_id is None:
+        ids = conn.scalars(select(processes.c.id).order_by(processes.c.id).limit(2)).all()
+        if len(ids) != 1:
+            raise UnknownProcessError(None, _all_ids(conn))
+        process_id = ids[0]
+    key = {"pid": process_id}
+    head = conn.execute(_READ_HEAD, key).first()
+    if head is None:
+        raise UnknownProcessError(process_id, _all_ids(conn))
+    children: dict[str, Any] = {}
+    for name, _table, cls, _order in _CHILDREN:
+        if people or name != "assignments":
+            children[name] = tuple(cls(*row[1:]) for row in conn.execute(_READ_CHILDREN[name],
+                                                                         key).all())
+    return ProcessRow(*head, **children)
+
+
+def read_processes(conn: Connection, ids: Iterable[str] | None = None) -> list[ProcessRow]:
+    """Every process (or those with these ids) in order of id, in one query per table."""
+    processes = tables.processes
+    query = select(*_PROCESS_COLUMNS).order_by(processes.c.id)
+    wanted = None if ids is None else sorted(set(ids))
+    if wanted is not None:
+        query = query.where(processes.c.id.in_(wanted))
+    heads = conn.execute(query).all()
+    children: dict[str, dict[str, list[Any]]] = {name: defaultdict(list) for name, *_ in _CHILDREN}
+    for name, table, cls, _order in _CHILDREN:
+        child_query = _CHILD_QUERIES[name]
+        if wanted is not None:
+            child_query = child_query.where(table.c.process_id.in_(wanted))
+        for row in conn.execute(child_query).all():
+            children[name][row[0]].append(cls(*row[1:]))
+    rows = []
+    for head in heads:
+        mine: dict[str, Any] = {name: tuple(children[name].get(head.id, ()))
+                                for name, *_ in _CHILDREN}
+        rows.append(ProcessRow(*head, **mine))
+    return rows
+
+
+def _all_ids(conn: Connection) -> list[str]:
+    processes = tables.processes
+    return list(conn.scalars(select(processes.c.id).order_by(processes.c.id)))
+
+
+def row_of(process: Any) -> ProcessRow:
+    """The rows of a process loaded with the ORM (`store.models.Process`)."""
+    def rows(cls: type, objects: Iterable[Any]) -> tuple[Any, ...]:
+        names = _names(cls)
+        return tuple(cls(*(getattr(obj, name) for name in names)) for obj in objects)
+
+    children: dict[str, Any] = {name: rows(cls, getattr(process, name))
+                                for name, _table, cls, _order in _CHILDREN}
+    return ProcessRow(*(getattr(process, column.name) for column in _PROCESS_COLUMNS),
+                      **children)
+
+
+# --------------------------------------------------------------------------- definitions
+
+_definitions: dict[str, Definition] = {}
+
+
+def read_definition(conn: Connection, digest: str) -> Definition:
+    """The definition stored under this digest (parsed once per run)."""
+    if digest not in _definitions:
+        definitions = tables.definitions
+        record = conn.execute(
+            select(definitions.c.compiled, definitions.c.source, definitions.c.path)
+            .where(definitions.c.digest == digest)
+        ).first()
+        assert record is not None, f"definition {digest} is missing"
+        try:
+            _definitions[digest] = load_compiled(record.compiled, record.source, record.path)
+        except (ValueError, KeyError, TypeError):
+            # Written by an older ivpflow: the source text is the truth.
+            _definitions[digest] = parse_definition(record.source, record.path)
+    return _definitions[digest]
+
+
+# --------------------------------------------------------------------------- derived facts
+
+
+def open_suspension(process: ProcessRow) -> SuspensionRow | None:
+    """The suspension a process is in now, if any."""
+    return next((s for s in process.suspensions if s.ended_at is None), None)
+
+
+def is_open(state: ItemRow) -> bool:
+    """Whether an item still needs doing: a decision without a positive outcome, or not done."""
+    if state.kind == "decision":
+        return state.outcome not in POSITIVE_OUTCOMES
+    return state.status != "done"
+
+
+def facts_of(process: ProcessRow, today: date) -> Facts:
+    """What is known of a process, as the planner's plain data."""
+    first = process.phases[0].phase if process.phases else ""
+    started: dict[str, date] = {}
+    completed: dict[str, date] = {}
+    for state in process.phases:
+        if state.phase == first:
+            started[first] = process.start_date
+        elif state.started_at is not None:
+            started[state.phase] = local(state.started_at).date()
+        if state.status == "done" and state.completed_at is not None:
+            completed[state.phase] = local(state.completed_at).date()
+    settled = {}
+    for item in process.items:
+        if item.kind == "decision" and item.outcome in POSITIVE_OUTCOMES and item.decided_on:
+            settled[item.item_id] = item.decided_on
+        elif item.kind != "decision" and item.status == "done" and item.completed_at:
+            settled[item.item_id] = local(item.completed_at).date()
+    return Facts(
+        start=process.start_date, today=today, started=started, completed=completed,
+        status={state.phase: state.status for state in process.phases}, settled=settled,
+        meetings=tuple(Meeting(m.body, m.date, m.papers_due) for m in process.meetings),
+        suspensions=tuple((local(s.started_at).date(),
+                           local(s.ended_at).date() if s.ended_at else None)
+                          for s in process.suspensions),
+    )
+
+
+def blockers(items: Sequence[ItemRow], definition: Definition, phase_id: str) -> Blockers:
+    """What keeps a phase from being left: open required tasks, documents and decisions."""
+    states = {state.item_id: state for state in items}
+    found: Blockers = {"open tasks": [], "open documents": [],
+                       "decisions without a positive outcome": []}
+    for item in definition.phase(phase_id).items:
+        state = states[item.id]
+        if not item.required:
+            continue
+        if item.kind == "decision" and state.outcome not in POSITIVE_OUTCOMES:
+            found["decisions without a positive outcome"].append(item.id)
+        elif item.kind != "decision" and state.status != "done":
+            found[f"open {item.kind}s"].append(item.id)
+    return {label: ids for label, ids in found.items() if ids}

@@ -1,0 +1,244 @@
+"""The database tables, as SQLAlchemy Core: the one description of the schema.
+
+The ORM classes in `models` are mapped onto these tables; the read paths (status, plan,
+processes, history) and `advance` use the tables directly, so a command that only reads
+neither builds nor configures the mappers (a good part of a cold start).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# The naming convention is what Alembic's batch mode needs to find constraints again.
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _process_key() -> Column[str]:
+    return Column("process_id", String(100), ForeignKey("processes.id", ondelete="CASCADE"),
+                  primary_key=True)
+
+
+# A copy of each definition text a process was started from, keyed by its hash.
+definitions = Table(
+    "definitions", metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("workflow", String(100), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("compiled", Text, nullable=False),
+    Column("stored_at", DateTime, nullable=False),
+)
+
+# One run of a workflow; `version` is bumped by every change, so a change made from stale
+# data is a conflict.
+processes = Table(
+    "processes", metadata,
+    Column("id", String(100), primary_key=True),
+    Column("workflow", String(100), nullable=False, index=True),
+    Column("definition_digest", String(64), ForeignKey("definitions.digest"), nullable=False),
+    Column("phase", String(100), nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+    # ISO week ("2026-W10") of the last weekly digest, so a tick finds the processes still
+    # owed one through an index instead of reading them all.
+    Column("digest_week", String(8), index=True),
+)
+
+# Where one phase of a process stands: pending, active or done, and its deadline.
+phase_states = Table(
+    "phase_states", metadata,
+    _process_key(),
+    Column("phase", String(100), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("due", Date),
+    Column("started_at", DateTime),
+    Column("completed_at", DateTime),
+)
+
+# Where one task, decision or document of a process stands, with its deadline.
+items = Table(
+    "items", metadata,
+    _process_key(),
+    Column("item_id", String(100), primary_key=True),
+    Column("kind", String(10), nullable=False),
+    Column("phase", String(100), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("due", Date),
+    Column("completed_at", DateTime),
+    Column("completed_by", String(200)),
+    Column("note", Text),
+    Column("outcome", String(30)),
+    Column("decided_on", Date),
+    # Reminders ask "what open item falls due by D?" across every process.
+    Index("ix_items_status_due", "status", "due"),
+)
+
+# A person who fills a role of the workflow in one process.
+assignments = Table(
+    "assignments", metadata,
+    _process_key(),
+    Column("role", String(100), primary_key=True),
+    Column("email", String(320), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("assigned_at", DateTime, nullable=False),
+)
+
+# A meeting of a decision body known for a process (from the definition or entered).
+meetings = Table(
+    "meetings", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("process_id", String(100), ForeignKey("processes.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("body", String(200), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("papers_due", Date),
+    Column("source", String(20), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("process_id", "body", "date"),
+)
+
+# A stretch during which a process stood still (e.g. around elections).
+suspensions = Table(
+    "suspensions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("process_id", String(100), ForeignKey("processes.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("started_at", DateTime, nullable=False),
+    Column("ended_at", DateTime),
+    Column("reason", Text, nullable=False),
+)
+
+# One reminder or digest: queued once (its dedupe key is unique), then sent or failed.
+outbox = Table(
+    "outbox", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("dedupe_key", String(400), nullable=False, unique=True),
+    Column("process_id", String(100), nullable=False, index=True),
+    Column("kind", String(12), nullable=False),  # upcoming|due|overdue|escalation|digest
+    Column("item", String(100)),
+    Column("due", Date),
+    Column("moment", Date, nullable=False),  # the day it was meant to go out
+    Column("recipient", String(320), nullable=False),
+    Column("recipient_name", String(200), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("body_text", Text, nullable=False),
+    Column("body_html", Text, nullable=False),
+    Column("ics", Text),
+    Column("message_id", String(200), nullable=False),
+    Column("status", String(10), nullable=False),  # queued|sent|failed|cancelled
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", DateTime, nullable=False),
+    Column("claimed_by", String(100)),
+    Column("claimed_until", DateTime),
+    Column("queued_at", DateTime, nullable=False),
+    Column("sent_at", DateTime),
+    Column("error", Text),
+    # Delivery asks "what is queued and may be tried now?" across every process.
+    Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+)
+
+# A priority (speerpunt) chosen for the IVP, in one of the five veiligheidsvelden.
+priorities = Table(
+    "priorities", metadata,
+    _process_key(),
+    Column("id", String(100), primary_key=True),
+    Column("veld", Integer, nullable=False),  # 1..5, see ivpflow.veiligheidsvelden
+    Column("theme", String(200), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("rationale", Text),
+    Column("position", Integer, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+# A measurable indicator of a priority: source, baseline and streefwaarde.
+indicators = Table(
+    "indicators", metadata,
+    _process_key(),
+    Column("id", String(100), primary_key=True),
+    Column("priority_id", String(100), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("source", Text),
+    Column("baseline", String(100)),
+    Column("baseline_year", Integer),
+    Column("target", String(100)),
+    Column("target_year", Integer),
+    Column("position", Integer, nullable=False),
+)
+
+# An action of the uitvoeringsplan: doelstelling, activiteiten, trekker, termijn, kosten.
+actions = Table(
+    "actions", metadata,
+    _process_key(),
+    Column("id", String(100), primary_key=True),
+    Column("priority_id", String(100)),
+    Column("title", Text, nullable=False),
+    Column("doelstelling", Text),
+    Column("activiteiten", Text),
+    Column("trekker", String(200)),
+    Column("betrokkenen", Text),
+    Column("termijn", Date),
+    Column("kosten", String(100)),
+    Column("position", Integer, nullable=False),
+)
+
+# A named fact of a process that documents need, e.g. zaaknummer or portefeuillehouder.
+process_values = Table(
+    "process_values", metadata,
+    _process_key(),
+    Column("key", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+# One rendered version of a document draft: where it is, its hash and why it was made.
+drafts = Table(
+    "drafts", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("process_id", String(100), ForeignKey("processes.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("document", String(100), nullable=False),
+    Column("format", String(10), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("path", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("reason", String(20), nullable=False),  # due | on demand
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("process_id", "document", "format", "version"),
+)
+
+# One entry of the append-only history (the database refuses updates and deletes).
+events = Table(
+    "events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("process_id", String(100), nullable=False, index=True),
+    Column("at", DateTime, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("event", String(30), nullable=False),
+    Column("from_state", String(100)),
+    Column("to_state", String(100)),
+    Column("item", String(100)),
+    Column("note", Text),
+)
