@@ -15,14 +15,14 @@ import pytest
 from sqlalchemy import func, select
 
 import ivpflow
-from ivpflow import processes
 from ivpflow.definitions import Definition
 from ivpflow.errors import BlockedError, ConflictError, TransitionError
 from ivpflow.machine import machine_for
 from ivpflow.processes import advance, complete, decide, load_process, start_process
+from ivpflow.records import read_process
 from ivpflow.status import history, process_status
 from ivpflow.store import Store
-from ivpflow.store.models import Event, Process
+from ivpflow.store.models import Event
 
 from .conftest import NOT, NOW
 
@@ -44,7 +44,7 @@ def finish(store: Store, definition: Definition, phase: str) -> None:
 def both_load_first(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Make two threads each read the process before either of them writes."""
     barrier = threading.Barrier(2, timeout=10)
-    real = processes.read_process
+    real = read_process
 
     def read(*args: Any, **kwargs: Any) -> Any:
         row = real(*args, **kwargs)
@@ -52,7 +52,7 @@ def both_load_first(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         return row
 
     with monkeypatch.context() as patch:
-        patch.setattr(processes, "read_process", read)
+        patch.setattr("ivpflow.processes.read_process", read)
         yield
 
 

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from ivpflow import processes
 from ivpflow.definitions import Definition, Meeting
 from ivpflow.errors import ConflictError, UnknownProcessError
 from ivpflow.planning import plan_deadlines
@@ -99,7 +98,7 @@ def test_advance_stores_exactly_the_fresh_plan(busy: Store, not_definition: Defi
 
 def test_an_advance_from_stale_rows_changes_nothing(busy: Store,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    real = processes.read_process
+    real = read_process
 
     def read_then_someone_else_writes(*args: Any, **kwargs: Any) -> Any:
         row = real(*args, **kwargs)
@@ -113,7 +112,7 @@ def test_an_advance_from_stale_rows_changes_nothing(busy: Store,
     # SQLite stops the late writer itself (its snapshot is stale); PostgreSQL finds no row
     # with the version read. Both are the same ConflictError.
     with monkeypatch.context() as patch:
-        patch.setattr(processes, "read_process", read_then_someone_else_writes)
+        patch.setattr("ivpflow.processes.read_process", read_then_someone_else_writes)
         with pytest.raises(ConflictError):
             advance(busy, "not", now=NOW, actor="t", force=True, reason="r")
     with busy.connect() as conn:
