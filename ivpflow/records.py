@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Select, bindparam, select
+from sqlalchemy import Connection, Select, bindparam, exists, select
 
 from .dates import local
 from .definitions import POSITIVE_OUTCOMES, Definition, Meeting, load_compiled, parse_definition
@@ -127,8 +127,21 @@ def _child_query(table: Any, cls: type, order: tuple[str, ...]) -> Select[Any]:
 _PROCESS_COLUMNS = [tables.processes.c[name] for name in _names(ProcessRow)
                     if name not in {name for name, *_ in _CHILDREN}]
 _CHILD_QUERIES = {name: _child_query(table, cls, order) for name, table, cls, order in _CHILDREN}
-# Built once: a statement built anew for every call costs more than running it.
-_READ_HEAD = select(*_PROCESS_COLUMNS).where(tables.processes.c.id == bindparam("pid"))
+# Built once: a statement built anew for every call costs more than running it. The head
+# comes with the phases (one row per phase) and says whether there are meetings and
+# suspensions at all: most processes have none, and a query that finds nothing costs as
+# much as one that finds a few rows.
+_OPTIONAL = ("meetings", "suspensions")
+_PHASE_COLUMNS = [tables.phase_states.c[name] for name in _names(PhaseRow)]
+_READ_HEAD = (
+    select(*_PROCESS_COLUMNS,
+           *(exists().where(table.c.process_id == tables.processes.c.id).label(name)
+             for name, table, *_ in _CHILDREN if name in _OPTIONAL),
+           *_PHASE_COLUMNS)
+    .select_from(tables.processes.outerjoin(tables.phase_states))
+    .where(tables.processes.c.id == bindparam("pid"))
+    .order_by(tables.phase_states.c.position)
+)
 _READ_CHILDREN = {name: _CHILD_QUERIES[name].where(table.c.process_id == bindparam("pid"))
                   for name, table, *_ in _CHILDREN}
 
@@ -146,15 +159,20 @@ def read_process(conn: Connection, process_id: str | None, *,
             raise UnknownProcessError(None, _all_ids(conn))
         process_id = ids[0]
     key = {"pid": process_id}
-    head = conn.execute(_READ_HEAD, key).first()
-    if head is None:
+    heads = conn.execute(_READ_HEAD, key).all()
+    if not heads:
         raise UnknownProcessError(process_id, _all_ids(conn))
-    children: dict[str, Any] = {}
+    present = heads[0]._mapping
+    phases = len(_PROCESS_COLUMNS) + len(_OPTIONAL)
+    children: dict[str, Any] = {"phases": tuple(PhaseRow(*head[phases:]) for head in heads
+                                                if head[phases] is not None)}
     for name, _table, cls, _order in _CHILDREN:
-        if people or name != "assignments":
-            children[name] = tuple(cls(*row[1:]) for row in conn.execute(_READ_CHILDREN[name],
-                                                                         key).all())
-    return ProcessRow(*head, **children)
+        if (name in children or (name in _OPTIONAL and not present[name])
+                or (name == "assignments" and not people)):
+            continue
+        rows = conn.execute(_READ_CHILDREN[name], key).all()
+        children[name] = tuple(cls(*row[1:]) for row in rows)
+    return ProcessRow(*heads[0][:len(_PROCESS_COLUMNS)], **children)
 
 
 def read_processes(conn: Connection, ids: Iterable[str] | None = None) -> list[ProcessRow]:

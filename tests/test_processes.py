@@ -113,7 +113,7 @@ def test_every_process_shares_one_machine_per_definition(
     start_process(store, not_definition, now=NOW, actor="t", process_id="second")
     advance(store, "second", now=NOW, actor="t", force=True, reason="r")
     assert machine_for(not_definition) is machine
-    assert machine.models == []  # every model was removed again
+    assert machine.models == []  # no process is left attached to the shared machine
 
 
 def test_a_blocked_advance_writes_nothing(store: Store, process: str) -> None:
