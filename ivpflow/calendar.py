@@ -12,6 +12,7 @@ rules such as Koninginnedag on 30 April are not modelled.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -119,6 +120,21 @@ def _check_day(value: object, what: str) -> date:
     return value
 
 
+class _Index:
+    """The working days of a run of whole years, as sorted ordinals.
+
+    Counting working days between two dates and stepping n working days are then a bisect
+    instead of a walk day by day: a plan asks both hundreds of times.
+    """
+
+    __slots__ = ("days", "first_year", "last_year")
+
+    def __init__(self) -> None:
+        self.days: list[int] = []
+        self.first_year = 0
+        self.last_year = -1
+
+
 @dataclass(frozen=True)
 class WorkingCalendar:
     """Working days of a municipality: weekdays minus feestdagen and local closures.
@@ -134,6 +150,8 @@ class WorkingCalendar:
     # Answers already worked out: planning asks about the same days thousands of times.
     _known: dict[date, str | None] = field(default_factory=dict, init=False, repr=False,
                                            compare=False, hash=False)
+    _index: _Index = field(default_factory=_Index, init=False, repr=False, compare=False,
+                           hash=False)
 
     def __post_init__(self) -> None:
         """Validate the closures and freeze them so the calendar is hashable."""
@@ -201,6 +219,23 @@ class WorkingCalendar:
         """
         if n == 0:
             return self.next_working_day(day)
+        _check_day(day, "day")
+        # Years enough for n working days either way, give or take long closures.
+        margin = 1 + abs(n) // 200
+        days = self._working_days(day.year - margin, day.year + margin)
+        here = day.toordinal()
+        if n > 0:
+            first = bisect_right(days, here)
+            path = [here, *days[first:first + n]]
+        else:
+            last = bisect_left(days, here)
+            path = [*days[max(last + n, 0):last], here]
+        gaps = (later - earlier for earlier, later in zip(path, path[1:], strict=False))
+        if len(path) == abs(n) + 1 and all(gap <= MAX_CLOSED_STRETCH for gap in gaps):
+            return date.fromordinal(path[-1] if n > 0 else path[0])
+        return self._walk(day, n)  # a long closure or the edge of the calendar: step by step
+
+    def _walk(self, day: date, n: int) -> date:
         step = _ONE_DAY if n > 0 else -_ONE_DAY
         current = day
         for _ in range(abs(n)):
@@ -220,7 +255,32 @@ class WorkingCalendar:
         _check_day(end, "end")
         if end < start:
             return -self.working_days_between(end, start)
-        return sum(1 for _, reason in self.days(start + _ONE_DAY, end) if reason is None)
+        days = self._working_days(start.year, end.year)
+        return bisect_right(days, end.toordinal()) - bisect_right(days, start.toordinal())
+
+    def _working_days(self, first_year: int, last_year: int) -> list[int]:
+        """The index, grown (by whole years) to cover at least these years."""
+        index = self._index
+        first_year, last_year = max(first_year, date.min.year), min(last_year, date.max.year)
+        if index.first_year <= first_year and last_year <= index.last_year:
+            return index.days
+        if index.last_year >= index.first_year:
+            first_year = min(first_year, index.first_year)
+            last_year = max(last_year, index.last_year)
+        index.days = [day for year in range(first_year, last_year + 1)
+                      for day in self._working_days_of(year)]
+        index.first_year, index.last_year = first_year, last_year
+        return index.days
+
+    def _working_days_of(self, year: int) -> list[int]:
+        """The ordinals of the working days of one year: what why_closed finds open."""
+        first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
+        closed = {day.toordinal() for day in _feestdagen(year)}
+        closed.update(day.toordinal() for day in self.closing_days if day.year == year)
+        for start, end, _reason in self.closed_periods:
+            closed.update(range(max(start.toordinal(), first), min(end.toordinal(), last) + 1))
+        # Ordinal 1 (1 January of year 1) was a Monday: (ordinal - 1) % 7 is the weekday.
+        return [day for day in range(first, last + 1) if (day - 1) % 7 < 5 and day not in closed]
 
     def last_working_day_of_month(self, year: int, month: int) -> date:
         """Return the last working day of ``month`` in ``year``.

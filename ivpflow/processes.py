@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -261,12 +261,12 @@ def advance(store: Store, process_id: str, *, now: datetime, actor: str, to: str
         phases = []
         for state in process.phases:
             if state.phase in leaving:
-                state = replace(state, status="done", started_at=state.started_at or stamp,
-                                completed_at=stamp)
+                state = state._replace(status="done", started_at=state.started_at or stamp,
+                                       completed_at=stamp)
             elif state.phase == target.id:
-                state = replace(state, status="active", started_at=stamp, completed_at=None)
+                state = state._replace(status="active", started_at=stamp, completed_at=None)
             phases.append(state)
-        _save(conn, process, replace(process, phase=model.phase, phases=tuple(phases)),
+        _save(conn, process, process._replace(phase=model.phase, phases=tuple(phases)),
               definition, now)
         if force:
             what = "; ".join(f"{label}: {', '.join(ids)}" for label, ids in overridden.items())
@@ -321,7 +321,7 @@ def _save(conn: Connection, before: ProcessRow, after: ProcessRow, definition: D
                "due": planned.phase_due.get(state.phase), "started_at": state.started_at,
                "completed_at": state.completed_at}
               for state in after.phases
-              if replace(state, due=planned.phase_due.get(state.phase)) != was[state.phase]]
+              if state._replace(due=planned.phase_due.get(state.phase)) != was[state.phase]]
     items = [{"pid": before.id, "key": state.item_id, "due": planned.item_due.get(state.item_id)}
              for state in after.items if planned.item_due.get(state.item_id) != state.due]
     if phases:

@@ -1,4 +1,4 @@
-"""A process as plain read-only rows, read with SQLAlchemy Core, and what follows from them.
+"""A process as plain read-only rows (named tuples), read with SQLAlchemy Core, and what follows.
 
 The status, plan and portfolio views and `advance` read a process whole in one query per
 table and never build ORM objects; the commands that edit many kinds of rows use the ORM
@@ -11,9 +11,8 @@ from __future__ import annotations
 import datetime as _dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Connection, Select, bindparam, exists, select
 
@@ -27,8 +26,7 @@ if TYPE_CHECKING:
     from .machine import Blockers
 
 
-@dataclass(frozen=True, slots=True)
-class PhaseRow:
+class PhaseRow(NamedTuple):
     """Where one phase stands: pending, active or done, and its deadline."""
 
     phase: str
@@ -39,8 +37,7 @@ class PhaseRow:
     completed_at: datetime | None
 
 
-@dataclass(frozen=True, slots=True)
-class ItemRow:
+class ItemRow(NamedTuple):
     """Where one task, decision or document stands, with its deadline."""
 
     item_id: str
@@ -56,8 +53,7 @@ class ItemRow:
     decided_on: date | None
 
 
-@dataclass(frozen=True, slots=True)
-class MeetingRow:
+class MeetingRow(NamedTuple):
     """A meeting of a decision body known for the process."""
 
     body: str
@@ -66,8 +62,7 @@ class MeetingRow:
     source: str
 
 
-@dataclass(frozen=True, slots=True)
-class SuspensionRow:
+class SuspensionRow(NamedTuple):
     """A stretch during which the process stood still; `ended_at` None while it lasts."""
 
     started_at: datetime
@@ -75,8 +70,7 @@ class SuspensionRow:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class AssignmentRow:
+class AssignmentRow(NamedTuple):
     """A person in a role of the process."""
 
     role: str
@@ -85,8 +79,7 @@ class AssignmentRow:
     assigned_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class ProcessRow:
+class ProcessRow(NamedTuple):
     """One process with its phases, items, meetings, suspensions and people, as read."""
 
     id: str
@@ -116,7 +109,7 @@ _CHILDREN: tuple[tuple[str, Any, type, tuple[str, ...]], ...] = (
 
 
 def _names(cls: Any) -> list[str]:
-    return [field.name for field in fields(cls)]
+    return list(cls._fields)
 
 
 def _child_query(table: Any, cls: type, order: tuple[str, ...]) -> Select[Any]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import random
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -441,3 +442,34 @@ def test_closed_periods_given_as_a_list_are_stored_as_a_tuple() -> None:
     calendar = WorkingCalendar(closed_periods=[period])  # type: ignore[arg-type]
 
     assert calendar.closed_periods == (period,)
+
+
+def _walked(calendar: WorkingCalendar, day: date, n: int) -> date:
+    """add_working_days the slow way: one day at a time."""
+    step = timedelta(days=1 if n > 0 else -1)
+    for _ in range(abs(n)):
+        day += step
+        while not calendar.is_working_day(day):
+            day += step
+    return day
+
+
+@pytest.mark.parametrize("calendar", [
+    DEFAULT_CALENDAR,
+    WorkingCalendar(closing_days={date(2026, 12, 24): "kerstavond", date(2027, 1, 2): "dicht"},
+                    closed_periods=((date(2026, 7, 13), date(2026, 8, 21), "zomerreces"),
+                                    (date(2027, 12, 20), date(2028, 1, 7), "kerstreces"))),
+])
+def test_counting_and_stepping_agree_with_walking_day_by_day(
+        calendar: WorkingCalendar) -> None:
+    chance = random.Random(2026)
+    for _ in range(400):
+        day = date(2025, 6, 1) + timedelta(days=chance.randrange(1200))
+        n = chance.choice([1, 2, 5, 10, 15, 20, 60, 250, 400]) * chance.choice([1, -1])
+        expected = _walked(calendar, day, n)
+        assert calendar.add_working_days(day, n) == expected, (day, n)
+        other = day + timedelta(days=chance.randrange(-900, 900))
+        walked = sum(1 for d, why in calendar.days(min(day, other) + timedelta(days=1),
+                                                     max(day, other)) if why is None)
+        assert calendar.working_days_between(day, other) == (walked if other >= day
+                                                             else -walked), (day, other)

@@ -588,3 +588,34 @@ def test_every_command_is_in_the_readme() -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     missing = [name for name in cli.commands if f"ivpflow {name}" not in readme]
     assert missing == []
+
+
+def test_commands_run_without_the_cycle_collector_except_the_long_ones(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    import ivpflow.processes
+    import ivpflow.scheduler
+    from ivpflow.cli import main
+
+    seen: dict[str, bool] = {}
+
+    def watch(module: object, name: str) -> None:
+        real = getattr(module, name)
+
+        def watched(*args: object, **kwargs: object) -> object:
+            seen[name] = gc.isenabled()
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, watched)
+
+    watch(ivpflow.processes, "start_process")
+    watch(ivpflow.scheduler, "tick")
+    store = ["--store", str(tmp_path / "store"), "--now", "2026-03-02"]
+    assert gc.isenabled()
+    for args in (["start", NOT, "--id", "not"], ["tick"]):
+        with pytest.raises(SystemExit) as done:
+            main([*store, *args])
+        assert done.value.code == 0
+        assert gc.isenabled()  # what main() switched off is on again afterwards
+    assert seen == {"start_process": False, "tick": True}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from . import App, cli, pass_app
+from . import App, cli, collect_garbage, pass_app
 from .output import json_option, print_json, table
 
 
@@ -20,6 +20,8 @@ def tick(app: App, as_json: bool) -> None:
     """Do one pass of the scheduler's work at --now: drafts, reminders, the outbox."""
     from ..mail import MailSettings
     from ..scheduler import tick as run_tick
+
+    collect_garbage()  # one pass may deliver thousands of reminders
 
     report = run_tick(app.store, app.now, MailSettings.from_env(app.store_dir),
                       store_dir=Path(app.store_dir))
@@ -44,6 +46,8 @@ def scheduler(app: App, every: float) -> None:
     from ..dates import now_local
     from ..mail import MailSettings
     from ..scheduler import run_scheduler
+
+    collect_garbage()  # runs for months
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = MailSettings.from_env(app.store_dir)
