@@ -6,17 +6,23 @@ The commands live in the modules of this package by concern; importing them regi
 from __future__ import annotations
 
 import gc
-import getpass
-import os
-import sys
-from collections.abc import Sequence
-from datetime import datetime
-from typing import Any
 
-import click
+# Importing the commands allocates a great deal and frees nothing, so the cycle collector
+# would only look in vain; it is off until they are registered (see main() and the end).
+_COLLECTING = gc.isenabled()
+gc.disable()
 
-from ..dates import now_local, parse_moment
-from ..errors import IvpflowError
+import getpass  # noqa: E402
+import os  # noqa: E402
+import sys  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
+from datetime import datetime  # noqa: E402
+from typing import Any  # noqa: E402
+
+import click  # noqa: E402
+
+from ..dates import now_local, parse_moment  # noqa: E402
+from ..errors import IvpflowError  # noqa: E402
 
 
 class App:
@@ -123,3 +129,6 @@ def collect_garbage() -> None:
 
 # Registering the commands; at the end, as they need `cli` and `pass_app` from above.
 from . import definitions, documents, mail, planning, processes, views  # noqa: E402,F401
+
+if _COLLECTING:
+    gc.enable()
