@@ -40,9 +40,11 @@ from .records import (
     blockers,
     facts_of,
     open_suspension,
+    process_ids,
     read_definition,
     read_process,
     row_of,
+    which_process,
 )
 from .store import Store, tables
 from .store.models import (
@@ -82,15 +84,10 @@ def definition_of(session: Session, process: Process) -> Definition:
 
 def load_process(session: Session, process_id: str | None) -> Process:
     """The process with this id, or the only one when no id is given."""
-    if process_id is None:
-        ids = session.scalars(select(Process.id).order_by(Process.id).limit(2)).all()
-        if len(ids) == 1:
-            process_id = ids[0]
-        else:
-            raise UnknownProcessError(None, session.scalars(select(Process.id)).all())
+    process_id = which_process(session.connection(), process_id)
     process = session.get(Process, process_id)
     if process is None:
-        raise UnknownProcessError(process_id, session.scalars(select(Process.id)).all())
+        raise UnknownProcessError(process_id, process_ids(session.connection()))
     return process
 
 

@@ -136,7 +136,7 @@ _READ_HEAD = (
     .order_by(tables.phase_states.c.position)
 )
 _READ_CHILDREN = {name: _CHILD_QUERIES[name].where(table.c.process_id == bindparam("pid"))
-                  for name, table, *_ in _CHILDREN}
+                  for name, table, *_ in _CHILDREN if name != "phases"}
 
 
 def read_process(conn: Connection, process_id: str | None, *,
@@ -145,16 +145,11 @@ def read_process(conn: Connection, process_id: str | None, *,
 
     Without `people` its assignments are not read (left empty).
     """
-    processes = tables.processes
-    if process_id is None:
-        ids = conn.scalars(select(processes.c.id).order_by(processes.c.id).limit(2)).all()
-        if len(ids) != 1:
-            raise UnknownProcessError(None, _all_ids(conn))
-        process_id = ids[0]
+    process_id = which_process(conn, process_id)
     key = {"pid": process_id}
     heads = conn.execute(_READ_HEAD, key).all()
     if not heads:
-        raise UnknownProcessError(process_id, _all_ids(conn))
+        raise UnknownProcessError(process_id, process_ids(conn))
     present = heads[0]._mapping
     phases = len(_PROCESS_COLUMNS) + len(_OPTIONAL)
     children: dict[str, Any] = {"phases": tuple(PhaseRow(*head[phases:]) for head in heads
@@ -191,7 +186,19 @@ def read_processes(conn: Connection, ids: Iterable[str] | None = None) -> list[P
     return rows
 
 
-def _all_ids(conn: Connection) -> list[str]:
+def which_process(conn: Connection, process_id: str | None) -> str:
+    """This id, or the id of the only process when none is given (else UnknownProcessError)."""
+    if process_id is not None:
+        return process_id
+    processes = tables.processes
+    ids: list[str] = list(conn.scalars(select(processes.c.id).order_by(processes.c.id).limit(2)))
+    if len(ids) != 1:
+        raise UnknownProcessError(None, process_ids(conn))
+    return ids[0]
+
+
+def process_ids(conn: Connection) -> list[str]:
+    """The ids of every process, in order: what an UnknownProcessError lists."""
     processes = tables.processes
     return list(conn.scalars(select(processes.c.id).order_by(processes.c.id)))
 
