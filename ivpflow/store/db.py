@@ -5,15 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError, OperationalError, ProgrammingError
-from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import ConflictError, StoreError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 # The newest migration in store/migrations/versions; a test keeps the two equal. Comparing
 # against it avoids importing Alembic (a quarter of a second) when the schema is current.
@@ -50,7 +52,6 @@ class Store:
     def __init__(self, url: str, *, upgrade: bool = True) -> None:
         self.url = url
         self.engine = self._create_engine(url)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
         if upgrade:
             self.upgrade()
 
@@ -120,12 +121,22 @@ class Store:
         except DatabaseError as exc:
             raise StoreError(f"Cannot upgrade {self.describe()}: {_reason(exc)}") from None
 
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        """The ORM's session factory, made on first use: the read paths (status, plan) work on
+        Core connections, and importing the ORM is a sixth of their cold start."""
+        from sqlalchemy.orm import sessionmaker
+
+        return sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+
     @contextmanager
     def transaction(self, process_id: str = "", *, immediate: bool = False) -> Iterator[Session]:
         """An ORM session in one transaction; a concurrent change of the same rows is a conflict.
 
         `immediate` takes SQLite's write lock at the start (BEGIN IMMEDIATE), for claims.
         """
+        from sqlalchemy.orm.exc import StaleDataError
+
         session = self.sessions()
         try:
             with self._errors(process_id):
@@ -134,6 +145,9 @@ class Store:
                         session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
                     yield session
                     session.commit()
+                except StaleDataError:  # the ORM's version counter saw someone else's change
+                    session.rollback()
+                    raise ConflictError(process_id) from None
                 except BaseException:
                     session.rollback()
                     raise
@@ -155,8 +169,6 @@ class Store:
         """Database errors as ivpflow's own: a conflict, or a one-line StoreError."""
         try:
             yield
-        except StaleDataError:
-            raise ConflictError(process_id) from None
         except OperationalError as exc:
             if _is_conflict(exc):
                 raise ConflictError(process_id) from None
