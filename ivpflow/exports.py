@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .dates import dutch_date
 from .definitions import Definition, slug
+from .planning import say
 from .store import Store
 
 if TYPE_CHECKING:
@@ -180,8 +181,8 @@ def _text(row: dict[str, Any], item: dict[str, Any], phase: dict[str, Any],
                             if item.get("date") else "."))
         if row["forecast"] and row["forecast"] != row["planned"]:
             lines.append(f"Verwachting: {dutch_date(date.fromisoformat(row['forecast']))}.")
-        if row["at_risk"] and row["why"]:
-            lines.append(f"Let op: {row['why']}.")
+        if row["at_risk"]:
+            lines.append(f"Let op: {say(row['reasons'], 'nl')}.")
         if kind == "decision":
             lines.append(f"Vastleggen: ivpflow decide {status['id']} {ident} "
                          "--outcome vastgesteld --date JJJJ-MM-DD")

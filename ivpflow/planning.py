@@ -53,6 +53,64 @@ class Deadlines:
     papers: dict[str, date] = field(default_factory=dict)  # decision -> papers due
 
 
+# --------------------------------------------------------------------------- reasons
+
+# Why a date is at risk, and what the four-year clock warns of: a code with its values, said
+# in English by the command line and in Dutch by the report and the calendar export. Values
+# in DATE_VALUES are ISO dates (None: not yet known).
+REASONS: dict[str, tuple[str, str]] = {
+    "no-meeting": (
+        "no meeting of its body known after it can be ready",
+        "geen vergadering van het orgaan bekend nadat de stukken klaar kunnen zijn"),
+    "after-deadline": (
+        "forecast {forecast} is after the deadline {due}",
+        "verwacht op {forecast}, na de termijn van {due}"),
+    "after-latest": (
+        "forecast {forecast} is after {latest}, the latest date to end '{target}' by {by}",
+        "verwacht op {forecast}, na {latest}: de laatste dag om '{target}' vóór {by} af te "
+        "ronden"),
+    "after-period-start": (
+        "adopted after the IVP period begins ({valid_from})",
+        "vastgesteld na het begin van de IVP-periode ({valid_from})"),
+    "plan-expires": (
+        "the current plan ({plan}) expires on {until}, before the new IVP is forecast to be "
+        "adopted ({forecast}): extend it by a raadsbesluit",
+        "het huidige plan ({plan}) loopt af op {until}, vóór de verwachte vaststelling van het "
+        "nieuwe IVP ({forecast}): verleng het met een raadsbesluit"),
+    "adopted-late": (
+        "the new IVP is forecast to be adopted on {forecast}, after its period begins on "
+        "{valid_from}",
+        "het nieuwe IVP wordt naar verwachting op {forecast} vastgesteld, na het begin van zijn "
+        "periode op {valid_from}"),
+}
+DATE_VALUES = frozenset({"forecast", "due", "latest", "by", "valid_from", "until"})
+_UNKNOWN = {"en": ("not yet known", "the plan it replaces"),
+            "nl": ("nog niet bekend", "het plan dat het vervangt")}
+
+
+def reason(code: str, **values: date | str | None) -> dict[str, Any]:
+    """A reason as plain data (what `plan --json` shows): its code and its values."""
+    assert code in REASONS, code
+    return {"code": code, **{name: value.isoformat() if isinstance(value, date) else value
+                             for name, value in values.items()}}
+
+
+def say(reasons: list[dict[str, Any]] | None, language: str = "en") -> str | None:
+    """Reasons as one sentence in English ("en") or Dutch ("nl"); None when there are none."""
+    if not reasons:
+        return None
+    unknown_date, unknown_plan = _UNKNOWN[language]
+    sentences = []
+    for one in reasons:
+        values = {}
+        for name, value in one.items():
+            if name in DATE_VALUES:
+                value = dutch_date(date.fromisoformat(value)) if value else unknown_date
+            values[name] = unknown_plan if name == "plan" and not value else value
+        sentences.append(REASONS[one["code"]][language == "nl"].format(**values))
+    return "; ".join(sentences)
+
+
 # --------------------------------------------------------------------------- deadlines
 
 
@@ -364,26 +422,26 @@ def build_plan(definition: Definition, facts: Facts) -> dict[str, Any]:
     def row(kind: str, ident: str, phase: str, due: date | None, when: date | None,
             actual: date | None, extra: dict[str, Any] | None = None,
             adopting: bool = False, settled_phase: bool = False) -> None:
-        why: list[str] = []
+        why: list[dict[str, Any]] = []
         key = f"phase:{ident}" if kind == "phase" else ident
         if actual is None and due is not None and not settled_phase:
             if when is None:
-                why.append("no meeting of its body known after it can be ready")
+                why.append(reason("no-meeting"))
             elif when > due:
-                why.append(f"forecast {dutch_date(when)} is after the deadline {dutch_date(due)}")
+                why.append(reason("after-deadline", forecast=when, due=due))
             if when and key in latest and when > latest[key] and latest[key] < due:
                 target_phase, by = definition.target or ("", due)
-                why.append(f"forecast {dutch_date(when)} is after {dutch_date(latest[key])}, "
-                           f"the latest date to end '{target_phase}' by {dutch_date(by)}")
+                why.append(reason("after-latest", forecast=when, latest=latest[key],
+                                  target=target_phase, by=by))
             if adopting and when and valid_from and when >= valid_from:
-                why.append(f"adopted after the IVP period begins ({dutch_date(valid_from)})")
+                why.append(reason("after-period-start", valid_from=valid_from))
         slack = None
         if actual is None and due and when:
             slack = (days.working_days_between(when, due) if when <= due
                      else -days.working_days_between(due, when))
         rows.append({"kind": kind, "id": ident, "phase": phase, "planned": _iso(due),
                      "forecast": _iso(actual or when), "actual": _iso(actual),
-                     "slack_days": slack, "at_risk": bool(why), "why": "; ".join(why) or None,
+                     "slack_days": slack, "at_risk": bool(why), "why": say(why), "reasons": why,
                      "latest": _iso(latest.get(key)), **(extra or {})})
 
     for phase in definition.phases:
@@ -406,7 +464,8 @@ def build_plan(definition: Definition, facts: Facts) -> dict[str, Any]:
         rows.append({"kind": "meeting", "id": meeting.body, "phase": None,
                      "planned": _iso(meeting.date), "forecast": _iso(meeting.date),
                      "actual": _iso(meeting.date) if meeting.date <= facts.today else None,
-                     "slack_days": None, "at_risk": False, "why": None, "latest": None,
+                     "slack_days": None, "at_risk": False, "why": None, "reasons": [],
+                     "latest": None,
                      "papers_due": _iso(papers_due(definition, meeting))})
     return {"rows": rows, "clock": _clock(definition, facts, planned, fc, valid_from),
             "deadlines": planned}
@@ -442,13 +501,11 @@ def _clock(definition: Definition, facts: Facts, planned: Deadlines, fc: Forecas
     warnings = []
     until = definition.replaces_until
     if until and (adoption_forecast is None or adoption_forecast > until):
-        when = dutch_date(adoption_forecast) if adoption_forecast else "not yet known"
-        warnings.append(f"the current plan ({definition.replaces or 'the plan it replaces'}) "
-                        f"expires on {dutch_date(until)}, before the new IVP is forecast to be "
-                        f"adopted ({when}): extend it by a raadsbesluit")
+        warnings.append(reason("plan-expires", plan=definition.replaces, until=until,
+                               forecast=adoption_forecast))
     if valid_from and adoption_forecast and adoption_forecast >= valid_from:
-        warnings.append(f"the new IVP is forecast to be adopted on {dutch_date(adoption_forecast)}"
-                        f", after its period begins on {dutch_date(valid_from)}")
+        warnings.append(reason("adopted-late", forecast=adoption_forecast,
+                               valid_from=valid_from))
     lead = (days.working_days_between(facts.start, adoption_planned)
             if adoption_planned and adoption_planned > facts.start else 0)
     return {"period": definition.period, "valid_from": _iso(valid_from),
@@ -456,7 +513,7 @@ def _clock(definition: Definition, facts: Facts, planned: Deadlines, fc: Forecas
             "replaces_until": _iso(until), "adoption_planned": _iso(adoption_planned),
             "adoption_forecast": _iso(adoption_forecast), "lead_working_days": lead,
             "next_start_by": days.add_working_days(expires, -lead).isoformat(),
-            "warnings": warnings}
+            "warnings": [say([warning]) for warning in warnings], "reasons": warnings}
 
 
 def _iso(day: date | None) -> str | None:

@@ -7,7 +7,6 @@ restyle or reword the report by overriding that one file (IVPFLOW_TEMPLATES).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from .dates import dutch_date, local
 from .definitions import Definition
 from .exports import KIND_NL, OUTCOME_NL, Snapshot, snapshot
+from .planning import say
 from .store import Store
 
 TEMPLATE = "report/report.html.j2"
@@ -74,7 +74,7 @@ def report_context(store: Store, process_id: str | None, *, now: datetime) -> di
                              "working_days": _working_days_left(status, nxt)},
             "adoption_planned": _day(clock["adoption_planned"]) if clock else None,
             "adoption_forecast": _day(clock["adoption_forecast"]) if clock else None,
-            "warnings": [dutch_reason(w) for w in clock["warnings"]] if clock else [],
+            "warnings": [say([w], "nl") for w in clock["reasons"]] if clock else [],
         },
         "timeline": timeline(shot),
         "phases": _phases(shot),
@@ -83,7 +83,7 @@ def report_context(store: Store, process_id: str | None, *, now: datetime) -> di
                      "who": _who(status, items.get(o["id"]))} for o in status["overdue"]],
         "risks": [{"kind": KIND_NL[r["kind"]], "id": r["id"],
                    "title": titles.get(r["id"], r["id"]), "due": _day(r["due"]),
-                   "forecast": _day(r["forecast"]), "why": dutch_reason(r["why"] or ""),
+                   "forecast": _day(r["forecast"]), "why": say(r["reasons"], "nl") or "",
                    "who": _who(status, items.get(r["id"]))} for r in status["at_risk"]],
         "upcoming": [{"kind": KIND_NL[u["kind"]], "id": u["id"],
                       "title": titles.get(u["id"], u["id"]), "due": _day(u["due"]),
@@ -95,7 +95,7 @@ def report_context(store: Store, process_id: str | None, *, now: datetime) -> di
                       "past": r["planned"] < shot.today.isoformat()}
                      for r in shot.rows if r["kind"] == "meeting"],
         "clock": clock and {**{k: _day(v) if k in _CLOCK_DATES else v for k, v in clock.items()},
-                            "warnings": [dutch_reason(w) for w in clock["warnings"]]},
+                            "warnings": [say([w], "nl") for w in clock["reasons"]]},
         "history": [_event(e) for e in history(store, status["id"])],
     }
 
@@ -344,7 +344,7 @@ def councils(shot: Snapshot) -> list[dict[str, Any]]:
             "forecast": _day(row.get("forecast")), "required": decision["required"],
             "outcome": OUTCOME_NL.get(decision["outcome"] or "", decision["outcome"]),
             "date": _day(decision["date"]), "state": state,
-            "why": dutch_reason(row.get("why") or "") if row.get("at_risk") else None})
+            "why": say(row["reasons"], "nl") if row.get("at_risk") else None})
     result = []
     for name, decisions in groups.items():
         if not decisions:
@@ -400,40 +400,3 @@ def _who(status: dict[str, Any], item: dict[str, Any] | None) -> str:
 def _working_days_left(status: dict[str, Any], nxt: dict[str, Any]) -> int | None:
     return next((u["working_days_left"] for u in status["upcoming"]
                  if u["id"] == nxt["id"] and u["kind"] == nxt["kind"]), None)
-
-
-# The planner explains risks and clock warnings in English, as the command line speaks; the
-# report is Dutch. Sentences it does not know stay as they are.
-_DATE = r"(\d{1,2} [a-z]+ \d{4})"
-_REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), replacement) for pattern, replacement in (
-        (r"^no meeting of its body known after it can be ready$",
-         "geen vergadering van het orgaan bekend nadat de stukken klaar kunnen zijn"),
-        (rf"^forecast {_DATE} is after the deadline {_DATE}$",
-         r"verwacht op \1, na de termijn van \2"),
-        (rf"^forecast {_DATE} is after {_DATE}, the latest date to end '([^']*)' by {_DATE}$",
-         r"verwacht op \1, na \2: de laatste dag om '\3' vóór \4 af te ronden"),
-        (rf"^adopted after the IVP period begins \({_DATE}\)$",
-         r"vastgesteld na het begin van de IVP-periode (\1)"),
-        (rf"^the current plan \((.*)\) expires on {_DATE}, before the new IVP is forecast to be "
-         r"adopted \((.*)\): extend it by a raadsbesluit$",
-         r"het huidige plan (\1) loopt af op \2, vóór de verwachte vaststelling van het nieuwe "
-         r"IVP (\3): verleng het met een raadsbesluit"),
-        (rf"^the new IVP is forecast to be adopted on {_DATE}, after its period begins on "
-         rf"{_DATE}$",
-         r"het nieuwe IVP wordt naar verwachting op \1 vastgesteld, na het begin van zijn "
-         r"periode op \2"),
-    ))
-
-
-def dutch_reason(text: str) -> str:
-    """A risk's why or a clock warning from the planner, in Dutch where the sentence is known."""
-    parts = []
-    for part in text.split("; ") if text else []:
-        for pattern, replacement in _REASONS:
-            if pattern.match(part):
-                part = pattern.sub(replacement, part).replace("(not yet known)",
-                                                              "(nog niet bekend)")
-                break
-        parts.append(part)
-    return "; ".join(parts)

@@ -45,7 +45,7 @@ def describe(process: ProcessRow, definition: Definition, today: date) -> dict[s
     upcoming: list[tuple[date, str, str]] = []
     plan = build_plan(definition, facts_of(process, today))
     at_risk = [{"kind": r["kind"], "id": r["id"], "due": r["planned"], "forecast": r["forecast"],
-                "why": r["why"]} for r in plan["rows"] if r["at_risk"]]
+                "why": r["why"], "reasons": r["reasons"]} for r in plan["rows"] if r["at_risk"]]
     for state in process.items:
         item = definition.items[state.item_id]
         settled_phase = phase_status[item.phase] == "done"

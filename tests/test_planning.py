@@ -491,7 +491,9 @@ def test_status_lists_the_items_at_risk_after_a_slip(ivpflow: Invoke, slipped: s
     at_risk = status_of(ivpflow, now="2026-03-20")["at_risk"]
     assert at_risk[0] == {"kind": "phase", "id": "analyse", "due": "2026-05-29",
                           "forecast": "2026-06-19",
-                          "why": "forecast 19 juni 2026 is after the deadline 29 mei 2026"}
+                          "why": "forecast 19 juni 2026 is after the deadline 29 mei 2026",
+                          "reasons": [{"code": "after-deadline", "forecast": "2026-06-19",
+                                       "due": "2026-05-29"}]}
     assert [r["id"] for r in at_risk[1:8]] == ANALYSE_ITEMS
 
 
@@ -516,7 +518,8 @@ def test_the_clock_of_noordoost_twente_on_its_first_day(ivpflow: Invoke, begun: 
     assert clock == {"period": "2027-2030", "valid_from": "2027-01-01", "expires": "2030-12-31",
                      "replaces": NOT_REPLACES, "replaces_until": "2026-12-31",
                      "adoption_planned": "2026-11-30", "adoption_forecast": "2026-11-30",
-                     "lead_working_days": 317, "next_start_by": "2029-10-02", "warnings": []}
+                     "lead_working_days": 317, "next_start_by": "2029-10-02", "warnings": [],
+                     "reasons": []}
 
 
 def test_the_next_process_must_start_on_a_working_day_before_expiry(ivpflow: Invoke,
@@ -542,6 +545,10 @@ def test_the_clock_warns_when_the_adoption_passes_the_expiry_of_the_current_plan
         "the new IVP is forecast to be adopted on 2 februari 2027, after its period begins on "
         "1 januari 2027",
     ]
+    assert clock["reasons"] == [
+        {"code": "plan-expires", "plan": NOT_REPLACES, "until": "2026-12-31",
+         "forecast": "2027-02-02"},
+        {"code": "adopted-late", "forecast": "2027-02-02", "valid_from": "2027-01-01"}]
 
 
 def test_a_definition_without_a_period_has_no_clock(ivpflow: Invoke) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import string
 import struct
 import subprocess
 import xml.etree.ElementTree as ET
@@ -22,7 +23,7 @@ from icalendar import Calendar
 import ivpflow.cli.views  # noqa: F401  (registers export, report, diagram until cli imports it)
 from ivpflow.definitions import find_definition, parse_definition
 from ivpflow.diagrams import mermaid_diagram, mermaid_id
-from ivpflow.reports import dutch_reason
+from ivpflow.planning import REASONS, reason, say
 
 from .conftest import NOT, Invoke, status_of
 
@@ -87,7 +88,8 @@ def test_status_json_of_the_replayed_process(ivpflow: Invoke, replayed: str) -> 
     assert status["overdue"] == []
     assert status["at_risk"] == [{"kind": "decision", "id": "uitvoeringsplan-college-oldenzaal",
                                   "due": "2026-12-31", "forecast": None,
-                                  "why": "no meeting of its body known after it can be ready"}]
+                                  "why": "no meeting of its body known after it can be ready",
+                                  "reasons": [{"code": "no-meeting"}]}]
     assert status["upcoming"][0] == {"kind": "task", "id": "veiligheidsmonitor",
                                      "due": "2026-04-30", "working_days_left": 3}
     clock = status["clock"]
@@ -188,6 +190,9 @@ def test_ics_texts_are_dutch_and_open_deadlines_have_alarms(ivpflow: Invoke, rep
     assert str(meeting["summary"]) == "Vergadering gemeenteraad Losser"
     assert ("Gepland besluit: Vaststelling IVP Noordoost Twente 2027-2030 door de raad van "
             "Losser (vaststelling-ivp-losser)") in str(meeting["description"])
+    at_risk = str(events["not.uitvoeringsplan-college-oldenzaal@ivpflow"]["description"])
+    assert ("Let op: geen vergadering van het orgaan bekend nadat de stukken klaar kunnen zijn."
+            in at_risk.splitlines())
     open_future = [e for e in events.values()
                    if not str(e["summary"]).startswith("✓ ")
                    and e.decoded("dtstart") >= date(2026, 4, 27)]
@@ -416,22 +421,46 @@ def test_diagram_ids_are_valid_mermaid_for_any_phase_id() -> None:
 
 
 @pytest.mark.parametrize(
-    ("english", "dutch"),
-    [("forecast 5 juni 2026 is after the deadline 29 mei 2026",
+    ("reasons", "english", "dutch"),
+    [([reason("after-deadline", forecast=date(2026, 6, 5), due=date(2026, 5, 29))],
+      "forecast 5 juni 2026 is after the deadline 29 mei 2026",
       "verwacht op 5 juni 2026, na de termijn van 29 mei 2026"),
-     ("forecast 5 juni 2026 is after 1 juni 2026, the latest date to end 'ivp' by "
+     ([reason("after-latest", forecast=date(2026, 6, 5), latest=date(2026, 6, 1), target="ivp",
+              by=date(2026, 11, 30)),
+       reason("after-period-start", valid_from=date(2027, 1, 1))],
+      "forecast 5 juni 2026 is after 1 juni 2026, the latest date to end 'ivp' by "
       "30 november 2026; adopted after the IVP period begins (1 januari 2027)",
       "verwacht op 5 juni 2026, na 1 juni 2026: de laatste dag om 'ivp' vóór 30 november 2026 "
       "af te ronden; vastgesteld na het begin van de IVP-periode (1 januari 2027)"),
-     ("the current plan (IVP (verlengd)) expires on 31 december 2026, before the new IVP is "
+     ([reason("plan-expires", plan="IVP (verlengd)", until=date(2026, 12, 31), forecast=None)],
+      "the current plan (IVP (verlengd)) expires on 31 december 2026, before the new IVP is "
       "forecast to be adopted (not yet known): extend it by a raadsbesluit",
       "het huidige plan (IVP (verlengd)) loopt af op 31 december 2026, vóór de verwachte "
       "vaststelling van het nieuwe IVP (nog niet bekend): verleng het met een raadsbesluit"),
-     ("something new", "something new")],
-    ids=["late", "target-and-period", "clock", "unknown"],
+     ([reason("plan-expires", plan=None, until=date(2026, 12, 31), forecast=date(2027, 2, 1))],
+      "the current plan (the plan it replaces) expires on 31 december 2026, before the new IVP "
+      "is forecast to be adopted (1 februari 2027): extend it by a raadsbesluit",
+      "het huidige plan (het plan dat het vervangt) loopt af op 31 december 2026, vóór de "
+      "verwachte vaststelling van het nieuwe IVP (1 februari 2027): verleng het met een "
+      "raadsbesluit"),
+     ([reason("no-meeting")], "no meeting of its body known after it can be ready",
+      "geen vergadering van het orgaan bekend nadat de stukken klaar kunnen zijn")],
+    ids=["late", "target-and-period", "clock", "clock-unnamed-plan", "no-meeting"],
 )
-def test_planner_reasons_read_in_dutch_in_the_report(english: str, dutch: str) -> None:
-    assert dutch_reason(english) == dutch
+def test_reasons_are_said_in_english_and_in_dutch(reasons: list[dict[str, Any]], english: str,
+                                                  dutch: str) -> None:
+    assert say(reasons) == english
+    assert say(reasons, "nl") == dutch
+    assert json.loads(json.dumps(reasons)) == reasons  # plain data, as plan --json shows it
+
+
+def test_every_reason_has_the_same_values_in_both_languages() -> None:
+    for code, (english, dutch) in REASONS.items():
+        names = {name for _, name, _, _ in string.Formatter().parse(english) if name}
+        assert names == {name for _, name, _, _ in string.Formatter().parse(dutch) if name}, code
+    assert say([]) is None and say(None, "nl") is None
+    with pytest.raises(AssertionError):
+        reason("no-such-reason")
 
 
 def test_views_are_registered_with_help() -> None:
