@@ -155,19 +155,21 @@ def claim(store: Store, now: datetime, worker: str, limit: int = 50,
     """Lease queued messages that may be tried now; returns their ids."""
     stamp = to_utc_naive(now)
     with store.transaction(immediate=True) as session:
-        query = (select(OutboxMessage)
+        # Oldest first, in the order of ix_outbox_claimable: the database stops after `limit`.
+        query = (select(OutboxMessage.id)
                  .where(OutboxMessage.status == "queued",
                         OutboxMessage.next_attempt_at <= stamp,
                         (OutboxMessage.claimed_until.is_(None))
                         | (OutboxMessage.claimed_until < stamp))
-                 .order_by(OutboxMessage.id).limit(limit))
+                 .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit))
         if store.dialect == "postgresql":
             query = query.with_for_update(skip_locked=True)
-        rows = session.scalars(query).all()
-        for row in rows:
-            row.claimed_by = worker
-            row.claimed_until = stamp + timedelta(seconds=lease)
-        return [row.id for row in rows]
+        ids = list(session.scalars(query))
+        if ids:
+            session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                            .values(claimed_by=worker,
+                                    claimed_until=stamp + timedelta(seconds=lease)))
+        return ids
 
 
 def deliver(store: Store, now: datetime, settings: MailSettings, *, worker: str,

@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from icalendar import Calendar
+from sqlalchemy import event, select
 
 from ivpflow.dates import parse_moment
 from ivpflow.definitions import Definition
-from ivpflow.mail import MAX_ATTEMPTS, MailSettings, compose, deliver
+from ivpflow.mail import MAX_ATTEMPTS, MailSettings, claim, compose, deliver
 from ivpflow.processes import advance, assign, start_process
 from ivpflow.reminders import queue_reminders
 from ivpflow.status import outbox_messages
@@ -172,3 +173,37 @@ def test_bad_mail_settings_are_refused(monkeypatch: pytest.MonkeyPatch, tmp_path
     monkeypatch.setenv(variable, value)
     with pytest.raises(InvalidValueError, match=f"^{message}$"):
         MailSettings.from_env(tmp_path)
+
+
+def test_claim_takes_the_oldest_claimable_messages_first(queued: Store) -> None:
+    moment = parse_moment("2026-04-15T08:00")
+    with queued.transaction() as session:
+        rows = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        # The first message is waiting for a retry: the others are older to claim now.
+        rows[0].next_attempt_at = rows[-1].next_attempt_at + timedelta(minutes=1)
+        expected = [row.id for row in rows[1:]] + [rows[0].id]
+    first = claim(queued, moment + timedelta(minutes=2), "a", limit=2)
+    rest = claim(queued, moment + timedelta(minutes=2), "b", limit=10)
+    assert first + rest == expected
+    assert claim(queued, moment + timedelta(minutes=2), "c") == []  # all leased
+
+
+@pytest.mark.sqlite_only
+def test_a_claim_reads_a_batch_from_the_index_without_sorting_the_backlog(
+        queued: Store) -> None:
+    # Claims ordered differently from their index sorted every queued message each time:
+    # draining 10,000 took the square of it.
+    seen: list[tuple[str, Any]] = []
+
+    def remember(conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.startswith("SELECT outbox.id"):
+            seen.append((statement, parameters))
+
+    event.listen(queued.engine, "before_cursor_execute", remember)
+    claim(queued, parse_moment("2026-04-15T08:00"), "a")
+    event.remove(queued.engine, "before_cursor_execute", remember)
+    assert len(seen) == 1
+    with queued.engine.connect() as conn:
+        plan = " | ".join(row[-1] for row in conn.exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {seen[0][0]}", seen[0][1]))
+    assert "USING INDEX ix_outbox_claimable" in plan and "TEMP B-TREE" not in plan, plan

@@ -158,7 +158,8 @@ outbox = Table(
     Column("sent_at", DateTime),
     Column("error", Text),
     # Delivery asks "what is queued and may be tried now?" across every process.
-    Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+    # What claim() reads, in its order: a batch costs the batch, not the backlog.
+    Index("ix_outbox_claimable", "status", "next_attempt_at", "id"),
 )
 
 # A priority (speerpunt) chosen for the IVP, in one of the five veiligheidsvelden.
