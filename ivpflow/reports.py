@@ -57,6 +57,7 @@ def report_context(store: Store, process_id: str | None, *, now: datetime) -> di
     phase = next(p for p in status["phases"] if p["id"] == status["phase"])
     nxt = status["next_deadline"]
     clock = status["clock"]
+    warnings = [say([warning], "nl") for warning in clock["reasons"]] if clock else []
     return {
         "generated": {"today": shot.today, "moment": f"{dutch_date(shot.today)} "
                       f"{local(now):%H:%M}"},
@@ -74,7 +75,7 @@ def report_context(store: Store, process_id: str | None, *, now: datetime) -> di
                              "working_days": _working_days_left(status, nxt)},
             "adoption_planned": _day(clock["adoption_planned"]) if clock else None,
             "adoption_forecast": _day(clock["adoption_forecast"]) if clock else None,
-            "warnings": [say([w], "nl") for w in clock["reasons"]] if clock else [],
+            "warnings": warnings,
         },
         "timeline": timeline(shot),
         "phases": _phases(shot),
@@ -95,7 +96,7 @@ def report_context(store: Store, process_id: str | None, *, now: datetime) -> di
                       "past": r["planned"] < shot.today.isoformat()}
                      for r in shot.rows if r["kind"] == "meeting"],
         "clock": clock and {**{k: _day(v) if k in _CLOCK_DATES else v for k, v in clock.items()},
-                            "warnings": [say([w], "nl") for w in clock["reasons"]]},
+                            "warnings": warnings},
         "history": [_event(e) for e in history(store, status["id"])],
     }
 
