@@ -37,12 +37,12 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert, text  # noqa: E402
 
 from ivpflow.dates import parse_moment, to_utc_naive  # noqa: E402
-from ivpflow.definitions import compile_definition, parse_definition  # noqa: E402
 from ivpflow.mail import MailSettings  # noqa: E402
 from ivpflow.processes import advance, start_process  # noqa: E402
 from ivpflow.reminders import queue_reminders  # noqa: E402
 from ivpflow.scheduler import tick  # noqa: E402
 from ivpflow.store import Store, tables  # noqa: E402
+from ivpflow.workflow.loader import compile_definition, parse_definition  # noqa: E402
 
 NOW = parse_moment("2026-03-16T08:00")  # a Monday after the digest
 SENDER = "ivpflow <bench@ivpflow.example>"
@@ -231,7 +231,7 @@ def figure_cold_start(folder: Path, runs: int) -> list[tuple[str, str, str]]:
                    check=True)
     store_dir = folder / "coldstart"
     store = Store.open(store_dir)
-    from ivpflow.definitions import find_definition
+    from ivpflow.workflow.loader import find_definition
 
     start_process(store, find_definition("noordoost-twente-2027-2030"), now=NOW, actor="b",
                   process_id="not")
@@ -259,8 +259,8 @@ def figure_cold_start(folder: Path, runs: int) -> list[tuple[str, str, str]]:
 
 
 def figure_drafts(folder: Path) -> list[tuple[str, str, str]]:
-    from ivpflow.definitions import find_definition
     from ivpflow.drafts import draft
+    from ivpflow.workflow.loader import find_definition
 
     definition = find_definition("noordoost-twente-2027-2030")
     store = Store.open(folder / "drafts")

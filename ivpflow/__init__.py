@@ -18,11 +18,11 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "IvpflowError": "errors",
-    "Definition": "definitions",
-    "load_definition": "definitions",
-    "parse_definition": "definitions",
-    "find_definition": "definitions",
-    "check_files": "definitions",
+    "Definition": "workflow.model",
+    "load_definition": "workflow.loader",
+    "parse_definition": "workflow.loader",
+    "find_definition": "workflow.loader",
+    "check_files": "workflow.loader",
     "Store": "store",
     "start_process": "processes",
     "advance": "processes",
@@ -34,7 +34,7 @@ _EXPORTS = {
     "process_status": "status",
     "list_processes": "status",
     "history": "status",
-    "WorkingCalendar": "calendar",
+    "WorkingCalendar": "workdays",
 }
 
 __all__ = sorted(_EXPORTS)

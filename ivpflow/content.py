@@ -19,7 +19,7 @@ from .errors import AlreadyDoneError, InvalidValueError
 from .processes import _record, _touch, definition_of, load_process
 from .store import Store
 from .store.models import Action, Indicator, Priority, Process, ProcessValue
-from .veiligheidsvelden import veld as find_veld
+from .workflow.veiligheidsvelden import veld as find_veld
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 # An indicator of the veiligheidsanalyse, before any priority is chosen, belongs to a veld.

@@ -24,17 +24,17 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from . import templates
 from .content import content_of
 from .dates import to_utc_naive
-from .definitions import POSITIVE_OUTCOMES, Definition, Item, slug
+from .documents import rendering as templates
+from .documents.markup import FORMATS, convert
+from .documents.rendering import placeholder
 from .errors import InvalidValueError
-from .markup import FORMATS, convert
 from .processes import _record, definition_of, load_process
 from .store import Store
 from .store.models import Draft, ItemState, PhaseState, Process
-from .templates import placeholder
-from .veiligheidsvelden import VELDEN, ZORG_EN_VEILIGHEID, professionals_for
+from .workflow.model import POSITIVE_OUTCOMES, Definition, Item, slug
+from .workflow.veiligheidsvelden import VELDEN, ZORG_EN_VEILIGHEID, professionals_for
 
 # The formats the scheduler drafts when a document falls due: what people edit and read.
 DUE_FORMATS = ("md", "docx")

@@ -12,15 +12,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .dates import dutch_date, local, to_utc_naive
-from .definitions import (
-    OUTCOMES,
-    POSITIVE_OUTCOMES,
-    Definition,
-    Item,
-    Meeting,
-    Phase,
-    compile_definition,
-)
 from .errors import (
     AlreadyDoneError,
     BlockedError,
@@ -33,8 +24,7 @@ from .errors import (
     UnknownPhaseError,
     UnknownProcessError,
 )
-from .machine import PhaseModel, fire
-from .planning import plan_deadlines
+from .planning.deadlines import plan_deadlines
 from .records import (
     ProcessRow,
     blockers,
@@ -58,6 +48,9 @@ from .store.models import (
     Process,
     Suspension,
 )
+from .workflow.loader import compile_definition
+from .workflow.machine import PhaseModel, fire
+from .workflow.model import OUTCOMES, POSITIVE_OUTCOMES, Definition, Item, Meeting, Phase
 
 _PROCESS_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")

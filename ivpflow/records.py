@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from sqlalchemy import Connection, Select, bindparam, exists, select
 
 from .dates import local
-from .definitions import POSITIVE_OUTCOMES, Definition, Meeting, load_compiled, parse_definition
 from .errors import UnknownProcessError
-from .planning import Facts
+from .planning.deadlines import Facts
 from .store import tables
+from .workflow.loader import load_compiled, parse_definition
+from .workflow.model import POSITIVE_OUTCOMES, Definition, Meeting
 
 if TYPE_CHECKING:
-    from .machine import Blockers
+    from .workflow.machine import Blockers
 
 
 class PhaseRow(NamedTuple):

@@ -18,12 +18,12 @@ from typing import Any
 from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
-from .calendar import WorkingCalendar
 from .dates import dutch_date, to_utc_naive
-from .definitions import Definition, Item, ReminderPolicy
 from .processes import definition_of, digest_week
 from .store import Store
 from .store.models import Assignment, ItemState, OutboxMessage, PhaseState, Process
+from .workdays import WorkingCalendar
+from .workflow.model import Definition, Item, ReminderPolicy
 
 KIND_NL = {"task": "taak", "decision": "besluit", "document": "document"}
 # Open items due this many calendar days ahead are looked at; reminders.before allows at
@@ -317,7 +317,7 @@ def _row(store_sender: str, key: str, process_id: str, moment: Moment, item: str
          due: date | None, name: str, email: str, context: dict[str, Any],
          now: datetime) -> dict[str, Any]:
     """The outbox row of one reminder or digest, rendered."""
-    from .templates import render
+    from .documents.rendering import render
 
     template = "digest" if moment.kind == "digest" else "reminder"
     stamp = to_utc_naive(now)

@@ -7,11 +7,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from .calendar import DEFAULT_CALENDAR
 from .dates import iso, local
-from .definitions import Definition
 from .errors import UnknownProcessError
-from .planning import build_plan
+from .planning.plan import build_plan
 from .records import (
     ProcessRow,
     facts_of,
@@ -22,6 +20,8 @@ from .records import (
     read_processes,
 )
 from .store import Store, tables
+from .workdays import DEFAULT_CALENDAR
+from .workflow.model import Definition
 
 
 def _day(moment: datetime | None) -> str | None:
@@ -160,8 +160,8 @@ def working_days(store: Store | None, first: date, last: date, *, municipality: 
     Local closing days and recesses come from the definition of the named process, or of
     the only process, or else from the first available definition that knows the municipality.
     """
-    from .definitions import definition_paths, load_definition
     from .errors import InvalidValueError
+    from .workflow.loader import definition_paths, load_definition
 
     if last < first:
         raise InvalidValueError(f"The second date ({last}) lies before the first ({first})")

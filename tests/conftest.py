@@ -16,8 +16,8 @@ from click.testing import CliRunner, Result
 
 from ivpflow.cli import cli
 from ivpflow.dates import parse_moment
-from ivpflow.definitions import find_definition
 from ivpflow.store import Store
+from ivpflow.workflow.loader import find_definition
 
 NOW = parse_moment("2026-03-02T09:00")
 # A PostgreSQL server where tests may create databases, e.g.

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from ivpflow.calendar import (
+from ivpflow.workdays import (
     DEFAULT_CALENDAR,
     MAX_CLOSED_STRETCH,
     WorkingCalendar,

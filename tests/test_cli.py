@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ivpflow.definitions import find_definition
+from ivpflow.workflow.loader import find_definition
 
 from .conftest import NOT, Invoke, status_of
 

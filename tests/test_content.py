@@ -12,7 +12,7 @@ import ivpflow.cli.documents  # noqa: F401  (registers the document commands unt
 from ivpflow.errors import InvalidValueError
 from ivpflow.store import Store
 from ivpflow.store.models import Process
-from ivpflow.veiligheidsvelden import VELDEN, professionals_for, veld
+from ivpflow.workflow.veiligheidsvelden import VELDEN, professionals_for, veld
 
 from .conftest import Invoke
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from ivpflow.definitions import (
+from ivpflow.errors import DefinitionError, UnknownWorkflowError
+from ivpflow.planning.deadlines import resolve_deadlines
+from ivpflow.workflow.loader import (
     SHIPPED_DIR,
-    Deadline,
-    Definition,
     check_files,
     compile_definition,
     definition_paths,
@@ -21,8 +21,7 @@ from ivpflow.definitions import (
     load_definition,
     parse_definition,
 )
-from ivpflow.errors import DefinitionError, UnknownWorkflowError
-from ivpflow.planning import resolve_deadlines
+from ivpflow.workflow.model import Deadline, Definition
 
 NOT = "noordoost-twente-2027-2030"
 VNG = "vng-kernbeleid-veiligheid"

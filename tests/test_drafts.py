@@ -23,6 +23,8 @@ from click.testing import CliRunner
 import ivpflow.cli.documents  # noqa: F401  (registers the document commands until cli imports it)
 from ivpflow.cli import cli
 from ivpflow.dates import parse_moment
+from ivpflow.documents.markup import inline, parse_markdown, plain_text
+from ivpflow.documents.rendering import markdown_escape
 from ivpflow.drafts import (
     DOCUMENT_TYPES,
     DRAFT_LEAD_WORKING_DAYS,
@@ -32,9 +34,7 @@ from ivpflow.drafts import (
     due_drafts,
     render_due_drafts,
 )
-from ivpflow.markup import inline, parse_markdown, plain_text
 from ivpflow.store import Store
-from ivpflow.templates import markdown_escape
 
 from .conftest import NOT, VNG, Invoke
 

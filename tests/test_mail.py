@@ -17,13 +17,13 @@ from icalendar import Calendar
 from sqlalchemy import event, select
 
 from ivpflow.dates import parse_moment
-from ivpflow.definitions import Definition
 from ivpflow.mail import MAX_ATTEMPTS, MailSettings, claim, compose, deliver
 from ivpflow.processes import advance, assign, start_process
 from ivpflow.reminders import queue_reminders
 from ivpflow.status import outbox_messages
 from ivpflow.store import Store
 from ivpflow.store.models import OutboxMessage
+from ivpflow.workflow.model import Definition
 
 SENDER = "IVP Noordoost Twente <ivp@not.example>"
 

@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
-from ivpflow.calendar import DEFAULT_CALENDAR
-from ivpflow.definitions import Definition, parse_definition
-from ivpflow.planning import Facts, plan_deadlines, resolve_deadlines
+from ivpflow.planning.deadlines import Facts, plan_deadlines, resolve_deadlines
+from ivpflow.workdays import DEFAULT_CALENDAR
+from ivpflow.workflow.loader import parse_definition
+from ivpflow.workflow.model import Definition
 
 from .conftest import NOT, VNG, Invoke, status_of
 

@@ -15,14 +15,14 @@ import pytest
 from sqlalchemy import func, select
 
 import ivpflow
-from ivpflow.definitions import Definition
 from ivpflow.errors import BlockedError, ConflictError, TransitionError
-from ivpflow.machine import machine_for
 from ivpflow.processes import advance, complete, decide, load_process, start_process
 from ivpflow.records import read_process
 from ivpflow.status import history, process_status
 from ivpflow.store import Store
 from ivpflow.store.models import Event
+from ivpflow.workflow.machine import machine_for
+from ivpflow.workflow.model import Definition
 
 from .conftest import NOT, NOW
 

@@ -11,9 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from ivpflow.definitions import Definition, Meeting
 from ivpflow.errors import ConflictError, UnknownProcessError
-from ivpflow.planning import plan_deadlines
+from ivpflow.planning.deadlines import plan_deadlines
 from ivpflow.processes import (
     add_meetings,
     advance,
@@ -27,6 +26,7 @@ from ivpflow.processes import (
 from ivpflow.records import facts_of, read_process, read_processes, row_of
 from ivpflow.status import history
 from ivpflow.store import Store, tables
+from ivpflow.workflow.model import Definition, Meeting
 
 from .conftest import NOW
 

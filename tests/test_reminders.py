@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from ivpflow.calendar import DEFAULT_CALENDAR as DAYS
 from ivpflow.dates import parse_moment
-from ivpflow.definitions import Definition, ReminderPolicy
 from ivpflow.processes import advance, assign, complete, decide, start_process
 from ivpflow.reminders import latest_moments, queue_reminders
 from ivpflow.status import outbox_messages, process_status
 from ivpflow.store import Store
+from ivpflow.workdays import DEFAULT_CALENDAR as DAYS
+from ivpflow.workflow.model import Definition, ReminderPolicy
 
 from .conftest import Invoke
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from ivpflow.dates import parse_moment
-from ivpflow.definitions import Definition
 from ivpflow.processes import advance, assign, start_process
 from ivpflow.status import outbox_messages
 from ivpflow.store import Store
+from ivpflow.workflow.model import Definition
 
 from .test_mail import Collector, free_port
 

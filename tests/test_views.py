@@ -21,9 +21,9 @@ import pytest
 from icalendar import Calendar
 
 import ivpflow.cli.views  # noqa: F401  (registers export, report, diagram until cli imports it)
-from ivpflow.definitions import find_definition, parse_definition
-from ivpflow.diagrams import mermaid_diagram, mermaid_id
-from ivpflow.planning import REASONS, reason, say
+from ivpflow.planning.reasons import REASONS, reason, say
+from ivpflow.views.diagram import mermaid_diagram, mermaid_id
+from ivpflow.workflow.loader import find_definition, parse_definition
 
 from .conftest import NOT, Invoke, status_of
 

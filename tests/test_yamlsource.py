@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from ivpflow.yamlsource import INVALID, LDict, LList, Text, load_yaml
+from ivpflow.workflow.yamlsource import INVALID, LDict, LList, Text, load_yaml
 
 
 def load(text: str) -> tuple[Any, list[tuple[int, str]]]:

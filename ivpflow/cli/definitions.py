@@ -16,8 +16,8 @@ from .output import json_option, print_json, table
 @pass_app
 def workflows(app: App, as_json: bool) -> None:
     """List the workflow definitions available (shipped and IVPFLOW_WORKFLOWS)."""
-    from ..definitions import definition_paths, load_definition
     from ..errors import DefinitionError
+    from ..workflow.loader import definition_paths, load_definition
 
     rows: list[dict[str, Any]] = []
     for ident, path in definition_paths(app.workflows_path).items():
@@ -44,8 +44,8 @@ def workflows(app: App, as_json: bool) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 def check(files: Sequence[str]) -> None:
     """Validate definition files; print every problem as FILE:LINE: message."""
-    from ..definitions import load_definition
     from ..errors import DefinitionError
+    from ..workflow.loader import load_definition
 
     problems: list[str] = []
     for file in files:

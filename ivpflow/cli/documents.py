@@ -68,7 +68,7 @@ def drafts(app: App, process_id: str, as_json: bool) -> None:
 @json_option
 def templates(as_json: bool) -> None:
     """List the document and mail templates in use and where each comes from."""
-    from ..templates import sources
+    from ..documents.rendering import sources
 
     rows = [{**row, "kind": row["name"].split("/", 1)[0]} for row in sources()]
     if as_json:
@@ -135,7 +135,7 @@ def priority_remove(app: App, process_id: str, priority_id: str) -> None:
 @json_option
 def velden(as_json: bool) -> None:
     """List the five veiligheidsvelden with their categories (reference data)."""
-    from ..veiligheidsvelden import as_data
+    from ..workflow.veiligheidsvelden import as_data
 
     rows = as_data()
     if as_json:

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from ..dates import dutch_date
-from ..definitions import POSITIVE_OUTCOMES
+from ..workflow.model import POSITIVE_OUTCOMES
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -56,8 +56,8 @@ def meeting() -> None:
 def meeting_add(app: App, process_id: str, body: str, date_text: str,
                 papers_text: str | None) -> None:
     """Add a meeting of a decision body, e.g. "gemeenteraad Losser" 2026-11-24."""
-    from ..definitions import Meeting
     from ..processes import add_meetings
+    from ..workflow.model import Meeting
 
     day = parse_day(date_text, option="DATE")
     papers = parse_day(papers_text, option="--papers-due") if papers_text else None
@@ -73,7 +73,7 @@ def meeting_add(app: App, process_id: str, body: str, date_text: str,
 def meeting_import(app: App, process_id: str, file: str) -> None:
     """Add meetings in bulk from a YAML list or a CSV file (body,date,papers_due)."""
     from ..errors import InvalidValueError
-    from ..meetings import read_meetings_file
+    from ..planning.meetings import read_meetings_file
     from ..processes import add_meetings
 
     try:

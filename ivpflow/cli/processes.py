@@ -20,8 +20,8 @@ from .output import count, day, json_option, print_json, print_status, table
 @pass_app
 def start(app: App, workflow: str, process_id: str | None, start_text: str | None) -> None:
     """Start a process from a workflow definition (an id or a .yaml file); prints its id."""
-    from ..definitions import find_definition, load_definition
     from ..processes import start_process
+    from ..workflow.loader import find_definition, load_definition
 
     start_day = parse_day(start_text, option="--start") if start_text else None
     if workflow.endswith((".yaml", ".yml")) or os.sep in workflow:

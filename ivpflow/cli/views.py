@@ -39,7 +39,7 @@ def export_ics(app: App, process_id: str, out: str | None) -> None:
 
     Import it into Outlook or another agenda; importing a newer export updates the entries.
     """
-    from ..exports import export_ics as build
+    from ..views.ics import export_ics as build
 
     _write(out or f"{process_id}.ics", build(app.store, process_id, now=app.now))
 
@@ -51,7 +51,7 @@ def export_ics(app: App, process_id: str, out: str | None) -> None:
 @pass_app
 def report(app: App, process_id: str, out: str | None) -> None:
     """A self-contained HTML status report with a timeline picture; prints its path."""
-    from ..reports import render_report
+    from ..views.report import render_report
 
     html = render_report(app.store, process_id, now=app.now)
     _write(out or f"{process_id}.html", html.encode("utf-8"))
@@ -64,8 +64,8 @@ def report(app: App, process_id: str, out: str | None) -> None:
 @pass_app
 def diagram(app: App, workflow: str, no_reopen: bool) -> None:
     """Print the workflow (an id or a .yaml file) as a Mermaid state diagram."""
-    from ..definitions import find_definition, load_definition
-    from ..diagrams import mermaid_diagram
+    from ..views.diagram import mermaid_diagram
+    from ..workflow.loader import find_definition, load_definition
 
     if workflow.endswith((".yaml", ".yml")) or os.sep in workflow:
         definition = load_definition(workflow)

@@ -167,7 +167,7 @@ priorities = Table(
     "priorities", metadata,
     _process_key(),
     Column("id", String(100), primary_key=True),
-    Column("veld", Integer, nullable=False),  # 1..5, see ivpflow.veiligheidsvelden
+    Column("veld", Integer, nullable=False),  # 1..5, see ivpflow.workflow.veiligheidsvelden
     Column("theme", String(200), nullable=False),
     Column("title", Text, nullable=False),
     Column("rationale", Text),

@@ -14,10 +14,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .dates import dutch_date
-from .errors import IvpflowError
+from ..dates import dutch_date
+from ..errors import IvpflowError
 
-SHIPPED = Path(__file__).resolve().parent / "templates"
+SHIPPED = Path(__file__).resolve().parent.parent / "templates"
 
 
 class TemplateError(IvpflowError):

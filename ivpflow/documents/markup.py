@@ -14,8 +14,8 @@ import zipfile
 from io import BytesIO
 from typing import Any
 
-from . import templates
-from .errors import InvalidValueError
+from ..errors import InvalidValueError
+from . import rendering as templates
 
 FORMATS = ("md", "docx", "html")
 LANGUAGE = "nl-NL"

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from .dates import dutch_date
-from .definitions import Definition, slug
-from .planning import say
-from .store import Store
+from ..dates import dutch_date
+from ..planning.reasons import say
+from ..store import Store
+from ..workflow.model import Definition, slug
 
 if TYPE_CHECKING:
     from icalendar import Alarm, Calendar, Event
@@ -43,9 +43,9 @@ class Snapshot:
 
 def snapshot(store: Store, process_id: str | None, *, now: datetime) -> Snapshot:
     """Read a process's status and plan together, so both describe the same moment."""
-    from .planning import build_plan
-    from .records import facts_of, read_definition, read_process
-    from .status import describe
+    from ..planning.plan import build_plan
+    from ..records import facts_of, read_definition, read_process
+    from ..status import describe
 
     today = now.date()
     with store.connect(process_id or "") as conn:

@@ -11,11 +11,11 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from .dates import dutch_date, local
-from .definitions import Definition
-from .exports import KIND_NL, OUTCOME_NL, Snapshot, snapshot
-from .planning import say
-from .store import Store
+from ..dates import dutch_date, local
+from ..planning.reasons import say
+from ..store import Store
+from ..workflow.model import Definition
+from .ics import KIND_NL, OUTCOME_NL, Snapshot, snapshot
 
 TEMPLATE = "report/report.html.j2"
 MONTHS_SHORT = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov",
@@ -41,14 +41,14 @@ CHAR_WIDTH = 5.6  # of the 10-unit label font, to keep meeting labels from overl
 
 def render_report(store: Store, process_id: str | None, *, now: datetime) -> str:
     """The HTML status report of a process at `now`."""
-    from .templates import render
+    from ..documents.rendering import render
 
     return render(TEMPLATE, report_context(store, process_id, now=now))
 
 
 def report_context(store: Store, process_id: str | None, *, now: datetime) -> dict[str, Any]:
     """Everything the report template shows, as plain data (dates as `date`)."""
-    from .status import history
+    from ..status import history
 
     shot = snapshot(store, process_id, now=now)
     status = shot.status

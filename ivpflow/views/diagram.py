@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .definitions import Definition
+from ..workflow.model import Definition
 
 # Words Mermaid's state diagram grammar reads as keywords, not as state ids.
 MERMAID_KEYWORDS = {"class", "classdef", "default", "direction", "end", "note", "scale", "state"}
@@ -23,7 +23,7 @@ def mermaid_id(phase_id: str) -> str:
 
 def machine_transitions(definition: Definition, *, reopen: bool = True) -> list[dict[str, Any]]:
     """The transitions of the definition's shared machine as plain dicts, advances first."""
-    from .machine import machine_for
+    from ..workflow.machine import machine_for
 
     machine = machine_for(definition)
     found: list[dict[str, Any]] = []

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .definitions import Definition, Meeting
+from ..workflow.model import Definition, Meeting
 
 
 def read_meetings_file(path: str | Path) -> list[Meeting]:

@@ -8,8 +8,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from .calendar import DEFAULT_CALENDAR, WorkingCalendar
-from .definitions import (
+from ..errors import DefinitionError
+from ..workdays import DEFAULT_CALENDAR, WorkingCalendar
+from .model import (
     KINDS,
     PERIOD_PATTERN,
     ROLLS,
@@ -23,7 +24,6 @@ from .definitions import (
     ReminderPolicy,
     slug,
 )
-from .errors import DefinitionError
 from .yamlsource import INVALID, LDict, LList
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -313,7 +313,7 @@ class DefinitionParser:
         if raw is None:
             return ()
         if isinstance(raw, str):
-            from .meetings import read_meetings_file
+            from ..planning.meetings import read_meetings_file
 
             source = Path(self.path).parent / raw
             try:

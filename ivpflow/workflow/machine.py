@@ -8,8 +8,8 @@ from typing import Any
 
 from transitions import Machine, MachineError
 
-from .definitions import Definition
-from .errors import TransitionError
+from ..errors import TransitionError
+from .model import Definition
 
 Blockers = dict[str, list[str]]
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import InvalidValueError
+from ..errors import InvalidValueError
 
 
 @dataclass(frozen=True)

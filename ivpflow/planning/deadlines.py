@@ -1,0 +1,177 @@
+"""Deadlines: the planned date of every phase and item of a process.
+
+A phase starts when it really started, else when the phase before it is due; relative
+deadlines count from those starts and from other items; a decision lands on the last meeting
+of its body on or before its deadline (its papers due the lead time before, the document it
+needs due by then), and councils do not meet in recess.
+"""
+
+from __future__ import annotations
+
+import calendar as _stdcal
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from ..workdays import WorkingCalendar
+from ..workflow.model import Deadline, Definition, Meeting
+from .meetings import last_meeting_by, papers_due
+
+ADOPTING_BODY = "gemeenteraad"
+COUNCIL_BODIES = ("gemeenteraad", "raadscommissie")  # the bodies that do not meet in recess
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What is known of a process at a moment, as plain data."""
+
+    start: date
+    today: date
+    started: Mapping[str, date] = field(default_factory=dict)  # phase -> actual start
+    completed: Mapping[str, date] = field(default_factory=dict)  # done phase -> completion
+    status: Mapping[str, str] = field(default_factory=dict)  # phase -> done|active|pending
+    settled: Mapping[str, date] = field(default_factory=dict)  # item -> done or decided on
+    meetings: tuple[Meeting, ...] = ()
+    suspensions: tuple[tuple[date, date | None], ...] = ()  # (from, until or None)
+
+
+@dataclass
+class Deadlines:
+    """The planned date of every phase and item, with the meetings decisions are planned on."""
+
+    phase_due: dict[str, date | None]
+    item_due: dict[str, date | None]
+    phase_start: dict[str, date]
+    meeting: dict[str, Meeting] = field(default_factory=dict)  # decision -> planned meeting
+    papers: dict[str, date] = field(default_factory=dict)  # decision -> papers due
+
+
+
+
+def resolve_deadlines(
+    definition: Definition,
+    start: date,
+    *,
+    started: Mapping[str, date] | None = None,
+    completed: Mapping[str, date] | None = None,
+) -> tuple[dict[str, date | None], dict[str, date | None], dict[str, date]]:
+    """The due date of every phase and item, and each phase's (actual or planned) start.
+
+    A phase starts when it actually started; otherwise when the phase before it was completed,
+    or else on that phase's deadline. Relative deadlines count from those starts and from the
+    deadlines of the items they name; an item of one municipality follows its calendar.
+    """
+    started = started or {}
+    completed = completed or {}
+    phase_due: dict[str, date | None] = {}
+    item_due: dict[str, date | None] = {}
+    phase_start: dict[str, date] = {}
+    process_days = definition.calendar.working
+
+    def start_of(index: int) -> date:
+        phase = definition.phases[index]
+        if phase.id not in phase_start:
+            if phase.id in started:
+                value = started[phase.id]
+            elif index == 0:
+                value = start
+            else:
+                previous = definition.phases[index - 1]
+                value = (completed.get(previous.id) or due_of_phase(index - 1)
+                         or start_of(index - 1))
+            phase_start[phase.id] = value
+        return phase_start[phase.id]
+
+    def due_of_phase(index: int) -> date | None:
+        phase = definition.phases[index]
+        if phase.id not in phase_due:
+            if phase.due is not None:
+                phase_due[phase.id] = evaluate(phase.due, process_days)
+            else:
+                dues = [d for d in (due_of_item(item.id) for item in phase.items) if d]
+                phase_due[phase.id] = max(dues) if dues else None
+        return phase_due[phase.id]
+
+    def due_of_item(item_id: str) -> date | None:
+        if item_id not in item_due:
+            item = definition.items[item_id]
+            days = definition.calendar_for(item.municipality).working
+            item_due[item_id] = evaluate(item.due, days) if item.due is not None else None
+        return item_due[item_id]
+
+    def evaluate(deadline: Deadline, days: WorkingCalendar) -> date | None:
+        if deadline.day is not None:
+            return roll(deadline.day, deadline.roll, days)
+        if deadline.month is not None:
+            year, month = deadline.month
+            return days.last_working_day_of_month(year, month)
+        if deadline.anchor_kind == "item":
+            base = due_of_item(deadline.anchor)
+        else:
+            index = definition.phase_ids.index(deadline.anchor)
+            base = start_of(index) if deadline.anchor_kind == "start" else due_of_phase(index)
+        if base is None:
+            return None
+        return shift(base, deadline.amount, deadline.unit, deadline.roll, days)
+
+    for index, phase in enumerate(definition.phases):
+        start_of(index)
+        due_of_phase(index)
+        for item in phase.items:
+            due_of_item(item.id)
+    return phase_due, item_due, phase_start
+
+
+def shift(base: date, amount: int, unit: str, roll_to: str, calendar: WorkingCalendar) -> date:
+    """Move a date by days, working days, weeks or months, then roll it to a working day."""
+    if unit == "working_days":
+        return calendar.add_working_days(base, amount)
+    if unit == "weeks":
+        moved = base + timedelta(weeks=amount)
+    elif unit == "months":
+        month_index = base.year * 12 + base.month - 1 + amount
+        year, month = divmod(month_index, 12)
+        last = _stdcal.monthrange(year, month + 1)[1]
+        moved = date(year, month + 1, min(base.day, last))
+    else:
+        moved = base + timedelta(days=amount)
+    return roll(moved, roll_to, calendar)
+
+
+def roll(day: date, how: str, calendar: WorkingCalendar) -> date:
+    """A deadline on a day off moves to the previous working day (or the next, or stays)."""
+    if how == "next":
+        return calendar.next_working_day(day)
+    if how == "previous":
+        return calendar.previous_working_day(day)
+    return day
+
+
+def plan_deadlines(definition: Definition, facts: Facts) -> Deadlines:
+    """The deadlines of a process, with decisions moved onto the meetings of their bodies."""
+    phase_due, item_due, phase_start = resolve_deadlines(
+        definition, facts.start, started=facts.started, completed=facts.completed)
+    result = Deadlines(phase_due, item_due, phase_start)
+    bodies_met = {m.body for m in facts.meetings}
+    for decision in definition.items_of_kind("decision"):
+        due = item_due.get(decision.id)
+        if due is None or decision.body is None:
+            continue
+        local = definition.calendar_for(decision.municipality)
+        if decision.body in bodies_met:
+            meeting = last_meeting_by(facts.meetings, decision.body, due)
+            if meeting is None or meeting.date < phase_start[decision.phase]:
+                # No meeting of its body between the start of its phase and its deadline.
+                continue
+            result.meeting[decision.id] = meeting
+            result.papers[decision.id] = papers_due(definition, meeting)
+            item_due[decision.id] = meeting.date
+            if decision.document and item_due.get(decision.document):
+                item_due[decision.document] = min(item_due[decision.document] or due,
+                                                  result.papers[decision.id])
+        elif decision.body.startswith(COUNCIL_BODIES) and (
+                recess := local.in_recess(due)) is not None:
+            # No meetings known: at least keep the decision out of the recess.
+            item_due[decision.id] = local.working.previous_working_day(
+                recess.start - timedelta(days=1))
+    return result

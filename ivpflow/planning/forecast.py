@@ -1,0 +1,176 @@
+"""The forecast: when each remaining date will happen, from what is done at `today`; and,
+with a target, the latest dates that still make it (planned backwards).
+
+The active phase runs on from today with the working days lost to suspensions added, later
+phases shift by the slip of the phase before them, and a decision lands on the first meeting
+whose papers can still be in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from ..workdays import WorkingCalendar
+from ..workflow.model import Deadline, Definition, Item, Meeting
+from .deadlines import COUNCIL_BODIES, Deadlines, Facts, plan_deadlines, resolve_deadlines
+from .meetings import first_meeting_from, last_meeting_by
+
+
+@dataclass
+class Forecast:
+    """Forecast dates of phases (start and end) and items, with decisions' forecast meetings."""
+
+    start: dict[str, date] = field(default_factory=dict)
+    end: dict[str, date | None] = field(default_factory=dict)
+    item: dict[str, date | None] = field(default_factory=dict)
+    meeting: dict[str, Meeting | None] = field(default_factory=dict)
+
+
+def lost_working_days(facts: Facts, since: date, days: WorkingCalendar) -> int:
+    """Working days from `since` until today on which the process stood suspended.
+
+    A suspension counts from the day it began up to (not including) the day it was resumed,
+    or today while it lasts.
+    """
+    lost = 0
+    for begin, until in facts.suspensions:
+        first = max(begin, since)
+        end = min(until or facts.today, facts.today)
+        if end > first:
+            lost += days.working_days_between(first - timedelta(days=1),
+                                              end - timedelta(days=1))
+    return lost
+
+
+def forecast(definition: Definition, facts: Facts, planned: Deadlines) -> Forecast:
+    """Forecast every remaining date from what is done at `facts.today`.
+
+    A phase that has not begun starts when the one before it is forecast to end. Deadlines
+    relative to a phase move with its forecast start; fixed dates move by the working days
+    the phase starts late. The active phase also loses the working days it was suspended.
+    """
+    days = definition.calendar.working
+    today = days.next_working_day(facts.today)
+    result = Forecast()
+    previous_end: date | None = None
+    starts: dict[str, date] = dict(facts.started)
+    for index, phase in enumerate(definition.phases):
+        if phase.final:
+            result.start[phase.id] = facts.started.get(phase.id) or previous_end or today
+            break
+        status = facts.status.get(phase.id, "pending")
+        planned_start = (facts.start if index == 0 else
+                         planned.phase_due.get(definition.phases[index - 1].id)
+                         or planned.phase_start[phase.id])
+        if status == "done":
+            result.start[phase.id] = facts.started.get(phase.id, planned_start)
+            result.end[phase.id] = facts.completed.get(phase.id)
+            for item in phase.items:
+                result.item[item.id] = facts.settled.get(item.id)
+            previous_end = result.end[phase.id] or previous_end
+            continue
+        if status == "active":
+            start = facts.started.get(phase.id, planned_start)
+            lost = lost_working_days(facts, start, days)
+        else:
+            start = max(previous_end or planned_start, planned_start)
+            lost = 0
+        starts[phase.id] = start
+        late = max(0, days.working_days_between(planned_start, start)) if start > planned_start \
+            else 0
+        # Only relative deadlines move with a start; with none, the plan's dates stand.
+        moved = (plan_deadlines(definition, replace(facts, started=starts))
+                 if definition.has_relative_deadlines else planned)
+        moved_due, moved_item = moved.phase_due, moved.item_due
+        result.start[phase.id] = start
+
+        end = _moved(phase.due, planned.phase_due.get(phase.id), moved_due.get(phase.id), days,
+                     late, lost) or start
+        earliest = max(today, start)
+        # Decisions last: one waits for the forecast of the document its papers are.
+        for item in sorted(phase.items, key=lambda i: i.kind == "decision"):
+            local = definition.calendar_for(item.municipality).working
+            when = _moved(item.due, planned.item_due.get(item.id), moved_item.get(item.id), local,
+                          late, lost)
+            when = _forecast_item(definition, facts, planned, result, item,
+                                  max(when, earliest) if when else None, earliest)
+            result.item[item.id] = when
+            if when and item.required and item.id not in facts.settled and when > end:
+                end = when
+        if status == "active":
+            end = max(end, today)
+        result.end[phase.id] = end
+        previous_end = end
+    return result
+
+
+def _moved(deadline: Deadline | None, fixed: date | None, relative: date | None,
+           days: WorkingCalendar, late: int, lost: int) -> date | None:
+    """A deadline moved with its phase: relative ones follow the start, fixed ones the delay."""
+    base = relative if deadline is not None and deadline.is_relative else (
+        days.add_working_days(fixed, late) if fixed else None)
+    return days.add_working_days(base, lost) if base and lost else base
+
+
+def _forecast_item(definition: Definition, facts: Facts, planned: Deadlines,
+                   result: Forecast, item: Item, when: date | None,
+                   earliest: date) -> date | None:
+    if item.id in facts.settled:
+        return facts.settled[item.id]
+    if item.kind == "decision" and item.body in {m.body for m in facts.meetings}:
+        document = item.document
+        ready = (result.item.get(document) or earliest) if document else earliest
+        # Not before the meeting it is planned on: being ready early does not move a plan.
+        planned_meeting = planned.meeting.get(item.id)
+        not_before = max(facts.today, planned_meeting.date) if planned_meeting else facts.today
+        meeting = first_meeting_from(definition, facts.meetings, item.body or "", ready,
+                                     not_before)
+        result.meeting[item.id] = meeting
+        return meeting.date if meeting else None
+    local = definition.calendar_for(item.municipality)
+    if (when and item.kind == "decision" and (item.body or "").startswith(COUNCIL_BODIES)
+            and (recess := local.in_recess(when)) is not None):
+        # Councils do not meet in recess: the first chance is after it.
+        return local.working.next_working_day(recess.end + timedelta(days=1))
+    return when
+
+
+# --------------------------------------------------------------------------- backwards
+
+
+def latest_dates(definition: Definition, facts: Facts, planned: Deadlines,
+                 target: tuple[str, date] | None = None) -> dict[str, date]:
+    """The latest date of each phase end and item that still makes the target, or {}.
+
+    Planned backwards from the target date with each phase's lead time (its `duration`, else
+    the working days between its planned start and deadline from the start date).
+    """
+    target = target or definition.target
+    if target is None:
+        return {}
+    days = definition.calendar.working
+    baseline_due, baseline_item, baseline_start = resolve_deadlines(definition, facts.start)
+    phase_id, by = target
+    index = definition.phase_ids.index(phase_id)
+    latest: dict[str, date] = {}
+    end = days.previous_working_day(by)
+    for phase in reversed(definition.phases[:index + 1]):
+        latest[f"phase:{phase.id}"] = end
+        phase_end = baseline_due.get(phase.id)
+        for item in phase.items:
+            item_due = baseline_item.get(item.id)
+            before = (days.working_days_between(item_due, phase_end)
+                      if item_due and phase_end and item_due < phase_end else 0)
+            latest[item.id] = days.add_working_days(end, -before) if before else end
+            meeting = (last_meeting_by(facts.meetings, item.body, latest[item.id])
+                       if item.body else None)
+            if meeting is not None:
+                latest[item.id] = meeting.date
+        length = phase.duration
+        if length is None:
+            begin = baseline_start.get(phase.id)
+            length = (days.working_days_between(begin, phase_end)
+                      if begin and phase_end and begin < phase_end else 0)
+        end = days.add_working_days(end, -length) if length else end
+    return latest

@@ -1,0 +1,64 @@
+"""Why a date is at risk and what the four-year clock warns of: codes with their values,
+said in English by the command line and in Dutch by the report and the calendar export."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ..dates import dutch_date
+
+# Why a date is at risk, and what the four-year clock warns of: a code with its values, said
+# in English by the command line and in Dutch by the report and the calendar export. Values
+# in DATE_VALUES are ISO dates (None: not yet known).
+REASONS: dict[str, tuple[str, str]] = {
+    "no-meeting": (
+        "no meeting of its body known after it can be ready",
+        "geen vergadering van het orgaan bekend nadat de stukken klaar kunnen zijn"),
+    "after-deadline": (
+        "forecast {forecast} is after the deadline {due}",
+        "verwacht op {forecast}, na de termijn van {due}"),
+    "after-latest": (
+        "forecast {forecast} is after {latest}, the latest date to end '{target}' by {by}",
+        "verwacht op {forecast}, na {latest}: de laatste dag om '{target}' vóór {by} af te "
+        "ronden"),
+    "after-period-start": (
+        "adopted after the IVP period begins ({valid_from})",
+        "vastgesteld na het begin van de IVP-periode ({valid_from})"),
+    "plan-expires": (
+        "the current plan ({plan}) expires on {until}, before the new IVP is forecast to be "
+        "adopted ({forecast}): extend it by a raadsbesluit",
+        "het huidige plan ({plan}) loopt af op {until}, vóór de verwachte vaststelling van het "
+        "nieuwe IVP ({forecast}): verleng het met een raadsbesluit"),
+    "adopted-late": (
+        "the new IVP is forecast to be adopted on {forecast}, after its period begins on "
+        "{valid_from}",
+        "het nieuwe IVP wordt naar verwachting op {forecast} vastgesteld, na het begin van zijn "
+        "periode op {valid_from}"),
+}
+DATE_VALUES = frozenset({"forecast", "due", "latest", "by", "valid_from", "until"})
+_UNKNOWN = {"en": ("not yet known", "the plan it replaces"),
+            "nl": ("nog niet bekend", "het plan dat het vervangt")}
+
+
+def reason(code: str, **values: date | str | None) -> dict[str, Any]:
+    """A reason as plain data (what `plan --json` shows): its code and its values."""
+    assert code in REASONS, code
+    return {"code": code, **{name: value.isoformat() if isinstance(value, date) else value
+                             for name, value in values.items()}}
+
+
+def say(reasons: list[dict[str, Any]] | None, language: str = "en") -> str | None:
+    """Reasons as one sentence in English ("en") or Dutch ("nl"); None when there are none."""
+    if not reasons:
+        return None
+    unknown_date, unknown_plan = _UNKNOWN[language]
+    sentences = []
+    for one in reasons:
+        values = {}
+        for name, value in one.items():
+            if name in DATE_VALUES:
+                value = dutch_date(date.fromisoformat(value)) if value else unknown_date
+            values[name] = unknown_plan if name == "plan" and not value else value
+        sentences.append(REASONS[one["code"]][language == "nl"].format(**values))
+    return "; ".join(sentences)
