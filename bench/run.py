@@ -37,10 +37,10 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert, text  # noqa: E402
 
 from ivpflow.dates import parse_moment, to_utc_naive  # noqa: E402
-from ivpflow.mail import MailSettings  # noqa: E402
-from ivpflow.processes import advance, start_process  # noqa: E402
-from ivpflow.reminders import queue_reminders  # noqa: E402
-from ivpflow.scheduler import tick  # noqa: E402
+from ivpflow.outbox.mail import MailSettings  # noqa: E402
+from ivpflow.process.lifecycle import advance, start_process  # noqa: E402
+from ivpflow.outbox.reminders import queue_reminders  # noqa: E402
+from ivpflow.outbox.scheduler import tick  # noqa: E402
 from ivpflow.store import Store, tables  # noqa: E402
 from ivpflow.workflow.loader import compile_definition, parse_definition  # noqa: E402
 
@@ -259,7 +259,7 @@ def figure_cold_start(folder: Path, runs: int) -> list[tuple[str, str, str]]:
 
 
 def figure_drafts(folder: Path) -> list[tuple[str, str, str]]:
-    from ivpflow.drafts import draft
+    from ivpflow.documents.drafts import draft
     from ivpflow.workflow.loader import find_definition
 
     definition = find_definition("noordoost-twente-2027-2030")
@@ -272,7 +272,7 @@ def figure_drafts(folder: Path) -> list[tuple[str, str, str]]:
     def once() -> None:
         round_number[0] += 1
         # A changed value each round, so every draft is rendered as a new version.
-        from ivpflow.content import set_value
+        from ivpflow.documents.content import set_value
 
         set_value(store, "not", "zaaknummer", f"26Z{round_number[0]:05d}", now=NOW, actor="b")
         files.clear()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from .errors import InvalidValueError
+from .errors import NotADateError
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+DIGEST_TIME = time(8, 0)  # the weekly digest goes out on Monday at 08:00
 
 # Babel's nl_NL long format gives the same names; the tests compare both. Kept here because
 # importing Babel costs more than the whole `status` command may.
@@ -28,9 +29,8 @@ def parse_moment(text: str, *, option: str = "--now") -> datetime:
         else:
             moment = datetime.fromisoformat(value)
     except ValueError:
-        raise InvalidValueError(
-            f"{option} '{text}' is not a date or moment; use YYYY-MM-DD or YYYY-MM-DDTHH:MM"
-        ) from None
+        raise NotADateError(option, text, kind="date or moment",
+                            formats="YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
     if moment.tzinfo is None:
         return moment.replace(tzinfo=AMSTERDAM)
     return moment.astimezone(AMSTERDAM)
@@ -41,7 +41,7 @@ def parse_day(text: str, *, option: str = "--date") -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidValueError(f"{option} '{text}' is not a date; use YYYY-MM-DD") from None
+        raise NotADateError(option, text) from None
 
 
 def now_local() -> datetime:
@@ -82,3 +82,12 @@ def dutch_moment(moment: datetime | None, *, empty: str = "—") -> str:
 def iso(day: date | None) -> str | None:
     """ISO text of a date, or None."""
     return day.isoformat() if day is not None else None
+
+
+def digest_week(now: datetime) -> tuple[str, date]:
+    """The ISO week whose weekly digest is due at `now` (Monday 08:00), and its Monday."""
+    monday = now.date() - timedelta(days=now.weekday())
+    if now.weekday() == 0 and now.time() < DIGEST_TIME:
+        monday -= timedelta(days=7)
+    year, week, _ = monday.isocalendar()
+    return f"{year}-W{week:02d}", monday

@@ -1,8 +1,26 @@
-"""The product's exceptions: one base class, one subclass per kind of refusal."""
+"""The product's exceptions: one base class, one subclass per kind of refusal.
+
+Each keeps the bad value and what is allowed as attributes and builds its own one-line
+message from them; the command line prints that line after "Error: ".
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+
+
+def _listing(names: Iterable[str], *, limit: int | None = None) -> str:
+    names = list(names)
+    shown = names if limit is None else names[:limit]
+    text = ", ".join(shown) + (", …" if len(names) > len(shown) else "")
+    return text or "none"
+
+
+def _shown(value: object) -> str:
+    """A value as a message quotes it, on one line: control characters escaped."""
+    if not isinstance(value, str):
+        return str(value)
+    return repr(value) if any(ch < " " or ch == "\x7f" for ch in value) else f"'{value}'"
 
 
 class IvpflowError(Exception):
@@ -24,56 +42,129 @@ class UnknownWorkflowError(IvpflowError):
     """No definition with this id is available."""
 
     def __init__(self, workflow: str, available: Iterable[str]) -> None:
-        names = ", ".join(sorted(available)) or "none"
-        super().__init__(f"Unknown workflow '{workflow}'; available: {names}")
+        self.workflow = workflow
+        self.available = sorted(available)
+        super().__init__(f"Unknown workflow '{workflow}'; available: {_listing(self.available)}")
 
 
 class UnknownProcessError(IvpflowError):
-    """No process with this id exists."""
+    """No process with this id exists (or none was named and there is not exactly one)."""
 
     def __init__(self, process_id: str | None, available: Iterable[str] = ()) -> None:
-        names = sorted(available)
+        self.process_id = process_id
+        self.available = sorted(available)
         if process_id is None:
-            if names:
-                msg = f"More than one process; name one of: {', '.join(names)}"
+            if self.available:
+                msg = f"More than one process; name one of: {', '.join(self.available)}"
             else:
                 msg = "No process yet; start one with 'ivpflow start WORKFLOW'"
         else:
-            known = ", ".join(names[:10]) + (", …" if len(names) > 10 else "") or "none"
-            msg = f"Unknown process '{process_id}'; known: {known}"
+            msg = f"Unknown process '{process_id}'; known: {_listing(self.available, limit=10)}"
         super().__init__(msg)
 
 
 class UnknownItemError(IvpflowError):
-    """The process's definition has no task, decision or document with this id."""
+    """The process has no task, decision, document, role, priority, … with this id."""
 
-    def __init__(self, process_id: str, kind: str, item: str, available: Iterable[str]) -> None:
-        names = ", ".join(sorted(available)) or "none"
-        super().__init__(f"Process '{process_id}' has no {kind} '{item}'; {kind}s: {names}")
+    def __init__(self, process_id: str, kind: str, item: str, available: Iterable[str],
+                 *, plural: str | None = None) -> None:
+        self.process_id, self.kind, self.item = process_id, kind, item
+        self.available = sorted(available)
+        super().__init__(f"Process '{process_id}' has no {kind} '{item}'; "
+                         f"{plural or kind + 's'}: {_listing(self.available)}")
 
 
 class UnknownPhaseError(IvpflowError):
     """The process's definition has no phase with this id."""
 
-    def __init__(self, process_id: str, phase: str, available: Iterable[str]) -> None:
-        super().__init__(
-            f"Process '{process_id}' has no phase '{phase}'; phases: {', '.join(available)}"
-        )
+    def __init__(self, process_id: str, phase: str, available: Sequence[str]) -> None:
+        self.process_id, self.phase, self.available = process_id, phase, list(available)
+        super().__init__(f"Process '{process_id}' has no phase '{phase}'; phases: "
+                         f"{', '.join(self.available)}")
 
 
 class InvalidValueError(IvpflowError):
-    """A value given on the command line or to the library is not allowed."""
+    """A value given on the command line or to the library breaks a rule."""
+
+    def __init__(self, what: str, value: object, rule: str) -> None:
+        self.what, self.value, self.rule = what, value, rule
+        shown = _shown(value)
+        super().__init__(" ".join(part for part in (what, shown, rule) if part))
+
+
+class UnknownChoiceError(InvalidValueError):
+    """A value is not one of the few that are allowed (an outcome, a format, a key, …)."""
+
+    def __init__(self, what: str, value: object, allowed: Iterable[str], *,
+                 plural: str | None = None) -> None:
+        self.allowed = list(allowed)
+        IvpflowError.__init__(self, f"Unknown {what} '{value}'; {plural or what + 's'}: "
+                                    f"{_listing(self.allowed)}")
+        self.what, self.value, self.rule = what, value, "is not allowed"
+
+
+class NotADateError(InvalidValueError):
+    """Text that should be a date (or a moment, or a time) is not one."""
+
+    def __init__(self, option: str, text: str, *, kind: str = "date",
+                 formats: str = "YYYY-MM-DD") -> None:
+        self.kind, self.formats = kind, formats
+        super().__init__(option, text, f"is not a {kind}; use {formats}")
+
+
+class OutOfOrderError(InvalidValueError):
+    """A date lies on the wrong side of another one: '<what> <day> lies <side> <other>'."""
+
+    def __init__(self, what: str, day: object, side: str, other: object, *,
+                 label: str = "", note: str = "") -> None:
+        self.side, self.other = side, other
+        IvpflowError.__init__(self, f"{what} {day} lies {side} "
+                              + (f"{label} ({other})" if label else f"{other}")
+                              + (f"; {note}" if note else ""))
+        self.what, self.value, self.rule = what, day, f"lies {side} {other}"
+
+
+class ExclusiveOptionsError(InvalidValueError):
+    """Exactly one of several options must be given."""
+
+    def __init__(self, options: Sequence[str], why: str) -> None:
+        self.options = list(options)
+        IvpflowError.__init__(self, f"Name exactly one of {' and '.join(options)}: {why}")
+        self.what, self.value, self.rule = "options", " ".join(options), "exactly one"
+
+
+class MissingReasonError(InvalidValueError):
+    """A change that is recorded with a reason was asked for without one."""
+
+    def __init__(self, command: str, option: str = "--reason") -> None:
+        self.command, self.option = command, option
+        IvpflowError.__init__(self, f"{command} needs {option} TEXT: the reason is recorded")
+        self.what, self.value, self.rule = option, "", "is required"
+
+
+class FileAccessError(InvalidValueError):
+    """A file or folder the request names cannot be read or written."""
+
+    def __init__(self, action: str, path: object, reason: str) -> None:
+        self.action, self.path, self.reason = action, path, reason
+        IvpflowError.__init__(self, f"Cannot {action} '{path}': {reason}")
+        self.what, self.value, self.rule = action, path, reason
 
 
 class ProcessExistsError(IvpflowError):
     """A process with this id exists already."""
 
     def __init__(self, process_id: str) -> None:
+        self.process_id = process_id
         super().__init__(f"A process with id '{process_id}' exists already; choose another --id")
 
 
 class TransitionError(IvpflowError):
     """A phase change is not allowed from the process's current phase."""
+
+    def __init__(self, process_id: str | None, phase: str, reason: str) -> None:
+        self.process_id, self.phase, self.reason = process_id, phase, reason
+        super().__init__(reason)
 
 
 class BlockedError(TransitionError):
@@ -82,20 +173,34 @@ class BlockedError(TransitionError):
     def __init__(self, process_id: str, phase: str, blockers: dict[str, list[str]]) -> None:
         self.blockers = blockers
         parts = [f"{label}: {', '.join(ids)}" for label, ids in blockers.items() if ids]
-        super().__init__(
-            f"Cannot advance '{process_id}' from '{phase}': {'; '.join(parts)}"
-            " (use --force --reason TEXT to override)"
-        )
+        super().__init__(process_id, phase,
+                         f"Cannot advance '{process_id}' from '{phase}': {'; '.join(parts)}"
+                         " (use --force --reason TEXT to override)")
+
+
+class SuspendedError(TransitionError):
+    """The process is suspended; it cannot advance until it is resumed."""
+
+    def __init__(self, process_id: str, phase: str, since: str, why: str) -> None:
+        self.since, self.why = since, why
+        super().__init__(process_id, phase,
+                         f"Process '{process_id}' is suspended since {since} ({why}); resume it "
+                         f"first with 'ivpflow resume {process_id}'")
 
 
 class AlreadyDoneError(IvpflowError):
-    """The item was completed or decided before; nothing is overwritten."""
+    """What is asked was done before; nothing is overwritten."""
+
+    def __init__(self, subject: str, state: str, *, unchanged: bool = True) -> None:
+        self.subject, self.state = subject, state
+        super().__init__(f"{subject} {state}" + ("; nothing changed" if unchanged else ""))
 
 
 class ConflictError(IvpflowError):
-    """Someone else changed the same process at the same moment; nothing was changed."""
+    """The process's version changed between reading and writing it; nothing was changed."""
 
-    def __init__(self, process_id: str) -> None:
+    def __init__(self, process_id: str, version: int | None = None) -> None:
+        self.process_id, self.version = process_id, version
         super().__init__(
             f"Process '{process_id}' was changed by someone else at the same moment;"
             " nothing was changed, look at 'ivpflow status' and try again"
@@ -103,8 +208,13 @@ class ConflictError(IvpflowError):
 
 
 class StoreError(IvpflowError):
-    """The database cannot be opened or is not an ivpflow database."""
+    """The database cannot be opened, is not an ivpflow database, or failed a request."""
 
 
-class SuspendedError(TransitionError):
-    """The process is suspended; it cannot advance until it is resumed."""
+class StoreBusyError(StoreError):
+    """Another writer held the database longer than the busy timeout; nothing was changed."""
+
+    def __init__(self, database: str, seconds: int) -> None:
+        self.database, self.seconds = database, seconds
+        super().__init__(f"{database} was busy with another change for more than {seconds} s;"
+                         " nothing was changed, try again")

@@ -17,6 +17,8 @@ from click.testing import CliRunner, Result
 from ivpflow.cli import cli
 from ivpflow.dates import parse_moment
 from ivpflow.store import Store
+from ivpflow.store.reader import read_process
+from ivpflow.store.rows import PLANNING, OutboxRow, ProcessRow
 from ivpflow.workflow.loader import find_definition
 
 NOW = parse_moment("2026-03-02T09:00")
@@ -162,3 +164,21 @@ def status_of(ivpflow: Invoke, process: str = "not", now: str = "2026-03-02T09:0
     result = ivpflow("status", process, "--json", now=now)
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
+
+
+def read(store: Store, process_id: str = "not", parts: Any = PLANNING) -> ProcessRow:
+    """A process as the store has it now."""
+    with store.transaction() as tx:
+        return read_process(tx, process_id, parts=parts)
+
+
+def outbox_row(store: Store, ident: int) -> OutboxRow:
+    """One message of the outbox, whole."""
+    from sqlalchemy import select
+
+    from ivpflow.store import tables
+
+    outbox = tables.outbox
+    with store.connect() as conn:
+        return OutboxRow(*conn.execute(select(*(outbox.c[f] for f in OutboxRow._fields))
+                                       .where(outbox.c.id == ident)).one())

@@ -355,7 +355,8 @@ def test_assign_two_people_to_one_role_and_unassign_one(ivpflow: Invoke, started
      (["griffie", "--name", "X", "--email", "geen-adres"], "'geen-adres' is not an e-mail "
                                                           "address"),
      (["griffie", "--name", "X\nBcc: evil@example.org", "--email", "x@losser.nl"],
-      "Name 'X\nBcc: evil@example.org' must be one line without <, > or quotes")],
+      "Name 'X\\nBcc: evil@example.org' must be one line without <, > or quotes, at most 200 "
+      "characters")],
     ids=["unknown-role", "bad-email", "name-with-line-break"],
 )
 def test_assign_refuses_bad_input(ivpflow: Invoke, started: str, args: list[str],
@@ -594,8 +595,8 @@ def test_commands_run_without_the_cycle_collector_except_the_long_ones(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import gc
 
-    import ivpflow.processes
-    import ivpflow.scheduler
+    import ivpflow.outbox.scheduler
+    import ivpflow.process.lifecycle
     from ivpflow.cli import main
 
     seen: dict[str, bool] = {}
@@ -609,8 +610,8 @@ def test_commands_run_without_the_cycle_collector_except_the_long_ones(
 
         monkeypatch.setattr(module, name, watched)
 
-    watch(ivpflow.processes, "start_process")
-    watch(ivpflow.scheduler, "tick")
+    watch(ivpflow.process.lifecycle, "start_process")
+    watch(ivpflow.outbox.scheduler, "tick")
     store = ["--store", str(tmp_path / "store"), "--now", "2026-03-02"]
     assert gc.isenabled()
     for args in (["start", NOT, "--id", "not"], ["tick"]):

@@ -11,10 +11,9 @@ import pytest
 import ivpflow.cli.documents  # noqa: F401  (registers the document commands until cli imports it)
 from ivpflow.errors import InvalidValueError
 from ivpflow.store import Store
-from ivpflow.store.models import Process
 from ivpflow.workflow.veiligheidsvelden import VELDEN, professionals_for, veld
 
-from .conftest import Invoke
+from .conftest import Invoke, read
 
 
 def listed(ivpflow: Invoke, *args: str) -> Any:
@@ -24,10 +23,7 @@ def listed(ivpflow: Invoke, *args: str) -> Any:
 
 
 def version_of(store: Store) -> int:
-    with store.transaction() as session:
-        process = session.get(Process, "not")
-        assert process is not None
-        return process.version
+    return read(store).version
 
 
 def add_jeugd(ivpflow: Invoke) -> None:
@@ -133,8 +129,8 @@ def test_indicator_of_a_veld_for_the_analysis(ivpflow: Invoke, started: str) -> 
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    ([], "Error: An indicator belongs to a priority (--priority ID) or, in the analysis "
-         "before priorities are chosen, to a veld (--veld N); name exactly one\n"),
+    ([], "Error: Name exactly one of --priority and --veld: an indicator belongs to a "
+         "priority or, in the analysis before priorities are chosen, to a veld\n"),
     (["--priority", "drugs"], "Error: Process 'not' has no priority 'drugs'; priorities: jeugd\n"),
     (["--priority", "jeugd", "--baseline-year", "2025", "--target-year", "2020"],
      "Error: Target year 2020 lies before the baseline year 2025\n"),
@@ -214,7 +210,7 @@ def test_values_per_municipality_and_for_all(ivpflow: Invoke, started: str) -> N
      "Error: themabijeenkomst '12 april' is not a date; use YYYY-MM-DD\n"),
     (["themabijeenkomst-aanvang", "7 uur"],
      "Error: themabijeenkomst-aanvang '7 uur' is not a time; use HH:MM, e.g. 19:00\n"),
-    (["team", "Veilig\nheid"], "Error: team must be one line\n"),
+    (["team", "Veilig\nheid"], "Error: team 'Veilig…' must be one line\n"),
 ], ids=["unknown-key", "unknown-municipality", "not-a-date", "not-a-time", "two-lines"])
 def test_set_refuses_bad_input(ivpflow: Invoke, started: str, args: list[str],
                                message: str) -> None:

@@ -23,17 +23,16 @@ from click.testing import CliRunner
 import ivpflow.cli.documents  # noqa: F401  (registers the document commands until cli imports it)
 from ivpflow.cli import cli
 from ivpflow.dates import parse_moment
-from ivpflow.documents.markup import inline, parse_markdown, plain_text
-from ivpflow.documents.rendering import markdown_escape
-from ivpflow.drafts import (
-    DOCUMENT_TYPES,
+from ivpflow.documents.drafts import (
     DRAFT_LEAD_WORKING_DAYS,
     DueDraft,
-    document_type,
     draft_versions,
     due_drafts,
     render_due_drafts,
 )
+from ivpflow.documents.kinds import DOCUMENT_TYPES, document_type
+from ivpflow.documents.markup import inline, parse_markdown, plain_text
+from ivpflow.documents.rendering import markdown_escape
 from ivpflow.store import Store
 
 from .conftest import NOT, VNG, Invoke

@@ -14,16 +14,19 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from icalendar import Calendar
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 
 from ivpflow.dates import parse_moment
-from ivpflow.mail import MAX_ATTEMPTS, MailSettings, claim, compose, deliver
-from ivpflow.processes import advance, assign, start_process
-from ivpflow.reminders import queue_reminders
-from ivpflow.status import outbox_messages
-from ivpflow.store import Store
-from ivpflow.store.models import OutboxMessage
+from ivpflow.outbox.delivery import MAX_ATTEMPTS, claim, deliver
+from ivpflow.outbox.mail import MailSettings, compose
+from ivpflow.outbox.reminders import queue_reminders
+from ivpflow.process.lifecycle import advance, start_process
+from ivpflow.process.people import assign
+from ivpflow.store import Store, tables
+from ivpflow.views.outbox import outbox_messages
 from ivpflow.workflow.model import Definition
+
+from .conftest import outbox_row
 
 SENDER = "IVP Noordoost Twente <ivp@not.example>"
 
@@ -148,12 +151,9 @@ def test_maildir_delivery_uses_one_file_per_reminder(queued: Store, tmp_path: Pa
 
 
 def test_line_breaks_in_names_cannot_add_headers(queued: Store, tmp_path: Path) -> None:
-    with queued.transaction() as session:
-        row = session.get(OutboxMessage, 1)
-        assert row is not None
-        row.recipient_name = "Anne\r\nBcc: evil@example.org"
-        row.subject = "Herinnering\r\nBcc: evil@example.org"
-        message = compose(row, MailSettings(sender=SENDER, maildir=tmp_path))
+    row = outbox_row(queued, 1)._replace(recipient_name="Anne\r\nBcc: evil@example.org",
+                                         subject="Herinnering\r\nBcc: evil@example.org")
+    message = compose(row, MailSettings(sender=SENDER, maildir=tmp_path))
     raw = message.as_string()
     assert "\nBcc:" not in raw
     assert message["To"] == '"Anne Bcc: evil@example.org" <projectmanager@not.example>'
@@ -177,10 +177,13 @@ def test_bad_mail_settings_are_refused(monkeypatch: pytest.MonkeyPatch, tmp_path
 
 def test_claim_takes_the_oldest_claimable_messages_first(queued: Store) -> None:
     moment = parse_moment("2026-04-15T08:00")
-    with queued.transaction() as session:
-        rows = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    outbox = tables.outbox
+    with queued.connect() as conn:
+        rows = conn.execute(select(outbox.c.id, outbox.c.next_attempt_at)
+                            .order_by(outbox.c.id)).all()
         # The first message is waiting for a retry: the others are older to claim now.
-        rows[0].next_attempt_at = rows[-1].next_attempt_at + timedelta(minutes=1)
+        conn.execute(update(outbox).where(outbox.c.id == rows[0].id).values(
+            next_attempt_at=rows[-1].next_attempt_at + timedelta(minutes=1)))
         expected = [row.id for row in rows[1:]] + [rows[0].id]
     first = claim(queued, moment + timedelta(minutes=2), "a", limit=2)
     rest = claim(queued, moment + timedelta(minutes=2), "b", limit=10)

@@ -708,7 +708,7 @@ def test_vng_has_nothing_at_risk_on_its_first_day(ivpflow: Invoke, start: str) -
     [(["gemeenteraad Enschede", "2026-11-10"],
       f"'gemeenteraad Enschede' decides nothing in 'not'; bodies: {NOT_BODIES}"),
      (["gemeenteraad Losser", "2026-11-10", "--papers-due", "2026-11-12"],
-      "Papers due 2026-11-12 lies after the meeting on 2026-11-10"),
+      "Papers due 2026-11-12 lies after the meeting (2026-11-10)"),
      (["gemeenteraad Losser", "10-11-2026"], "DATE '10-11-2026' is not a date; use YYYY-MM-DD")],
     ids=["body-that-decides-nothing", "papers-due-after-meeting", "bad-date"],
 )
@@ -827,7 +827,8 @@ def test_meeting_remove_of_an_unknown_meeting_is_refused(ivpflow: Invoke, starte
     ivpflow("meeting", "add", "not", "gemeenteraad Losser", "2026-11-10")
     result = ivpflow("meeting", "remove", "not", "gemeenteraad Losser", "2026-11-17")
     assert (result.exit_code, result.stderr) == (
-        1, "Error: No meeting of gemeenteraad Losser on 17 november 2026 is known for 'not'\n")
+        1, "Error: Process 'not' has no meeting 'gemeenteraad Losser 2026-11-17'; meetings: "
+           "gemeenteraad Losser 2026-11-10\n")
     assert len(meetings_of(ivpflow)) == 1
 
 
@@ -842,7 +843,7 @@ def test_meeting_remove_replans_the_decision(ivpflow: Invoke, begun: str) -> Non
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(["2026-05-31", "2026-04-01"], "The second date (2026-04-01) lies before the first "
+    [(["2026-05-31", "2026-04-01"], "The second date 2026-04-01 lies before the first "
                                     "(2026-05-31)"),
      (["2026-04-01", "2026-05-31", "--municipality", "Almelo"],
       "No definition knows municipality 'Almelo'"),

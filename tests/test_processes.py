@@ -6,25 +6,29 @@ import json
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import func, select
 
 import ivpflow
 from ivpflow.errors import BlockedError, ConflictError, TransitionError
-from ivpflow.processes import advance, complete, decide, load_process, start_process
-from ivpflow.records import read_process
-from ivpflow.status import history, process_status
+from ivpflow.process.items import complete, decide
+from ivpflow.process.lifecycle import advance, start_process
 from ivpflow.store import Store
-from ivpflow.store.models import Event
+from ivpflow.store.reader import read_definition
+from ivpflow.store.rows import ProcessRow
+from ivpflow.store.writer import Change, write
+from ivpflow.views.history import history
+from ivpflow.views.status import process_status
 from ivpflow.workflow.machine import machine_for
 from ivpflow.workflow.model import Definition
 
-from .conftest import NOT, NOW
+from .conftest import NOT, NOW, read
+
+
+def read_definition_of(store: Store, process: ProcessRow) -> Definition:
+    with store.transaction() as tx:
+        return read_definition(tx, process.definition_digest)
 
 
 @pytest.fixture
@@ -40,55 +44,44 @@ def finish(store: Store, definition: Definition, phase: str) -> None:
             complete(store, "not", item.id, now=NOW, actor="t")
 
 
-@contextmanager
-def both_load_first(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Make two threads each read the process before either of them writes."""
-    barrier = threading.Barrier(2, timeout=10)
-    real = read_process
-
-    def read(*args: Any, **kwargs: Any) -> Any:
-        row = real(*args, **kwargs)
-        barrier.wait()
-        return row
-
-    with monkeypatch.context() as patch:
-        patch.setattr("ivpflow.processes.read_process", read)
-        yield
-
-
-def test_two_coordinators_advancing_at_once_give_one_transition_and_one_conflict(
-        store: Store, not_definition: Definition, process: str,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_coordinators_advancing_at_once_give_one_transition(
+        store: Store, not_definition: Definition, process: str) -> None:
     finish(store, not_definition, "opstart")
     outcomes: list[object] = []
+    ready = threading.Barrier(2, timeout=10)
 
     def coordinator(name: str) -> None:
+        ready.wait()
         try:
             outcomes.append(advance(store, "not", now=NOW, actor=name))
-        except ConflictError as exc:
+        except (BlockedError, ConflictError) as exc:
             outcomes.append(exc)
 
     threads = [threading.Thread(target=coordinator, args=(n,)) for n in ("anne", "bob")]
-    with both_load_first(monkeypatch):
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    conflicts = [o for o in outcomes if isinstance(o, ConflictError)]
-    assert len(conflicts) == 1
-    assert str(conflicts[0]) == ("Process 'not' was changed by someone else at the same moment;"
-                                 " nothing was changed, look at 'ivpflow status' and try again")
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # The two changes follow each other: the second finds the process in analyse, whose
+    # required work is open; nobody meets a conflict.
+    refused = [o for o in outcomes if isinstance(o, Exception)]
+    assert len(refused) == 1 and isinstance(refused[0], BlockedError)
+    assert str(refused[0]).startswith("Cannot advance 'not' from 'analyse'")
     assert process_status(store, "not", now=NOW)["phase"] == "analyse"
     assert [e["event"] for e in history(store, "not")].count("advanced") == 1
 
 
-def test_a_change_made_from_stale_data_is_a_conflict(store: Store, process: str) -> None:
-    with pytest.raises(ConflictError):
-        with store.transaction("not") as session:
-            stale = load_process(session, "not")
-            complete(store, "not", "werkgroep-samenstellen", now=NOW, actor="other")
-            stale.phase = "analyse"
+def test_a_change_made_from_stale_rows_is_a_conflict(store: Store, process: str) -> None:
+    stale = read(store)
+    complete(store, "not", "werkgroep-samenstellen", now=NOW, actor="other")
+    work = Change(stale, read_definition_of(store, stale), now=NOW, actor="late")
+    work.set(phase="analyse")
+    work.record("forced", source="opstart", dest="analyse")
+    with pytest.raises(ConflictError) as refused, store.transaction(write=True) as tx:
+        write(tx, work)
+    assert refused.value.version == stale.version
     assert process_status(store, "not", now=NOW)["phase"] == "opstart"
+    assert [e["actor"] for e in history(store, "not")] == ["t", "other"]
 
 
 def test_two_cli_processes_advancing_at_once(tmp_path: Path, store: Store, db_args: list[str],
@@ -117,24 +110,19 @@ def test_every_process_shares_one_machine_per_definition(
 
 
 def test_a_blocked_advance_writes_nothing(store: Store, process: str) -> None:
-    with store.transaction() as session:
-        before = session.scalar(select(func.count()).select_from(Event))
-        version = load_process(session, "not").version
+    before, events = read(store), len(history(store, "not"))
     with pytest.raises(BlockedError) as refused:
         advance(store, "not", now=NOW, actor="t")
     assert refused.value.blockers["decisions without a positive outcome"] == [
         "verlenging-ivp-losser", "startnotitie-driehoek"]
-    with store.transaction() as session:
-        assert session.scalar(select(func.count()).select_from(Event)) == before
-        assert load_process(session, "not").version == version
+    assert len(history(store, "not")) == events
+    assert read(store) == before
 
 
 def test_every_change_bumps_the_version(store: Store, process: str) -> None:
-    with store.transaction() as session:
-        first = load_process(session, "not").version
+    first = read(store).version
     complete(store, "not", "werkgroep-samenstellen", now=NOW, actor="t")
-    with store.transaction() as session:
-        assert load_process(session, "not").version == first + 1
+    assert read(store).version == first + 1
 
 
 def test_the_event_log_refuses_updates_and_deletes(store: Store, process: str) -> None:

@@ -10,14 +10,17 @@ from pathlib import Path
 import pytest
 
 from ivpflow.dates import parse_moment
-from ivpflow.processes import advance, assign, complete, decide, start_process
-from ivpflow.reminders import latest_moments, queue_reminders
-from ivpflow.status import outbox_messages, process_status
+from ivpflow.outbox.reminders import latest_moments, queue_reminders
+from ivpflow.process.items import complete, decide
+from ivpflow.process.lifecycle import advance, start_process
+from ivpflow.process.people import assign
 from ivpflow.store import Store
+from ivpflow.views.outbox import outbox_messages
+from ivpflow.views.status import process_status
 from ivpflow.workdays import DEFAULT_CALENDAR as DAYS
 from ivpflow.workflow.model import Definition, ReminderPolicy
 
-from .conftest import Invoke
+from .conftest import Invoke, outbox_row
 
 SENDER = "ivpflow <ivpflow@not.example>"
 POLICY = ReminderPolicy(before=(10, 2), overdue_every=5, escalate_after=10,
@@ -164,10 +167,7 @@ def test_a_late_reminder_says_so(store: Store, analyse: dict[str, str]) -> None:
     assert row["subject"] == ("Verlopen: Oplevering resultaten veiligheidsmonitor door extern "
                               "bureau — was uiterlijk 30 april 2026 (Integraal Veiligheidsplan "
                               "Noordoost Twente 2027-2030)")
-    with store.transaction() as session:
-        from ivpflow.store.models import OutboxMessage
-
-        body = session.get(OutboxMessage, row["id"]).body_text  # type: ignore[union-attr]
+    body = outbox_row(store, row["id"]).body_text
     assert "Het had op 1 mei 2026 verstuurd moeten worden." in body
 
 

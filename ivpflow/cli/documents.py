@@ -32,7 +32,7 @@ def draft(app: App, process_id: str, document: str | None, formats: tuple[str, .
     uitnodiging-themabijeenkomst, …). Each changed draft is kept as a new version in
     <store>/drafts/ID/; the paths are printed.
     """
-    from ..drafts import draft as render_draft
+    from ..documents.drafts import draft as render_draft
 
     files = render_draft(app.store, app.store_dir, process_id, document,
                          formats=formats or ("md",), now=app.now, actor=app.actor, out=out)
@@ -47,7 +47,7 @@ def draft(app: App, process_id: str, document: str | None, formats: tuple[str, .
 def drafts(app: App, process_id: str, as_json: bool) -> None:
     """List every kept draft version of a process."""
     from ..dates import local
-    from ..drafts import draft_versions
+    from ..documents.drafts import draft_versions
 
     rows = draft_versions(app.store, process_id)
     for row in rows:
@@ -98,7 +98,7 @@ def priority() -> None:
 def priority_add(app: App, process_id: str, priority_id: str, veld: str, theme: str,
                  title: str, rationale: str | None) -> None:
     """Add a priority."""
-    from ..content import add_priority
+    from ..documents.content import add_priority
 
     added = add_priority(app.store, process_id, priority_id, veld=veld, theme=theme,
                          title=title, rationale=rationale, now=app.now, actor=app.actor)
@@ -112,7 +112,7 @@ def priority_add(app: App, process_id: str, priority_id: str, veld: str, theme: 
 @pass_app
 def priority_list(app: App, process_id: str, as_json: bool) -> None:
     """List the priorities."""
-    from ..content import list_priorities
+    from ..documents.content import list_priorities
 
     rows = list_priorities(app.store, process_id)
     _show(rows, as_json, process_id, "priority", "priorities", ["id", "veld", "theme", "title"],
@@ -125,7 +125,7 @@ def priority_list(app: App, process_id: str, as_json: bool) -> None:
 @pass_app
 def priority_remove(app: App, process_id: str, priority_id: str) -> None:
     """Remove a priority (refused while indicators or actions belong to it)."""
-    from ..content import remove_priority
+    from ..documents.content import remove_priority
 
     remove_priority(app.store, process_id, priority_id, now=app.now, actor=app.actor)
     click.echo(f"{process_id}: priority {priority_id} removed")
@@ -171,7 +171,7 @@ def indicator_add(app: App, process_id: str, indicator_id: str, title: str,
                   baseline: str | None, baseline_year: int | None, target: str | None,
                   target_year: int | None) -> None:
     """Add an indicator."""
-    from ..content import add_indicator
+    from ..documents.content import add_indicator
 
     added = add_indicator(app.store, process_id, indicator_id, title=title,
                           priority=priority_id, veld=veld, source=source, baseline=baseline,
@@ -187,7 +187,7 @@ def indicator_add(app: App, process_id: str, indicator_id: str, title: str,
 @pass_app
 def indicator_list(app: App, process_id: str, as_json: bool) -> None:
     """List the indicators."""
-    from ..content import list_indicators
+    from ..documents.content import list_indicators
 
     rows = list_indicators(app.store, process_id)
     _show(rows, as_json, process_id, "indicator", "indicators",
@@ -203,7 +203,7 @@ def indicator_list(app: App, process_id: str, as_json: bool) -> None:
 @pass_app
 def indicator_remove(app: App, process_id: str, indicator_id: str) -> None:
     """Remove an indicator."""
-    from ..content import remove_indicator
+    from ..documents.content import remove_indicator
 
     remove_indicator(app.store, process_id, indicator_id, now=app.now, actor=app.actor)
     click.echo(f"{process_id}: indicator {indicator_id} removed")
@@ -234,7 +234,7 @@ def action_add(app: App, process_id: str, action_id: str, title: str, priority_i
                doelstelling: str | None, activiteiten: str | None, trekker: str | None,
                betrokkenen: str | None, termijn: str | None, kosten: str | None) -> None:
     """Add an action."""
-    from ..content import add_action
+    from ..documents.content import add_action
 
     added = add_action(app.store, process_id, action_id, title=title, priority=priority_id,
                        doelstelling=doelstelling, activiteiten=activiteiten, trekker=trekker,
@@ -250,7 +250,7 @@ def action_add(app: App, process_id: str, action_id: str, title: str, priority_i
 @pass_app
 def action_list(app: App, process_id: str, as_json: bool) -> None:
     """List the actions."""
-    from ..content import list_actions
+    from ..documents.content import list_actions
 
     rows = [{**r, "termijn": r["termijn"].isoformat() if r["termijn"] else None}
             for r in list_actions(app.store, process_id)]
@@ -266,7 +266,7 @@ def action_list(app: App, process_id: str, as_json: bool) -> None:
 @pass_app
 def action_remove(app: App, process_id: str, action_id: str) -> None:
     """Remove an action."""
-    from ..content import remove_action
+    from ..documents.content import remove_action
 
     remove_action(app.store, process_id, action_id, now=app.now, actor=app.actor)
     click.echo(f"{process_id}: action {action_id} removed")
@@ -286,7 +286,7 @@ def set_command(app: App, process_id: str, key: str, value: str | None,
                 municipality: str | None, unset: bool) -> None:
     """Set a value the documents use: zaaknummer, portefeuillehouder, team, … ('ivpflow values
     ID' lists them)."""
-    from ..content import set_value, unset_value, value_key
+    from ..documents.content import set_value, unset_value, value_key
 
     if unset == (value is not None):
         raise click.UsageError("give a VALUE, or --unset without one")
@@ -308,7 +308,7 @@ def set_command(app: App, process_id: str, key: str, value: str | None,
 @pass_app
 def values(app: App, process_id: str, as_json: bool, show_all: bool) -> None:
     """List the values the documents use (zaaknummer, portefeuillehouder, …)."""
-    from ..content import VALUES, list_values
+    from ..documents.content import VALUES, list_values
 
     rows = list_values(app.store, process_id)
     if show_all:

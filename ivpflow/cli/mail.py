@@ -18,8 +18,8 @@ from .output import json_option, print_json, table
 @pass_app
 def tick(app: App, as_json: bool) -> None:
     """Do one pass of the scheduler's work at --now: drafts, reminders, the outbox."""
-    from ..mail import MailSettings
-    from ..scheduler import tick as run_tick
+    from ..outbox.mail import MailSettings
+    from ..outbox.scheduler import tick as run_tick
 
     collect_garbage()  # one pass may deliver thousands of reminders
 
@@ -44,8 +44,8 @@ def scheduler(app: App, every: float) -> None:
     import logging
 
     from ..dates import now_local
-    from ..mail import MailSettings
-    from ..scheduler import run_scheduler
+    from ..outbox.mail import MailSettings
+    from ..outbox.scheduler import run_scheduler
 
     collect_garbage()  # runs for months
 
@@ -71,7 +71,7 @@ def scheduler(app: App, every: float) -> None:
 @pass_app
 def outbox(app: App, as_json: bool, status_filter: str | None) -> None:
     """List the reminder messages and their delivery state."""
-    from ..status import outbox_messages
+    from ..views.outbox import outbox_messages
 
     rows = outbox_messages(app.store, status_filter)
     if as_json:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
@@ -64,7 +64,7 @@ STATUS_RISKS_SHOWN = 8
 STATUS_MARK = {"done": "✓", "active": "▶", "pending": "·"}
 
 
-def print_status(data: dict[str, Any]) -> None:
+def print_status(data: Mapping[str, Any]) -> None:
     """Print one process for a project manager: first how it stands, then the phases, what is
     late, at risk or next, what is open in this phase, and the decisions per municipality."""
     today = date.fromisoformat(data["today"])
@@ -141,7 +141,7 @@ def print_status(data: dict[str, Any]) -> None:
         _print_decisions(data, today)
 
 
-def _verdict(data: dict[str, Any]) -> str:
+def _verdict(data: Mapping[str, Any]) -> str:
     """How the process stands, in one line: on track or what is late, and the IVP's adoption
     forecast against the plan."""
     active = next(p for p in data["phases"] if p["id"] == data["phase"])
@@ -161,7 +161,7 @@ def _verdict(data: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def _adoption_against_plan(clock: dict[str, Any]) -> tuple[str | None, bool]:
+def _adoption_against_plan(clock: Mapping[str, Any]) -> tuple[str | None, bool]:
     """The IVP's adoption forecast against its planned date, and whether it is late."""
     if not clock["adoption_planned"]:
         return None, False
@@ -182,7 +182,7 @@ def _days(number: int) -> str:
     return f"{number} day" if number == 1 else f"{number} days"
 
 
-def _unassigned_warning(roles: list[dict[str, Any]]) -> str | None:
+def _unassigned_warning(roles: list[Mapping[str, Any]]) -> str | None:
     """One line naming the roles nobody fills, and where their reminders go instead."""
     empty = [r["role"] for r in roles if not r["people"]]
     if not empty:
@@ -194,7 +194,7 @@ def _unassigned_warning(roles: list[dict[str, Any]]) -> str | None:
     return f"No one assigned: {', '.join(empty)} — their reminders go {where}"
 
 
-def _print_decisions(data: dict[str, Any], today: date) -> None:
+def _print_decisions(data: Mapping[str, Any], today: date) -> None:
     """The decisions per municipality: how many are taken and the next open one."""
     decisions = data["decisions"]
     done_phases = {p["id"] for p in data["phases"] if p["status"] == "done"}
@@ -229,7 +229,7 @@ def _print_decisions(data: dict[str, Any], today: date) -> None:
           indent="  ")
 
 
-def _municipality_of(decision: dict[str, Any], known: dict[str | None, Any]) -> str | None:
+def _municipality_of(decision: Mapping[str, Any], known: dict[str | None, Any]) -> str | None:
     """The municipality a decision is of, None when it is shared."""
     if decision["municipality"]:
         return str(decision["municipality"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import click
 
@@ -18,7 +19,7 @@ from .output import day, json_option, print_json, table
 @pass_app
 def plan(app: App, process_id: str | None, as_json: bool, only_risk: bool) -> None:
     """Show every dated item: planned, forecast and actual date, slack, risk."""
-    from ..status import process_plan
+    from ..views.status import process_plan
 
     rows = process_plan(app.store, process_id, now=app.now)
     if only_risk:
@@ -56,7 +57,7 @@ def meeting() -> None:
 def meeting_add(app: App, process_id: str, body: str, date_text: str,
                 papers_text: str | None) -> None:
     """Add a meeting of a decision body, e.g. "gemeenteraad Losser" 2026-11-24."""
-    from ..processes import add_meetings
+    from ..process.meetings import add_meetings
     from ..workflow.model import Meeting
 
     day = parse_day(date_text, option="DATE")
@@ -72,14 +73,14 @@ def meeting_add(app: App, process_id: str, body: str, date_text: str,
 @pass_app
 def meeting_import(app: App, process_id: str, file: str) -> None:
     """Add meetings in bulk from a YAML list or a CSV file (body,date,papers_due)."""
-    from ..errors import InvalidValueError
+    from ..errors import FileAccessError
     from ..planning.meetings import read_meetings_file
-    from ..processes import add_meetings
+    from ..process.meetings import add_meetings
 
     try:
         meetings = read_meetings_file(file)
     except (OSError, ValueError) as exc:
-        raise InvalidValueError(f"Cannot read meetings from '{file}': {exc}") from None
+        raise FileAccessError("read meetings from", file, str(exc)) from None
     count = add_meetings(app.store, process_id, meetings, now=app.now, actor=app.actor,
                          source="file")
     click.echo(f"{process_id}: {count} meetings added")
@@ -92,7 +93,7 @@ def meeting_import(app: App, process_id: str, file: str) -> None:
 @pass_app
 def meeting_remove(app: App, process_id: str, body: str, date_text: str) -> None:
     """Remove a meeting that will not take place."""
-    from ..processes import remove_meeting
+    from ..process.meetings import remove_meeting
 
     day = parse_day(date_text, option="DATE")
     remove_meeting(app.store, process_id, body, day, now=app.now, actor=app.actor)
@@ -105,10 +106,11 @@ def meeting_remove(app: App, process_id: str, body: str, date_text: str) -> None
 @pass_app
 def meeting_list(app: App, process_id: str, as_json: bool) -> None:
     """List the meetings known for a process, with when their papers are due."""
-    from ..status import process_plan
+    from ..views.status import process_plan
 
     rows = [r for r in process_plan(app.store, process_id, now=app.now) if r["kind"] == "meeting"]
-    data = [{"body": r["id"], "date": r["planned"], "papers_due": r["papers_due"]} for r in rows]
+    data: list[dict[str, Any]] = [{"body": r["id"], "date": r["planned"],
+                                   "papers_due": r.get("papers_due")} for r in rows]
     if as_json:
         print_json(data)
         return
@@ -131,7 +133,7 @@ def meeting_list(app: App, process_id: str, as_json: bool) -> None:
 def calendar_command(app: App, first: str, last: str, municipality: str | None,
                      process_id: str | None, as_json: bool) -> None:
     """Show the working days between two dates and why the other days are not."""
-    from ..status import working_days
+    from ..views.workdays import working_days
 
     needs_store = process_id is not None or municipality is not None
     data = working_days(app.store if needs_store else None, parse_day(first, option="DATE"),
@@ -160,7 +162,7 @@ def calendar_command(app: App, first: str, last: str, municipality: str | None,
 @pass_app
 def suspend(app: App, process_id: str, reason: str) -> None:
     """Suspend a process (e.g. around elections); it cannot advance until resumed."""
-    from ..processes import suspend as suspend_process
+    from ..process.lifecycle import suspend as suspend_process
 
     suspend_process(app.store, process_id, reason=reason, now=app.now, actor=app.actor)
     click.echo(f"{process_id}: suspended on {dutch_date(app.now.date())}")
@@ -172,7 +174,7 @@ def suspend(app: App, process_id: str, reason: str) -> None:
 @pass_app
 def resume(app: App, process_id: str, note: str | None) -> None:
     """Resume a suspended process; the forecast shifts by the working days lost."""
-    from ..processes import resume as resume_process
+    from ..process.lifecycle import resume as resume_process
 
     lost = resume_process(app.store, process_id, now=app.now, actor=app.actor, note=note)
     click.echo(f"{process_id}: resumed on {dutch_date(app.now.date())} after {lost} working "

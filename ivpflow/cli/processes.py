@@ -20,7 +20,7 @@ from .output import count, day, json_option, print_json, print_status, table
 @pass_app
 def start(app: App, workflow: str, process_id: str | None, start_text: str | None) -> None:
     """Start a process from a workflow definition (an id or a .yaml file); prints its id."""
-    from ..processes import start_process
+    from ..process.lifecycle import start_process
     from ..workflow.loader import find_definition, load_definition
 
     start_day = parse_day(start_text, option="--start") if start_text else None
@@ -37,22 +37,19 @@ def start(app: App, workflow: str, process_id: str | None, start_text: str | Non
 @click.option("--sort", type=click.Choice(["id", "deadline", "risk"]), default=None,
               help="Order of the list (default: risk when there are several processes; id "
                    "with --json).")
+@click.option("--limit", type=click.IntRange(min=1), metavar="N",
+              help="Only the first N processes in that order.")
 @pass_app
-def processes(app: App, as_json: bool, sort: str | None) -> None:
+def processes(app: App, as_json: bool, sort: str | None, limit: int | None) -> None:
     """List every process: phase, next deadline, overdue and at-risk counts."""
-    from ..status import list_processes
+    from ..views.portfolio import list_processes
 
-    rows = list_processes(app.store, now=app.now)
-    if sort is None:
-        # A reader of the table looks for what needs attention; a program wants a stable order.
-        sort = "risk" if len(rows) > 1 and not as_json else "id"
-    if sort == "deadline":
-        rows.sort(key=lambda r: (r["next_deadline"] is None, r["next_deadline"] or "", r["id"]))
-    elif sort == "risk":
-        rows.sort(key=lambda r: (-r["overdue"], -r["at_risk"], r["next_deadline"] or "9999"))
+    # A reader of the table looks for what needs attention; a program wants a stable order.
+    rows = list_processes(app.store, now=app.now, sort=sort or ("id" if as_json else "risk"),
+                          limit=limit)
     if as_json:
-        print_json([{k: r[k] for k in ("id", "workflow", "phase", "next_deadline", "overdue",
-                                        "at_risk")} for r in rows])
+        print_json([{k: r[k] for k in ("id", "workflow", "phase", "next_deadline",
+                                        "overdue", "at_risk")} for r in rows])
         return
     if not rows:
         click.echo("No processes yet; start one with 'ivpflow start WORKFLOW'.")
@@ -69,7 +66,7 @@ def processes(app: App, as_json: bool, sort: str | None) -> None:
 @pass_app
 def status(app: App, process_id: str | None, as_json: bool) -> None:
     """Show one process (or the only one) in full."""
-    from ..status import process_status
+    from ..views.status import process_status
 
     data = process_status(app.store, process_id, now=app.now)
     if as_json:
@@ -88,7 +85,7 @@ def status(app: App, process_id: str | None, as_json: bool) -> None:
 def advance(app: App, process_id: str, to: str | None, note: str | None, force: bool,
             reason: str | None) -> None:
     """Move a process to its next phase; refused while required tasks or decisions are open."""
-    from ..processes import advance as advance_process
+    from ..process.lifecycle import advance as advance_process
 
     if force and not (reason and reason.strip()):
         raise click.UsageError("--force needs --reason TEXT; the reason is recorded")
@@ -107,7 +104,7 @@ def advance(app: App, process_id: str, to: str | None, note: str | None, force: 
 @pass_app
 def reopen(app: App, process_id: str, to: str, reason: str) -> None:
     """Go back to an earlier phase."""
-    from ..processes import reopen as reopen_process
+    from ..process.lifecycle import reopen as reopen_process
 
     result = reopen_process(app.store, process_id, to=to, reason=reason, now=app.now,
                             actor=app.actor)
@@ -121,7 +118,7 @@ def reopen(app: App, process_id: str, to: str, reason: str) -> None:
 @pass_app
 def done(app: App, process_id: str, task: str, note: str | None) -> None:
     """Mark a task (or a document) done."""
-    from ..processes import complete
+    from ..process.items import complete
 
     item = complete(app.store, process_id, task, now=app.now, actor=app.actor, note=note)
     click.echo(f"{process_id}: {item.kind} {item.id} done ({dutch_date(app.now.date())})")
@@ -138,7 +135,7 @@ def done(app: App, process_id: str, task: str, note: str | None) -> None:
 def decide(app: App, process_id: str, decision: str, outcome: str, date_text: str | None,
            note: str | None) -> None:
     """Record a decision's outcome."""
-    from ..processes import decide as record_decision
+    from ..process.items import decide as record_decision
 
     on = parse_day(date_text) if date_text else None
     item = record_decision(app.store, process_id, decision, outcome=outcome, now=app.now,
@@ -155,7 +152,7 @@ def decide(app: App, process_id: str, decision: str, outcome: str, date_text: st
 @pass_app
 def assign(app: App, process_id: str, role: str, name: str, email: str) -> None:
     """Record who fills a role of the workflow in this process."""
-    from ..processes import assign as assign_role
+    from ..process.people import assign as assign_role
 
     assign_role(app.store, process_id, role, name=name, email=email, now=app.now,
                 actor=app.actor)
@@ -169,7 +166,7 @@ def assign(app: App, process_id: str, role: str, name: str, email: str) -> None:
 @pass_app
 def unassign(app: App, process_id: str, role: str, email: str) -> None:
     """Remove a person from a role of this process."""
-    from ..processes import unassign as unassign_role
+    from ..process.people import unassign as unassign_role
 
     unassign_role(app.store, process_id, role, email=email, now=app.now, actor=app.actor)
     click.echo(f"{process_id}: {role} — {email} removed")
@@ -181,7 +178,7 @@ def unassign(app: App, process_id: str, role: str, email: str) -> None:
 @pass_app
 def history(app: App, process_id: str, as_json: bool) -> None:
     """Show the append-only event log of a process."""
-    from ..status import history as load_history
+    from ..views.history import history as load_history
 
     events = load_history(app.store, process_id)
     if as_json:

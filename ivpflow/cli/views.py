@@ -12,7 +12,7 @@ from . import App, cli, pass_app
 
 def _write(out: str, data: bytes) -> None:
     """Write a file (or stdout for '-') and print where it went."""
-    from ..errors import InvalidValueError
+    from ..errors import FileAccessError
 
     if out == "-":
         click.echo(data, nl=False)  # bytes go to the binary stream as they are
@@ -21,7 +21,7 @@ def _write(out: str, data: bytes) -> None:
     try:
         path.write_bytes(data)
     except OSError as exc:
-        raise InvalidValueError(f"Cannot write '{out}': {exc.strerror or exc}") from None
+        raise FileAccessError("write", out, str(exc.strerror or exc)) from None
     click.echo(str(path))
 
 

@@ -14,7 +14,7 @@ import zipfile
 from io import BytesIO
 from typing import Any
 
-from ..errors import InvalidValueError
+from ..errors import UnknownChoiceError
 from . import rendering as templates
 
 FORMATS = ("md", "docx", "html")
@@ -358,4 +358,4 @@ def convert(markdown: str, fmt: str, *, title: str) -> bytes:
         return to_docx(blocks, title=title, subject=subject)
     if fmt == "html":
         return to_html(blocks, title=title).encode("utf-8")
-    raise InvalidValueError(f"Unknown format '{fmt}'; formats: {', '.join(FORMATS)}")
+    raise UnknownChoiceError("format", fmt, FORMATS)

@@ -5,7 +5,7 @@ must start."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from ..workflow.model import Definition, Item
 from .deadlines import ADOPTING_BODY, Deadlines, Facts
@@ -23,8 +23,25 @@ def adopting_decisions(definition: Definition) -> list[Item]:
             if i.phase in phases and i.body and i.body.startswith(ADOPTING_BODY)]
 
 
+class Clock(TypedDict):
+    """The four-year clock of `status --json`."""
+
+    period: str | None
+    valid_from: str | None
+    expires: str
+    replaces: str | None
+    replaces_until: str | None
+    adoption_planned: str | None
+    adoption_forecast: str | None
+    lead_working_days: int
+    next_start_by: str
+    warnings: list[str | None]
+    reasons: list[dict[str, Any]]
+
+
 def four_year_clock(definition: Definition, facts: Facts, planned: Deadlines, fc: Forecast,
-           valid_from: date | None) -> dict[str, Any] | None:
+                    valid_from: date | None) -> Clock | None:
+    """The clock of a process from its plan; None when the definition names no period."""
     years = definition.period_years
     if years is None:
         return None
@@ -50,12 +67,12 @@ def four_year_clock(definition: Definition, facts: Facts, planned: Deadlines, fc
                                valid_from=valid_from))
     lead = (days.working_days_between(facts.start, adoption_planned)
             if adoption_planned and adoption_planned > facts.start else 0)
-    return {"period": definition.period, "valid_from": _iso(valid_from),
-            "expires": expires.isoformat(), "replaces": definition.replaces,
-            "replaces_until": _iso(until), "adoption_planned": _iso(adoption_planned),
-            "adoption_forecast": _iso(adoption_forecast), "lead_working_days": lead,
-            "next_start_by": days.add_working_days(expires, -lead).isoformat(),
-            "warnings": [say([warning]) for warning in warnings], "reasons": warnings}
+    return Clock(period=definition.period, valid_from=_iso(valid_from),
+                 expires=expires.isoformat(), replaces=definition.replaces,
+                 replaces_until=_iso(until), adoption_planned=_iso(adoption_planned),
+                 adoption_forecast=_iso(adoption_forecast), lead_working_days=lead,
+                 next_start_by=days.add_working_days(expires, -lead).isoformat(),
+                 warnings=[say([warning]) for warning in warnings], reasons=warnings)
 
 
 def _iso(day: date | None) -> str | None:

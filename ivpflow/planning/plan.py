@@ -15,30 +15,72 @@ Three kinds of date per item:
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple, NotRequired, TypedDict
 
-from ..workflow.model import Definition
-from .clock import adopting_decisions, four_year_clock
-from .deadlines import Facts, plan_deadlines
-from .forecast import forecast, latest_dates
+from ..workflow.model import Definition, Item, Meeting
+from .clock import Clock, adopting_decisions, four_year_clock
+from .deadlines import Deadlines, Facts, plan_deadlines
+from .forecast import Forecast, forecast, latest_dates
 from .meetings import papers_due
 from .reasons import reason, say
 
 
-def build_plan(definition: Definition, facts: Facts) -> dict[str, Any]:
-    """Every dated item with planned, forecast and actual dates, risks, and the clock."""
-    planned = plan_deadlines(definition, facts)
+class PlanRow(TypedDict):
+    """One row of `plan --json`: a phase, task, decision, document or meeting."""
+
+    kind: str
+    id: str
+    phase: str | None
+    planned: str | None
+    forecast: str | None
+    actual: str | None
+    slack_days: int | None
+    at_risk: bool
+    why: str | None
+    reasons: list[dict[str, Any]]
+    latest: str | None
+    body: NotRequired[str | None]
+    meeting: NotRequired[str | None]
+    papers_due: NotRequired[str | None]
+
+
+class Plan(TypedDict):
+    """The rows of the plan, the four-year clock, and the deadlines they come from."""
+
+    rows: list[PlanRow]
+    clock: Clock | None
+    deadlines: Deadlines
+
+
+class Judged(NamedTuple):
+    """One dated row of the plan with its forecast and what puts it at risk."""
+
+    kind: str
+    id: str
+    phase: str
+    due: date | None
+    when: date | None  # the forecast
+    actual: date | None
+    reasons: list[dict[str, Any]]
+    latest: date | None
+    item: Item | None
+    meeting: Meeting | None  # for a decision: the meeting it is forecast (or planned) on
+
+
+def judge(definition: Definition, facts: Facts, planned: Deadlines | None = None
+          ) -> tuple[list[Judged], Deadlines, Forecast]:
+    """Every phase and item with its planned, forecast and actual date and the reasons it is at
+    risk: what the plan shows and the portfolio counts."""
+    planned = planned or plan_deadlines(definition, facts)
     fc = forecast(definition, facts, planned)
     latest = latest_dates(definition, facts, planned)
-    days = definition.calendar.working
-    years = definition.period_years
-    valid_from = date(years[0], 1, 1) if years else None
-    rows: list[dict[str, Any]] = []
+    valid_from = period_start(definition)
     adopting = {item.id for item in adopting_decisions(definition)}
+    rows: list[Judged] = []
 
     def row(kind: str, ident: str, phase: str, due: date | None, when: date | None,
-            actual: date | None, extra: dict[str, Any] | None = None,
-            adopting: bool = False, settled_phase: bool = False) -> None:
+            actual: date | None, item: Item | None = None,
+            settled_phase: bool = False) -> None:
         why: list[dict[str, Any]] = []
         key = f"phase:{ident}" if kind == "phase" else ident
         if actual is None and due is not None and not settled_phase:
@@ -50,16 +92,12 @@ def build_plan(definition: Definition, facts: Facts) -> dict[str, Any]:
                 target_phase, by = definition.target or ("", due)
                 why.append(reason("after-latest", forecast=when, latest=latest[key],
                                   target=target_phase, by=by))
-            if adopting and when and valid_from and when >= valid_from:
+            if ident in adopting and when and valid_from and when >= valid_from:
                 why.append(reason("after-period-start", valid_from=valid_from))
-        slack = None
-        if actual is None and due and when:
-            slack = (days.working_days_between(when, due) if when <= due
-                     else -days.working_days_between(due, when))
-        rows.append({"kind": kind, "id": ident, "phase": phase, "planned": _iso(due),
-                     "forecast": _iso(actual or when), "actual": _iso(actual),
-                     "slack_days": slack, "at_risk": bool(why), "why": say(why), "reasons": why,
-                     "latest": _iso(latest.get(key)), **(extra or {})})
+        meeting = (fc.meeting.get(ident, planned.meeting.get(ident))
+                   if kind == "decision" else None)
+        rows.append(Judged(kind, ident, phase, due, when, actual, why, latest.get(key), item,
+                           meeting))
 
     for phase in definition.phases:
         if phase.final:
@@ -67,25 +105,46 @@ def build_plan(definition: Definition, facts: Facts) -> dict[str, Any]:
         row("phase", phase.id, phase.id, planned.phase_due.get(phase.id), fc.end.get(phase.id),
             facts.completed.get(phase.id) if facts.status.get(phase.id) == "done" else None)
         for item in phase.items:
-            extra: dict[str, Any] | None = None
-            if item.kind == "decision":
-                meeting = fc.meeting.get(item.id, planned.meeting.get(item.id))
-                extra = {"body": item.body, "meeting": _iso(meeting.date if meeting else None),
-                         "papers_due": _iso(papers_due(definition, meeting) if meeting
-                                            else None)}
             row(item.kind, item.id, phase.id, planned.item_due.get(item.id),
-                fc.item.get(item.id), facts.settled.get(item.id), extra,
-                adopting=item.id in adopting,
+                fc.item.get(item.id), facts.settled.get(item.id), item,
                 settled_phase=facts.status.get(phase.id) == "done")
+    return rows, planned, fc
+
+
+def period_start(definition: Definition) -> date | None:
+    """The first day of the IVP period the process produces, if it names one."""
+    years = definition.period_years
+    return date(years[0], 1, 1) if years else None
+
+
+def build_plan(definition: Definition, facts: Facts) -> Plan:
+    """Every dated item with planned, forecast and actual dates, risks, and the clock."""
+    judged, planned, fc = judge(definition, facts)
+    days = definition.calendar.working
+    rows: list[PlanRow] = []
+    for j in judged:
+        slack = None
+        if j.actual is None and j.due and j.when:
+            slack = (days.working_days_between(j.when, j.due) if j.when <= j.due
+                     else -days.working_days_between(j.due, j.when))
+        row = PlanRow(kind=j.kind, id=j.id, phase=j.phase, planned=_iso(j.due),
+                      forecast=_iso(j.actual or j.when), actual=_iso(j.actual),
+                      slack_days=slack, at_risk=bool(j.reasons), why=say(j.reasons),
+                      reasons=j.reasons, latest=_iso(j.latest))
+        if j.kind == "decision":
+            row["body"] = j.item.body if j.item else None
+            row["meeting"] = _iso(j.meeting.date if j.meeting else None)
+            row["papers_due"] = _iso(papers_due(definition, j.meeting) if j.meeting else None)
+        rows.append(row)
     for meeting in sorted(facts.meetings, key=lambda m: (m.date, m.body)):
-        rows.append({"kind": "meeting", "id": meeting.body, "phase": None,
-                     "planned": _iso(meeting.date), "forecast": _iso(meeting.date),
-                     "actual": _iso(meeting.date) if meeting.date <= facts.today else None,
-                     "slack_days": None, "at_risk": False, "why": None, "reasons": [],
-                     "latest": None,
-                     "papers_due": _iso(papers_due(definition, meeting))})
-    return {"rows": rows, "clock": four_year_clock(definition, facts, planned, fc, valid_from),
-            "deadlines": planned}
+        rows.append(PlanRow(kind="meeting", id=meeting.body, phase=None,
+                            planned=_iso(meeting.date), forecast=_iso(meeting.date),
+                            actual=_iso(meeting.date) if meeting.date <= facts.today else None,
+                            slack_days=None, at_risk=False, why=None, reasons=[], latest=None,
+                            papers_due=_iso(papers_due(definition, meeting))))
+    return Plan(rows=rows, clock=four_year_clock(definition, facts, planned, fc,
+                                                 period_start(definition)),
+                deadlines=planned)
 
 
 def _iso(day: date | None) -> str | None:

@@ -1,4 +1,5 @@
-"""Persistence: the SQLAlchemy models and the database they live in."""
+"""Persistence: the schema (Core tables), row types, one reader and one writer, and the
+database they live in (SQLite by default, PostgreSQL for scale-out; Alembic migrations)."""
 
 from __future__ import annotations
 

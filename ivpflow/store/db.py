@@ -1,27 +1,38 @@
-"""Opening the database: engine set-up, the SQLite recipe, schema upgrades and transactions."""
+"""The database: engine set-up, the SQLite recipe, schema upgrades, and transactions.
+
+Two ways in:
+- `Store.transaction()` runs statements compiled once (`Sql`) on the driver's own connection,
+  for the reader and the writer of a process: no statement machinery per call, and on
+  PostgreSQL every step's statements go in one pipeline (one round trip).
+- `Store.connect()` is a SQLAlchemy Core connection in one transaction, for the set-wise work
+  of the outbox and the scheduler.
+
+On SQLite a writing transaction takes the write lock at its start (BEGIN IMMEDIATE) and waits
+the busy timeout for it, so two writers never meet halfway. A pooled connection that the
+server dropped (a restart) is replaced and the first step retried, without a ping before
+every transaction.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.exc import DatabaseError, OperationalError, ProgrammingError
+from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError, ProgrammingError
 
-from ..errors import ConflictError, StoreError
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session, sessionmaker
+from ..errors import StoreBusyError, StoreError
 
 # The newest migration in store/migrations/versions; a test keeps the two equal. Comparing
 # against it avoids importing Alembic (a quarter of a second) when the schema is current.
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
+
+Params = Mapping[str, Any]
 
 
 def default_url(store: str | Path) -> str:
@@ -42,10 +53,210 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    # On the driver's connection: BEGIN is in every transaction, and SQLAlchemy's statement
-    # machinery around it cost a tenth of an `advance`.
+    # On the driver's connection: BEGIN is in every transaction.
     mode = connection.get_execution_options().get("sqlite_begin", "")
     connection.connection.driver_connection.execute(f"BEGIN {mode}".strip())
+
+
+class Duplicate(Exception):
+    """A row with the same key exists already (the driver's integrity error)."""
+
+
+class Sql:
+    """A Core statement compiled once per dialect, run on the driver's connection.
+
+    `keys` names the columns an INSERT gives (all of them by default).
+    """
+
+    __slots__ = ("statement", "keys", "_prepared")
+
+    def __init__(self, statement: Any, keys: Sequence[str] | None = None) -> None:
+        self.statement = statement
+        self.keys = list(keys) if keys is not None else None
+        self._prepared: dict[str, Prepared] = {}
+
+    def prepare(self, dialect: Any) -> Prepared:
+        """The statement's text and value conversions for this dialect, made once."""
+        found = self._prepared.get(dialect.name)
+        if found is None:
+            found = self._prepared[dialect.name] = Prepared(self.statement, self.keys, dialect)
+        return found
+
+
+class Prepared:
+    """A statement's SQL text for the driver, and the conversions its values need."""
+
+    __slots__ = ("text", "binds", "results", "defaults")
+
+    def __init__(self, statement: Any, keys: list[str] | None, dialect: Any) -> None:
+        if dialect.name == "sqlite":
+            # Named parameters, so the driver takes the same mappings as psycopg does.
+            dialect = type(dialect)(paramstyle="named")
+        compiled = statement.compile(dialect=dialect, column_keys=keys)
+        self.text: str = compiled.string
+        # Literal values in the statement (`status == "queued"`) are parameters too.
+        self.defaults: dict[str, Any] = {name: value for name, value in compiled.params.items()
+                                         if not compiled.binds[name].required}
+        binds = []
+        for name, bind in compiled.binds.items():
+            processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if processor is not None:
+                binds.append((name, processor))
+        self.binds: tuple[tuple[str, Callable[[Any], Any]], ...] = tuple(binds)
+        results = []
+        for index, column in enumerate(getattr(statement, "selected_columns", ())):
+            processor = column.type.dialect_impl(dialect).result_processor(dialect, None)
+            if processor is not None:
+                results.append((index, processor))
+        self.results: tuple[tuple[int, Callable[[Any], Any]], ...] = tuple(results)
+
+    def params(self, values: Params) -> Params:
+        """The values as the driver takes them (dates as text on SQLite)."""
+        if not self.binds and not self.defaults:
+            return values
+        converted = {**self.defaults, **values}
+        for name, processor in self.binds:
+            if name in converted:
+                converted[name] = processor(converted[name])
+        return converted
+
+    def rows(self, raw: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+        """Rows as the driver gave them, with their values converted back."""
+        if not self.results:
+            return [tuple(row) for row in raw]
+        out = []
+        for row in raw:
+            values = list(row)
+            for index, processor in self.results:
+                values[index] = processor(values[index])
+            out.append(tuple(values))
+        return out
+
+
+class Tx:
+    """One transaction on the driver's connection (see `Store.transaction`)."""
+
+    def __init__(self, store: Store, write: bool) -> None:
+        self.store = store
+        self.write = write
+        self.dialect = store.engine.dialect
+        self.postgresql = self.dialect.name == "postgresql"
+        self._raw: Any = None
+        self._begun = False
+
+    # ---------------------------------------------------------------- the connection
+
+    def _driver(self) -> Any:
+        if self._raw is None:
+            self._raw = self.store.engine.raw_connection()
+        driver = self._raw.driver_connection
+        if not self._begun:
+            if self.postgresql:
+                # Attributes only: psycopg sends them with the BEGIN before the first statement.
+                from psycopg import IsolationLevel
+
+                driver.isolation_level = None if self.write else IsolationLevel.REPEATABLE_READ
+                driver.read_only = None if self.write else True
+            else:
+                driver.execute("BEGIN IMMEDIATE" if self.write else "BEGIN")
+            self._begun = True
+        return driver
+
+    def _step(self, work: Callable[[Any], Any]) -> Any:
+        """Run one step; a lost connection before anything was done is replaced once."""
+        first = not self._begun
+        try:
+            return work(self._driver())
+        except Exception as exc:
+            if first and self.postgresql and self._lost(exc):
+                self._discard()
+                return work(self._driver())
+            raise
+
+    def _lost(self, exc: Exception) -> bool:
+        driver = self._raw.driver_connection if self._raw is not None else None
+        return bool(self.dialect.is_disconnect(exc, driver, None))  # type: ignore[arg-type]
+
+    def _discard(self) -> None:
+        if self._raw is not None:
+            self._raw.invalidate()
+            self._raw = None
+        self._begun = False
+
+    # ---------------------------------------------------------------- statements
+
+    def fetch(self, queries: Sequence[tuple[Sql, Params]]) -> list[list[tuple[Any, ...]]]:
+        """Run SELECTs, in one round trip on PostgreSQL; the rows of each."""
+        prepared = [(sql.prepare(self.dialect), params) for sql, params in queries]
+
+        def run(driver: Any) -> list[list[tuple[Any, ...]]]:
+            if self.postgresql:
+                with driver.pipeline():
+                    cursors = [driver.execute(p.text, p.params(params)) for p, params in prepared]
+                return [p.rows(cursor.fetchall()) for (p, _), cursor in zip(prepared, cursors,
+                                                                            strict=True)]
+            return [p.rows(driver.execute(p.text, p.params(params)).fetchall())
+                    for p, params in prepared]
+
+        return list(self._step(run))
+
+    def execute(self, writes: Sequence[tuple[Sql, Params | Sequence[Params]]]) -> list[int]:
+        """Run INSERTs, UPDATEs and DELETEs (a list of values: once per entry), in one round
+        trip on PostgreSQL; the rows each touched."""
+        prepared = [(sql.prepare(self.dialect), values) for sql, values in writes]
+
+        def one(driver: Any, statement: Prepared, values: Params | Sequence[Params]) -> Any:
+            if isinstance(values, Mapping):
+                return driver.execute(statement.text, statement.params(values))
+            converted = [statement.params(v) for v in values]
+            if self.postgresql:
+                cursor = driver.cursor()
+                cursor.executemany(statement.text, converted)
+                return cursor
+            return driver.executemany(statement.text, converted)
+
+        def run(driver: Any) -> list[int]:
+            if self.postgresql:
+                with driver.pipeline():
+                    cursors = [one(driver, p, values) for p, values in prepared]
+                return [cursor.rowcount for cursor in cursors]
+            return [one(driver, p, values).rowcount for p, values in prepared]
+
+        return list(self._step(run))
+
+    # ---------------------------------------------------------------- the end
+
+    def commit(self) -> None:
+        if self._raw is None or not self._begun:
+            return
+        driver = self._raw.driver_connection
+        if self.postgresql:
+            driver.commit()
+        else:
+            driver.execute("COMMIT")
+        self._begun = False
+
+    def rollback(self) -> None:
+        if self._raw is None or not self._begun:
+            return
+        driver = self._raw.driver_connection
+        try:
+            if self.postgresql:
+                driver.rollback()
+            else:
+                driver.execute("ROLLBACK")
+        except Exception:  # the connection is gone: nothing to undo on it
+            self._discard()
+        self._begun = False
+
+    def close(self) -> None:
+        if self._raw is not None:
+            if self.postgresql:
+                driver = self._raw.driver_connection
+                driver.isolation_level = None
+                driver.read_only = None
+            self._raw.close()
+            self._raw = None
 
 
 class Store:
@@ -74,7 +285,7 @@ class Store:
     @property
     def dialect(self) -> str:
         """'sqlite' or 'postgresql'."""
-        return self.engine.dialect.name
+        return str(self.engine.dialect.name)
 
     def _create_engine(self, url: str) -> Engine:
         try:
@@ -83,7 +294,7 @@ class Store:
                 event.listen(engine, "connect", _sqlite_connect)
                 event.listen(engine, "begin", _sqlite_begin)
                 return engine
-            return create_engine(url, pool_pre_ping=True)
+            return create_engine(url)
         except Exception as exc:  # bad URLs and missing drivers raise many kinds
             raise StoreError(f"Cannot use database URL '{_hide_password(url)}': {exc}") from None
 
@@ -123,74 +334,71 @@ class Store:
         except DatabaseError as exc:
             raise StoreError(f"Cannot upgrade {self.describe()}: {_reason(exc)}") from None
 
-    @cached_property
-    def sessions(self) -> sessionmaker[Session]:
-        """The ORM's session factory, made on first use: the read paths (status, plan) work on
-        Core connections, and importing the ORM is a sixth of their cold start."""
-        from sqlalchemy.orm import sessionmaker
-
-        return sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
-
     @contextmanager
-    def transaction(self, process_id: str = "", *, immediate: bool = False) -> Iterator[Session]:
-        """An ORM session in one transaction; a concurrent change of the same rows is a conflict.
+    def transaction(self, *, write: bool = False) -> Iterator[Tx]:
+        """One transaction on the driver's connection, committed when the block ends.
 
-        `immediate` takes SQLite's write lock at the start (BEGIN IMMEDIATE), for claims.
+        A writing one holds SQLite's write lock from its start; a reading one sees one
+        snapshot (REPEATABLE READ on PostgreSQL).
         """
-        from sqlalchemy.orm.exc import StaleDataError
-
-        session = self.sessions()
+        tx = Tx(self, write)
         try:
-            with self._errors(process_id):
+            with self._errors():
                 try:
-                    if immediate and self.dialect == "sqlite":
-                        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-                    yield session
-                    session.commit()
-                except StaleDataError:  # the ORM's version counter saw someone else's change
-                    session.rollback()
-                    raise ConflictError(process_id) from None
+                    yield tx
+                    tx.commit()
                 except BaseException:
-                    session.rollback()
+                    tx.rollback()
                     raise
         finally:
-            session.close()
+            tx.close()
 
     @contextmanager
-    def connect(self, process_id: str = "") -> Iterator[Connection]:
-        """A Core connection in one transaction, committed at the end; errors as transaction().
+    def connect(self, *, immediate: bool = False) -> Iterator[Connection]:
+        """A Core connection in one transaction, committed at the end.
 
-        For the paths that read a process whole or change a few rows of it (status, plan,
-        advance): no ORM objects are built, no mappers configured.
+        `immediate` takes SQLite's write lock at the start (BEGIN IMMEDIATE): for every
+        transaction that writes.
         """
-        with self._errors(process_id), self.engine.begin() as conn:
-            yield conn
+        with self._errors(), self.engine.connect() as conn:
+            if immediate and self.dialect == "sqlite":
+                conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+            with conn.begin():
+                yield conn
 
     @contextmanager
-    def _errors(self, process_id: str) -> Iterator[None]:
-        """Database errors as ivpflow's own: a conflict, or a one-line StoreError."""
+    def _errors(self) -> Iterator[None]:
+        """Database errors as ivpflow's own: busy, or a one-line StoreError."""
+        dbapi = self.engine.dialect.loaded_dbapi
         try:
             yield
-        except OperationalError as exc:
-            if _is_conflict(exc):
-                raise ConflictError(process_id) from None
-            raise StoreError(f"Database error on {self.describe()}: {_reason(exc)}") from None
-        except ProgrammingError as exc:
-            raise StoreError(f"Database error on {self.describe()}: {_reason(exc)}") from None
+        except dbapi.IntegrityError as exc:
+            raise Duplicate(str(exc)) from None
+        except (OperationalError, ProgrammingError) as exc:
+            raise self._translate(exc.orig or exc) from None
+        except dbapi.Error as exc:
+            if isinstance(exc, dbapi.OperationalError | dbapi.ProgrammingError |
+                          dbapi.InternalError):
+                raise self._translate(exc) from None
+            raise
+        except DBAPIError as exc:
+            raise self._translate(exc.orig or exc) from None
+
+    def _translate(self, exc: BaseException) -> StoreError:
+        message = str(exc).lower()
+        # SQLite: another writer held the lock past the busy timeout; PostgreSQL: a deadlock
+        # or serialization failure between two transactions. Nothing was written.
+        if any(word in message for word in ("locked", "busy", "could not serialize",
+                                            "deadlock")):
+            return StoreBusyError(self.describe(), BUSY_TIMEOUT_MS // 1000)
+        return StoreError(f"Database error on {self.describe()}: {_reason(exc)}")
 
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
 
 
-def _is_conflict(exc: OperationalError) -> bool:
-    message = str(exc.orig).lower()
-    # SQLite reports a write after someone else's commit (stale snapshot) or a lock held past
-    # the busy timeout as "locked"; PostgreSQL reports serialization failures and deadlocks.
-    return any(word in message for word in ("locked", "could not serialize", "deadlock"))
-
-
-def _reason(exc: Exception) -> str:
+def _reason(exc: BaseException) -> str:
     orig = getattr(exc, "orig", None) or exc
     return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
 

@@ -1,8 +1,8 @@
 """The database tables, as SQLAlchemy Core: the one description of the schema.
 
-The ORM classes in `models` are mapped onto these tables; the read paths (status, plan,
-processes, history) and `advance` use the tables directly, so a command that only reads
-neither builds nor configures the mappers (a good part of a cold start).
+Every column's type, size and nullability is written here and nowhere else; the row types in
+`rows` carry the same names, and a test keeps both in step. A column is at least as long as
+the longest value validation lets through, so what one database accepts every database stores.
 """
 
 from __future__ import annotations
@@ -64,6 +64,15 @@ processes = Table(
     # ISO week ("2026-W10") of the last weekly digest, so a tick finds the processes still
     # owed one through an index instead of reading them all.
     Column("digest_week", String(8), index=True),
+    # How the process stands, computed by every write for its day (`summary_on`) and true until
+    # `summary_through`: the portfolio reads these instead of planning every process.
+    Column("summary_on", Date),
+    Column("summary_through", Date, index=True),
+    Column("overdue", Integer),
+    Column("at_risk", Integer),
+    Column("next_due", Date),
+    Column("next_kind", String(10)),
+    Column("next_item", String(100)),
 )
 
 # Where one phase of a process stands: pending, active or done, and its deadline.
@@ -136,7 +145,8 @@ suspensions = Table(
 outbox = Table(
     "outbox", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("dedupe_key", String(400), nullable=False, unique=True),
+    # process|item|kind|step|due|recipient: ids of 100 and an address of 320 characters.
+    Column("dedupe_key", Text, nullable=False, unique=True),
     Column("process_id", String(100), nullable=False, index=True),
     Column("kind", String(12), nullable=False),  # upcoming|due|overdue|escalation|digest
     Column("item", String(100)),
@@ -148,7 +158,7 @@ outbox = Table(
     Column("body_text", Text, nullable=False),
     Column("body_html", Text, nullable=False),
     Column("ics", Text),
-    Column("message_id", String(200), nullable=False),
+    Column("message_id", Text, nullable=False),
     Column("status", String(10), nullable=False),  # queued|sent|failed|cancelled
     Column("attempts", Integer, nullable=False),
     Column("next_attempt_at", DateTime, nullable=False),
@@ -220,7 +230,8 @@ drafts = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("process_id", String(100), ForeignKey("processes.id", ondelete="CASCADE"),
            nullable=False, index=True),
-    Column("document", String(100), nullable=False),
+    # A document id, '-<gemeente>' when it is drafted per gemeente.
+    Column("document", Text, nullable=False),
     Column("format", String(10), nullable=False),
     Column("version", Integer, nullable=False),
     Column("path", Text, nullable=False),
@@ -238,8 +249,9 @@ events = Table(
     Column("at", DateTime, nullable=False),
     Column("actor", String(200), nullable=False),
     Column("event", String(30), nullable=False),
-    Column("from_state", String(100)),
-    Column("to_state", String(100)),
-    Column("item", String(100)),
+    # What changed, from and to: a phase, an outcome, a name or an e-mail address.
+    Column("from_state", Text),
+    Column("to_state", Text),
+    Column("item", Text),
     Column("note", Text),
 )

@@ -9,7 +9,7 @@ process's version counter, which grows with every change, so a calendar can tell
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -22,6 +22,9 @@ from ..workflow.model import Definition, slug
 if TYPE_CHECKING:
     from icalendar import Alarm, Calendar, Event
 
+    from ..planning.plan import PlanRow
+    from .status import Status
+
 KIND_NL = {"phase": "fase", "task": "taak", "decision": "besluit", "document": "document",
            "meeting": "vergadering"}
 OUTCOME_NL = {"vastgesteld": "vastgesteld", "gewijzigd-vastgesteld": "gewijzigd vastgesteld",
@@ -33,8 +36,8 @@ ALARM_HOUR = 9  # alarms go off at 09:00 on their day, local time
 class Snapshot:
     """One process at one moment, read in one transaction: status, plan rows, definition."""
 
-    status: dict[str, Any]
-    rows: list[dict[str, Any]]
+    status: Status
+    rows: list[PlanRow]
     definition: Definition
     version: int
     today: date
@@ -44,17 +47,18 @@ class Snapshot:
 def snapshot(store: Store, process_id: str | None, *, now: datetime) -> Snapshot:
     """Read a process's status and plan together, so both describe the same moment."""
     from ..planning.plan import build_plan
-    from ..records import facts_of, read_definition, read_process
-    from ..status import describe
+    from ..store.reader import read_definition, read_process
+    from ..store.rows import facts_of
+    from .status import describe
 
     today = now.date()
-    with store.connect(process_id or "") as conn:
-        process = read_process(conn, process_id)
-        definition = read_definition(conn, process.definition_digest)
-        status = describe(process, definition, today)
-        plan = build_plan(definition, facts_of(process, today))
-        starts = {phase: day.isoformat() for phase, day in plan["deadlines"].phase_start.items()}
-        return Snapshot(status, plan["rows"], definition, process.version, today, starts)
+    with store.transaction() as tx:
+        process = read_process(tx, process_id)
+        definition = read_definition(tx, process.definition_digest)
+    plan = build_plan(definition, facts_of(process, today))
+    status = describe(process, definition, today, plan["rows"], plan["clock"])
+    starts = {phase: day.isoformat() for phase, day in plan["deadlines"].phase_start.items()}
+    return Snapshot(status, plan["rows"], definition, process.version, today, starts)
 
 
 def event_uid(process_id: str, kind: str, ident: str, day: date | None = None) -> str:
@@ -99,15 +103,16 @@ def _events(shot: Snapshot, now: datetime) -> Iterable[Event]:
     from icalendar.enums import TRANSP
 
     status, definition = shot.status, shot.definition
-    items = {i["id"]: i for i in status["tasks"] + status["decisions"] + status["documents"]}
-    phases = {p["id"]: p for p in status["phases"]}
+    items: dict[str, Mapping[str, Any]] = {
+        i["id"]: i for i in status["tasks"] + status["decisions"] + status["documents"]}
+    phases: dict[str, Mapping[str, Any]] = {p["id"]: p for p in status["phases"]}
     holders = {r["role"]: (r["title"], [p["name"] for p in r["people"]]) for r in status["roles"]}
     stamp = now.astimezone(UTC)
-    decisions_on: dict[tuple[str, str], list[str]] = {}
+    decisions_on: dict[tuple[str | None, str | None], list[str]] = {}
     for row in shot.rows:
         if row["kind"] == "decision" and row.get("meeting"):
             title = " ".join(items.get(row["id"], {}).get("title", row["id"]).split())
-            decisions_on.setdefault((row["body"], row["meeting"]), []).append(
+            decisions_on.setdefault((row.get("body"), row["meeting"]), []).append(
                 f"{title} ({row['id']})")
     for row in shot.rows:
         if not row["planned"]:
@@ -131,9 +136,10 @@ def _events(shot: Snapshot, now: datetime) -> Iterable[Event]:
         yield event
 
 
-def _text(row: dict[str, Any], item: dict[str, Any], phase: dict[str, Any],
-          holders: dict[str, tuple[str, list[str]]], decisions_on: dict[tuple[str, str], list[str]],
-          status: dict[str, Any]) -> tuple[str, list[str]]:
+def _text(row: Mapping[str, Any], item: Mapping[str, Any], phase: Mapping[str, Any],
+          holders: dict[str, tuple[str, list[str]]],
+          decisions_on: dict[tuple[str | None, str | None], list[str]],
+          status: Mapping[str, Any]) -> tuple[str, list[str]]:
     """The Dutch SUMMARY and DESCRIPTION lines of one plan row."""
     kind, ident = row["kind"], row["id"]
     process = f"{status['title']} ({status['id']})"
@@ -192,7 +198,7 @@ def _text(row: dict[str, Any], item: dict[str, Any], phase: dict[str, Any],
     return summary, lines
 
 
-def _alarms(shot: Snapshot, definition: Definition, row: dict[str, Any], item: dict[str, Any],
+def _alarms(shot: Snapshot, definition: Definition, row: Mapping[str, Any], item: Mapping[str, Any],
             due: date, summary: str) -> list[Alarm]:
     """The alarms of an open deadline: at 09:00 on the working days its reminder mails go out.
 

@@ -7,7 +7,7 @@ restyle or reword the report by overriding that one file (IVPFLOW_TEMPLATES).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -48,7 +48,7 @@ def render_report(store: Store, process_id: str | None, *, now: datetime) -> str
 
 def report_context(store: Store, process_id: str | None, *, now: datetime) -> dict[str, Any]:
     """Everything the report template shows, as plain data (dates as `date`)."""
-    from ..status import history
+    from .history import history
 
     shot = snapshot(store, process_id, now=now)
     status = shot.status
@@ -93,9 +93,10 @@ def report_context(store: Store, process_id: str | None, *, now: datetime) -> di
         "councils": councils(shot),
         "meetings": [{"body": r["id"], "date": _day(r["planned"]),
                       "papers_due": _day(r["papers_due"]),
-                      "past": r["planned"] < shot.today.isoformat()}
+                      "past": (r["planned"] or "") < shot.today.isoformat()}
                      for r in shot.rows if r["kind"] == "meeting"],
-        "clock": clock and {**{k: _day(v) if k in _CLOCK_DATES else v for k, v in clock.items()},
+        "clock": clock and {**{k: _day(v) if k in _CLOCK_DATES else v
+                               for k, v in dict[str, Any](clock).items()},
                             "warnings": warnings},
         "history": [_event(e) for e in history(store, status["id"])],
     }
@@ -117,7 +118,7 @@ def timeline(shot: Snapshot) -> dict[str, Any]:
     dated = [date.fromisoformat(v) for r in shot.rows
              for v in (r["planned"], r["forecast"], r["actual"]) if v]
     dated += [today, date.fromisoformat(status["start"])]
-    clock = status["clock"] or {}
+    clock: Mapping[str, Any] = status["clock"] or {}
     lines = [(clock.get("replaces_until"), "huidig plan tot en met", "expires"),
              (clock.get("valid_from"), f"IVP {clock.get('period')} vanaf", "period")]
     dated += [date.fromisoformat(day) for day, _, _ in lines if day]
@@ -206,7 +207,7 @@ def _bar(kind: str, phase: str, start: str, end: str, x: Callable[[str], float],
             "height": 8, "start": _day(begin), "end": _day(finish), "label": label}
 
 
-def _item_state(row: dict[str, Any], phase_status: str, today: date) -> str:
+def _item_state(row: Mapping[str, Any], phase_status: str, today: date) -> str:
     if row["actual"]:
         return "done"
     if phase_status == "done":
@@ -285,14 +286,14 @@ def _meeting_markers(shot: Snapshot, x: Callable[[str], float],
         body = row["id"]
         css = next((c for prefix, c in BODY_CLASS if body.startswith(prefix)), "other")
         label = _short_body(body)
-        where = x(row["planned"])
+        where = x(row["planned"] or "")
         half = len(label) * CHAR_WIDTH / 2
         level = next((i for i, end in enumerate(ends) if where - half > end + 4), 0)
         ends[level] = where + half
         markers.append({"body": body, "class": css, "x": where, "y": top + 14,
                         "date": _day(row["planned"]), "label": label,
                         "label_y": top + 36 + level * 13,
-                        "past": row["planned"] < shot.today.isoformat(),
+                        "past": (row["planned"] or "") < shot.today.isoformat(),
                         "tip": f"{body}: {dutch_date(_day(row['planned']), weekday=True)}"
                                + (f"; stukken uiterlijk {dutch_date(_day(row['papers_due']))}"
                                   if row["papers_due"] else "")})
@@ -312,7 +313,8 @@ def _short_body(body: str) -> str:
 
 
 def _phases(shot: Snapshot) -> list[dict[str, Any]]:
-    planned = {r["id"]: r for r in shot.rows if r["kind"] == "phase"}
+    planned: dict[str, Mapping[str, Any]] = {r["id"]: r for r in shot.rows
+                                             if r["kind"] == "phase"}
     result = []
     for phase in shot.status["phases"]:
         row = planned.get(phase["id"], {})
@@ -329,7 +331,8 @@ def _phases(shot: Snapshot) -> list[dict[str, Any]]:
 def councils(shot: Snapshot) -> list[dict[str, Any]]:
     """The decisions grouped per municipality (shared bodies last), each in date order."""
     status, definition = shot.status, shot.definition
-    plan = {r["id"]: r for r in shot.rows if r["kind"] == "decision"}
+    plan: dict[str, Mapping[str, Any]] = {r["id"]: r for r in shot.rows
+                                          if r["kind"] == "decision"}
     phase_status = {p["id"]: p["status"] for p in status["phases"]}
     groups: dict[str | None, list[dict[str, Any]]] = {m: [] for m in definition.municipalities}
     for decision in status["decisions"]:
@@ -362,7 +365,7 @@ def _municipality_of(body: str | None, definition: Definition) -> str | None:
     return next((m for m in definition.municipalities if (body or "").endswith(" " + m)), None)
 
 
-def _event(event: dict[str, Any]) -> dict[str, Any]:
+def _event(event: Mapping[str, Any]) -> dict[str, Any]:
     at = datetime.fromisoformat(event["at"])
     source, dest = (CHANGE_NL.get(v or "", v or "") for v in (event["from"], event["to"]))
     change = f"{source} → {dest}".strip() if event["to"] else ""
@@ -380,14 +383,14 @@ def _day(value: str | date | None) -> date | None:
     return date.fromisoformat(value)
 
 
-def _titles(status: dict[str, Any]) -> dict[str, str]:
+def _titles(status: Mapping[str, Any]) -> dict[str, str]:
     titles = {p["id"]: p["title"] for p in status["phases"]}
     for item in status["tasks"] + status["decisions"] + status["documents"]:
         titles[item["id"]] = item["title"]
     return titles
 
 
-def _who(status: dict[str, Any], item: dict[str, Any] | None) -> str:
+def _who(status: Mapping[str, Any], item: Mapping[str, Any] | None) -> str:
     """Who holds the item's role, else the role's title."""
     role: str | None = item.get("role") if item else None
     if not role:
@@ -398,6 +401,6 @@ def _who(status: dict[str, Any], item: dict[str, Any] | None) -> str:
     return role
 
 
-def _working_days_left(status: dict[str, Any], nxt: dict[str, Any]) -> int | None:
+def _working_days_left(status: Mapping[str, Any], nxt: Mapping[str, Any]) -> int | None:
     return next((u["working_days_left"] for u in status["upcoming"]
                  if u["id"] == nxt["id"] and u["kind"] == nxt["kind"]), None)

@@ -9,9 +9,7 @@ from typing import Any
 from transitions import Machine, MachineError
 
 from ..errors import TransitionError
-from .model import Definition
-
-Blockers = dict[str, list[str]]
+from .model import Blockers, Definition
 
 
 class PhaseModel:
@@ -64,8 +62,10 @@ def fire(definition: Definition, model: PhaseModel, trigger: str, **kwargs: Any)
     """
     event = machine_for(definition).events.get(trigger)
     if event is None:
-        raise TransitionError(f"Cannot go from '{model.phase}': no transition '{trigger}'")
+        raise TransitionError(None, model.phase,
+                              f"Cannot go from '{model.phase}': no transition '{trigger}'")
     try:
         return bool(event.trigger(model, **kwargs))
     except MachineError as exc:
-        raise TransitionError(f"Cannot go from '{model.phase}': {exc.value}") from None
+        raise TransitionError(None, model.phase,
+                              f"Cannot go from '{model.phase}': {exc.value}") from None

@@ -27,6 +27,9 @@ DEFAULT_LEAD_TIMES = {"gemeenteraad": 15, "raadscommissie": 10, "college": 5, "g
                       "managementteam": 3}
 FALLBACK_LEAD_TIME = 5
 
+# What keeps a phase from being left, by label: 'open tasks' -> ids.
+Blockers = dict[str, list[str]]
+
 
 @dataclass(frozen=True)
 class Deadline:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import InvalidValueError
+from ..errors import InvalidValueError, IvpflowError
 
 
 @dataclass(frozen=True)
@@ -211,8 +211,17 @@ def veld(value: int | str) -> Veld:
         if text in (str(candidate.nummer), candidate.slug) or \
                 text.lower() == candidate.naam.lower():
             return candidate
-    allowed = "; ".join(f"{v.nummer} {v.naam}" for v in VELDEN)
-    raise InvalidValueError(f"Unknown veiligheidsveld '{value}'; velden: {allowed}")
+    raise UnknownVeldError(value)
+
+
+class UnknownVeldError(InvalidValueError):
+    """No veiligheidsveld has this number, slug or name."""
+
+    def __init__(self, value: object) -> None:
+        self.allowed = [f"{v.nummer} {v.naam}" for v in VELDEN]
+        IvpflowError.__init__(self, f"Unknown veiligheidsveld '{value}'; velden: "
+                                    f"{'; '.join(self.allowed)}")
+        self.what, self.value, self.rule = "veiligheidsveld", value, "is not one of the five"
 
 
 def professionals_for(nummer: int, theme: str) -> list[str]:

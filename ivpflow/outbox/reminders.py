@@ -15,15 +15,15 @@ from datetime import UTC, date, datetime, timedelta
 from hashlib import sha256
 from typing import Any
 
-from sqlalchemy import and_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, and_, select, update
 
-from .dates import dutch_date, to_utc_naive
-from .processes import definition_of, digest_week
-from .store import Store
-from .store.models import Assignment, ItemState, OutboxMessage, PhaseState, Process
-from .workdays import WorkingCalendar
-from .workflow.model import Definition, Item, ReminderPolicy
+from ..dates import digest_week, dutch_date, to_utc_naive
+from ..store import Store, tables
+from ..store.reader import read_definition, read_processes
+from ..store.rows import ProcessRow
+from ..workdays import WorkingCalendar
+from ..workflow.model import Definition, Item, ReminderPolicy
+from .mail import one_line
 
 KIND_NL = {"task": "taak", "decision": "besluit", "document": "document"}
 # Open items due this many calendar days ahead are looked at; reminders.before allows at
@@ -84,11 +84,6 @@ def message_id(key: str, sender: str) -> str:
     return f"<ivpflow.{sha256(key.encode()).hexdigest()[:32]}@{domain}>"
 
 
-def one_line(text: str | None) -> str:
-    """Text for a header or a list line: line breaks and tabs become spaces."""
-    return " ".join((text or "").split())
-
-
 def queue_reminders(store: Store, now: datetime, sender: str) -> QueueReport:
     """Queue every reminder and digest due at `now` and cancel the stale ones.
 
@@ -99,64 +94,71 @@ def queue_reminders(store: Store, now: datetime, sender: str) -> QueueReport:
     today = now.date()
     # One writer at a time on SQLite (BEGIN IMMEDIATE): two schedulers must not both
     # compute from the same snapshot and then collide.
-    with store.transaction(immediate=True) as session:
-        report.cancelled += cancel_stale(session)
-        rows = session.execute(
-            select(ItemState)
-            .join(PhaseState, and_(PhaseState.process_id == ItemState.process_id,
-                                   PhaseState.phase == ItemState.phase))
-            .where(ItemState.status == "open", ItemState.due.is_not(None),
-                   ItemState.due <= today + timedelta(days=HORIZON_DAYS),
-                   PhaseState.status != "done")
-        ).scalars().all()
-        by_process: dict[str, list[ItemState]] = defaultdict(list)
-        for state in rows:
-            by_process[state.process_id].append(state)
+    items, phases = tables.items, tables.phase_states
+    with store.connect(immediate=True) as conn:
+        report.cancelled += cancel_stale(conn)
+        rows = conn.execute(
+            select(items.c.process_id, items.c.item_id, items.c.due)
+            .join(phases, and_(phases.c.process_id == items.c.process_id,
+                               phases.c.phase == items.c.phase))
+            .where(items.c.status == "open", items.c.due.is_not(None),
+                   items.c.due <= today + timedelta(days=HORIZON_DAYS),
+                   phases.c.status != "done")
+        ).all()
+        by_process: dict[str, list[tuple[str, date]]] = defaultdict(list)
+        for process_id, item_id, due in rows:
+            by_process[process_id].append((item_id, due))
         ids = sorted(by_process)
-        processes = {p.id: p for chunk in _chunks(ids)
-                     for p in session.scalars(select(Process).where(Process.id.in_(chunk)))}
-        people = _People(session, ids)
+        heads = {head.id: head for chunk in _chunks(ids) for head in conn.execute(
+            select(*_HEAD).where(tables.processes.c.id.in_(chunk)))}
+        people = _People(conn, ids)
         wanted: list[_Wanted] = []
         for process_id in ids:
-            _wanted_for_process(session, processes[process_id], by_process[process_id],
+            _wanted_for_process(conn, heads[process_id], by_process[process_id],
                                 people, today, wanted, report)
-        _queue_wanted(session, store, wanted, people, now, sender, report)
-        _queue_digests(session, store, now, sender, report)
+        _queue_wanted(conn, store, wanted, people, now, sender, report)
+        _queue_digests(conn, store, now, sender, report)
     return report
 
 
-def cancel_stale(session: Session) -> int:
+_HEAD = [tables.processes.c[name] for name in ("id", "workflow", "definition_digest", "phase",
+                                               "digest_week")]
+
+
+def cancel_stale(conn: Connection) -> int:
     """Cancel queued reminders whose item was settled or whose deadline moved."""
-    stale = session.execute(
-        select(OutboxMessage.id)
-        .join(ItemState, and_(ItemState.process_id == OutboxMessage.process_id,
-                              ItemState.item_id == OutboxMessage.item))
-        .where(OutboxMessage.status == "queued", OutboxMessage.kind != "digest",
-               (ItemState.status != "open") | (ItemState.due.is_(None))
-               | (ItemState.due != OutboxMessage.due))
-    ).scalars().all()
-    if stale:
-        session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(stale))
-                        .values(status="cancelled", error="item settled or deadline moved"))
+    outbox, items = tables.outbox, tables.items
+    stale = list(conn.scalars(
+        select(outbox.c.id)
+        .join(items, and_(items.c.process_id == outbox.c.process_id,
+                          items.c.item_id == outbox.c.item))
+        .where(outbox.c.status == "queued", outbox.c.kind != "digest",
+               (items.c.status != "open") | (items.c.due.is_(None))
+               | (items.c.due != outbox.c.due))))
+    for chunk in _chunks(stale):
+        conn.execute(update(outbox).where(outbox.c.id.in_(chunk))
+                     .values(status="cancelled", error="item settled or deadline moved"))
     return len(stale)
 
 
 CHUNK = 500  # ids per IN (...) list: well under SQLite's limit on parameters
 
 
-def _chunks(values: list[str]) -> list[list[str]]:
+def _chunks(values: list[Any]) -> list[list[Any]]:
     return [values[i:i + CHUNK] for i in range(0, len(values), CHUNK)]
 
 
 class _People:
     """Who holds which role in a set of processes, read in one query per chunk."""
 
-    def __init__(self, session: Session, process_ids: list[str]) -> None:
+    def __init__(self, conn: Connection, process_ids: list[str]) -> None:
         self.holders: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+        people = tables.assignments
         for chunk in _chunks(process_ids):
-            for person in session.scalars(select(Assignment)
-                                          .where(Assignment.process_id.in_(chunk))
-                                          .order_by(Assignment.role, Assignment.email)):
+            for person in conn.execute(select(people.c.process_id, people.c.role,
+                                              people.c.name, people.c.email)
+                                       .where(people.c.process_id.in_(chunk))
+                                       .order_by(people.c.role, people.c.email)):
                 self.holders[(person.process_id, person.role)].append((person.name,
                                                                        person.email))
 
@@ -170,7 +172,7 @@ class _Wanted:
     """A reminder that is due: to whom, about what, and its key."""
 
     key: str
-    process: Process
+    process: Any  # the head of the process: id, workflow, definition_digest, phase
     definition: Definition
     item: Item
     due: date
@@ -181,16 +183,15 @@ class _Wanted:
     email: str
 
 
-def _wanted_for_process(session: Session, process: Process, states: list[ItemState],
+def _wanted_for_process(conn: Connection, process: Any, states: list[tuple[str, date]],
                         people: _People, today: date, wanted: list[_Wanted],
                         report: QueueReport) -> None:
-    definition = definition_of(session, process)
+    definition = read_definition(conn, process.definition_digest)
     policy = definition.reminders
-    for state in states:
-        item = definition.items[state.item_id]
-        assert state.due is not None
+    for item_id, due in states:
+        item = definition.items[item_id]
         days = definition.calendar_for(item.municipality).working
-        for track, moment in latest_moments(state.due, policy, days, today).items():
+        for track, moment in latest_moments(due, policy, days, today).items():
             role = policy.escalate_to if track == "escalate" else item.role
             holders = people.of(process.id, role) or (
                 people.of(process.id, "coordinator") if track == "remind" else [])
@@ -198,20 +199,21 @@ def _wanted_for_process(session: Session, process: Process, states: list[ItemSta
                 report.unassigned.add(f"{process.id}/{item.id} ({role or 'no role'})")
                 continue
             for name, email in holders:
-                key = dedupe_key(process.id, item.id, moment.kind, moment.step, state.due, email)
-                wanted.append(_Wanted(key, process, definition, item, state.due, moment, days,
+                key = dedupe_key(process.id, item.id, moment.kind, moment.step, due, email)
+                wanted.append(_Wanted(key, process, definition, item, due, moment, days,
                                       role or "", name, email))
 
 
-def _queue_wanted(session: Session, store: Store, wanted: list[_Wanted], people: _People,
+def _queue_wanted(conn: Connection, store: Store, wanted: list[_Wanted], people: _People,
                   now: datetime, sender: str, report: QueueReport) -> None:
     """Render and insert the wanted reminders that are not in the outbox yet."""
     today = now.date()
     # Only what is not in the outbox yet is rendered: a tick that finds everything queued
     # already costs a query, not a template per reminder.
+    outbox = tables.outbox
     known = {key for chunk in _chunks([w.key for w in wanted])
-             for key in session.scalars(select(OutboxMessage.dedupe_key)
-                                        .where(OutboxMessage.dedupe_key.in_(chunk)))}
+             for key in conn.scalars(select(outbox.c.dedupe_key)
+                                     .where(outbox.c.dedupe_key.in_(chunk)))}
     rows, labels = [], {}
     for w in wanted:
         if w.key in known or w.key in labels:
@@ -223,7 +225,7 @@ def _queue_wanted(session: Session, store: Store, wanted: list[_Wanted], people:
                          w.moment.day < today)
     inserted = set()
     for start in range(0, len(rows), CHUNK):
-        inserted |= _insert(session, store, rows[start:start + CHUNK])
+        inserted |= _insert(conn, store, rows[start:start + CHUNK])
     for key in [k for k in labels if k in inserted]:
         report.queued.append(labels[key][0])
         report.late += labels[key][1]
@@ -317,7 +319,7 @@ def _row(store_sender: str, key: str, process_id: str, moment: Moment, item: str
          due: date | None, name: str, email: str, context: dict[str, Any],
          now: datetime) -> dict[str, Any]:
     """The outbox row of one reminder or digest, rendered."""
-    from .documents.rendering import render
+    from ..documents.rendering import render
 
     template = "digest" if moment.kind == "digest" else "reminder"
     stamp = to_utc_naive(now)
@@ -332,7 +334,7 @@ def _row(store_sender: str, key: str, process_id: str, moment: Moment, item: str
     }
 
 
-def _insert(session: Session, store: Store, rows: list[dict[str, Any]]) -> set[str]:
+def _insert(conn: Connection, store: Store, rows: list[dict[str, Any]]) -> set[str]:
     """Insert outbox rows whose keys are not there yet; the keys that went in."""
     if not rows:
         return set()
@@ -342,25 +344,30 @@ def _insert(session: Session, store: Store, rows: list[dict[str, Any]]) -> set[s
         from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
     # RETURNING names the rows that went in (a conflicting one returns nothing); rowcount is
     # not reliable across drivers.
-    statement = (insert(OutboxMessage).on_conflict_do_nothing(index_elements=["dedupe_key"])
-                 .returning(OutboxMessage.dedupe_key))
-    return set(session.scalars(statement, rows).all())
+    outbox = tables.outbox
+    statement = (insert(outbox).on_conflict_do_nothing(index_elements=["dedupe_key"])
+                 .returning(outbox.c.dedupe_key))
+    return set(conn.scalars(statement, rows).all())
 
 
 # --------------------------------------------------------------------------- digest
 
 
-def _queue_digests(session: Session, store: Store, now: datetime, sender: str,
+def _queue_digests(conn: Connection, store: Store, now: datetime, sender: str,
                    report: QueueReport) -> None:
     week, monday = digest_week(now)
-    owed = session.scalars(
-        select(Process).where((Process.digest_week.is_(None)) | (Process.digest_week < week))
-    ).all()
-    people = _People(session, [process.id for process in owed])
+    processes = tables.processes
+    ids = list(conn.scalars(select(processes.c.id).where(
+        (processes.c.digest_week.is_(None)) | (processes.c.digest_week < week))))
+    if not ids:
+        return
+    for chunk in _chunks(ids):
+        conn.execute(update(processes).where(processes.c.id.in_(chunk))
+                     .values(digest_week=week))
+    people = _People(conn, ids)
     rows = []
-    for process in owed:
-        process.digest_week = week
-        definition = definition_of(session, process)
+    for process in read_processes(conn, ids, parts={"phases", "items"}):
+        definition = read_definition(conn, process.definition_digest)
         role = definition.reminders.digest_to
         if definition.phase(process.phase).final or role is None:
             continue
@@ -375,12 +382,12 @@ def _queue_digests(session: Session, store: Store, now: datetime, sender: str,
                              name, email, {**context, "recipient_name": one_line(name)}, now))
     inserted = 0
     for start in range(0, len(rows), CHUNK):
-        inserted += len(_insert(session, store, rows[start:start + CHUNK]))
+        inserted += len(_insert(conn, store, rows[start:start + CHUNK]))
     report.digests += inserted
     report.late += inserted if monday < now.date() else 0
 
 
-def _digest_context(process: Process, definition: Definition, people: _People, today: date,
+def _digest_context(process: ProcessRow, definition: Definition, people: _People, today: date,
                     week: str, monday: date) -> dict[str, Any]:
     days = definition.calendar.working
     horizon = days.add_working_days(today, definition.reminders.digest_horizon)

@@ -16,10 +16,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .dates import AMSTERDAM
-from .mail import DeliveryReport, MailSettings, deliver
+from ..dates import AMSTERDAM
+from ..store import Store
+from ..store.writer import refresh_summaries
+from .delivery import DeliveryReport, deliver
+from .mail import MailSettings
 from .reminders import QueueReport, queue_reminders
-from .store import Store
 
 log = logging.getLogger("ivpflow.scheduler")
 
@@ -32,6 +34,7 @@ class TickReport:
     queue: QueueReport = field(default_factory=QueueReport)
     delivery: DeliveryReport = field(default_factory=DeliveryReport)
     drafts: list[str] = field(default_factory=list)
+    summaries: int = 0  # portfolio summaries refreshed for the new day
 
     def lines(self) -> list[str]:
         """A human summary, first line the totals."""
@@ -51,7 +54,7 @@ class TickReport:
         return {"at": self.at.isoformat(timespec="seconds"), "queued": q.queued,
                 "late": q.late, "digests": q.digests, "cancelled": q.cancelled,
                 "unassigned": sorted(q.unassigned), "sent": d.sent, "retried": d.retried,
-                "failed": d.failed, "drafts": self.drafts}
+                "failed": d.failed, "drafts": self.drafts, "summaries": self.summaries}
 
 
 def worker_name() -> str:
@@ -63,15 +66,17 @@ def tick(store: Store, now: datetime, settings: MailSettings, *,
          worker: str | None = None, deliver_pause: float = 0.0,
          store_dir: Path | None = None) -> TickReport:
     """One pass: render the drafts that fell due (when a store folder is given), queue the
-    reminders and digests due at `now`, then deliver the outbox."""
+    reminders and digests due at `now`, deliver the outbox, and refresh the portfolio's
+    summaries that a new day made stale."""
     report = TickReport(at=now)
     if store_dir is not None:
-        from .drafts import render_due_drafts
+        from ..documents.drafts import render_due_drafts
 
         report.drafts = [str(path) for path in render_due_drafts(store, now, store_dir)]
     report.queue = queue_reminders(store, now, settings.sender)
     report.delivery = deliver(store, now, settings, worker=worker or worker_name(),
                               pause=deliver_pause)
+    report.summaries = refresh_summaries(store, now)
     return report
 
 

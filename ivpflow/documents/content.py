@@ -1,0 +1,376 @@
+"""What the documents carry: priorities, indicators, actions and named values of a process.
+
+Every change is one unit of work of the process: a new version, an entry in its history. The
+lists are plain data, in the order the items were added.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+from ..dates import parse_day
+from ..errors import (
+    AlreadyDoneError,
+    ExclusiveOptionsError,
+    InvalidValueError,
+    NotADateError,
+    OutOfOrderError,
+    UnknownChoiceError,
+    UnknownItemError,
+)
+from ..store import Store
+from ..store.reader import read_process
+from ..store.rows import CONTENT, ActionRow, IndicatorRow, PriorityRow, ProcessRow, ValueRow
+from ..store.writer import Change, change
+from ..workflow.veiligheidsvelden import veld as find_veld
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+# An indicator of the veiligheidsanalyse, before any priority is chosen, belongs to a veld.
+# The schema ties every indicator to a priority, so such an indicator keeps "veld-N" there.
+VELD_PREFIX = "veld-"
+
+# The values documents use, and what each means; `set` refuses other keys, so that a typo
+# does not silently leave a document with a placeholder.
+VALUES: dict[str, str] = {
+    "zaaknummer": "zaaknummer in het zaaksysteem (per gemeente met --municipality)",
+    "documentnummer": "documentnummer van het voorstel",
+    "portefeuillehouder": "naam van de portefeuillehouder (standaard: wie de rol heeft)",
+    "team": "team of afdeling die het voorstel schrijft, bv. Veiligheid",
+    "gemeente": "naam van de gemeente, bij een proces zonder gemeentenlijst",
+    "burgemeester": "naam van de burgemeester, voor de ondertekening",
+    "secretaris": "naam van de gemeentesecretaris, voor de ondertekening",
+    "griffier": "naam van de griffier, voor het raadsbesluit",
+    "agendapunt": "agendapunt van de raadsvergadering (invulling door de griffie)",
+    "dekking": "tekst voor de financiële dekking",
+    "themabijeenkomst": "datum van de themabijeenkomst (JJJJ-MM-DD)",
+    "themabijeenkomst-aanvang": "aanvangstijd van de themabijeenkomst (UU:MM)",
+    "themabijeenkomst-locatie": "plaats van de themabijeenkomst",
+}
+_TIME = re.compile(r"^([01]\d|2[0-3])[.:][0-5]\d$")
+PLURALS = {"priority": "priorities", "indicator": "indicators", "action": "actions"}
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _check_id(what: str, value: str) -> str:
+    if not _ID.match(value):
+        raise InvalidValueError(f"{what} id", value, "must be lower-case letters, digits and "
+                                "'-' (at most 100), starting with a letter or digit")
+    return value
+
+
+def _text(what: str, value: str | None, *, limit: int | None = None,
+          required: bool = False) -> str | None:
+    """A text field: stripped, None when empty; line breaks are kept (documents show them)."""
+    if value is None or not value.strip():
+        if required:
+            raise InvalidValueError(what, value or "", "must not be empty")
+        return None
+    text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if limit is not None and len(text) > limit:
+        raise InvalidValueError(what, text[:40] + "…", f"is {len(text)} characters long; at "
+                                f"most {limit} fit")
+    return text
+
+
+def _year(what: str, value: int | None) -> int | None:
+    if value is not None and not 1900 <= value <= 2100:
+        raise InvalidValueError(what, value, "is not a year between 1900 and 2100")
+    return value
+
+
+def _position(rows: tuple[Any, ...]) -> int:
+    return max((row.position for row in rows), default=-1) + 1
+
+
+def _unknown(process: ProcessRow, kind: str, ident: str) -> UnknownItemError:
+    rows = getattr(process, PLURALS[kind])
+    return UnknownItemError(process.id, kind, ident, [row.id for row in rows],
+                            plural=PLURALS[kind])
+
+
+def _exists(process: ProcessRow, kind: str, ident: str) -> bool:
+    return any(row.id == ident for row in getattr(process, PLURALS[kind]))
+
+
+def _new(process: ProcessRow, kind: str, ident: str) -> None:
+    if _exists(process, kind, ident):
+        raise InvalidValueError(kind.capitalize(), ident, f"exists already in '{process.id}'; "
+                                "remove it first or choose another id")
+
+
+def _content(store: Store, process_id: str) -> ProcessRow:
+    with store.transaction() as tx:
+        return read_process(tx, process_id, parts=CONTENT)
+
+
+def _remove(store: Store, process_id: str, kind: str, ident: str, *, now: datetime,
+            actor: str) -> None:
+    """Remove an indicator or an action; an unknown id names the known ones."""
+    with change(store, process_id, now=now, actor=actor, parts=CONTENT) as work:
+        if not _exists(work.process, kind, ident):
+            raise _unknown(work.process, kind, ident)
+        work.remove(PLURALS[kind], ident)
+        work.record(f"{kind}-removed", item=ident)
+
+
+# --------------------------------------------------------------------------- priorities
+
+
+def add_priority(store: Store, process_id: str, priority_id: str, *, veld: int | str,
+                 theme: str, title: str, rationale: str | None = None, now: datetime,
+                 actor: str) -> dict[str, Any]:
+    """Record a priority (speerpunt) of the IVP in one of the five veiligheidsvelden."""
+    _check_id("Priority", priority_id)
+    found = find_veld(veld)
+    theme_text = _text("Theme", theme, limit=200, required=True)
+    title_text = _text("Title", title, required=True)
+    assert theme_text is not None and title_text is not None
+    reason = _text("Rationale", rationale)
+    with change(store, process_id, now=now, actor=actor, parts=CONTENT) as work:
+        _new(work.process, "priority", priority_id)
+        work.add("priorities", PriorityRow(priority_id, found.nummer, theme_text, title_text,
+                                           reason, _position(work.process.priorities),
+                                           work.stamp))
+        work.record("priority-added", item=priority_id, note=f"{found.naam}: {title_text}")
+    return {"id": priority_id, "veld": found.nummer, "veld_naam": found.naam,
+            "theme": theme_text, "title": title_text, "rationale": reason}
+
+
+def list_priorities(store: Store, process_id: str) -> list[dict[str, Any]]:
+    """The priorities of a process, in the order they were added."""
+    return [_priority_data(p) for p in _content(store, process_id).priorities]
+
+
+def remove_priority(store: Store, process_id: str, priority_id: str, *, now: datetime,
+                    actor: str) -> None:
+    """Remove a priority; refused while indicators or actions still belong to it."""
+    with change(store, process_id, now=now, actor=actor, parts=CONTENT) as work:
+        process = work.process
+        if not _exists(process, "priority", priority_id):
+            raise _unknown(process, "priority", priority_id)
+        indicators = [i.id for i in process.indicators if i.priority_id == priority_id]
+        actions = [a.id for a in process.actions if a.priority_id == priority_id]
+        if indicators or actions:
+            held = "; ".join(f"{label}: {', '.join(ids)}" for label, ids
+                             in (("indicators", indicators), ("actions", actions)) if ids)
+            raise InvalidValueError("Priority", priority_id, f"of '{process.id}' still has "
+                                    f"{held}; remove those first")
+        work.remove("priorities", priority_id)
+        work.record("priority-removed", item=priority_id)
+
+
+def _priority_data(priority: PriorityRow) -> dict[str, Any]:
+    return {"id": priority.id, "veld": priority.veld, "veld_naam": find_veld(priority.veld).naam,
+            "theme": priority.theme, "title": priority.title, "rationale": priority.rationale}
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+def add_indicator(store: Store, process_id: str, indicator_id: str, *, title: str,
+                  priority: str | None = None, veld: int | str | None = None,
+                  source: str | None = None, baseline: str | None = None,
+                  baseline_year: int | None = None, target: str | None = None,
+                  target_year: int | None = None, now: datetime,
+                  actor: str) -> dict[str, Any]:
+    """Record an indicator: of a priority (with a streefwaarde), or of a veld for the analysis."""
+    _check_id("Indicator", indicator_id)
+    if (priority is None) == (veld is None):
+        raise ExclusiveOptionsError(["--priority", "--veld"], "an indicator belongs to a "
+                                    "priority or, in the analysis before priorities are chosen, "
+                                    "to a veld")
+    owner = priority if priority is not None else f"{VELD_PREFIX}{find_veld(veld or 0).nummer}"
+    title_text = _text("Title", title, required=True)
+    assert title_text is not None
+    values: dict[str, Any] = {"source": _text("Source", source),
+                              "baseline": _text("Baseline", baseline, limit=100),
+                              "baseline_year": _year("Baseline year", baseline_year),
+                              "target": _text("Target", target, limit=100),
+                              "target_year": _year("Target year", target_year)}
+    if baseline_year and target_year and target_year < baseline_year:
+        raise OutOfOrderError("Target year", target_year, "before the baseline year",
+                              baseline_year)
+    with change(store, process_id, now=now, actor=actor, parts=CONTENT) as work:
+        if priority is not None and not _exists(work.process, "priority", priority):
+            raise _unknown(work.process, "priority", priority)
+        _new(work.process, "indicator", indicator_id)
+        work.add("indicators", IndicatorRow(indicator_id, owner, title_text,
+                                            position=_position(work.process.indicators),
+                                            **values))
+        work.record("indicator-added", item=indicator_id, note=f"{owner}: {title_text}")
+    return {"id": indicator_id, **_owner(owner), "title": title_text, **values}
+
+
+def list_indicators(store: Store, process_id: str) -> list[dict[str, Any]]:
+    """The indicators of a process, in the order they were added."""
+    return [_indicator_data(i) for i in _content(store, process_id).indicators]
+
+
+def remove_indicator(store: Store, process_id: str, indicator_id: str, *, now: datetime,
+                     actor: str) -> None:
+    """Remove an indicator."""
+    _remove(store, process_id, "indicator", indicator_id, now=now, actor=actor)
+
+
+def _owner(owner: str) -> dict[str, Any]:
+    """Whose indicator it is: a priority's, or (in the analysis) a veld's."""
+    if owner.startswith(VELD_PREFIX) and owner[len(VELD_PREFIX):].isdigit():
+        return {"priority": None, "veld": int(owner[len(VELD_PREFIX):])}
+    return {"priority": owner, "veld": None}
+
+
+def _indicator_data(indicator: IndicatorRow) -> dict[str, Any]:
+    return {"id": indicator.id, **_owner(indicator.priority_id), "title": indicator.title,
+            "source": indicator.source, "baseline": indicator.baseline,
+            "baseline_year": indicator.baseline_year, "target": indicator.target,
+            "target_year": indicator.target_year}
+
+
+# --------------------------------------------------------------------------- actions
+
+
+def add_action(store: Store, process_id: str, action_id: str, *, title: str,
+               priority: str | None = None, doelstelling: str | None = None,
+               activiteiten: str | None = None, trekker: str | None = None,
+               betrokkenen: str | None = None, termijn: date | str | None = None,
+               kosten: str | None = None, now: datetime, actor: str) -> dict[str, Any]:
+    """Record an action of the uitvoeringsplan: doelstelling, activiteiten, trekker, termijn,
+    kosten. A termijn given as a month (YYYY-MM) is that month's last working day."""
+    _check_id("Action", action_id)
+    title_text = _text("Title", title, required=True)
+    assert title_text is not None
+    values: dict[str, Any] = {"doelstelling": _text("Doelstelling", doelstelling),
+                              "activiteiten": _text("Activiteiten", activiteiten),
+                              "trekker": _text("Trekker", trekker, limit=200),
+                              "betrokkenen": _text("Betrokkenen", betrokkenen),
+                              "kosten": _text("Kosten", kosten, limit=100)}
+    with change(store, process_id, now=now, actor=actor, parts=CONTENT) as work:
+        if priority is not None and not _exists(work.process, "priority", priority):
+            raise _unknown(work.process, "priority", priority)
+        _new(work.process, "action", action_id)
+        day = _termijn(work, termijn)
+        work.add("actions", ActionRow(action_id, priority, title_text, termijn=day,
+                                      position=_position(work.process.actions), **values))
+        work.record("action-added", item=action_id, note=title_text)
+    return {"id": action_id, "priority": priority, "title": title_text, "termijn": day,
+            **values}
+
+
+def _termijn(work: Change, value: date | str | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    text = value.strip()
+    month = re.match(r"^(\d{4})-(\d{2})$", text)
+    if month and 1 <= int(month.group(2)) <= 12:
+        days = work.definition.calendar.working
+        return days.last_working_day_of_month(int(month.group(1)), int(month.group(2)))
+    try:
+        return parse_day(text, option="--termijn")
+    except InvalidValueError:
+        raise NotADateError("--termijn", value, formats="YYYY-MM-DD, or YYYY-MM for the last "
+                            "working day of a month") from None
+
+
+def list_actions(store: Store, process_id: str) -> list[dict[str, Any]]:
+    """The actions of a process, in the order they were added."""
+    return [_action_data(a) for a in _content(store, process_id).actions]
+
+
+def remove_action(store: Store, process_id: str, action_id: str, *, now: datetime,
+                  actor: str) -> None:
+    """Remove an action."""
+    _remove(store, process_id, "action", action_id, now=now, actor=actor)
+
+
+def _action_data(action: ActionRow) -> dict[str, Any]:
+    return {"id": action.id, "priority": action.priority_id, "title": action.title,
+            "doelstelling": action.doelstelling, "activiteiten": action.activiteiten,
+            "trekker": action.trekker, "betrokkenen": action.betrokkenen,
+            "termijn": action.termijn, "kosten": action.kosten}
+
+
+# --------------------------------------------------------------------------- values
+
+
+def value_key(key: str, municipality: str | None = None) -> str:
+    """The stored key of a value, for one municipality ('zaaknummer@Losser') or all."""
+    return f"{key}@{municipality}" if municipality else key
+
+
+def set_value(store: Store, process_id: str, key: str, value: str, *,
+              municipality: str | None = None, now: datetime, actor: str) -> None:
+    """Set a named value of a process (zaaknummer, portefeuillehouder, …), optionally for one
+    of its municipalities."""
+    if key not in VALUES:
+        raise UnknownChoiceError("value", key, VALUES)
+    text = _text(key, value, required=True)
+    assert text is not None
+    if key == "themabijeenkomst":
+        text = parse_day(text, option="themabijeenkomst").isoformat()
+    elif key == "themabijeenkomst-aanvang":
+        if not _TIME.match(text):
+            raise NotADateError("themabijeenkomst-aanvang", text, kind="time",
+                                formats="HH:MM, e.g. 19:00")
+        text = text.replace(".", ":")
+    elif "\n" in text and key != "dekking":
+        raise InvalidValueError(key, text.split("\n")[0] + "…", "must be one line")
+    stored_key = value_key(key, municipality)
+    with change(store, process_id, now=now, actor=actor, parts=CONTENT) as work:
+        _check_municipality(work, municipality)
+        stored = next((v for v in work.process.values if v.key == stored_key), None)
+        if stored is not None and stored.value == text:
+            raise AlreadyDoneError(f"{stored_key} of '{work.process.id}'",
+                                   f"is '{text}' already")
+        if stored is None:
+            work.add("values", ValueRow(stored_key, text))
+        else:
+            work.update("values", stored_key, value=text)
+        work.record("value-set", item=stored_key, note=text)
+
+
+def unset_value(store: Store, process_id: str, key: str, *, municipality: str | None = None,
+                now: datetime, actor: str) -> None:
+    """Remove a named value of a process."""
+    stored_key = value_key(key, municipality)
+    with change(store, process_id, now=now, actor=actor, parts=CONTENT) as work:
+        _check_municipality(work, municipality)
+        if not any(v.key == stored_key for v in work.process.values):
+            raise UnknownItemError(work.process.id, "value", stored_key,
+                                   [v.key for v in work.process.values], plural="set")
+        work.remove("values", stored_key)
+        work.record("value-unset", item=stored_key)
+
+
+def _check_municipality(work: Change, municipality: str | None) -> None:
+    if municipality is None:
+        return
+    known = work.definition.municipalities
+    if municipality not in known:
+        raise InvalidValueError("", work.process.id, f"has no municipality '{municipality}'; "
+                                f"municipalities: {', '.join(known) or 'none'}")
+
+
+def list_values(store: Store, process_id: str) -> list[dict[str, Any]]:
+    """The named values of a process: key, municipality (or None) and value."""
+    return values_of(_content(store, process_id))
+
+
+def values_of(process: ProcessRow) -> list[dict[str, Any]]:
+    """The named values of a process read with its content."""
+    rows = []
+    for stored in process.values:
+        key, _, municipality = stored.key.partition("@")
+        rows.append({"key": key, "municipality": municipality or None, "value": stored.value})
+    return rows
+
+
+def content_of(process: ProcessRow) -> dict[str, Any]:
+    """Everything recorded for the documents of a process (read with its content)."""
+    return {"priorities": [_priority_data(p) for p in process.priorities],
+            "indicators": [_indicator_data(i) for i in process.indicators],
+            "actions": [_action_data(a) for a in process.actions],
+            "values": values_of(process)}

@@ -1,0 +1,311 @@
+"""The plain data of a draft: everything a document template gets, built from a process read
+with its content (`documents_context`)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from ..store.rows import ProcessRow
+from ..workflow.model import POSITIVE_OUTCOMES, Definition, Item
+from ..workflow.veiligheidsvelden import VELDEN, ZORG_EN_VEILIGHEID, professionals_for
+from . import rendering as templates
+from .content import content_of
+from .kinds import DOCUMENT_TYPES, Target, deciders, document_type, municipality_of
+from .rendering import placeholder
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:1].isupper() and not text[1:2].isupper() \
+        else text
+
+
+class DocumentContext:
+    """Builds the plain data of one draft from a loaded process."""
+
+    def __init__(self, process: ProcessRow, definition: Definition) -> None:
+        self.process = process
+        self.definition = definition
+        self.content = content_of(process)
+        self.values = {(v["key"], v["municipality"]): v["value"] for v in self.content["values"]}
+        self.items = {state.item_id: state for state in process.items}
+        self.phase_states = {state.phase: state for state in process.phases}
+
+    def value(self, key: str, municipality: str | None) -> str | None:
+        return self.values.get((key, municipality)) or self.values.get((key, None))
+
+    def filled(self, key: str, municipality: str | None, what: str) -> str:
+        return self.value(key, municipality) or placeholder(what)
+
+    def people(self, role: str) -> list[dict[str, str]]:
+        return [{"name": a.name, "email": a.email} for a in self.process.assignments
+                if a.role == role]
+
+    def portefeuillehouder(self, municipality: str | None) -> str:
+        named = self.value("portefeuillehouder", municipality)
+        if named:
+            return named
+        names = [p["name"] for p in self.people("portefeuillehouder")]
+        if len(names) == 1 or (names and municipality is None):
+            return templates.enumerate_nl(names)
+        where = f" van {municipality}" if municipality else ""
+        hint = f" (een van: {', '.join(names)})" if names else ""
+        return placeholder(f"portefeuillehouder{where}{hint}")
+
+    def decision(self, item: Item) -> dict[str, Any]:
+        state = self.items[item.id]
+        return {"id": item.id, "title": item.title, "body": item.body,
+                "municipality": item.municipality or municipality_of(self.definition,
+                                                                      item.body),
+                "phase": item.phase, "due": state.due, "outcome": state.outcome,
+                "date": state.decided_on, "note": state.note,
+                "taken": state.outcome in POSITIVE_OUTCOMES}
+
+    def concerns(self, item: Item, municipality: str | None) -> bool:
+        """Whether an item belongs in the planning of a municipality's document."""
+        own = item.municipality or municipality_of(self.definition, item.body)
+        return municipality is None or own is None or own == municipality
+
+    def planning(self, from_phase: str, municipality: str | None) -> list[dict[str, Any]]:
+        """The phases from one on and their decisions, by deadline: the 'Vervolg' table."""
+        start = self.definition.phase(from_phase).index
+        rows: list[tuple[date, int, str, str | None]] = []
+        order = 0
+        for phase in self.definition.phases[start:]:
+            if phase.final:
+                break
+            due = self.phase_states[phase.id].due
+            if due:
+                rows.append((due, order, f"Fase {phase.title}"
+                             + (f": {phase.description}" if phase.description else ""), None))
+                order += 1
+            for item in phase.of_kind("decision"):
+                state = self.items[item.id]
+                if state.due and self.concerns(item, municipality):
+                    rows.append((state.due, order, item.title, item.body))
+                    order += 1
+        return [{"date": day, "what": what, "body": body}
+                for day, _, what, body in sorted(rows, key=lambda r: (r[0], r[1]))]
+
+    def meeting_after(self, body: str | None, day: date | None) -> date | None:
+        """The first known meeting of a body on or after a day."""
+        dates = sorted(m.date for m in self.process.meetings if m.body == body
+                       and (day is None or m.date >= day))
+        return dates[0] if dates else None
+
+    def priorities(self) -> list[dict[str, Any]]:
+        indicators = self.content["indicators"]
+        actions = self.content["actions"]
+        rows = []
+        for priority in self.content["priorities"]:
+            rows.append({
+                **priority,
+                "rationale": priority["rationale"] or placeholder(
+                    f"aanleiding en doelen van prioriteit {priority['title']}"),
+                "indicators": [i for i in indicators if i["priority"] == priority["id"]],
+                "actions": [a for a in actions if a["priority"] == priority["id"]],
+                "professionals": professionals_for(priority["veld"], priority["theme"]),
+                "partners": list(dict.fromkeys(
+                    p for a in actions if a["priority"] == priority["id"]
+                    for p in ([a["trekker"]] if a["trekker"] else [])
+                    + _names(a["betrokkenen"]))),
+            })
+        return rows
+
+    def velden(self, priorities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The five velden with their priorities and indicators (the analysis per veld)."""
+        rows = []
+        for veld in VELDEN:
+            own = [p for p in priorities if p["veld"] == veld.nummer]
+            indicators = [i for i in self.content["indicators"] if i["veld"] == veld.nummer]
+            indicators += [i for p in own for i in p["indicators"]]
+            years = sorted({i["baseline_year"] for i in indicators if i["baseline_year"]})
+            rows.append({**veld.as_data(), "priorities": own, "indicators": indicators,
+                         "years": years})
+        return rows
+
+    def build(self, target: Target) -> dict[str, Any]:
+        process, definition = self.process, self.definition
+        municipality = target.municipality
+        municipalities = list(definition.municipalities)
+        gemeente = municipality or (municipalities[0] if len(municipalities) == 1 else None) \
+            or self.value("gemeente", None)
+        item = target.item
+        phase = definition.phase(item.phase if item else process.phase)
+        state = self.items[item.id] if item else None
+        decisions = [self.decision(i) for i in definition.items_of_kind("decision")]
+        priorities = self.priorities()
+        actions = [{**a, "priority_title": next((p["title"] for p in priorities
+                                                 if p["id"] == a["priority"]), None)}
+                   for a in self.content["actions"]]
+        raden = self.councils(target, phase.id, decisions)
+        college = next((d for d in decisions if item and d["id"] in
+                        {i.id for i in deciders(definition, item.id)}
+                        and (d["body"] or "").startswith("college")
+                        and d["municipality"] in (municipality, None)), None)
+        coordinator = self.people("coordinator")
+        return {
+            "document": {"id": target.document, "key": target.key, "type": target.type.name,
+                         "title": target.title, "municipality": municipality,
+                         "phase": phase.id, "phase_title": phase.title,
+                         "due": state.due if state else None},
+            "process": {"id": process.id, "title": definition.title,
+                        "workflow": process.workflow, "description": definition.description,
+                        "period": definition.period or placeholder("looptijd"),
+                        "start": process.start_date, "phase": process.phase,
+                        "phase_title": definition.phase(process.phase).title,
+                        "replaces": definition.replaces,
+                        "replaces_until": definition.replaces_until},
+            "gemeente": gemeente or placeholder("gemeente"),
+            "gemeenten": municipalities or [gemeente or placeholder("gemeente")],
+            "onderwerp": _subject(target),
+            "zaaknummer": self.filled("zaaknummer", municipality, "zaaknummer"),
+            "documentnummer": self.filled("documentnummer", municipality, "documentnummer"),
+            "agendapunt": self.filled("agendapunt", municipality, "invulling door de griffie"),
+            "team": self.filled("team", municipality, "team"),
+            "portefeuillehouder": self.portefeuillehouder(municipality),
+            "burgemeester": self.value("burgemeester", municipality)
+            or self.portefeuillehouder(municipality),
+            "secretaris": self.filled("secretaris", municipality,
+                                      "naam gemeentesecretaris"),
+            "griffier": self.filled("griffier", municipality, "naam griffier"),
+            "dekking": self.filled("dekking", municipality, "financiële dekking"),
+            "datum": college["date"] if college and college["taken"] else None,
+            "coordinator": coordinator[0] if coordinator else None,
+            "roles": [{"role": role, "title": title, "people": self.people(role)}
+                      for role, title in definition.roles.items()],
+            "phases": self.phases(),
+            "planning": self.planning(phase.id, municipality),
+            "decisions": decisions,
+            "besluiten": sorted((d for d in decisions if d["outcome"] and d["date"]
+                                 and (municipality is None or d["municipality"]
+                                      in (None, municipality))),
+                                key=lambda d: (d["date"], d["id"])),
+            "fase_besluiten": [d for d in decisions if d["phase"] == phase.id
+                               and (municipality is None
+                                    or d["municipality"] in (None, municipality))],
+            "raden": raden,
+            "beslispunten": self.beslispunten(target, phase.id, raden, priorities),
+            "bijlagen": self.attachments(target, phase.id),
+            "velden": self.velden(priorities),
+            "zorg_en_veiligheid": ZORG_EN_VEILIGHEID,
+            "priorities": priorities,
+            "indicators": self.content["indicators"],
+            "actions": actions,
+            "themabijeenkomst": {
+                "datum": _iso_day(self.value("themabijeenkomst", municipality)),
+                "aanvang": self.filled("themabijeenkomst-aanvang", municipality, "aanvang"),
+                "locatie": self.filled("themabijeenkomst-locatie", municipality,
+                                       "locatie")},
+        }
+
+    def phases(self) -> list[dict[str, Any]]:
+        rows = []
+        for phase in self.definition.phases:
+            if phase.final:
+                break
+            state = self.phase_states[phase.id]
+            rows.append({"id": phase.id, "title": phase.title, "description": phase.description,
+                         "due": state.due, "status": state.status,
+                         "steps": list(dict.fromkeys(_generic_title(i) for i in phase.items
+                                                     if i.kind != "document"))})
+        return rows
+
+    def councils(self, target: Target, phase_id: str,
+                 decisions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The gemeenteraden that decide on the document, each with its meeting."""
+        papers = {i.id for i in deciders(self.definition, target.item.id)} if target.item \
+            else set()
+        raad = [d for d in decisions if (d["body"] or "").startswith("gemeenteraad")]
+        chosen = [d for d in raad if d["id"] in papers] or [d for d in raad
+                                                           if d["phase"] == phase_id]
+        if target.municipality:
+            chosen = [d for d in chosen if d["municipality"] in (target.municipality, None)]
+        rows = []
+        for d in chosen:
+            gemeente = d["municipality"] or target.municipality or self.value("gemeente", None)
+            when = d["date"] if d["taken"] else self.meeting_after(
+                d["body"], self.items[target.item.id].due if target.item else None)
+            rows.append({**d, "gemeente": gemeente or placeholder("gemeente"),
+                         "vergadering": when,
+                         "griffier": self.filled("griffier", gemeente, "naam griffier"),
+                         "voorzitter": self.value("burgemeester", gemeente)
+                         or self.portefeuillehouder(gemeente)})
+        if not rows and target.type.name == "raadsvoorstel":
+            gemeente = target.municipality or self.value("gemeente", None)
+            rows.append({"id": None, "title": target.title, "body": "gemeenteraad",
+                         "gemeente": gemeente or placeholder("gemeente"), "vergadering": None,
+                         "outcome": None, "date": None, "taken": False,
+                         "griffier": self.filled("griffier", gemeente, "naam griffier"),
+                         "voorzitter": self.value("burgemeester", gemeente)
+                         or self.portefeuillehouder(gemeente)})
+        return rows
+
+    def beslispunten(self, target: Target, phase_id: str, raden: list[dict[str, Any]],
+                     priorities: list[dict[str, Any]]) -> list[str]:
+        """What the raad (or the college) is asked to decide, as far as the process knows."""
+        phase = self.definition.phase(phase_id)
+        ivp = [i for i in phase.of_kind("document")
+               if document_type(i.id) == DOCUMENT_TYPES["ivp"]]
+        chosen = templates.enumerate_nl(p["title"] for p in priorities)
+        period = self.definition.period
+        points: list[str] = []
+        if target.type.name == "collegevoorstel":
+            points = [_lower_first(d.title) for d in phase.of_kind("decision")
+                      if (d.body or "").startswith("college")
+                      and self.concerns(d, target.municipality)]
+        elif ivp:
+            points.append(f"het {ivp[0].title} vast te stellen")
+            if priorities:
+                points.append(f"daarmee de prioriteiten{' voor ' + period if period else ''} "
+                              f"vast te stellen: {chosen}")
+        elif priorities and (phase_id == "prioritering" or any(
+                document_type(i.id) == DOCUMENT_TYPES["prioriteringsnotitie"]
+                for i in phase.of_kind("document"))):
+            points.append(f"de prioriteiten{' voor ' + period if period else ''} van het "
+                          f"integraal veiligheidsbeleid vast te stellen: {chosen}")
+        else:
+            points = [_lower_first(d["title"]) for d in raden if d["id"]]
+        return points or [placeholder("beslispunt")]
+
+    def attachments(self, target: Target, phase_id: str) -> list[str]:
+        """The documents of the phase that go with a proposal or letter."""
+        if not target.type.per_council:
+            return []
+        phase = self.definition.phase(phase_id)
+        return [i.title for i in phase.of_kind("document")
+                if (kind := document_type(i.id)) is not None and not kind.per_council]
+
+
+def _generic_title(item: Item) -> str:
+    """The title of a per-municipality item for all municipalities at once."""
+    return item.title.replace(item.municipality, "iedere gemeente") if item.municipality \
+        else item.title
+
+
+def _names(text: str | None) -> list[str]:
+    return [part.strip() for part in re.split(r"[,;\n]", text or "") if part.strip()]
+
+
+def _iso_day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _subject(target: Target) -> str:
+    """The onderwerp of a letter or proposal: its title without the kind of document."""
+    title = target.item.title if target.item else target.title
+    if target.municipality:
+        title = title.removesuffix(f" ({target.municipality})")
+    for word in (target.type.title, "Notitie", "Raadsvoorstel", "Raadsinformatiebrief"):
+        if title.lower().startswith(word.lower() + " "):
+            rest = title[len(word) + 1:]
+            return rest[:1].upper() + rest[1:]
+    return title
+
+
+def document_context(process: ProcessRow, definition: Definition,
+                     target: Target) -> dict[str, Any]:
+    """The plain data a document template gets, for one draft of a process read with its
+    content."""
+    return DocumentContext(process, definition).build(target)

@@ -1,0 +1,260 @@
+"""Drafts of the documents a process produces, in the Dutch municipal formats.
+
+Data flows one way: the process and its content become plain data (`document_context`), the
+Markdown template of the document type turns that into a draft (shipped, or a municipality's
+own from IVPFLOW_TEMPLATES, sandboxed), and Word and HTML are built from that same Markdown
+(`markup`). So a municipality that changes a template changes every format. Each rendered
+file is kept as a version under `<store>/drafts/<process>/` and recorded in the database with
+its SHA-256; rendering unchanged data again writes nothing.
+
+Nothing in a draft depends on the moment it is rendered, only on the process's data: that is
+what makes "unchanged" decidable and the scheduler's drafting idempotent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import and_, select
+
+from ..errors import FileAccessError, UnknownChoiceError
+from ..store import Store, tables
+from ..store.reader import read_definition, read_process
+from ..store.rows import CONTENT, PLANNING, DraftRow
+from ..store.writer import change
+from ..workflow.model import Definition, Item
+from . import rendering as templates
+from .context import DocumentContext
+from .kinds import Target, document_type, targets, template_name
+from .markup import FORMATS, convert
+
+DUE_FORMATS = ("md", "docx")
+# A document falls due for drafting this many working days before its deadline.
+DRAFT_LEAD_WORKING_DAYS = 10  # the default of a definition's reminders.draft_before
+MAX_DRAFT_BEFORE = 60  # the most reminders.draft_before may be
+DRAFTS_DIR = "drafts"
+
+
+@dataclass(frozen=True)
+class DraftFile:
+    """A rendered draft file and its recorded version."""
+
+    path: Path
+    key: str
+    format: str
+    version: int
+    new: bool  # False when the data was unchanged and the existing version stands
+
+
+@dataclass(frozen=True)
+class DueDraft:
+    """A document that falls due for drafting: open, its deadline near or past."""
+
+    process: str
+    document: str
+    due: date
+    draft_from: date
+
+
+# --------------------------------------------------------------------------- Markdown
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One draft rendered as Markdown, before it becomes files."""
+
+    process: str
+    target: Target
+    markdown: str
+
+
+def render_markdown(store: Store, process_id: str,
+                    document: str | None = None) -> list[Rendered]:
+    """Render the drafts a request names (see `targets`) as Markdown."""
+    with store.transaction() as tx:
+        process = read_process(tx, process_id, parts=PLANNING | CONTENT)
+        definition = read_definition(tx, process.definition_digest)
+    chosen = targets(definition, process, document)
+    builder = DocumentContext(process, definition)
+    return [Rendered(process.id, target, templates.render(template_name(target),
+                                                          builder.build(target)))
+            for target in chosen]
+
+
+# --------------------------------------------------------------------------- versions
+
+
+def draft(store: Store, store_dir: str | Path, process_id: str, document: str | None = None,
+          *, formats: tuple[str, ...] = ("md",), now: datetime, actor: str,
+          reason: str = "on demand", out: str | Path | None = None) -> list[DraftFile]:
+    """Render drafts and keep each as a new version when its content changed.
+
+    Files go to `<store>/drafts/<process>/<key>-v<N>.<ext>`; with `out`, a copy named
+    `<key>.<ext>` also goes to that folder (its path is the one returned).
+    """
+    formats = tuple(dict.fromkeys(formats))  # each format once, or it would be numbered twice
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise UnknownChoiceError("format", fmt, FORMATS)
+    rendered = render_markdown(store, process_id, document)
+    outputs = [(r, fmt, convert(r.markdown, fmt, title=r.target.title))
+               for r in rendered for fmt in formats]
+    files = _keep(store, Path(store_dir), outputs, now=now, actor=actor, reason=reason)
+    if out is None:
+        return files
+    folder = Path(out)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FileAccessError("create --out folder", folder, str(exc.strerror)) from None
+    copies = []
+    for drafted, (_, fmt, data) in zip(files, outputs, strict=True):
+        copy = folder / f"{drafted.key}.{fmt}"
+        _write(copy, data)
+        copies.append(DraftFile(copy, drafted.key, fmt, drafted.version, drafted.new))
+    return copies
+
+
+def _keep(store: Store, store_dir: Path, outputs: list[tuple[Rendered, str, bytes]], *,
+          now: datetime, actor: str, reason: str) -> list[DraftFile]:
+    """Record each output as a version unless the latest version has the same content.
+
+    One unit of work of the process, so two renderings cannot take the same number; it does
+    not change the process's data, so its version stays.
+    """
+    if not outputs:
+        return []
+    process_id = outputs[0][0].process
+    folder = store_dir / DRAFTS_DIR / process_id
+    written: list[Path] = []
+    files: list[DraftFile] = []
+    try:
+        with change(store, process_id, now=now, actor=actor, parts={"drafts"},
+                    touch=False) as work:
+            latest: dict[tuple[str, str], DraftRow] = {}
+            for row in work.process.drafts:
+                latest[(row.document, row.format)] = row  # read oldest first
+            for rendered, fmt, data in outputs:
+                key = rendered.target.key
+                digest = hashlib.sha256(data).hexdigest()
+                last = latest.get((key, fmt))
+                if last is not None and last.sha256 == digest:
+                    path = store_dir / last.path
+                    if not path.exists():  # deleted by hand: the recorded content comes back
+                        _write(path, data)
+                    files.append(DraftFile(path, key, fmt, last.version, False))
+                    continue
+                version = last.version + 1 if last else 1
+                path = folder / f"{key}-v{version}.{fmt}"
+                _write(path, data)
+                written.append(path)
+                row = DraftRow(None, key, fmt, version, path.relative_to(store_dir).as_posix(),
+                               digest, reason, work.stamp)
+                work.add("drafts", row)
+                latest[(key, fmt)] = row
+                work.record("drafted", item=key, note=f"{fmt} versie {version} ({reason})")
+                files.append(DraftFile(path, key, fmt, version, True))
+    except BaseException:
+        for path in written:  # not recorded, so not kept
+            path.unlink(missing_ok=True)
+        raise
+    return files
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.partial")
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    except OSError as exc:
+        raise FileAccessError("write draft", path, str(exc.strerror)) from None
+
+
+def draft_versions(store: Store, process_id: str) -> list[dict[str, Any]]:
+    """Every recorded draft version of a process, oldest first."""
+    with store.transaction() as tx:
+        process = read_process(tx, process_id, parts={"drafts"})
+    return [{"document": d.document, "format": d.format, "version": d.version,
+             "path": d.path, "sha256": d.sha256, "reason": d.reason,
+             "created_at": d.created_at} for d in process.drafts]
+
+
+# --------------------------------------------------------------------------- due drafts
+
+
+def due_drafts(store: Store, now: datetime) -> list[DueDraft]:
+    """The open documents that fall due for drafting at `now`: from the definition's
+    reminders.draft_before working days before their deadline until they are done, in a
+    phase not yet done."""
+    today = now.date()
+    # An upper bound in calendar days for the lead time; the exact test uses each process's
+    # working days, so the query reads only documents that can be due.
+    horizon = today + timedelta(days=MAX_DRAFT_BEFORE * 3 + 14)
+    items, phases, processes = tables.items, tables.phase_states, tables.processes
+    found: list[DueDraft] = []
+    with store.connect() as conn:
+        rows = conn.execute(
+            select(items.c.process_id, items.c.item_id, items.c.due,
+                   processes.c.definition_digest)
+            .join(phases, and_(phases.c.process_id == items.c.process_id,
+                               phases.c.phase == items.c.phase))
+            .join(processes, processes.c.id == items.c.process_id)
+            .where(items.c.status == "open", items.c.due.is_not(None),
+                   items.c.due <= horizon, items.c.kind == "document",
+                   phases.c.status != "done")
+            .order_by(items.c.process_id, items.c.due, items.c.position)).all()
+        for process_id, item_id, due, digest in rows:
+            definition = read_definition(conn, digest)
+            item = definition.items[item_id]
+            days = definition.calendar_for(item.municipality).working
+            start = days.add_working_days(due, -definition.reminders.draft_before)
+            if start <= today and _has_template(item):
+                found.append(DueDraft(process_id, item_id, due, start))
+    return found
+
+
+def _has_template(item: Item) -> bool:
+    return document_type(item.id) is not None or templates.exists(
+        f"documents/{item.id}.md.j2")
+
+
+def render_due_drafts(store: Store, now: datetime, store_dir: str | Path, *,
+                      actor: str = "scheduler") -> list[Path]:
+    """Draft every document due at `now` (Markdown and Word); the paths of new versions.
+
+    A document whose drafts were all made after the process last changed is not rendered
+    again, so a scheduler may call this on every tick at the cost of a query.
+    """
+    written: list[Path] = []
+    for due in due_drafts(store, now):
+        if _drafted_since_last_change(store, due):
+            continue
+        files = draft(store, store_dir, due.process, due.document, formats=DUE_FORMATS,
+                      now=now, actor=actor, reason="due")
+        written += [f.path for f in files if f.new]
+    return written
+
+
+def _drafted_since_last_change(store: Store, due: DueDraft) -> bool:
+    """Whether every due format of every draft of a document is newer than the process's
+    last change (every change of a process's data stamps `updated_at`)."""
+    with store.transaction() as tx:
+        process = read_process(tx, due.process, parts={"drafts"})
+        definition: Definition = read_definition(tx, process.definition_digest)
+    keys = [t.key for t in targets(definition, process, due.document)]
+    made: dict[tuple[str, str], datetime] = {}
+    for row in process.drafts:
+        if row.document in keys and row.format in DUE_FORMATS:
+            made[(row.document, row.format)] = max(row.created_at,
+                                                   made.get((row.document, row.format),
+                                                            row.created_at))
+    # Strictly after: a replay acting at one fixed moment may change and draft at once.
+    return all((key, fmt) in made and made[(key, fmt)] > process.updated_at
+               for key in keys for fmt in DUE_FORMATS)

@@ -1,0 +1,207 @@
+"""Delivering the outbox: claim queued messages, send them (SMTP or Maildir), mark them.
+
+Claims are leases: a claimed message is left alone until its lease ends, so a crashed sender's
+messages are taken over. At most the one message in flight when a sender dies can go out
+twice, and then with the same Message-ID (the Maildir copy even has the same file name).
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+import time as _time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import parseaddr
+from urllib.parse import urlsplit
+
+from sqlalchemy import select, update
+
+from ..dates import to_utc_naive
+from ..errors import StoreBusyError
+from ..store import Store, tables
+from ..store.rows import OutboxRow
+from .mail import LEASE_SECONDS, MailSettings, render_raw, write_maildir
+
+MAX_ATTEMPTS = 5
+MARK_ATTEMPTS = 5  # tries to record a sent message when the database is busy
+BACKOFF_MINUTES = (1, 5, 15, 60)  # waits after the 1st, 2nd, 3rd and 4th failed attempt
+
+_outbox = tables.outbox
+_ROW = [_outbox.c[name] for name in OutboxRow._fields]
+
+
+@dataclass
+class DeliveryReport:
+    """What one delivery pass did."""
+
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+def claim(store: Store, now: datetime, worker: str, limit: int = 50,
+          lease: float = LEASE_SECONDS) -> list[int]:
+    """Lease queued messages that may be tried now; returns their ids."""
+    stamp = to_utc_naive(now)
+    with store.connect(immediate=True) as conn:
+        # Oldest first, in the order of ix_outbox_claimable: the database stops after `limit`.
+        query = (select(_outbox.c.id)
+                 .where(_outbox.c.status == "queued", _outbox.c.next_attempt_at <= stamp,
+                        (_outbox.c.claimed_until.is_(None)) | (_outbox.c.claimed_until < stamp))
+                 .order_by(_outbox.c.next_attempt_at, _outbox.c.id).limit(limit))
+        if store.dialect == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        ids = list(conn.scalars(query))
+        if ids:
+            conn.execute(update(_outbox).where(_outbox.c.id.in_(ids))
+                         .values(claimed_by=worker, claimed_until=stamp + timedelta(seconds=lease)))
+        return ids
+
+
+def deliver(store: Store, now: datetime, settings: MailSettings, *, worker: str,
+            limit: int = 50, pause: float = 0.0) -> DeliveryReport:
+    """Send what is queued and due, one message at a time, marking each as it goes."""
+    report = DeliveryReport()
+    transport = _Transport(settings)
+    began = _time.monotonic()
+
+    def moment() -> datetime:
+        # The pass's clock runs on while it sends, so leases are compared with the time of
+        # each message, not of the start of the pass.
+        return now + timedelta(seconds=_time.monotonic() - began)
+
+    try:
+        while True:
+            ids = claim(store, moment(), worker, limit, settings.lease_seconds)
+            if not ids:
+                break
+            if not settings.smtp_url:
+                _deliver_to_maildir(store, moment(), settings, ids, worker, report)
+                continue
+            for ident in ids:
+                _deliver_one(store, moment(), settings, transport, ident, worker, report)
+                if pause:
+                    _time.sleep(pause)
+            if len(ids) < limit:
+                break
+    finally:
+        transport.close()
+    return report
+
+
+def _deliver_one(store: Store, now: datetime, settings: MailSettings, transport: _Transport,
+                 ident: int, worker: str, report: DeliveryReport) -> None:
+    stamp = to_utc_naive(now)
+    with store.connect(immediate=True) as conn:
+        # Renew the lease just before sending, and only if it is still ours: a claim that ran
+        # out may have been taken over, and then the other sender sends it.
+        renewed = conn.execute(
+            update(_outbox)
+            .where(_outbox.c.id == ident, _outbox.c.claimed_by == worker,
+                   _outbox.c.status == "queued", _outbox.c.claimed_until >= stamp)
+            .values(claimed_until=stamp + timedelta(seconds=settings.lease_seconds)))
+        if renewed.rowcount != 1:
+            return
+        row = OutboxRow(*conn.execute(select(*_ROW).where(_outbox.c.id == ident)).one())
+    raw = render_raw(row, settings.sender)
+    error: str | None = None
+    try:
+        transport.send(raw, row.dedupe_key, row.recipient)
+    except (OSError, smtplib.SMTPException) as exc:
+        error = f"{type(exc).__name__}: {exc}".strip()
+        transport.reset()
+    # The message is out (or failed): recording that must not be lost to a busy database,
+    # or the message would go out again when its lease runs out.
+    for attempt in range(MARK_ATTEMPTS):
+        try:
+            _mark(store, now, ident, error, report)
+            return
+        except StoreBusyError:
+            if attempt + 1 == MARK_ATTEMPTS:
+                raise
+            _time.sleep(0.2 * (attempt + 1))
+
+
+def _deliver_to_maildir(store: Store, now: datetime, settings: MailSettings, ids: list[int],
+                        worker: str, report: DeliveryReport) -> None:
+    """A claimed batch into the Maildir at once: a file per message under a fixed name, so
+    writing one twice leaves one file; then the batch is marked sent in one transaction."""
+    with store.connect() as conn:
+        rows = [OutboxRow(*row) for row in conn.execute(
+            select(*_ROW).where(_outbox.c.id.in_(ids), _outbox.c.claimed_by == worker,
+                                _outbox.c.status == "queued"))]
+    batch = [(row.id, row.dedupe_key, render_raw(row, settings.sender)) for row in rows]
+    write_maildir(settings.maildir, [(key, raw) for _, key, raw in batch])
+    stamp = to_utc_naive(now)
+    with store.connect(immediate=True) as conn:
+        conn.execute(update(_outbox)
+                     .where(_outbox.c.id.in_([ident for ident, _, _ in batch]))
+                     .values(status="sent", sent_at=stamp, error=None, claimed_by=None,
+                             claimed_until=None, attempts=_outbox.c.attempts + 1))
+    report.sent += len(batch)
+
+
+def _mark(store: Store, now: datetime, ident: int, error: str | None,
+          report: DeliveryReport) -> None:
+    stamp = to_utc_naive(now)
+    with store.connect(immediate=True) as conn:
+        attempts = int(conn.execute(select(_outbox.c.attempts)
+                                    .where(_outbox.c.id == ident)).scalar_one()) + 1
+        values: dict[str, object] = {"attempts": attempts, "claimed_by": None,
+                                     "claimed_until": None}
+        if error is None:
+            values.update(status="sent", sent_at=stamp, error=None)
+            report.sent += 1
+        elif attempts >= MAX_ATTEMPTS:
+            values.update(status="failed", error=error)
+            report.failed += 1
+        else:
+            wait = BACKOFF_MINUTES[min(attempts, len(BACKOFF_MINUTES)) - 1]
+            values.update(error=error, next_attempt_at=stamp + timedelta(minutes=wait))
+            report.retried += 1
+        conn.execute(update(_outbox).where(_outbox.c.id == ident).values(**values))
+
+
+class _Transport:
+    """One SMTP connection per delivery pass, or the Maildir."""
+
+    def __init__(self, settings: MailSettings) -> None:
+        self.settings = settings
+        self.smtp: smtplib.SMTP | None = None
+
+    def send(self, raw: bytes, key: str, recipient: str) -> None:
+        if self.settings.smtp_url:
+            self._connection().sendmail(parseaddr(self.settings.sender)[1], [recipient], raw)
+        else:
+            write_maildir(self.settings.maildir, [(key, raw)])
+
+    def _connection(self) -> smtplib.SMTP:
+        if self.smtp is None:
+            url = urlsplit(self.settings.smtp_url or "")
+            host, timeout = url.hostname or "localhost", self.settings.timeout
+            context = ssl.create_default_context()
+            if url.scheme == "smtps":
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, url.port or 465, timeout=timeout,
+                                                      context=context)
+            else:
+                smtp = smtplib.SMTP(host, url.port or 25, timeout=timeout)
+                smtp.ehlo()
+                if smtp.has_extn("starttls"):
+                    smtp.starttls(context=context)
+                    smtp.ehlo()
+            if self.settings.user:
+                smtp.login(self.settings.user, self.settings.password or "")
+            self.smtp = smtp
+        return self.smtp
+
+    def reset(self) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                pass
+            self.smtp = None

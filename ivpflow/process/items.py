@@ -1,0 +1,76 @@
+"""Recording the work of a process: a task or document done, a decision taken."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ..dates import dutch_date, local
+from ..errors import (
+    AlreadyDoneError,
+    InvalidValueError,
+    OutOfOrderError,
+    UnknownChoiceError,
+    UnknownItemError,
+)
+from ..store import Store
+from ..store.rows import ItemRow
+from ..store.writer import Change, change
+from ..workflow.model import OUTCOMES, POSITIVE_OUTCOMES, Item
+
+
+def _item(work: Change, item_id: str, *kinds: str) -> tuple[Item, ItemRow]:
+    """The definition's item and its row, or a refusal that says what the id is."""
+    process, definition = work.process, work.definition
+    item = definition.items.get(item_id)
+    if item is None or item.kind not in kinds:
+        if item is not None and item.kind == "decision":
+            raise InvalidValueError("", item_id, "is a decision; record it with "
+                                    f"'ivpflow decide {process.id} {item_id} --outcome …'")
+        if item is not None:
+            raise InvalidValueError("", item_id, f"is a {item.kind}, not a decision")
+        available = [i.id for i in definition.items.values() if i.kind in kinds]
+        raise UnknownItemError(process.id, "/".join(kinds), item_id, available)
+    return item, process.item(item_id)
+
+
+def complete(store: Store, process_id: str, item_id: str, *, now: datetime, actor: str,
+             note: str | None = None) -> Item:
+    """Mark a task (or a document) done; doing it twice is refused, nothing is overwritten."""
+    with change(store, process_id, now=now, actor=actor) as work:
+        item, state = _item(work, item_id, "task", "document")
+        if state.status == "done":
+            when = local(state.completed_at).date() if state.completed_at else None
+            raise AlreadyDoneError(f"{item.kind.capitalize()} '{item_id}' of '{work.process.id}'",
+                                   f"was done on {dutch_date(when)} by {state.completed_by}")
+        work.update("items", item_id, status="done", completed_at=work.stamp,
+                    completed_by=actor, note=note)
+        work.cancel_reminders(item_id)
+        work.record("done", source="open", dest="done", item=item_id, note=note)
+        return item
+
+
+def decide(store: Store, process_id: str, decision_id: str, *, outcome: str, now: datetime,
+           actor: str, on: date | None = None, note: str | None = None) -> Item:
+    """Record the outcome of a decision; a positive one settles it for good."""
+    if outcome not in OUTCOMES:
+        raise UnknownChoiceError("outcome", outcome, OUTCOMES)
+    on = on or now.date()
+    if on > now.date():
+        raise OutOfOrderError("Decision date", on.isoformat(), "after",
+                              now.date().isoformat(), label="today",
+                              note="a decision is recorded once taken")
+    with change(store, process_id, now=now, actor=actor) as work:
+        item, state = _item(work, decision_id, "decision")
+        if state.outcome in POSITIVE_OUTCOMES:
+            raise AlreadyDoneError(f"Decision '{decision_id}' of '{work.process.id}'",
+                                   f"was recorded as {state.outcome} on "
+                                   f"{dutch_date(state.decided_on)}")
+        settled = outcome in POSITIVE_OUTCOMES
+        work.update("items", decision_id, outcome=outcome, decided_on=on,
+                    status="done" if settled else "open", completed_at=work.stamp,
+                    completed_by=actor, note=note)
+        if settled:
+            work.cancel_reminders(decision_id)
+        text = f"besluit van {dutch_date(on)}" + (f"; {note}" if note else "")
+        work.record("decided", source=state.outcome, dest=outcome, item=decision_id, note=text)
+        return item

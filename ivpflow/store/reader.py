@@ -1,0 +1,159 @@
+"""Reading processes: one process with the parts a command needs in one round trip, many
+processes at once for the set-wise views, the definitions they were started from, and the
+history.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, select
+
+from ..errors import UnknownProcessError
+from ..workflow.loader import load_compiled, parse_definition
+from ..workflow.model import Definition
+from . import tables
+from .db import Sql, Tx
+from .rows import HEAD, PARTS, PLANNING, EventRow, ProcessRow
+
+CHUNK = 500  # ids per IN (...) list: well under SQLite's limit on parameters
+
+_processes = tables.processes
+_HEAD_COLUMNS = [_processes.c[name] for name in HEAD]
+_HEAD = Sql(select(*_HEAD_COLUMNS).where(_processes.c.id == bindparam("pid")))
+# A writer locks the process row on PostgreSQL, so two changes of one process follow each
+# other; SQLite's BEGIN IMMEDIATE has locked the whole database already.
+_HEAD_LOCKED = Sql(select(*_HEAD_COLUMNS).where(_processes.c.id == bindparam("pid"))
+                   .with_for_update(of=_processes))
+
+
+def _part_query(name: str) -> Any:
+    part = PARTS[name]
+    table = part.table
+    return (select(*(table.c[field] for field in part.row._fields))
+            .where(table.c.process_id == bindparam("pid"))
+            .order_by(*(table.c[o] for o in part.order)))
+
+
+_PARTS = {name: Sql(_part_query(name)) for name in PARTS}
+_definitions_table = tables.definitions
+_DEFINITION_OF = Sql(
+    select(_definitions_table.c.digest, _definitions_table.c.compiled,
+           _definitions_table.c.source, _definitions_table.c.path)
+    .select_from(_definitions_table.join(
+        _processes, _processes.c.definition_digest == _definitions_table.c.digest))
+    .where(_processes.c.id == bindparam("pid")))
+_DEFINITION = Sql(
+    select(_definitions_table.c.digest, _definitions_table.c.compiled,
+           _definitions_table.c.source, _definitions_table.c.path)
+    .where(_definitions_table.c.digest == bindparam("digest")))
+_FIRST_IDS = Sql(select(_processes.c.id).order_by(_processes.c.id).limit(2))
+_ALL_IDS = Sql(select(_processes.c.id).order_by(_processes.c.id))
+_events = tables.events
+_EVENTS = Sql(select(*(_events.c[name] for name in EventRow._fields))
+              .where(_events.c.process_id == bindparam("pid")).order_by(_events.c.id))
+
+# Definitions by digest, parsed once per run: a stored definition never changes.
+_definitions: dict[str, Definition] = {}
+
+
+def read_process(tx: Tx, process_id: str | None, *, parts: Iterable[str] = PLANNING,
+                 lock: bool = False) -> ProcessRow:
+    """The process with this id (or the only one, when none is given) with the named parts;
+    the others are left empty. One round trip on PostgreSQL, the definition included when
+    none is known yet."""
+    if process_id is None:
+        process_id = _only_process(tx)
+    names = [name for name in PARTS if name in set(parts)]
+    key = {"pid": process_id}
+    queries = [(_HEAD_LOCKED if lock else _HEAD, key)] + [(_PARTS[name], key) for name in names]
+    if not _definitions:
+        queries.append((_DEFINITION_OF, key))
+    results = tx.fetch(queries)
+    if not results[0]:
+        raise UnknownProcessError(process_id, process_ids(tx))
+    if not _definitions:
+        _remember(*results.pop()[0])
+    children: dict[str, Any] = {name: tuple(PARTS[name].row(*row) for row in rows)
+                                for name, rows in zip(names, results[1:], strict=True)}
+    return ProcessRow(*results[0][0], **children)
+
+
+def _only_process(tx: Tx) -> str:
+    ids = [row[0] for row in tx.fetch([(_FIRST_IDS, {})])[0]]
+    if len(ids) != 1:
+        raise UnknownProcessError(None, process_ids(tx))
+    return str(ids[0])
+
+
+def process_ids(tx: Tx) -> list[str]:
+    """The ids of every process, in order: what an UnknownProcessError lists."""
+    return [str(row[0]) for row in tx.fetch([(_ALL_IDS, {})])[0]]
+
+
+def read_definition(tx: Tx | Connection, digest: str) -> Definition:
+    """The definition stored under this digest (parsed once per run)."""
+    if digest not in _definitions:
+        if isinstance(tx, Tx):
+            found = tx.fetch([(_DEFINITION, {"digest": digest})])[0]
+        else:
+            found = [tuple(r) for r in tx.execute(_DEFINITION.statement, {"digest": digest})]
+        assert found, f"definition {digest} is missing"
+        _remember(*found[0])
+    return _definitions[digest]
+
+
+def _remember(digest: str, compiled: str, source: str, path: str) -> None:
+    if digest in _definitions:
+        return
+    try:
+        _definitions[digest] = load_compiled(compiled, source, path)
+    except (ValueError, KeyError, TypeError):
+        # Written by an older ivpflow: the source text is the truth.
+        _definitions[digest] = parse_definition(source, path)
+
+
+def read_events(tx: Tx, process_id: str) -> list[EventRow]:
+    """The history of one process, oldest first."""
+    return [EventRow(*row) for row in tx.fetch([(_EVENTS, {"pid": process_id})])[0]]
+
+
+# --------------------------------------------------------------------------- many at once
+
+
+def read_processes(conn: Connection, ids: Iterable[str] | None = None, *,
+                   parts: Iterable[str] = PLANNING) -> list[ProcessRow]:
+    """Every process (or those with these ids) in order of id, a few queries per chunk."""
+    wanted = None if ids is None else sorted(set(ids))
+    if wanted is None:
+        return _read_chunk(conn, None, parts)
+    rows: list[ProcessRow] = []
+    for start in range(0, len(wanted), CHUNK):
+        rows += _read_chunk(conn, wanted[start:start + CHUNK], parts)
+    return rows
+
+
+def _read_chunk(conn: Connection, ids: Sequence[str] | None,
+                parts: Iterable[str]) -> list[ProcessRow]:
+    query = select(*_HEAD_COLUMNS).order_by(_processes.c.id)
+    if ids is not None:
+        query = query.where(_processes.c.id.in_(ids))
+    heads = conn.execute(query).all()
+    names = [name for name in PARTS if name in set(parts)]
+    children: dict[str, dict[str, list[Any]]] = {name: defaultdict(list) for name in names}
+    for name in names:
+        part = PARTS[name]
+        table = part.table
+        child = select(table.c.process_id, *(table.c[f] for f in part.row._fields)).order_by(
+            table.c.process_id, *(table.c[o] for o in part.order))
+        if ids is not None:
+            child = child.where(table.c.process_id.in_(ids))
+        for row in conn.execute(child):
+            children[name][row[0]].append(part.row(*row[1:]))
+    rows = []
+    for head in heads:
+        mine: dict[str, Any] = {name: tuple(children[name].get(head[0], ())) for name in names}
+        rows.append(ProcessRow(*head, **mine))
+    return rows

@@ -1,0 +1,308 @@
+"""Writing a process: one unit of work per command.
+
+    with change(store, process_id, now=now, actor=actor) as work:
+        state = work.process.item("thematafels")
+        work.update("items", "thematafels", status="done", ...)
+        work.record("done", item="thematafels")
+
+The block decides in memory on the rows read at its start (the process with its version, and
+the parts named); when it ends, the writer applies the plan (every deadline and the summary the
+portfolio reads), writes the rows that differ from what was read, appends the events, checks
+the version and commits. On PostgreSQL that is three round trips: the read, the writes, the
+commit. A refusal raised inside the block writes nothing.
+
+Two changes of one process follow each other (SQLite's write lock, PostgreSQL's row lock), so
+the version check fails only for a change made from rows read outside this unit of work: a
+ConflictError means the process's version changed, never that another process did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
+
+from ..dates import to_utc_naive
+from ..errors import ConflictError, ProcessExistsError
+from ..planning.deadlines import plan_deadlines
+from ..planning.summary import Summary, summarize
+from ..workflow.loader import compile_definition
+from ..workflow.model import Definition
+from . import tables
+from .db import Duplicate, Params, Sql, Store, Tx
+from .reader import read_definition, read_process
+from .rows import HEAD, PARTS, PLANNING, Part, ProcessRow, facts_of
+
+_processes = tables.processes
+_UPDATE_HEAD = Sql(
+    update(_processes)
+    .where(_processes.c.id == bindparam("pid"), _processes.c.version == bindparam("was"))
+    .values({name: bindparam(name) for name in HEAD if name != "id"}))
+_INSERT_HEAD = Sql(insert(_processes), keys=HEAD)
+_INSERT_EVENT = Sql(insert(tables.events), keys=["process_id", "at", "actor", "event",
+                                                 "from_state", "to_state", "item", "note"])
+_INSERT_DEFINITION = Sql(insert(tables.definitions),
+                         keys=["digest", "workflow", "path", "source", "compiled", "stored_at"])
+_outbox = tables.outbox
+_CANCEL = Sql(
+    update(_outbox)
+    .where(_outbox.c.process_id == bindparam("pid"), _outbox.c.item == bindparam("item"),
+           _outbox.c.status == "queued")
+    .values(status="cancelled", error="item settled"))
+_SUMMARY = Sql(
+    update(_processes)
+    .where(_processes.c.id == bindparam("pid"), _processes.c.version == bindparam("was"))
+    .values({name: bindparam(name) for name in (
+        "summary_on", "summary_through", "overdue", "at_risk", "next_due", "next_kind",
+        "next_item")}))
+
+
+def _part_statements(part: Part) -> tuple[Sql, Sql, Sql]:
+    table = part.table
+    fields = list(part.row._fields)
+    where = [table.c.process_id == bindparam("pid")]
+    where += [table.c[k] == bindparam(f"key_{k}") for k in part.key]
+    changed = [f for f in fields if f not in part.key]
+    inserted = [f for f in fields if f != part.generated]
+    return (Sql(insert(table), keys=["process_id", *inserted]),
+            Sql(update(table).where(*where).values({f: bindparam(f) for f in changed})),
+            Sql(delete(table).where(*where)))
+
+
+_PART_STATEMENTS = {name: _part_statements(part) for name, part in PARTS.items()}
+
+
+class Change:
+    """What one command does to one process: the rows as read, as changed, and the events."""
+
+    def __init__(self, process: ProcessRow, definition: Definition, *, now: datetime,
+                 actor: str, touch: bool = True, new: bool = False) -> None:
+        self.before = process
+        self.process = process
+        self.definition = definition
+        self.now = now
+        self.actor = actor
+        self.stamp = to_utc_naive(now)
+        self.touch = touch  # a change of the process's data: a new version, the time it changed
+        self.new = new
+        self.events: list[dict[str, Any]] = []
+        self.cancelled: list[str] = []
+
+    # ---------------------------------------------------------------- the rows
+
+    def set(self, **fields: Any) -> None:
+        """Change fields of the process row itself (its phase, …)."""
+        self.process = self.process._replace(**fields)
+
+    def update(self, part: str, key: Any, **fields: Any) -> None:
+        """Change fields of one row of a part ('items', 'phases', …), found by its key."""
+        wanted = key if isinstance(key, tuple) else (key,)
+        spec = PARTS[part]
+        rows = getattr(self.process, part)
+        found = False
+        changed = []
+        for row in rows:
+            if spec.key_of(row) == wanted:
+                row, found = row._replace(**fields), True
+            changed.append(row)
+        if not found:
+            raise KeyError(f"{part} {key}")
+        self._parts(part, tuple(changed))
+
+    def add(self, part: str, row: Any) -> None:
+        """Add a row to a part."""
+        self._parts(part, (*getattr(self.process, part), row))
+
+    def remove(self, part: str, key: Any) -> None:
+        """Remove the row of a part with this key."""
+        wanted = key if isinstance(key, tuple) else (key,)
+        spec = PARTS[part]
+        rows = getattr(self.process, part)
+        kept = tuple(row for row in rows if spec.key_of(row) != wanted)
+        if len(kept) == len(rows):
+            raise KeyError(f"{part} {key}")
+        self._parts(part, kept)
+
+    def _parts(self, part: str, rows: tuple[Any, ...]) -> None:
+        fields: dict[str, Any] = {part: rows}
+        self.process = self.process._replace(**fields)
+
+    # ---------------------------------------------------------------- what else
+
+    def record(self, event: str, *, source: str | None = None, dest: str | None = None,
+               item: str | None = None, note: str | None = None) -> None:
+        """Append an entry to the history: who, when, what, from and to, and why."""
+        self.events.append({"process_id": self.process.id, "at": self.stamp,
+                            "actor": self.actor, "event": event, "from_state": source,
+                            "to_state": dest, "item": item, "note": note})
+
+    def cancel_reminders(self, item_id: str) -> None:
+        """Cancel the queued reminders of an item this change settles."""
+        self.cancelled.append(item_id)
+
+
+# --------------------------------------------------------------------------- the unit of work
+
+
+@contextmanager
+def change(store: Store, process_id: str, *, now: datetime, actor: str,
+           parts: Iterable[str] = PLANNING, touch: bool = True) -> Iterator[Change]:
+    """Read a process for a change, let the block change it in memory, then write it."""
+    with store.transaction(write=True) as tx:
+        process = read_process(tx, process_id, parts=parts, lock=True)
+        work = Change(process, read_definition(tx, process.definition_digest), now=now,
+                      actor=actor, touch=touch)
+        yield work
+        write(tx, work)
+
+
+def create(store: Store, process: ProcessRow, definition: Definition, *, now: datetime,
+           actor: str, note: str) -> None:
+    """Write a new process (and the definition it was started from, once) with its first
+    event; a process of the same id is a ProcessExistsError."""
+    work = Change(process, definition, now=now, actor=actor, new=True)
+    work.record("started", dest=process.phase, note=note)
+    try:
+        with store.transaction(write=True) as tx:
+            stored = tx.fetch([(_DEFINITION_KNOWN, {"digest": definition.digest}),
+                               (_PROCESS_KNOWN, {"pid": process.id})])
+            if stored[1]:
+                raise ProcessExistsError(process.id)
+            writes: list[tuple[Sql, Params | Sequence[Params]]] = []
+            if not stored[0]:
+                writes.append((_INSERT_DEFINITION, {
+                    "digest": definition.digest, "workflow": definition.id,
+                    "path": definition.path, "source": definition.source,
+                    "compiled": compile_definition(definition), "stored_at": work.stamp}))
+            write(tx, work, before=writes)
+    except Duplicate:  # a second start of the same id, at the same moment
+        raise ProcessExistsError(process.id) from None
+
+
+_DEFINITION_KNOWN = Sql(tables.definitions.select().with_only_columns(
+    tables.definitions.c.digest).where(tables.definitions.c.digest == bindparam("digest")))
+_PROCESS_KNOWN = Sql(_processes.select().with_only_columns(_processes.c.id)
+                     .where(_processes.c.id == bindparam("pid")))
+
+
+def apply_plan(process: ProcessRow, definition: Definition, today: date) -> ProcessRow:
+    """The process with every deadline planned afresh and its summary for `today`."""
+    planned = plan_deadlines(definition, facts_of(process, today))
+    phases = tuple(p._replace(due=planned.phase_due.get(p.phase)) for p in process.phases)
+    items = tuple(i._replace(due=planned.item_due.get(i.item_id)) for i in process.items)
+    process = process._replace(phases=phases, items=items)
+    return with_summary(process, summarize(definition, facts_of(process, today), planned))
+
+
+def with_summary(process: ProcessRow, summary: Summary) -> ProcessRow:
+    """The process row carrying a summary."""
+    return process._replace(summary_on=summary.on, summary_through=summary.through,
+                            overdue=summary.overdue, at_risk=summary.at_risk,
+                            next_due=summary.next_due, next_kind=summary.next_kind,
+                            next_item=summary.next_item)
+
+
+def write(tx: Tx, work: Change, *,
+          before: Sequence[tuple[Sql, Params | Sequence[Params]]] = ()) -> None:
+    """Write what a change did: its rows, events and cancelled reminders, in one batch after
+    the version check's UPDATE (or the INSERT of a new process)."""
+    was = work.before
+    after = apply_plan(work.process, work.definition, work.now.date())
+    if work.touch:
+        after = after._replace(version=was.version + (0 if work.new else 1),
+                               updated_at=work.stamp)
+    head = {name: getattr(after, name) for name in HEAD}
+    writes: list[tuple[Sql, Params | Sequence[Params]]] = list(before)
+    if work.new:
+        writes.append((_INSERT_HEAD, head))
+    else:
+        writes.append((_UPDATE_HEAD, {**head, "pid": was.id, "was": was.version}))
+    check = len(writes) - 1
+    for name, part in PARTS.items():
+        writes += _part_writes(name, part, was.id, () if work.new else getattr(was, name),
+                               getattr(after, name))
+    if work.cancelled:
+        writes.append((_CANCEL, [{"pid": was.id, "item": item} for item in work.cancelled]))
+    if work.events:
+        writes.append((_INSERT_EVENT, work.events))
+    counts = tx.execute(writes)
+    if not work.new and counts[check] != 1:
+        raise ConflictError(was.id, was.version)
+
+
+def _part_writes(name: str, part: Part, process_id: str, before: Sequence[Any],
+                 after: Sequence[Any]) -> list[tuple[Sql, Params | Sequence[Params]]]:
+    """The INSERTs, UPDATEs and DELETEs that turn one part's rows as read into as changed."""
+    if before == after:
+        return []
+    insert_sql, update_sql, delete_sql = _PART_STATEMENTS[name]
+    old = {part.key_of(row): row for row in before}
+    new_keys = set()
+    inserted, updated = [], []
+    for row in after:
+        key = part.key_of(row)
+        if part.generated and key == (None,):
+            inserted.append(row)
+            continue
+        new_keys.add(key)
+        if key not in old:
+            inserted.append(row)
+        elif old[key] != row:
+            updated.append(row)
+    deleted = [key for key in old if key not in new_keys]
+
+    def keyed(key: tuple[Any, ...]) -> dict[str, Any]:
+        return {"pid": process_id, **{f"key_{k}": v for k, v in zip(part.key, key,
+                                                                    strict=True)}}
+
+    writes: list[tuple[Sql, Params | Sequence[Params]]] = []
+    if deleted:
+        writes.append((delete_sql, [keyed(key) for key in deleted]))
+    if updated:
+        writes.append((update_sql, [{**keyed(part.key_of(row)), **row._asdict()}
+                                    for row in updated]))
+    if inserted:
+        writes.append((insert_sql, [{"process_id": process_id, **{
+            f: v for f, v in row._asdict().items() if f != part.generated}}
+            for row in inserted]))
+    return writes
+
+
+# --------------------------------------------------------------------------- summaries
+
+
+def stale_summaries(conn: Connection, today: date) -> list[str]:
+    """The ids of the processes whose stored summary does not hold on `today`."""
+    processes = _processes
+    return list(conn.scalars(select(processes.c.id).where(
+        processes.c.summary_on.is_(None) | (processes.c.summary_on > today)
+        | (processes.c.summary_through < today)).order_by(processes.c.id)))
+
+
+def refresh_summaries(store: Store, now: datetime, *, limit: int | None = None) -> int:
+    """Store a summary for `now` of every process whose summary does not hold on its day (the
+    scheduler does this, so the portfolio rarely plans a process itself); how many."""
+    from .reader import CHUNK, read_processes
+
+    today = now.date()
+    with store.connect() as conn:
+        stale = stale_summaries(conn, today)[:limit]
+    refreshed = 0
+    for start in range(0, len(stale), CHUNK):
+        with store.connect(immediate=True) as conn:
+            rows = read_processes(conn, stale[start:start + CHUNK])
+            updates = []
+            for process in rows:
+                definition = read_definition(conn, process.definition_digest)
+                summary = summarize(definition, facts_of(process, today))
+                updates.append({"pid": process.id, "was": process.version,
+                                "summary_on": summary.on, "summary_through": summary.through,
+                                "overdue": summary.overdue, "at_risk": summary.at_risk,
+                                "next_due": summary.next_due, "next_kind": summary.next_kind,
+                                "next_item": summary.next_item})
+            if updates:
+                refreshed += conn.execute(_SUMMARY.statement, updates).rowcount
+    return refreshed

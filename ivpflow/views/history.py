@@ -1,0 +1,24 @@
+"""The history of a process: its append-only event log, oldest first (`history`)."""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+from ..dates import local
+from ..store import Store
+from ..store.reader import read_events, read_process
+
+# One entry of `history --json`; "from" is a keyword, so the functional form.
+HistoryEntry = TypedDict("HistoryEntry", {
+    "at": str, "actor": str, "event": str, "from": str | None, "to": str | None,
+    "item": str | None, "note": str | None})
+
+
+def history(store: Store, process_id: str) -> list[HistoryEntry]:
+    """The append-only event log of one process, oldest first."""
+    with store.transaction() as tx:
+        process = read_process(tx, process_id, parts=())
+        events = read_events(tx, process.id)
+    return [HistoryEntry({"at": local(e.at).isoformat(timespec="seconds"), "actor": e.actor,
+                          "event": e.event, "from": e.from_state, "to": e.to_state,
+                          "item": e.item, "note": e.note}) for e in events]

@@ -1,0 +1,81 @@
+"""The portfolio: every process with its phase, next deadline and how many of its items are
+overdue and at risk (`processes`).
+
+It reads the summary every write stores with a process (and the scheduler refreshes each new
+day), one row per process; only a process whose summary does not hold on the day asked for is
+read whole and planned here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TypedDict
+
+from sqlalchemy import select
+
+from ..planning.summary import Summary, summarize
+from ..store import Store, tables
+from ..store.reader import CHUNK, read_definition, read_processes
+from ..store.rows import facts_of
+
+SORTS = ("id", "deadline", "risk")
+
+
+class PortfolioRow(TypedDict):
+    """One process of `processes --json` (`next_item` is shown in the table only)."""
+
+    id: str
+    workflow: str
+    phase: str
+    next_deadline: str | None
+    next_item: str | None
+    overdue: int
+    at_risk: int
+
+
+_p = tables.processes
+_HEADS = select(_p.c.id, _p.c.workflow, _p.c.phase, _p.c.summary_on, _p.c.summary_through,
+                _p.c.overdue, _p.c.at_risk, _p.c.next_due, _p.c.next_kind, _p.c.next_item)
+
+
+def list_processes(store: Store, *, now: datetime, sort: str = "id",
+                   limit: int | None = None) -> list[PortfolioRow]:
+    """Every process (or the first `limit` in the order asked for) with its phase, next
+    deadline and counts of overdue and at-risk items on the day of `now`."""
+    today = now.date()
+    found: list[PortfolioRow] = []
+    stale: list[str] = []
+    with store.connect() as conn:
+        query = _HEADS.order_by(_p.c.id)
+        if sort == "id" and limit is not None:
+            query = query.limit(limit)
+        for head in conn.execute(query):
+            summary = Summary(head.summary_on, head.summary_through, head.overdue or 0,
+                              head.at_risk or 0, head.next_due, head.next_kind,
+                              head.next_item) if head.summary_on else None
+            if summary is None or not summary.holds_on(today):
+                stale.append(head.id)
+            found.append(_row(head.id, head.workflow, head.phase, summary))
+        if stale:
+            fresh = {}
+            for start in range(0, len(stale), CHUNK):
+                for process in read_processes(conn, stale[start:start + CHUNK]):
+                    definition = read_definition(conn, process.definition_digest)
+                    fresh[process.id] = summarize(definition, facts_of(process, today))
+            found = [_row(r["id"], r["workflow"], r["phase"], fresh[r["id"]])
+                     if r["id"] in fresh else r for r in found]
+    if sort == "deadline":
+        found.sort(key=lambda r: (r["next_deadline"] is None, r["next_deadline"] or "",
+                                  r["id"]))
+    elif sort == "risk":
+        found.sort(key=lambda r: (-r["overdue"], -r["at_risk"], r["next_deadline"] or "9999",
+                                  r["id"]))
+    return found[:limit] if limit is not None else found
+
+
+def _row(process_id: str, workflow: str, phase: str, summary: Summary | None) -> PortfolioRow:
+    return PortfolioRow(
+        id=process_id, workflow=workflow, phase=phase,
+        next_deadline=summary.next_due.isoformat() if summary and summary.next_due else None,
+        next_item=summary.next_item if summary else None,
+        overdue=summary.overdue if summary else 0, at_risk=summary.at_risk if summary else 0)
