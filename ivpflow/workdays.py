@@ -127,12 +127,13 @@ class _Index:
     instead of a walk day by day: a plan asks both hundreds of times.
     """
 
-    __slots__ = ("days", "first_year", "last_year")
+    __slots__ = ("days", "first_year", "last_year", "wide")
 
     def __init__(self) -> None:
         self.days: list[int] = []
         self.first_year = 0
         self.last_year = -1
+        self.wide = False  # some closure between two working days is longer than a search
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,8 @@ class WorkingCalendar:
                                            compare=False, hash=False)
     _index: _Index = field(default_factory=_Index, init=False, repr=False, compare=False,
                            hash=False)
+    _searched: dict[tuple[date, int], date] = field(default_factory=dict, init=False,
+                                                    repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         """Validate the closures and freeze them so the calendar is hashable."""
@@ -224,15 +227,15 @@ class WorkingCalendar:
         margin = 1 + abs(n) // 200
         days = self._working_days(day.year - margin, day.year + margin)
         here = day.toordinal()
-        if n > 0:
-            first = bisect_right(days, here)
-            path = [here, *days[first:first + n]]
-        else:
-            last = bisect_left(days, here)
-            path = [*days[max(last + n, 0):last], here]
-        gaps = (later - earlier for earlier, later in zip(path, path[1:], strict=False))
-        if len(path) == abs(n) + 1 and all(gap <= MAX_CLOSED_STRETCH for gap in gaps):
-            return date.fromordinal(path[-1] if n > 0 else path[0])
+        if not self._index.wide:
+            if n > 0:
+                at = bisect_right(days, here) + n - 1
+                if at < len(days) and days[at - n + 1] - here <= MAX_CLOSED_STRETCH:
+                    return date.fromordinal(days[at])
+            else:
+                at = bisect_left(days, here) + n
+                if at >= 0 and here - days[at - n - 1] <= MAX_CLOSED_STRETCH:
+                    return date.fromordinal(days[at])
         return self._walk(day, n)  # a long closure or the edge of the calendar: step by step
 
     def _walk(self, day: date, n: int) -> date:
@@ -270,6 +273,8 @@ class WorkingCalendar:
         index.days = [day for year in range(first_year, last_year + 1)
                       for day in self._working_days_of(year)]
         index.first_year, index.last_year = first_year, last_year
+        index.wide = any(later - earlier > MAX_CLOSED_STRETCH
+                         for earlier, later in zip(index.days, index.days[1:], strict=False))
         return index.days
 
     def _working_days_of(self, year: int) -> list[int]:
@@ -311,8 +316,18 @@ class WorkingCalendar:
             day += _ONE_DAY
 
     def _search(self, day: date, step: timedelta) -> date:
-        """Walk from ``day`` in direction ``step`` to the first working day."""
+        """Walk from ``day`` in direction ``step`` to the first working day (remembered: a plan
+        asks for the same few days again and again)."""
+        found = self._searched.get((day, step.days))
+        if found is not None:
+            return found
         _check_day(day, "day")
+        if len(self._searched) > 20_000:  # years of distinct days: start afresh
+            self._searched.clear()
+        self._searched[(day, step.days)] = found = self._walk_to_working_day(day, step)
+        return found
+
+    def _walk_to_working_day(self, day: date, step: timedelta) -> date:
         current = day
         for _ in range(MAX_CLOSED_STRETCH):
             if self.is_working_day(current):

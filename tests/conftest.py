@@ -18,7 +18,7 @@ from ivpflow.cli import cli
 from ivpflow.dates import parse_moment
 from ivpflow.store import Store
 from ivpflow.store.reader import read_process
-from ivpflow.store.rows import PLANNING, OutboxRow, ProcessRow
+from ivpflow.store.rows import PEOPLE, OutboxRow, ProcessRow
 from ivpflow.workflow.loader import find_definition
 
 NOW = parse_moment("2026-03-02T09:00")
@@ -166,7 +166,7 @@ def status_of(ivpflow: Invoke, process: str = "not", now: str = "2026-03-02T09:0
     return json.loads(result.stdout)
 
 
-def read(store: Store, process_id: str = "not", parts: Any = PLANNING) -> ProcessRow:
+def read(store: Store, process_id: str = "not", parts: Any = PEOPLE) -> ProcessRow:
     """A process as the store has it now."""
     with store.transaction() as tx:
         return read_process(tx, process_id, parts=parts)

@@ -25,7 +25,7 @@ from sqlalchemy import and_, select
 from ..errors import FileAccessError, UnknownChoiceError
 from ..store import Store, tables
 from ..store.reader import read_definition, read_process
-from ..store.rows import CONTENT, PLANNING, DraftRow
+from ..store.rows import CONTENT, PEOPLE, DraftRow
 from ..store.writer import change
 from ..workflow.model import Definition, Item
 from . import rendering as templates
@@ -77,7 +77,7 @@ def render_markdown(store: Store, process_id: str,
                     document: str | None = None) -> list[Rendered]:
     """Render the drafts a request names (see `targets`) as Markdown."""
     with store.transaction() as tx:
-        process = read_process(tx, process_id, parts=PLANNING | CONTENT)
+        process = read_process(tx, process_id, parts=PEOPLE | CONTENT)
         definition = read_definition(tx, process.definition_digest)
     chosen = targets(definition, process, document)
     builder = DocumentContext(process, definition)

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from ..workdays import WorkingCalendar
 from ..workflow.model import Deadline, Definition, Item, Meeting
 from .deadlines import COUNCIL_BODIES, Deadlines, Facts, plan_deadlines, resolve_deadlines
-from .meetings import first_meeting_from, last_meeting_by
+from .meetings import first_meeting_from, last_meeting_by, papers_due
 
 
 @dataclass
@@ -25,6 +25,17 @@ class Forecast:
     end: dict[str, date | None] = field(default_factory=dict)
     item: dict[str, date | None] = field(default_factory=dict)
     meeting: dict[str, Meeting | None] = field(default_factory=dict)
+    # How long the forecast holds as the days pass: every forecast made while the next working
+    # day is at most `steady_next` and the day itself at most `steady_day` is this one. Today
+    # enters a forecast only where it is compared with another date (a phase's start, the
+    # active phase's end, the meeting chosen), so the earliest of those dates is the bound.
+    steady_next: date | None = None
+    steady_day: date | None = None
+
+    def _steady(self, value: date, today: date) -> None:
+        """A date compared with the next working day `today`: holds while today is not past."""
+        bound = max(value, today)
+        self.steady_next = bound if self.steady_next is None else min(self.steady_next, bound)
 
 
 def lost_working_days(facts: Facts, since: date, days: WorkingCalendar) -> int:
@@ -53,6 +64,11 @@ def forecast(definition: Definition, facts: Facts, planned: Deadlines) -> Foreca
     days = definition.calendar.working
     today = days.next_working_day(facts.today)
     result = Forecast()
+    bodies_meeting = {m.body for m in facts.meetings}
+
+    def waits_for_meeting(item: Item) -> bool:
+        return item.kind == "decision" and item.body in bodies_meeting
+
     previous_end: date | None = None
     starts: dict[str, date] = dict(facts.started)
     for index, phase in enumerate(definition.phases):
@@ -93,12 +109,15 @@ def forecast(definition: Definition, facts: Facts, planned: Deadlines) -> Foreca
             local = definition.calendar_for(item.municipality).working
             when = _moved(item.due, planned.item_due.get(item.id), moved_item.get(item.id), local,
                           late, lost)
+            if when is not None and item.id not in facts.settled and not waits_for_meeting(item):
+                result._steady(max(when, start), today)
             when = _forecast_item(definition, facts, planned, result, item,
                                   max(when, earliest) if when else None, earliest)
             result.item[item.id] = when
             if when and item.required and item.id not in facts.settled and when > end:
                 end = when
         if status == "active":
+            result._steady(end, today)
             end = max(end, today)
         result.end[phase.id] = end
         previous_end = end
@@ -120,13 +139,20 @@ def _forecast_item(definition: Definition, facts: Facts, planned: Deadlines,
         return facts.settled[item.id]
     if item.kind == "decision" and item.body in {m.body for m in facts.meetings}:
         document = item.document
-        ready = (result.item.get(document) or earliest) if document else earliest
+        ready = result.item.get(document) if document else None
         # Not before the meeting it is planned on: being ready early does not move a plan.
         planned_meeting = planned.meeting.get(item.id)
         not_before = max(facts.today, planned_meeting.date) if planned_meeting else facts.today
-        meeting = first_meeting_from(definition, facts.meetings, item.body or "", ready,
-                                     not_before)
+        meeting = first_meeting_from(definition, facts.meetings, item.body or "",
+                                     ready or earliest, not_before)
         result.meeting[item.id] = meeting
+        if meeting is not None and ready is None:
+            # Ready when today is: the meeting holds while its papers can still be in.
+            result._steady(papers_due(definition, meeting), earliest)
+        if meeting is not None:
+            # A later today leaves out only meetings before this one.
+            result.steady_day = (meeting.date if result.steady_day is None
+                                 else min(result.steady_day, meeting.date))
         return meeting.date if meeting else None
     local = definition.calendar_for(item.municipality)
     if (when and item.kind == "decision" and (item.body or "").startswith(COUNCIL_BODIES)

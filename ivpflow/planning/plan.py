@@ -67,10 +67,15 @@ class Judged(NamedTuple):
     meeting: Meeting | None  # for a decision: the meeting it is forecast (or planned) on
 
 
-def judge(definition: Definition, facts: Facts, planned: Deadlines | None = None
-          ) -> tuple[list[Judged], Deadlines, Forecast]:
+# The reasons of a row that is at risk when only whether it is matters (the portfolio's count).
+AT_RISK = [{"code": "at-risk"}]
+
+
+def judge(definition: Definition, facts: Facts, planned: Deadlines | None = None, *,
+          explain: bool = True) -> tuple[list[Judged], Deadlines, Forecast]:
     """Every phase and item with its planned, forecast and actual date and the reasons it is at
-    risk: what the plan shows and the portfolio counts."""
+    risk: what the plan shows and the portfolio counts (`explain=False`: AT_RISK for reasons,
+    without saying them)."""
     planned = planned or plan_deadlines(definition, facts)
     fc = forecast(definition, facts, planned)
     latest = latest_dates(definition, facts, planned)
@@ -83,7 +88,7 @@ def judge(definition: Definition, facts: Facts, planned: Deadlines | None = None
             settled_phase: bool = False) -> None:
         why: list[dict[str, Any]] = []
         key = f"phase:{ident}" if kind == "phase" else ident
-        if actual is None and due is not None and not settled_phase:
+        if explain and actual is None and due is not None and not settled_phase:
             if when is None:
                 why.append(reason("no-meeting"))
             elif when > due:
@@ -94,6 +99,11 @@ def judge(definition: Definition, facts: Facts, planned: Deadlines | None = None
                                   target=target_phase, by=by))
             if ident in adopting and when and valid_from and when >= valid_from:
                 why.append(reason("after-period-start", valid_from=valid_from))
+        elif actual is None and due is not None and not settled_phase and (
+                when is None or when > due or (when and key in latest and when > latest[key]
+                                               and latest[key] < due)
+                or (ident in adopting and when and valid_from and when >= valid_from)):
+            why = AT_RISK
         meeting = (fc.meeting.get(ident, planned.meeting.get(ident))
                    if kind == "decision" else None)
         rows.append(Judged(kind, ident, phase, due, when, actual, why, latest.get(key), item,

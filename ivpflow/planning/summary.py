@@ -5,20 +5,21 @@ Every write computes this for its day and the store keeps it with the process, s
 portfolio reads one row per process instead of planning each one. Between two writes only the
 passing days change anything, and the summary says for how long it holds (`through`):
 - what is overdue and the next deadline change the day after the next deadline;
-- what is at risk changes only when a forecast moves. Every forecast is a non-decreasing
-  function of the day it is made on (it only ever waits for today, a later meeting or the
-  days lost to a suspension), so when the forecast made on a later day equals today's, every
-  forecast made in between does too. The later day tried is the first one on which a
-  forecast could start to move: the earliest forecast date or deadline still to come.
+- what is at risk changes only when a forecast moves, and today enters a forecast only where
+  it is compared with another date: a phase's start, the active phase's end, a meeting that a
+  decision waits for (`Forecast.steady_next`, `steady_day`). Until today passes the earliest
+  of those, every forecast stays what it is; while a suspension runs, the days it costs grow
+  each day, so its summary holds for the day only.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from ..workflow.model import Definition
 from .deadlines import Deadlines, Facts, plan_deadlines
+from .forecast import Forecast
 from .plan import Judged, judge
 
 
@@ -65,10 +66,10 @@ def summarize(definition: Definition, facts: Facts,
     deadlines = open_deadlines(definition, facts, planned)
     overdue = sum(1 for due, _, _ in deadlines if due < today)
     upcoming = min((entry for entry in deadlines if entry[0] >= today), default=None)
-    judged, _, _ = judge(definition, facts, planned)
+    judged, _, fc = judge(definition, facts, planned, explain=False)
     at_risk = sum(1 for row in judged if row.reasons)
     return Summary(
-        on=today, through=_through(definition, facts, planned, judged, upcoming),
+        on=today, through=_through(definition, facts, judged, fc, upcoming),
         overdue=overdue, at_risk=at_risk,
         next_due=upcoming[0] if upcoming else None,
         next_kind=upcoming[1] if upcoming else None,
@@ -76,21 +77,16 @@ def summarize(definition: Definition, facts: Facts,
     )
 
 
-def _through(definition: Definition, facts: Facts, planned: Deadlines, judged: list[Judged],
+def _through(definition: Definition, facts: Facts, judged: list[Judged], fc: Forecast,
              upcoming: tuple[date, str, str] | None) -> date | None:
     """The last day on which the summary made today still holds."""
     today = facts.today
     if any(until is None or until > today for _, until in facts.suspensions):
         return today  # the days lost to a running suspension grow every working day
-    waiting = [row.when for row in judged if row.actual is None and row.when is not None
-               and facts.status.get(row.phase, "pending") != "done"]
-    candidates = waiting + ([upcoming[0]] if upcoming else [])
-    if not candidates:
-        return None
-    later = min(candidates)
-    if later <= today:
-        return today
-    again, _, _ = judge(definition, replace(facts, today=later), planned)
-    same = all((a.when, bool(a.reasons)) == (b.when, bool(b.reasons))
-               for a, b in zip(judged, again, strict=True))
-    return later if same else today
+    bounds = [upcoming[0]] if upcoming else []
+    if fc.steady_next is not None:
+        # The last day whose next working day is not after the bound.
+        bounds.append(definition.calendar.working.previous_working_day(fc.steady_next))
+    if fc.steady_day is not None:
+        bounds.append(fc.steady_day)
+    return max(min(bounds), today) if bounds else None

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from ..errors import AlreadyDoneError, InvalidValueError, UnknownItemError
 from ..store import Store
-from ..store.rows import AssignmentRow
+from ..store.rows import PEOPLE, AssignmentRow
 from ..store.writer import change
 
 EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
@@ -30,7 +30,7 @@ def assign(store: Store, process_id: str, role: str, *, name: str, email: str, n
            actor: str) -> None:
     """Record who fills a role of the workflow in a process (reminders will go to them)."""
     name, email = check_person(name, email)
-    with change(store, process_id, now=now, actor=actor) as work:
+    with change(store, process_id, now=now, actor=actor, parts=PEOPLE) as work:
         process = work.process
         if role not in work.definition.roles:
             raise UnknownItemError(process.id, "role", role, work.definition.roles)
@@ -51,7 +51,7 @@ def assign(store: Store, process_id: str, role: str, *, name: str, email: str, n
 def unassign(store: Store, process_id: str, role: str, *, email: str, now: datetime,
              actor: str) -> None:
     """Remove a person from a role of a process."""
-    with change(store, process_id, now=now, actor=actor) as work:
+    with change(store, process_id, now=now, actor=actor, parts=PEOPLE) as work:
         process = work.process
         existing = next((a for a in process.assignments
                          if a.role == role and a.email.lower() == email.strip().lower()), None)

@@ -143,24 +143,32 @@ class Tx:
         self.postgresql = self.dialect.name == "postgresql"
         self._raw: Any = None
         self._begun = False
+        self._begin = ""
 
     # ---------------------------------------------------------------- the connection
 
     def _driver(self) -> Any:
+        """The driver's connection, in this transaction: begun on SQLite; on PostgreSQL in
+        autocommit mode, the BEGIN going out with the first step's statements."""
         if self._raw is None:
             self._raw = self.store.engine.raw_connection()
         driver = self._raw.driver_connection
         if not self._begun:
             if self.postgresql:
-                # Attributes only: psycopg sends them with the BEGIN before the first statement.
-                from psycopg import IsolationLevel
-
-                driver.isolation_level = None if self.write else IsolationLevel.REPEATABLE_READ
-                driver.read_only = None if self.write else True
+                # psycopg would wait for its own BEGIN: a round trip of its own.
+                driver.autocommit = True
+                self._begin = "BEGIN" if self.write else \
+                    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
             else:
                 driver.execute("BEGIN IMMEDIATE" if self.write else "BEGIN")
             self._begun = True
         return driver
+
+    def _opening(self, driver: Any) -> None:
+        """On PostgreSQL, the BEGIN in front of the first statement of a step (once)."""
+        if self._begin:
+            driver.execute(self._begin)
+            self._begin = ""
 
     def _step(self, work: Callable[[Any], Any]) -> Any:
         """Run one step; a lost connection before anything was done is replaced once."""
@@ -192,6 +200,7 @@ class Tx:
         def run(driver: Any) -> list[list[tuple[Any, ...]]]:
             if self.postgresql:
                 with driver.pipeline():
+                    self._opening(driver)
                     cursors = [driver.execute(p.text, p.params(params)) for p, params in prepared]
                 return [p.rows(cursor.fetchall()) for (p, _), cursor in zip(prepared, cursors,
                                                                             strict=True)]
@@ -218,6 +227,7 @@ class Tx:
         def run(driver: Any) -> list[int]:
             if self.postgresql:
                 with driver.pipeline():
+                    self._opening(driver)
                     cursors = [one(driver, p, values) for p, values in prepared]
                 return [cursor.rowcount for cursor in cursors]
             return [one(driver, p, values).rowcount for p, values in prepared]
@@ -230,9 +240,7 @@ class Tx:
         if self._raw is None or not self._begun:
             return
         driver = self._raw.driver_connection
-        if self.postgresql:
-            driver.commit()
-        else:
+        if not self._begin:  # nothing was sent, so nothing to commit
             driver.execute("COMMIT")
         self._begun = False
 
@@ -241,9 +249,7 @@ class Tx:
             return
         driver = self._raw.driver_connection
         try:
-            if self.postgresql:
-                driver.rollback()
-            else:
+            if not self._begin:
                 driver.execute("ROLLBACK")
         except Exception:  # the connection is gone: nothing to undo on it
             self._discard()
@@ -251,10 +257,8 @@ class Tx:
 
     def close(self) -> None:
         if self._raw is not None:
-            if self.postgresql:
-                driver = self._raw.driver_connection
-                driver.isolation_level = None
-                driver.read_only = None
+            if self.postgresql and not self._raw.driver_connection.closed:
+                self._raw.driver_connection.autocommit = False  # as SQLAlchemy lent it
             self._raw.close()
             self._raw = None
 

@@ -16,7 +16,7 @@ from ..workflow.loader import load_compiled, parse_definition
 from ..workflow.model import Definition
 from . import tables
 from .db import Sql, Tx
-from .rows import HEAD, PARTS, PLANNING, EventRow, ProcessRow
+from .rows import HEAD, PARTS, PEOPLE, PLANNING, EventRow, ProcessRow
 
 CHUNK = 500  # ids per IN (...) list: well under SQLite's limit on parameters
 
@@ -59,7 +59,7 @@ _EVENTS = Sql(select(*(_events.c[name] for name in EventRow._fields))
 _definitions: dict[str, Definition] = {}
 
 
-def read_process(tx: Tx, process_id: str | None, *, parts: Iterable[str] = PLANNING,
+def read_process(tx: Tx, process_id: str | None, *, parts: Iterable[str] = PEOPLE,
                  lock: bool = False) -> ProcessRow:
     """The process with this id (or the only one, when none is given) with the named parts;
     the others are left empty. One round trip on PostgreSQL, the definition included when

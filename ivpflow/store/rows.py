@@ -207,9 +207,13 @@ class Part:
     order: tuple[str, ...]
     generated: str | None = None  # an autoincrement key column, left out of an INSERT
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_at", tuple(self.row._fields.index(k) for k in self.key))
+
     def key_of(self, row: Any) -> tuple[Any, ...]:
         """The key of a row, as the writer compares rows."""
-        return tuple(getattr(row, name) for name in self.key)
+        at: tuple[int, ...] = self._at  # type: ignore[attr-defined]
+        return (row[at[0]],) if len(at) == 1 else tuple(row[i] for i in at)
 
 
 PARTS: dict[str, Part] = {part.name: part for part in (
@@ -225,8 +229,9 @@ PARTS: dict[str, Part] = {part.name: part for part in (
     Part("values", tables.process_values, ValueRow, ("key",), ("key",)),
     Part("drafts", tables.drafts, DraftRow, ("id",), ("id",), "id"),
 )}
-# What the planner, the status and every change need; the rest is read when asked for.
-PLANNING = frozenset({"phases", "items", "meetings", "suspensions", "assignments"})
+# What the planner and every change need; the rest is read when asked for.
+PLANNING = frozenset({"phases", "items", "meetings", "suspensions"})
+PEOPLE = PLANNING | {"assignments"}  # what the status shows: who fills the roles
 CONTENT = frozenset({"priorities", "indicators", "actions", "values"})
 HEAD = [name for name in ProcessRow._fields if name not in PARTS]
 

@@ -37,10 +37,6 @@ from .reader import read_definition, read_process
 from .rows import HEAD, PARTS, PLANNING, Part, ProcessRow, facts_of
 
 _processes = tables.processes
-_UPDATE_HEAD = Sql(
-    update(_processes)
-    .where(_processes.c.id == bindparam("pid"), _processes.c.version == bindparam("was"))
-    .values({name: bindparam(name) for name in HEAD if name != "id"}))
 _INSERT_HEAD = Sql(insert(_processes), keys=HEAD)
 _INSERT_EVENT = Sql(insert(tables.events), keys=["process_id", "at", "actor", "event",
                                                  "from_state", "to_state", "item", "note"])
@@ -60,19 +56,38 @@ _SUMMARY = Sql(
         "next_item")}))
 
 
-def _part_statements(part: Part) -> tuple[Sql, Sql, Sql]:
+def _part_statements(part: Part) -> tuple[Sql, Sql]:
     table = part.table
-    fields = list(part.row._fields)
-    where = [table.c.process_id == bindparam("pid")]
-    where += [table.c[k] == bindparam(f"key_{k}") for k in part.key]
-    changed = [f for f in fields if f not in part.key]
-    inserted = [f for f in fields if f != part.generated]
+    inserted = [f for f in part.row._fields if f != part.generated]
     return (Sql(insert(table), keys=["process_id", *inserted]),
-            Sql(update(table).where(*where).values({f: bindparam(f) for f in changed})),
-            Sql(delete(table).where(*where)))
+            Sql(delete(table).where(*_keyed(part))))
+
+
+def _keyed(part: Part) -> list[Any]:
+    table = part.table
+    return [table.c.process_id == bindparam("pid"),
+            *(table.c[k] == bindparam(f"key_{k}") for k in part.key)]
 
 
 _PART_STATEMENTS = {name: _part_statements(part) for name, part in PARTS.items()}
+# UPDATEs name only the columns that changed: an unchanged indexed column written again
+# still costs its index an entry out and in. One statement per set of columns, made once.
+_UPDATES: dict[tuple[str, frozenset[str]], Sql] = {}
+
+
+def _update(table: str, columns: frozenset[str]) -> Sql:
+    found = _UPDATES.get((table, columns))
+    if found is None:
+        if table == "processes":
+            where = [_processes.c.id == bindparam("pid"),
+                     _processes.c.version == bindparam("was")]
+            target = _processes
+        else:
+            part = PARTS[table]
+            where, target = _keyed(part), part.table
+        found = _UPDATES[(table, columns)] = Sql(
+            update(target).where(*where).values({c: bindparam(c) for c in sorted(columns)}))
+    return found
 
 
 class Change:
@@ -190,11 +205,15 @@ _PROCESS_KNOWN = Sql(_processes.select().with_only_columns(_processes.c.id)
 
 def apply_plan(process: ProcessRow, definition: Definition, today: date) -> ProcessRow:
     """The process with every deadline planned afresh and its summary for `today`."""
-    planned = plan_deadlines(definition, facts_of(process, today))
-    phases = tuple(p._replace(due=planned.phase_due.get(p.phase)) for p in process.phases)
-    items = tuple(i._replace(due=planned.item_due.get(i.item_id)) for i in process.items)
+    facts = facts_of(process, today)  # deadlines are not facts: planning them changes none
+    planned = plan_deadlines(definition, facts)
+    phase_due, item_due = planned.phase_due, planned.item_due
+    phases = tuple(p if p.due == phase_due.get(p.phase) else p._replace(due=phase_due.get(p.phase))
+                   for p in process.phases)
+    items = tuple(i if i.due == item_due.get(i.item_id) else i._replace(due=item_due.get(i.item_id))
+                  for i in process.items)
     process = process._replace(phases=phases, items=items)
-    return with_summary(process, summarize(definition, facts_of(process, today), planned))
+    return with_summary(process, summarize(definition, facts, planned))
 
 
 def with_summary(process: ProcessRow, summary: Summary) -> ProcessRow:
@@ -214,12 +233,15 @@ def write(tx: Tx, work: Change, *,
     if work.touch:
         after = after._replace(version=was.version + (0 if work.new else 1),
                                updated_at=work.stamp)
-    head = {name: getattr(after, name) for name in HEAD}
     writes: list[tuple[Sql, Params | Sequence[Params]]] = list(before)
     if work.new:
-        writes.append((_INSERT_HEAD, head))
+        writes.append((_INSERT_HEAD, {name: getattr(after, name) for name in HEAD}))
     else:
-        writes.append((_UPDATE_HEAD, {**head, "pid": was.id, "was": was.version}))
+        # The version is in every UPDATE of the process, changed or not: it is the check.
+        changed = {name: getattr(after, name) for name in HEAD
+                   if getattr(after, name) != getattr(was, name) or name == "version"}
+        writes.append((_update("processes", frozenset(changed)),
+                       {**changed, "pid": was.id, "was": was.version}))
     check = len(writes) - 1
     for name, part in PARTS.items():
         writes += _part_writes(name, part, was.id, () if work.new else getattr(was, name),
@@ -238,7 +260,7 @@ def _part_writes(name: str, part: Part, process_id: str, before: Sequence[Any],
     """The INSERTs, UPDATEs and DELETEs that turn one part's rows as read into as changed."""
     if before == after:
         return []
-    insert_sql, update_sql, delete_sql = _PART_STATEMENTS[name]
+    insert_sql, delete_sql = _PART_STATEMENTS[name]
     old = {part.key_of(row): row for row in before}
     new_keys = set()
     inserted, updated = [], []
@@ -261,9 +283,14 @@ def _part_writes(name: str, part: Part, process_id: str, before: Sequence[Any],
     writes: list[tuple[Sql, Params | Sequence[Params]]] = []
     if deleted:
         writes.append((delete_sql, [keyed(key) for key in deleted]))
-    if updated:
-        writes.append((update_sql, [{**keyed(part.key_of(row)), **row._asdict()}
-                                    for row in updated]))
+    by_columns: dict[frozenset[str], list[dict[str, Any]]] = {}
+    for row in updated:
+        was = old[part.key_of(row)]
+        changed = {f: v for f, v, w in zip(row._fields, row, was, strict=True) if v != w}
+        by_columns.setdefault(frozenset(changed), []).append({**keyed(part.key_of(row)),
+                                                              **changed})
+    for columns, values in by_columns.items():
+        writes.append((_update(name, columns), values))
     if inserted:
         writes.append((insert_sql, [{"process_id": process_id, **{
             f: v for f, v in row._asdict().items() if f != part.generated}}

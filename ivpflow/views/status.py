@@ -11,7 +11,7 @@ from ..planning.clock import Clock
 from ..planning.plan import PlanRow, build_plan
 from ..store import Store
 from ..store.reader import read_definition, read_process
-from ..store.rows import ProcessRow, facts_of, is_open, open_suspension
+from ..store.rows import PLANNING, ProcessRow, facts_of, is_open, open_suspension
 from ..workflow.model import Definition
 
 
@@ -204,6 +204,6 @@ def _suspension(process: ProcessRow) -> Suspension | None:
 def process_plan(store: Store, process_id: str | None, *, now: datetime) -> list[PlanRow]:
     """Every dated item of a process: planned, forecast and actual dates, slack and risk."""
     with store.transaction() as tx:
-        process = read_process(tx, process_id)
+        process = read_process(tx, process_id, parts=PLANNING)
         definition = read_definition(tx, process.definition_digest)
     return build_plan(definition, facts_of(process, now.date()))["rows"]
