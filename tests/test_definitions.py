@@ -374,7 +374,8 @@ def test_bad_role_id_characters_are_reported() -> None:
                    text=changed("role: coordinator", "role: Co_ordinator"))
 
     assert problems_of(text) == [
-        "wf.yaml:4: role id 'Co_ordinator' must be lower-case letters, digits and '-'"]
+        "wf.yaml:4: role id 'Co_ordinator' must be lower-case letters, digits and '-' "
+        "(at most 100)"]
 
 
 def test_duplicate_item_id_is_reported_with_the_first_line() -> None:

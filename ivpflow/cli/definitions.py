@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from . import App, cli, pass_app
+from .app import App, cli, pass_app
 from .output import json_option, print_json, table
 
 

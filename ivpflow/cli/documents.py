@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from ..dates import dutch_date
-from . import App, cli, pass_app
+from .app import App, cli, pass_app
 from .output import day, json_option, print_json, table
 
 FORMAT_CHOICE = click.Choice(["md", "docx", "html"])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from . import App, cli, collect_garbage, pass_app
+from .app import App, cli, collect_garbage, pass_app
 from .output import json_option, print_json, table
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from ..dates import dutch_date, parse_day
-from . import App, cli, pass_app
+from .app import App, cli, pass_app
 from .output import day, json_option, print_json, table
 
 
@@ -74,8 +74,8 @@ def meeting_add(app: App, process_id: str, body: str, date_text: str,
 def meeting_import(app: App, process_id: str, file: str) -> None:
     """Add meetings in bulk from a YAML list or a CSV file (body,date,papers_due)."""
     from ..errors import FileAccessError
-    from ..planning.meetings import read_meetings_file
     from ..process.meetings import add_meetings
+    from ..workflow.meeting_files import read_meetings_file
 
     try:
         meetings = read_meetings_file(file)

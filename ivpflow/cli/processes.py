@@ -8,7 +8,7 @@ from datetime import datetime
 import click
 
 from ..dates import dutch_date, parse_day
-from . import App, cli, pass_app
+from .app import App, cli, pass_app
 from .output import count, day, json_option, print_json, print_status, table
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import App, cli, pass_app
+from .app import App, cli, pass_app
 
 
 def _write(out: str, data: bytes) -> None:

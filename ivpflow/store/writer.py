@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from ..dates import to_utc_naive
-from ..errors import ConflictError, ProcessExistsError
+from ..errors import ConflictError, InvalidValueError, ProcessExistsError
 from ..planning.deadlines import plan_deadlines
 from ..planning.summary import Summary, summarize
 from ..workflow.loader import compile_definition
@@ -95,6 +95,7 @@ class Change:
 
     def __init__(self, process: ProcessRow, definition: Definition, *, now: datetime,
                  actor: str, touch: bool = True, new: bool = False) -> None:
+        check_actor(actor)
         self.before = process
         self.process = process
         self.definition = definition
@@ -157,6 +158,17 @@ class Change:
     def cancel_reminders(self, item_id: str) -> None:
         """Cancel the queued reminders of an item this change settles."""
         self.cancelled.append(item_id)
+
+
+MAX_ACTOR = 200  # events.actor, items.completed_by
+
+
+def check_actor(actor: str) -> str:
+    """Who acts, as the history keeps it: one line of at most 200 characters."""
+    if not actor.strip() or len(actor) > MAX_ACTOR or any(ch < " " for ch in actor):
+        raise InvalidValueError("Actor", actor if len(actor) <= 40 else actor[:40] + "…",
+                                f"must be one line of 1 to {MAX_ACTOR} characters")
+    return actor
 
 
 # --------------------------------------------------------------------------- the unit of work

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sysconfig
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,16 @@ from ..errors import DefinitionError, UnknownWorkflowError
 from .model import Definition
 from .yamlsource import LDict, LList
 
-SHIPPED_DIR = Path(__file__).resolve().parent.parent.parent / "workflows"
+
+def _shipped_dir() -> Path:
+    """The shipped workflows: the checkout's `workflows/`, else where the wheel put them."""
+    checkout = Path(__file__).resolve().parent.parent.parent / "workflows"
+    if checkout.is_dir():
+        return checkout
+    return Path(sysconfig.get_path("data")) / "share" / "ivpflow" / "workflows"
+
+
+SHIPPED_DIR = _shipped_dir()
 
 
 def load_definition(path: str | os.PathLike[str]) -> Definition:

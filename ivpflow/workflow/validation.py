@@ -27,6 +27,11 @@ from .model import (
 from .yamlsource import INVALID, LDict, LList
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# What the database keeps (store/tables.py): ids of 100 characters, a body of 200, and a
+# gemeente's name short enough to follow a value's key (zaaknummer@<gemeente>).
+MAX_ID = 100
+MAX_BODY = 200
+MAX_MUNICIPALITY = 60
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _RELATIVE = re.compile(
     r"^(?P<n>\d+)\s+(?P<unit>working\s+days?|days?|weeks?|months?)\s+"
@@ -313,7 +318,7 @@ class DefinitionParser:
         if raw is None:
             return ()
         if isinstance(raw, str):
-            from ..planning.meetings import read_meetings_file
+            from .meeting_files import read_meetings_file
 
             source = Path(self.path).parent / raw
             try:
@@ -381,6 +386,9 @@ class DefinitionParser:
             # Reported, but kept, so the rest of the definition is still checked with it.
             self.problem(data.line_of(key), f"{what} id '{value}' must be lower-case letters, "
                                             "digits and '-'")
+        elif value is not None and len(value) > MAX_ID:
+            self.problem(data.line_of(key), f"{what} id '{value[:20]}…' is {len(value)} "
+                                            f"characters long; ids are at most {MAX_ID}")
         return value
 
     def flag(self, data: LDict, key: str, default: bool) -> bool:
@@ -399,9 +407,9 @@ class DefinitionParser:
             return {}
         roles: dict[str, str] = {}
         for role_id, title in raw.items():
-            if not ID_PATTERN.match(role_id):
+            if not ID_PATTERN.match(role_id) or len(role_id) > MAX_ID:
                 self.problem(raw.line_of(role_id), f"role id '{role_id}' must be lower-case "
-                                                   "letters, digits and '-'")
+                                                   f"letters, digits and '-' (at most {MAX_ID})")
             if isinstance(title, LDict):
                 title = title.get("title", role_id)
             roles[role_id] = str(title if title is not None else role_id)
@@ -431,6 +439,9 @@ class DefinitionParser:
                 continue
             if slug(name) in seen:
                 self.problem(line, f"municipality '{name}' is listed twice")
+            if len(name) > MAX_MUNICIPALITY:
+                self.problem(line, f"municipality '{name[:20]}…' is {len(name)} characters "
+                                   f"long; names are at most {MAX_MUNICIPALITY}")
             seen.add(slug(name))
             names.append(name)
         return names, local
@@ -538,6 +549,9 @@ class DefinitionParser:
                                               f"{', '.join(roles)}")
         if item_id is None:
             return []
+        if body is not None and len(body) > MAX_BODY:
+            self.problem(raw.line_of("body"), f"body '{body[:20]}…' is {len(body)} characters "
+                                              f"long; a body is at most {MAX_BODY}")
         base = Item(
             kind=kind,
             id=item_id,
@@ -561,6 +575,13 @@ class DefinitionParser:
             self.problem(raw.line_of("per_municipality"),
                          f"per_municipality {kind} '{item_id}' must name {{municipality}} in "
                          f"its {'body' if kind == 'decision' else 'title'}")
+        longest = max(municipalities, key=lambda name: len(slug(name)))
+        if len(f"{item_id}-{slug(longest)}") > MAX_ID:
+            self.problem(raw.line_of("id"), f"{kind} id '{item_id}-{slug(longest)}' (for "
+                                            f"{longest}) is longer than {MAX_ID} characters")
+        if base.body and len(base.body.replace("{municipality}", longest)) > MAX_BODY:
+            self.problem(raw.line_of("body"), f"body for {longest} is longer than {MAX_BODY} "
+                                              "characters")
         return [
             Item(
                 kind=kind,
