@@ -4,12 +4,20 @@
     .venv/bin/python bench/run.py                      # SQLite, and PostgreSQL if given
     .venv/bin/python bench/run.py --postgresql postgresql+psycopg://u:p@127.0.0.1/db
     .venv/bin/python bench/run.py --peer /tmp/spiff/bin/python   # also run the peer
+    .venv/bin/python bench/run.py --only advance,portfolio       # single figures
 
-Figures (PERFORMANCE.md): a tick with one due item among 1,000 / 10,000 / 100,000 processes;
-draining 10,000 overdue reminders after an outage into the Maildir; advance throughput;
-`ivpflow status` cold start next to `python -c "import sqlalchemy.orm"`; rendering all drafts
-of a process; peak memory of a scheduler over 1,000 ticks. Machines here are shared and
-noisy: compare ratios measured in the same run, not absolute times.
+Figures (PERFORMANCE.md), by name for --only:
+  due        the due-reminder query with one item due among 1,000 / 10,000 / 100,000 processes
+  tick       a whole tick (query and delivery) among as many
+  drain      10,000 overdue reminders after an outage, into the Maildir
+  drain-smtp the same over SMTP to a local aiosmtpd server
+  advance    advance + persist + history, its round trips, and 4 coordinators on PostgreSQL
+  portfolio  `processes` among 10,000 and 100,000 processes, with its peak memory
+  coldstart  `ivpflow status`, `status --json` and a write command next to `import sqlalchemy`
+  drafts     all Word drafts of the filled reference process
+  memory     a scheduler's memory over 1,000 ticks
+Machines here are shared and noisy: compare ratios measured in the same run, not absolute
+times; the table says the load the machine was under.
 """
 
 from __future__ import annotations
@@ -38,12 +46,16 @@ from sqlalchemy import insert, text  # noqa: E402
 
 from ivpflow.dates import parse_moment, to_utc_naive  # noqa: E402
 from ivpflow.outbox.mail import MailSettings  # noqa: E402
-from ivpflow.process.lifecycle import advance, start_process  # noqa: E402
 from ivpflow.outbox.reminders import queue_reminders  # noqa: E402
 from ivpflow.outbox.scheduler import tick  # noqa: E402
+from ivpflow.planning.summary import summarize  # noqa: E402
+from ivpflow.process.lifecycle import advance, start_process  # noqa: E402
 from ivpflow.store import Store, tables  # noqa: E402
+from ivpflow.store.rows import ItemRow, PhaseRow, ProcessRow, facts_of  # noqa: E402
 from ivpflow.workflow.loader import compile_definition, parse_definition  # noqa: E402
 
+FIGURES = ("due", "tick", "drain", "drain-smtp", "advance", "portfolio", "coldstart", "drafts",
+           "memory")
 NOW = parse_moment("2026-03-16T08:00")  # a Monday after the digest
 SENDER = "ivpflow <bench@ivpflow.example>"
 COORDINATORS = 4  # advancing at once on PostgreSQL
@@ -92,7 +104,8 @@ def fresh_store(kind: str, postgresql: str | None, folder: Path, name: str) -> S
 def bulk_processes(store: Store, count: int, *, overdue: int = 0, due_soon: int = 0) -> None:
     """`count` processes of the five-phase definition written in bulk, each with a
     coordinator, in analyse; `overdue` of them have their task overdue at NOW and `due_soon`
-    have it due in two working days; the others are due months ahead. Digests are served."""
+    have it due in two working days; the others are due months ahead. Digests are served.
+    Each gets the summary a write would store (planned for its own facts on NOW's day)."""
     stamp = to_utc_naive(NOW)
     week = f"{NOW.isocalendar()[0]}-W{NOW.isocalendar()[1]:02d}"
     with store.engine.begin() as conn:
@@ -105,25 +118,42 @@ def bulk_processes(store: Store, count: int, *, overdue: int = 0, due_soon: int 
         processes, phases, items, people = [], [], [], []
         for number in range(first, min(count, first + batch)):
             pid = f"b{number:06d}"
-            processes.append({"id": pid, "workflow": DEFINITION.id,
-                              "definition_digest": DEFINITION.digest, "phase": "analyse",
-                              "start_date": date(2026, 1, 5), "created_at": stamp,
-                              "updated_at": stamp, "version": 1, "digest_week": week})
+            head = {"id": pid, "workflow": DEFINITION.id,
+                    "definition_digest": DEFINITION.digest, "phase": "analyse",
+                    "start_date": date(2026, 1, 5), "created_at": stamp,
+                    "updated_at": stamp, "version": 1, "digest_week": week}
+            mine_phases, mine_items = [], []
             for phase in DEFINITION.phases:
                 status = "done" if phase.index == 0 else (
                     "active" if phase.index == 1 else "pending")
-                phases.append({"process_id": pid, "phase": phase.id, "position": phase.index,
-                               "status": status, "due": date(2026, 5, 29), "started_at": stamp,
-                               "completed_at": stamp if status == "done" else None})
+                mine_phases.append({"process_id": pid, "phase": phase.id,
+                                    "position": phase.index, "status": status,
+                                    "due": date(2026, 5, 29), "started_at": stamp,
+                                    "completed_at": stamp if status == "done" else None})
             for position, item in enumerate(DEFINITION.items.values()):
                 due = date(2026, 12, 31)
                 if item.phase == "analyse" and number < overdue:
                     due = date(2026, 3, 6)
                 elif item.phase == "analyse" and number < overdue + due_soon:
                     due = date(2026, 3, 18)
-                items.append({"process_id": pid, "item_id": item.id, "kind": item.kind,
-                              "phase": item.phase, "position": position, "status": "open",
-                              "due": due})
+                mine_items.append({"process_id": pid, "item_id": item.id, "kind": item.kind,
+                                   "phase": item.phase, "position": position, "status": "open",
+                                   "due": due})
+            row = ProcessRow(**head, phases=tuple(PhaseRow(**{k: v for k, v in p.items()
+                                                              if k != "process_id"})
+                                                  for p in mine_phases),
+                             items=tuple(ItemRow(**{k: v for k, v in i.items()
+                                                    if k != "process_id"}, completed_at=None,
+                                                 completed_by=None, note=None, outcome=None,
+                                                 decided_on=None) for i in mine_items))
+            summary = summarize(DEFINITION, facts_of(row, NOW.date()))
+            head.update(summary_on=summary.on, summary_through=summary.through,
+                        overdue=summary.overdue, at_risk=summary.at_risk,
+                        next_due=summary.next_due, next_kind=summary.next_kind,
+                        next_item=summary.next_item)
+            processes.append(head)
+            phases += mine_phases
+            items += mine_items
             people.append({"process_id": pid, "role": "coordinator",
                            "email": f"coordinator@{pid}.example", "name": "Coördinator",
                            "assigned_at": stamp})
@@ -144,8 +174,11 @@ def settings(folder: Path) -> MailSettings:
 # --------------------------------------------------------------------------- figures
 
 
-def figure_tick(kind: str, postgresql: str | None, folder: Path, sizes: list[int]
-                ) -> list[tuple[str, str, str]]:
+Row = tuple[str, str, str]
+
+
+def figure_due_and_tick(kind: str, postgresql: str | None, folder: Path, sizes: list[int],
+                        wanted: set[str]) -> list[Row]:
     rows = []
     for size in sizes:
         store = fresh_store(kind, postgresql, folder, f"tick{size}")
@@ -153,18 +186,19 @@ def figure_tick(kind: str, postgresql: str | None, folder: Path, sizes: list[int
         bulk_processes(store, size, due_soon=1)
         load = time.perf_counter() - began
         first = median_time(lambda s=store: tick(s, NOW, settings(folder), worker="b"), 1)
-        query = median_time(lambda s=store: queue_reminders(s, NOW, SENDER), 5)
-        steady = median_time(lambda s=store: tick(s, NOW, settings(folder), worker="b"), 5)
-        rows.append((f"due-reminder query, 1 due among {size:,} processes",
-                     f"{query * 1000:.1f} ms", f"bulk load {load:.1f} s"))
-        rows.append((f"tick (query + delivery), 1 due among {size:,}",
-                     f"{steady * 1000:.1f} ms", f"first tick, 1 sent: {first * 1000:.1f} ms"))
+        if "due" in wanted:
+            query = median_time(lambda s=store: queue_reminders(s, NOW, SENDER), 5)
+            rows.append((f"due-reminder query, 1 due among {size:,} processes",
+                         f"{query * 1000:.1f} ms", f"bulk load {load:.1f} s"))
+        if "tick" in wanted:
+            steady = median_time(lambda s=store: tick(s, NOW, settings(folder), worker="b"), 5)
+            rows.append((f"tick (query + delivery), 1 due among {size:,}",
+                         f"{steady * 1000:.1f} ms", f"first tick, 1 sent: {first * 1000:.1f} ms"))
         store.dispose()
     return rows
 
 
-def figure_drain(kind: str, postgresql: str | None, folder: Path, count: int
-                 ) -> list[tuple[str, str, str]]:
+def figure_drain(kind: str, postgresql: str | None, folder: Path, count: int) -> list[Row]:
     store = fresh_store(kind, postgresql, folder, "drain")
     bulk_processes(store, count, overdue=count)
     maildir = folder / f"drain-{kind}"
@@ -184,8 +218,70 @@ def figure_drain(kind: str, postgresql: str | None, folder: Path, count: int
              f"{report.delivery.sent:,} sent, {len(files):,} files, {duplicates} duplicates")]
 
 
-def figure_advance(kind: str, postgresql: str | None, folder: Path, count: int
-                   ) -> list[tuple[str, str, str]]:
+def figure_drain_smtp(kind: str, postgresql: str | None, folder: Path, count: int) -> list[Row]:
+    """The same backlog over SMTP to a real server on 127.0.0.1 (aiosmtpd, in this process)."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    class Counting:
+        def __init__(self) -> None:
+            self.ids: list[bytes] = []
+
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            match = re.search(rb"^Message-ID: (.+?)\r?$", envelope.original_content, re.M)
+            self.ids.append(match.group(1) if match else b"")
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = Counting()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        store = fresh_store(kind, postgresql, folder, "drainsmtp")
+        bulk_processes(store, count, overdue=count)
+        mail = MailSettings(sender=SENDER, maildir=folder / "unused",
+                            smtp_url=f"smtp://127.0.0.1:{port}")
+        began = time.perf_counter()
+        report = tick(store, NOW, mail, worker="b")
+        elapsed = time.perf_counter() - began
+        again = tick(store, NOW + timedelta(minutes=15), mail, worker="b")
+        store.dispose()
+    finally:
+        controller.stop()
+    duplicates = len(handler.ids) - len(set(handler.ids)) + again.delivery.sent
+    return [(f"drain {count:,} overdue reminders over SMTP (aiosmtpd)", f"{elapsed:.1f} s",
+             f"{report.delivery.sent:,} sent, {len(set(handler.ids)):,} received, "
+             f"{duplicates} duplicates")]
+
+
+def count_round_trips(store: Store, action: Callable[[], Any]) -> float:
+    """Statements' round trips of one action on PostgreSQL: every step of a transaction on
+    the driver's connection (a pipeline, or the COMMIT) is one."""
+    from ivpflow.store import db
+
+    counted = [0]
+    real = {name: getattr(db.Tx, name) for name in ("fetch", "execute", "commit")}
+
+    def counting(name: str) -> Callable[..., Any]:
+        def step(self: Any, *args: Any, **kwargs: Any) -> Any:
+            counted[0] += 1
+            return real[name](self, *args, **kwargs)
+        return step
+
+    for name in real:
+        setattr(db.Tx, name, counting(name))
+    try:
+        action()
+    finally:
+        for name, method in real.items():
+            setattr(db.Tx, name, method)
+    return float(counted[0])
+
+
+def figure_advance(kind: str, postgresql: str | None, folder: Path, count: int) -> list[Row]:
     store = fresh_store(kind, postgresql, folder, "advance")
     for number in range(count):
         start_process(store, DEFINITION, now=NOW, actor="b", process_id=f"a{number:05d}",
@@ -194,6 +290,8 @@ def figure_advance(kind: str, postgresql: str | None, folder: Path, count: int
     for number in range(count):
         advance(store, f"a{number:05d}", now=NOW, actor="b", force=True, reason="benchmark")
     elapsed = time.perf_counter() - began
+    trips = count_round_trips(store, lambda: advance(store, "a00000", now=NOW, actor="b",
+                                                     force=True, reason="benchmark"))
 
     # The floor under any transaction: begin, one statement, commit.
     began = time.perf_counter()
@@ -201,10 +299,11 @@ def figure_advance(kind: str, postgresql: str | None, folder: Path, count: int
         with store.connect() as conn:
             conn.execute(text("SELECT 1")).all()
     floor = (time.perf_counter() - began) / count
+    steps = "round trips" if kind == "postgresql" else "steps"
     rows = [(f"advance + persist + history ({count:,} processes)",
              f"{count / elapsed:,.0f} transitions/s",
-             f"{elapsed * 1000 / count:.2f} ms each; a transaction with one SELECT 1: "
-             f"{floor * 1000:.2f} ms")]
+             f"{elapsed * 1000 / count:.2f} ms each, {trips:.0f} {steps} (read, writes, "
+             f"commit); a transaction with one SELECT 1: {floor * 1000:.2f} ms")]
     if kind == "postgresql":
         # A shared service has several coordinators at once, each waiting on the server in
         # turn: the same processes advanced once more, by COORDINATORS threads.
@@ -225,7 +324,39 @@ def figure_advance(kind: str, postgresql: str | None, folder: Path, count: int
     return rows
 
 
-def figure_cold_start(folder: Path, runs: int) -> list[tuple[str, str, str]]:
+def figure_portfolio(kind: str, postgresql: str | None, folder: Path, sizes: list[int]
+                     ) -> list[Row]:
+    """`ivpflow processes --json` as a command (cold start included) and the library call
+    behind it; with summaries stored by the writes, and a day later with no tick between."""
+    rows = []
+    for size in sizes:
+        store = fresh_store(kind, postgresql, folder, f"portfolio{size}")
+        bulk_processes(store, size, overdue=size // 10, due_soon=size // 10)
+        from ivpflow.views.portfolio import list_processes
+
+        call = median_time(lambda s=store: list_processes(s, now=NOW, sort="risk"), 3)
+        command = [str(Path(sys.executable).with_name("ivpflow")), "--db", store.url,
+                   "--now", NOW.isoformat(), "processes", "--json"]
+        times, peak = [], 0.0
+        for _ in range(3):
+            began = time.perf_counter()
+            done = subprocess.run(command, stdout=subprocess.DEVNULL, check=True)
+            times.append(time.perf_counter() - began)
+            del done
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        rows.append((f"portfolio `processes --json` among {size:,} processes",
+                     f"{statistics.median(times):.2f} s",
+                     f"library call {call:.2f} s; peak RSS of the command {peak:.0f} MiB"))
+        later = NOW + timedelta(days=1)
+        stale = median_time(lambda s=store, t=later: list_processes(s, now=t, sort="risk"), 1)
+        rows.append((f"portfolio a day later, no tick since ({size:,})", f"{stale:.2f} s",
+                     "every summary that a day can change is planned again; a tick stores "
+                     "them for the day"))
+        store.dispose()
+    return rows
+
+
+def figure_cold_start(folder: Path, runs: int) -> list[Row]:
     # Compiled once, as an installed package is; no run pays for compiling our modules.
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "ivpflow")],
                    check=True)
@@ -236,29 +367,31 @@ def figure_cold_start(folder: Path, runs: int) -> list[tuple[str, str, str]]:
     start_process(store, find_definition("noordoost-twente-2027-2030"), now=NOW, actor="b",
                   process_id="not")
     store.dispose()
-    ivpflow = Path(sys.executable).with_name("ivpflow")
-    commands = {
-        "python -c 'import sqlalchemy.orm'": [sys.executable, "-c", "import sqlalchemy.orm"],
-        "ivpflow status": [str(ivpflow), "--store", str(store_dir), "status", "not"],
-        "ivpflow status --json": [str(ivpflow), "--store", str(store_dir), "status", "not",
-                                  "--json"],
+    ivpflow = str(Path(sys.executable).with_name("ivpflow"))
+    base = [ivpflow, "--store", str(store_dir), "--now", NOW.isoformat()]
+    commands: dict[str, Callable[[int], list[str]]] = {
+        "python -c 'import sqlalchemy'": lambda n: [sys.executable, "-c", "import sqlalchemy"],
+        "ivpflow status": lambda n: [*base, "status", "not"],
+        "ivpflow status --json": lambda n: [*base, "status", "not", "--json"],
+        # A write: a new value each run, so every run really changes the process.
+        "ivpflow set (a write)": lambda n: [*base, "set", "not", "team", f"Veiligheid {n}"],
     }
     times: dict[str, list[float]] = {name: [] for name in commands}
-    for _ in range(runs + 1):  # the first round only warms the page cache
+    for number in range(runs + 1):  # the first round only warms the page cache
         for name, command in commands.items():
             began = time.perf_counter()
-            subprocess.run(command, stdout=subprocess.DEVNULL, check=True)
+            subprocess.run(command(number), stdout=subprocess.DEVNULL, check=True)
             times[name].append(time.perf_counter() - began)
-    base = statistics.median(times["python -c 'import sqlalchemy.orm'"][1:])
+    floor = statistics.median(times["python -c 'import sqlalchemy'"][1:])
     rows = []
     for name, values in times.items():
         value = statistics.median(values[1:])
         rows.append((f"cold start: {name}", f"{value * 1000:.0f} ms",
-                     f"{value / base:.2f}x the bare import"))
+                     f"{value / floor:.2f}x the bare import"))
     return rows
 
 
-def figure_drafts(folder: Path) -> list[tuple[str, str, str]]:
+def figure_drafts(folder: Path) -> list[Row]:
     from ivpflow.documents.drafts import draft
     from ivpflow.workflow.loader import find_definition
 
@@ -294,7 +427,7 @@ def current_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def figure_memory(folder: Path, ticks: int) -> list[tuple[str, str, str]]:
+def figure_memory(folder: Path, ticks: int) -> list[Row]:
     store = Store.open(folder / "memory")
     bulk_processes(store, 200, due_soon=20)
     marks = {}
@@ -334,9 +467,18 @@ def run_peer(python: str, sizes: str) -> list[tuple[str, str, str]]:
     return rows
 
 
+def machine_load() -> str:
+    """The load the machine was under, as the table's note says it."""
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} cores"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default=",".join(FIGURES),
+                        help=f"figures to run, comma-separated: {', '.join(FIGURES)}")
     parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--portfolio-sizes", default="10000,100000")
     parser.add_argument("--drain", type=int, default=10000)
     parser.add_argument("--advance", type=int, default=1000)
     parser.add_argument("--ticks", type=int, default=1000)
@@ -346,31 +488,51 @@ def main() -> int:
     parser.add_argument("--peer", help="a python with SpiffWorkflow 3.2 installed")
     parser.add_argument("--peer-sizes", default="1000,10000")
     args = parser.parse_args()
+    wanted = {name.strip() for name in args.only.split(",") if name.strip()}
+    unknown = wanted - set(FIGURES)
+    if unknown:
+        parser.error(f"unknown figure {', '.join(sorted(unknown))}; figures: "
+                     f"{', '.join(FIGURES)}")
     sizes = [int(n) for n in args.sizes.split(",")]
+    portfolio_sizes = [int(n) for n in args.portfolio_sizes.split(",")]
     folder = Path(tempfile.mkdtemp(prefix="ivpflow-bench-"))
     rows: list[tuple[str, str, str, str]] = []
     kinds = ["sqlite"] + (["postgresql"] if args.postgresql else [])
+    load_before = machine_load()
+
+    def show(kind: str, figures: list[Row]) -> None:
+        for name, value, note in figures:
+            rows.append((kind, name, value, note))
+            print(f"{kind:10s} {name:55s} {value:>18s}  {note}", flush=True)
+
     try:
+        if args.peer and "advance" in wanted:  # first, so both are measured under one load
+            show("peer", run_peer(args.peer, args.peer_sizes))
         for kind in kinds:
-            figures = (figure_tick(kind, args.postgresql, folder, sizes)
-                       + figure_drain(kind, args.postgresql, folder, args.drain)
-                       + figure_advance(kind, args.postgresql, folder, args.advance))
-            for name, value, note in figures:
-                rows.append((kind, name, value, note))
-                print(f"{kind:10s} {name:55s} {value:>18s}  {note}", flush=True)
-        for name, value, note in (figure_cold_start(folder, args.cold_runs)
-                                  + figure_drafts(folder) + figure_memory(folder, args.ticks)):
-            rows.append(("sqlite", name, value, note))
-            print(f"{'sqlite':10s} {name:55s} {value:>18s}  {note}", flush=True)
-        if args.peer:
-            for name, value, note in run_peer(args.peer, args.peer_sizes):
-                rows.append(("peer", name, value, note))
-                print(f"{'peer':10s} {name:55s} {value:>18s}  {note}", flush=True)
+            pg = args.postgresql
+            if wanted & {"due", "tick"}:
+                show(kind, figure_due_and_tick(kind, pg, folder, sizes, wanted))
+            if "drain" in wanted:
+                show(kind, figure_drain(kind, pg, folder, args.drain))
+            if "drain-smtp" in wanted:
+                show(kind, figure_drain_smtp(kind, pg, folder, args.drain))
+            if "advance" in wanted:
+                show(kind, figure_advance(kind, pg, folder, args.advance))
+            if "portfolio" in wanted:
+                show(kind, figure_portfolio(kind, pg, folder, portfolio_sizes))
+        if "coldstart" in wanted:
+            show("sqlite", figure_cold_start(folder, args.cold_runs))
+        if "drafts" in wanted:
+            show("sqlite", figure_drafts(folder))
+        if "memory" in wanted:
+            show("sqlite", figure_memory(folder, args.ticks))
+        if args.peer and "advance" not in wanted:
+            show("peer", run_peer(args.peer, args.peer_sizes))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     print()
     print(f"Measured {date.today().isoformat()} on {os.cpu_count()} cores, Python "
-          f"{sys.version.split()[0]}.")
+          f"{sys.version.split()[0]}; {load_before} before the run, {machine_load()} after.")
     print()
     print("| database | figure | value | note |")
     print("|---|---|---:|---|")

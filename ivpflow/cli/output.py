@@ -23,8 +23,19 @@ def json_option(func: F) -> F:
 
 
 def print_json(data: Any) -> None:
-    """Print data as indented JSON, Dutch characters as they are."""
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    """Print data as indented JSON, Dutch characters as they are.
+
+    A list of flat records (the portfolio, the outbox) is printed one record a line: as
+    readable, and a tenth of the work for a list of 100,000.
+    """
+    flat = isinstance(data, list) and data and all(
+        isinstance(row, dict) and not any(isinstance(v, dict | list) for v in row.values())
+        for row in data)
+    if flat:
+        click.echo("[\n" + ",\n".join("  " + json.dumps(row, ensure_ascii=False)
+                                       for row in data) + "\n]")
+    else:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def day(value: str | date | None) -> str:

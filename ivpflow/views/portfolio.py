@@ -49,13 +49,14 @@ def list_processes(store: Store, *, now: datetime, sort: str = "id",
         query = _HEADS.order_by(_p.c.id)
         if sort == "id" and limit is not None:
             query = query.limit(limit)
-        for head in conn.execute(query):
-            summary = Summary(head.summary_on, head.summary_through, head.overdue or 0,
-                              head.at_risk or 0, head.next_due, head.next_kind,
-                              head.next_item) if head.summary_on else None
-            if summary is None or not summary.holds_on(today):
-                stale.append(head.id)
-            found.append(_row(head.id, head.workflow, head.phase, summary))
+        for pid, workflow, phase, on, through, overdue, at_risk, due, _kind, item in \
+                conn.execute(query):
+            if on is None or on > today or (through is not None and through < today):
+                stale.append(pid)
+            found.append(PortfolioRow(id=pid, workflow=workflow, phase=phase,
+                                      next_deadline=due.isoformat() if due else None,
+                                      next_item=item, overdue=overdue or 0,
+                                      at_risk=at_risk or 0))
         if stale:
             fresh = {}
             for start in range(0, len(stale), CHUNK):
