@@ -3,18 +3,23 @@ day the summary claims to hold."""
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import date, timedelta
 
 import pytest
 
+from ivpflow.dates import parse_moment
 from ivpflow.planning.deadlines import Facts, plan_deadlines
 from ivpflow.planning.plan import build_plan
 from ivpflow.planning.summary import Summary, summarize
+from ivpflow.process.lifecycle import start_process
+from ivpflow.store import Store
+from ivpflow.store.writer import refresh_summaries
 from ivpflow.workflow.loader import find_definition
 from ivpflow.workflow.model import Definition, Meeting
 
-from .conftest import NOT, VNG
+from .conftest import NOT, NOW, VNG, Invoke, read, status_of
 
 
 def scenario(definition: Definition, rng: random.Random) -> Facts:
@@ -86,3 +91,38 @@ def test_a_running_suspension_holds_for_the_day_only(not_definition: Definition)
                   started={"opstart": date(2026, 3, 2)},
                   suspensions=((date(2026, 3, 5), None),))
     assert summarize(not_definition, facts).through == date(2026, 3, 10)
+
+
+# --------------------------------------------------------------------------- stored
+
+
+def test_the_portfolio_says_what_the_status_says_on_any_day(ivpflow: Invoke, started: str
+                                                           ) -> None:
+    ivpflow("done", "not", "werkgroep-samenstellen")
+    ivpflow("meeting", "add", "not", "gemeenteraad Losser", "2026-11-24")
+    for day in ("2026-03-02", "2026-03-20", "2026-05-04", "2026-07-01", "2027-02-01"):
+        listed = json.loads(ivpflow("processes", "--json", now=day).stdout)[0]
+        status = status_of(ivpflow, now=day)
+        nxt = status["next_deadline"]
+        assert (listed["overdue"], listed["at_risk"], listed["next_deadline"]) == (
+            len(status["overdue"]), len(status["at_risk"]), nxt["due"] if nxt else None), day
+
+
+def test_the_scheduler_stores_the_summaries_a_new_day_made_stale(store: Store,
+                                                                 not_definition: Definition
+                                                                 ) -> None:
+    start_process(store, not_definition, now=NOW, actor="t", process_id="not")
+    start_process(store, not_definition, now=NOW, actor="t", process_id="tweede")
+    assert read(store).summary_on == NOW.date()
+    later = parse_moment("2026-05-04T08:00")
+    assert refresh_summaries(store, later) == 2
+    assert read(store).summary_on == later.date()
+    assert refresh_summaries(store, later) == 0  # they hold for the day: nothing to do
+
+
+def test_a_tick_leaves_every_summary_true_for_its_day(ivpflow: Invoke, store: Store,
+                                                      started: str) -> None:
+    assert ivpflow("tick", now="2026-05-04T08:00").exit_code == 0
+    row = read(store)
+    assert row.summary_on == date(2026, 5, 4) and row.summary_through is not None
+    assert row.summary_through >= date(2026, 5, 4)

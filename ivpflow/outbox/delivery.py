@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from ..dates import to_utc_naive
 from ..errors import StoreBusyError
@@ -79,8 +79,13 @@ def deliver(store: Store, now: datetime, settings: MailSettings, *, worker: str,
             if not settings.smtp_url:
                 _deliver_to_maildir(store, moment(), settings, ids, worker, report)
                 continue
-            for ident in ids:
-                _deliver_one(store, moment(), settings, transport, ident, worker, report)
+            claimed = _time.monotonic()
+            for row in _claimed_rows(store, ids, worker):
+                # The claim's lease is fresh; only a slow batch renews it message by message.
+                if _time.monotonic() - claimed > settings.lease_seconds / 3 and not _renew(
+                        store, moment(), settings, row.id, worker):
+                    continue
+                _deliver_one(store, moment(), transport, row, settings.sender, report)
                 if pause:
                     _time.sleep(pause)
             if len(ids) < limit:
@@ -90,21 +95,33 @@ def deliver(store: Store, now: datetime, settings: MailSettings, *, worker: str,
     return report
 
 
-def _deliver_one(store: Store, now: datetime, settings: MailSettings, transport: _Transport,
-                 ident: int, worker: str, report: DeliveryReport) -> None:
+def _claimed_rows(store: Store, ids: list[int], worker: str) -> list[OutboxRow]:
+    """The messages of a claim that are still ours, in the order claimed."""
+    with store.connect() as conn:
+        found = {row.id: row for row in (OutboxRow(*r) for r in conn.execute(
+            select(*_ROW).where(_outbox.c.id.in_(ids), _outbox.c.claimed_by == worker,
+                                _outbox.c.status == "queued")))}
+    return [found[ident] for ident in ids if ident in found]
+
+
+def _renew(store: Store, now: datetime, settings: MailSettings, ident: int,
+           worker: str) -> bool:
+    """Renew a message's lease just before sending it, if it is still ours: a claim that ran
+    out may have been taken over, and then the other sender sends it."""
     stamp = to_utc_naive(now)
     with store.connect(immediate=True) as conn:
-        # Renew the lease just before sending, and only if it is still ours: a claim that ran
-        # out may have been taken over, and then the other sender sends it.
         renewed = conn.execute(
             update(_outbox)
             .where(_outbox.c.id == ident, _outbox.c.claimed_by == worker,
                    _outbox.c.status == "queued", _outbox.c.claimed_until >= stamp)
             .values(claimed_until=stamp + timedelta(seconds=settings.lease_seconds)))
-        if renewed.rowcount != 1:
-            return
-        row = OutboxRow(*conn.execute(select(*_ROW).where(_outbox.c.id == ident)).one())
-    raw = render_raw(row, settings.sender)
+        return bool(renewed.rowcount == 1)
+
+
+def _deliver_one(store: Store, now: datetime, transport: _Transport, row: OutboxRow,
+                 sender: str, report: DeliveryReport) -> None:
+    ident = row.id
+    raw = render_raw(row, sender)
     error: str | None = None
     try:
         transport.send(raw, row.dedupe_key, row.recipient)
@@ -142,18 +159,24 @@ def _deliver_to_maildir(store: Store, now: datetime, settings: MailSettings, ids
     report.sent += len(batch)
 
 
+_SENT = (update(_outbox).where(_outbox.c.id == bindparam("ident"))
+         .values(status="sent", sent_at=bindparam("stamp"), error=None,
+                 attempts=_outbox.c.attempts + 1, claimed_by=None, claimed_until=None))
+_ATTEMPTS = select(_outbox.c.attempts).where(_outbox.c.id == bindparam("ident"))
+
+
 def _mark(store: Store, now: datetime, ident: int, error: str | None,
           report: DeliveryReport) -> None:
     stamp = to_utc_naive(now)
     with store.connect(immediate=True) as conn:
-        attempts = int(conn.execute(select(_outbox.c.attempts)
-                                    .where(_outbox.c.id == ident)).scalar_one()) + 1
+        if error is None:  # the common case, in one statement built once
+            conn.execute(_SENT, {"ident": ident, "stamp": stamp})
+            report.sent += 1
+            return
+        attempts = int(conn.execute(_ATTEMPTS, {"ident": ident}).scalar_one()) + 1
         values: dict[str, object] = {"attempts": attempts, "claimed_by": None,
                                      "claimed_until": None}
-        if error is None:
-            values.update(status="sent", sent_at=stamp, error=None)
-            report.sent += 1
-        elif attempts >= MAX_ATTEMPTS:
+        if attempts >= MAX_ATTEMPTS:
             values.update(status="failed", error=error)
             report.failed += 1
         else:

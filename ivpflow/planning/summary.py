@@ -22,6 +22,10 @@ from .deadlines import Deadlines, Facts, plan_deadlines
 from .forecast import Forecast
 from .plan import Judged, judge
 
+# How the store keeps "for good" (`Summary.through` None), so that "not yet summarized" can
+# be NULL and both are found through one index.
+FOREVER = date(9999, 12, 31)
+
 
 @dataclass(frozen=True)
 class Summary:
@@ -39,6 +43,11 @@ class Summary:
     def holds_on(self, day: date) -> bool:
         """Whether the summary is true on this day."""
         return self.on <= day and (self.through is None or day <= self.through)
+
+    @property
+    def stored_through(self) -> date:
+        """`through` as the store keeps it."""
+        return self.through or FOREVER
 
 
 def open_deadlines(definition: Definition, facts: Facts, planned: Deadlines

@@ -21,8 +21,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError, ProgrammingError
+from sqlalchemy import Connection, Engine, create_engine, event, func, literal_column, select, text
+from sqlalchemy.exc import (
+    DatabaseError,
+    IntegrityError,
+    InternalError,
+    OperationalError,
+    ProgrammingError,
+)
 
 from ..errors import StoreBusyError, StoreError
 
@@ -62,18 +68,33 @@ class Duplicate(Exception):
     """A row with the same key exists already (the driver's integrity error)."""
 
 
+class Stale(Exception):
+    """The checked statement of a batch touched no row: what it expected has changed."""
+
+
 class Sql:
     """A Core statement compiled once per dialect, run on the driver's connection.
 
     `keys` names the columns an INSERT gives (all of them by default).
     """
 
-    __slots__ = ("statement", "keys", "_prepared")
+    __slots__ = ("statement", "keys", "_prepared", "_checked")
 
     def __init__(self, statement: Any, keys: Sequence[str] | None = None) -> None:
         self.statement = statement
         self.keys = list(keys) if keys is not None else None
         self._prepared: dict[str, Prepared] = {}
+        self._checked: Sql | None = None
+
+    def checked(self) -> Sql:
+        """The UPDATE as a statement that fails when it touches no row: `1 / count(*)` of
+        what it returned. Sent before a COMMIT in one pipeline, a failed check makes the
+        database skip that COMMIT."""
+        if self._checked is None:
+            changed = self.statement.returning(literal_column("1")).cte("changed")
+            self._checked = Sql(select(literal_column("1") / select(func.count())
+                                       .select_from(changed).scalar_subquery()))
+        return self._checked
 
     def prepare(self, dialect: Any) -> Prepared:
         """The statement's text and value conversions for this dialect, made once."""
@@ -209,10 +230,18 @@ class Tx:
 
         return list(self._step(run))
 
-    def execute(self, writes: Sequence[tuple[Sql, Params | Sequence[Params]]]) -> list[int]:
+    def execute(self, writes: Sequence[tuple[Sql, Params | Sequence[Params]]], *,
+                check: int | None = None, commit: bool = False) -> list[int]:
         """Run INSERTs, UPDATEs and DELETEs (a list of values: once per entry), in one round
-        trip on PostgreSQL; the rows each touched."""
-        prepared = [(sql.prepare(self.dialect), values) for sql, values in writes]
+        trip on PostgreSQL; the rows each touched.
+
+        `check` names the UPDATE that must touch exactly one row (else Stale, and nothing is
+        kept); with `commit` the transaction ends with the batch (on PostgreSQL in the same
+        round trip: the check fails inside the database, which then skips the COMMIT).
+        """
+        prepared = [((sql.checked() if index == check and self.postgresql else sql)
+                     .prepare(self.dialect), values)
+                    for index, (sql, values) in enumerate(writes)]
 
         def one(driver: Any, statement: Prepared, values: Params | Sequence[Params]) -> Any:
             if isinstance(values, Mapping):
@@ -226,11 +255,26 @@ class Tx:
 
         def run(driver: Any) -> list[int]:
             if self.postgresql:
-                with driver.pipeline():
-                    self._opening(driver)
-                    cursors = [one(driver, p, values) for p, values in prepared]
-                return [cursor.rowcount for cursor in cursors]
-            return [one(driver, p, values).rowcount for p, values in prepared]
+                from psycopg.errors import DivisionByZero
+
+                try:
+                    with driver.pipeline():
+                        self._opening(driver)
+                        cursors = [one(driver, p, values) for p, values in prepared]
+                        if commit:
+                            driver.execute("COMMIT")
+                except DivisionByZero:
+                    raise Stale() from None
+                if commit:
+                    self._begun = False
+                return [1 if index == check else cursor.rowcount
+                        for index, cursor in enumerate(cursors)]
+            counts = [one(driver, p, values).rowcount for p, values in prepared]
+            if check is not None and counts[check] != 1:
+                raise Stale()
+            if commit:
+                self.commit()
+            return counts
 
         return list(self._step(run))
 
@@ -376,17 +420,13 @@ class Store:
         dbapi = self.engine.dialect.loaded_dbapi
         try:
             yield
-        except dbapi.IntegrityError as exc:
+        except (IntegrityError, dbapi.IntegrityError) as exc:
             raise Duplicate(str(exc)) from None
-        except (OperationalError, ProgrammingError) as exc:
+        except (OperationalError, ProgrammingError, InternalError) as exc:
             raise self._translate(exc.orig or exc) from None
-        except dbapi.Error as exc:
-            if isinstance(exc, dbapi.OperationalError | dbapi.ProgrammingError |
-                          dbapi.InternalError):
-                raise self._translate(exc) from None
-            raise
-        except DBAPIError as exc:
-            raise self._translate(exc.orig or exc) from None
+        except (dbapi.OperationalError, dbapi.ProgrammingError, dbapi.InternalError) as exc:
+            raise self._translate(exc) from None
+        # Anything else (a value the column cannot take, …) is a bug: it keeps its traceback.
 
     def _translate(self, exc: BaseException) -> StoreError:
         message = str(exc).lower()

@@ -67,7 +67,7 @@ processes = Table(
     # How the process stands, computed by every write for its day (`summary_on`) and true until
     # `summary_through`: the portfolio reads these instead of planning every process.
     Column("summary_on", Date),
-    Column("summary_through", Date),
+    Column("summary_through", Date, index=True),  # 9999-12-31: for good
     Column("overdue", Integer),
     Column("at_risk", Integer),
     Column("next_due", Date),

@@ -32,7 +32,7 @@ from ..planning.summary import Summary, summarize
 from ..workflow.loader import compile_definition
 from ..workflow.model import Definition
 from . import tables
-from .db import Duplicate, Params, Sql, Store, Tx
+from .db import Duplicate, Params, Sql, Stale, Store, Tx
 from .reader import read_definition, read_process
 from .rows import HEAD, PARTS, PLANNING, Part, ProcessRow, facts_of
 
@@ -177,9 +177,12 @@ def check_actor(actor: str) -> str:
 @contextmanager
 def change(store: Store, process_id: str, *, now: datetime, actor: str,
            parts: Iterable[str] = PLANNING, touch: bool = True) -> Iterator[Change]:
-    """Read a process for a change, let the block change it in memory, then write it."""
+    """Read a process for a change, let the block change it in memory, then write it.
+
+    The planning parts are always read: the writer plans every change afresh.
+    """
     with store.transaction(write=True) as tx:
-        process = read_process(tx, process_id, parts=parts, lock=True)
+        process = read_process(tx, process_id, parts=PLANNING | frozenset(parts), lock=True)
         work = Change(process, read_definition(tx, process.definition_digest), now=now,
                       actor=actor, touch=touch)
         yield work
@@ -230,7 +233,7 @@ def apply_plan(process: ProcessRow, definition: Definition, today: date) -> Proc
 
 def with_summary(process: ProcessRow, summary: Summary) -> ProcessRow:
     """The process row carrying a summary."""
-    return process._replace(summary_on=summary.on, summary_through=summary.through,
+    return process._replace(summary_on=summary.on, summary_through=summary.stored_through,
                             overdue=summary.overdue, at_risk=summary.at_risk,
                             next_due=summary.next_due, next_kind=summary.next_kind,
                             next_item=summary.next_item)
@@ -262,9 +265,10 @@ def write(tx: Tx, work: Change, *,
         writes.append((_CANCEL, [{"pid": was.id, "item": item} for item in work.cancelled]))
     if work.events:
         writes.append((_INSERT_EVENT, work.events))
-    counts = tx.execute(writes)
-    if not work.new and counts[check] != 1:
-        raise ConflictError(was.id, was.version)
+    try:
+        tx.execute(writes, check=None if work.new else check, commit=True)
+    except Stale:
+        raise ConflictError(was.id, was.version) from None
 
 
 def _part_writes(name: str, part: Part, process_id: str, before: Sequence[Any],
@@ -314,11 +318,13 @@ def _part_writes(name: str, part: Part, process_id: str, before: Sequence[Any],
 
 
 def stale_summaries(conn: Connection, today: date) -> list[str]:
-    """The ids of the processes whose stored summary does not hold on `today`."""
+    """The ids of the processes whose stored summary ran out before `today` (or that have none
+    yet), found through the index on summary_through. A summary made for a later day than
+    `today` (a replay into the past) is the view's to plan, not the scheduler's to store."""
     processes = _processes
     return list(conn.scalars(select(processes.c.id).where(
-        processes.c.summary_on.is_(None) | (processes.c.summary_on > today)
-        | (processes.c.summary_through < today)).order_by(processes.c.id)))
+        processes.c.summary_through.is_(None) | (processes.c.summary_through < today))
+        .order_by(processes.c.id)))
 
 
 def refresh_summaries(store: Store, now: datetime, *, limit: int | None = None) -> int:
@@ -338,7 +344,8 @@ def refresh_summaries(store: Store, now: datetime, *, limit: int | None = None) 
                 definition = read_definition(conn, process.definition_digest)
                 summary = summarize(definition, facts_of(process, today))
                 updates.append({"pid": process.id, "was": process.version,
-                                "summary_on": summary.on, "summary_through": summary.through,
+                                "summary_on": summary.on,
+                                "summary_through": summary.stored_through,
                                 "overdue": summary.overdue, "at_risk": summary.at_risk,
                                 "next_due": summary.next_due, "next_kind": summary.next_kind,
                                 "next_item": summary.next_item})

@@ -35,12 +35,14 @@ def upgrade() -> None:
     with op.batch_alter_table("processes") as batch:
         for name, kind in _SUMMARY:
             batch.add_column(sa.Column(name, kind(), nullable=True))
+        batch.create_index("ix_processes_summary_through", ["summary_through"])
     _retype(to_text=True)
 
 
 def downgrade() -> None:
     _retype(to_text=False)
     with op.batch_alter_table("processes") as batch:
+        batch.drop_index("ix_processes_summary_through")
         for name, _kind in _SUMMARY:
             batch.drop_column(name)
 
