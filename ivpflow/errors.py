@@ -208,13 +208,19 @@ class ConflictError(IvpflowError):
 
 
 class StoreError(IvpflowError):
-    """The database cannot be opened, is not an ivpflow database, or failed a request."""
+    """The database cannot be opened, is not an ivpflow database, or failed a request:
+    'Cannot <action> <database>: <reason>'."""
+
+    def __init__(self, action: str, database: str, reason: str) -> None:
+        self.action, self.database, self.reason = action, database, reason
+        super().__init__(f"Cannot {action} {database}: {reason}")
 
 
 class StoreBusyError(StoreError):
     """Another writer held the database longer than the busy timeout; nothing was changed."""
 
     def __init__(self, database: str, seconds: int) -> None:
-        self.database, self.seconds = database, seconds
-        super().__init__(f"{database} was busy with another change for more than {seconds} s;"
-                         " nothing was changed, try again")
+        self.seconds = seconds
+        IvpflowError.__init__(self, f"{database} was busy with another change for more than "
+                                    f"{seconds} s; nothing was changed, try again")
+        self.action, self.database, self.reason = "change", database, "busy"

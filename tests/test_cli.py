@@ -553,8 +553,8 @@ def test_a_store_that_is_a_file(runner: object, tmp_path: Path) -> None:
 
     (tmp_path / "store").write_text("x")
     result = CliRunner().invoke(cli, ["--store", str(tmp_path / "store"), "processes"])
-    assert (result.exit_code, result.stderr) == (1, f"Error: Store '{tmp_path / 'store'}' is "
-                                                    "not a folder\n")
+    assert (result.exit_code, result.stderr) == (
+        1, f"Error: Cannot use store folder '{tmp_path / 'store'}': it is not a folder\n")
 
 
 def test_environment_variables_set_the_global_options(runner: object, tmp_path: Path,

@@ -23,6 +23,10 @@ SHIPPED = Path(__file__).resolve().parent.parent / "templates"
 class TemplateError(IvpflowError):
     """A template could not be rendered; the message names the template, line and cause."""
 
+    def __init__(self, template: str, reason: str) -> None:
+        self.template, self.reason = template, reason  # template: 'name' or 'file:line'
+        super().__init__(f"Template {template}: {reason}")
+
 
 class Markdown(str):
     """Text that is Markdown already: a document template prints it as it is."""
@@ -113,16 +117,16 @@ def render(name: str, context: dict[str, Any]) -> str:
         return str(template.render(**context))
     except TemplateSyntaxError as exc:
         where = f"{exc.filename or name}:{exc.lineno}"
-        raise TemplateError(f"Template {where}: {exc.message}") from None
+        raise TemplateError(where, str(exc.message)) from None
     except (UndefinedError, SecurityError) as exc:
         where = _template_line(exc, name)
-        raise TemplateError(f"Template {where}: {exc}") from None
+        raise TemplateError(where, str(exc)) from None
     except JinjaError as exc:
-        raise TemplateError(f"Template {name}: {exc}") from None
+        raise TemplateError(name, str(exc)) from None
     except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
         # A template that computes with the wrong kind of value (e.g. a municipality's own).
         where = _template_line(exc, name)
-        raise TemplateError(f"Template {where}: {type(exc).__name__}: {exc}") from None
+        raise TemplateError(where, f"{type(exc).__name__}: {exc}") from None
 
 
 def exists(name: str) -> bool:

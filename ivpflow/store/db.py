@@ -322,11 +322,12 @@ class Store:
         if url is None:
             folder = Path(store_dir or "store")
             if folder.exists() and not folder.is_dir():
-                raise StoreError(f"Store '{folder}' is not a folder")
+                raise StoreError("use store folder", f"'{folder}'", "it is not a folder")
             try:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreError(f"Cannot create store folder '{folder}': {exc.strerror}") from None
+                raise StoreError("create store folder", f"'{folder}'",
+                                 str(exc.strerror)) from None
             url = default_url(folder)
         return cls(url)
 
@@ -344,7 +345,7 @@ class Store:
                 return engine
             return create_engine(url)
         except Exception as exc:  # bad URLs and missing drivers raise many kinds
-            raise StoreError(f"Cannot use database URL '{_hide_password(url)}': {exc}") from None
+            raise StoreError("use database URL", f"'{_hide_password(url)}'", str(exc)) from None
 
     def describe(self) -> str:
         """The database for messages, without a password."""
@@ -357,12 +358,12 @@ class Store:
                 names = conn.dialect.get_table_names(conn)
                 if "alembic_version" not in names:
                     if names:
-                        raise StoreError(f"{self.describe()} holds other tables and is not an "
-                                         "ivpflow database")
+                        raise StoreError("open", self.describe(), "it holds other tables "
+                                         "and is not an ivpflow database")
                     return None
                 return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
         except DatabaseError as exc:
-            raise StoreError(f"Cannot open {self.describe()}: {_reason(exc)}") from None
+            raise StoreError("open", self.describe(), _reason(exc)) from None
 
     def upgrade(self) -> None:
         """Create or upgrade the schema to the newest revision (Alembic), if it is not."""
@@ -380,7 +381,7 @@ class Store:
                 )
                 command.upgrade(config, "head")
         except DatabaseError as exc:
-            raise StoreError(f"Cannot upgrade {self.describe()}: {_reason(exc)}") from None
+            raise StoreError("upgrade", self.describe(), _reason(exc)) from None
 
     @contextmanager
     def transaction(self, *, write: bool = False) -> Iterator[Tx]:
@@ -435,7 +436,7 @@ class Store:
         if any(word in message for word in ("locked", "busy", "could not serialize",
                                             "deadlock")):
             return StoreBusyError(self.describe(), BUSY_TIMEOUT_MS // 1000)
-        return StoreError(f"Database error on {self.describe()}: {_reason(exc)}")
+        return StoreError("use", self.describe(), _reason(exc))
 
     def dispose(self) -> None:
         """Close every pooled connection."""
