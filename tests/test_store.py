@@ -183,3 +183,39 @@ def test_no_command_imports_the_orm(tmp_path: Path, not_definition: Definition) 
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_connections_the_server_dropped_are_replaced(store: Store, not_definition: Definition,
+                                                     tmp_path: Path) -> None:
+    """A server restart ends every pooled connection; the next read, write and tick each get
+    a new one, without a ping before every transaction."""
+    if store.dialect != "postgresql":
+        pytest.skip("a server that drops connections: PostgreSQL")
+    from sqlalchemy import create_engine
+
+    from ivpflow.outbox.mail import MailSettings
+    from ivpflow.outbox.scheduler import tick
+    from ivpflow.views.status import process_status
+
+    start_process(store, not_definition, now=NOW, actor="t", process_id="not")
+    database = store.engine.url.database
+
+    def drop_every_connection() -> None:
+        admin = create_engine(str(store.engine.url.set(database="postgres")).replace(
+            "***", store.engine.url.password or ""), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE datname = :db AND pid <> pg_backend_pid()"),
+                         {"db": database})
+        admin.dispose()
+
+    for step in ("read", "write", "tick"):
+        process_status(store, "not", now=NOW)  # a pooled connection to lose
+        drop_every_connection()
+        if step == "read":
+            assert process_status(store, "not", now=NOW)["phase"] == "opstart"
+        elif step == "write":
+            complete(store, "not", "werkgroep-samenstellen", now=NOW, actor="t")
+        else:
+            tick(store, NOW, MailSettings(sender="a <a@b.nl>", maildir=tmp_path / "outbox"))
+    assert history(store, "not")[-1]["event"] == "done"

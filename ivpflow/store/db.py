@@ -64,6 +64,23 @@ def _sqlite_begin(connection: Any) -> None:
     connection.connection.driver_connection.execute(f"BEGIN {mode}".strip())
 
 
+def _postgresql_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    # A pooled connection the server dropped (a restart) is known without a round trip: an
+    # idle connection has nothing to read, and a server that went away left its goodbye (or
+    # the end of the stream) on the socket. Looking costs a system call, not a ping.
+    import select
+
+    from sqlalchemy.exc import DisconnectionError
+
+    pgconn = dbapi_connection.pgconn
+    try:
+        waiting, _, _ = select.select([pgconn.socket], [], [], 0)
+    except (OSError, ValueError, Exception):  # no socket any more
+        raise DisconnectionError() from None
+    if waiting:
+        raise DisconnectionError()
+
+
 class Duplicate(Exception):
     """A row with the same key exists already (the driver's integrity error)."""
 
@@ -343,7 +360,10 @@ class Store:
                 event.listen(engine, "connect", _sqlite_connect)
                 event.listen(engine, "begin", _sqlite_begin)
                 return engine
-            return create_engine(url)
+            engine = create_engine(url)
+            if engine.dialect.driver == "psycopg":
+                event.listen(engine, "checkout", _postgresql_checkout)
+            return engine
         except Exception as exc:  # bad URLs and missing drivers raise many kinds
             raise StoreError("use database URL", f"'{_hide_password(url)}'", str(exc)) from None
 
