@@ -264,7 +264,7 @@ def write(tx: Tx, work: Change, *,
     if work.cancelled:
         writes.append((_CANCEL, [{"pid": was.id, "item": item} for item in work.cancelled]))
     if work.events:
-        writes.append((_INSERT_EVENT, work.events))
+        writes.append((_INSERT_EVENT, work.events[0] if len(work.events) == 1 else work.events))
     try:
         tx.execute(writes, check=None if work.new else check, commit=True)
     except Stale:
