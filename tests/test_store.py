@@ -219,3 +219,14 @@ def test_connections_the_server_dropped_are_replaced(store: Store, not_definitio
         else:
             tick(store, NOW, MailSettings(sender="a <a@b.nl>", maildir=tmp_path / "outbox"))
     assert history(store, "not")[-1]["event"] == "done"
+
+
+@pytest.mark.sqlite_only
+def test_finding_stale_summaries_reads_an_index_not_every_process(store: Store) -> None:
+    from ivpflow.store.writer import stale_query
+
+    sql = str(stale_query(NOW.date()).compile(store.engine,
+                                              compile_kwargs={"literal_binds": True}))
+    with store.engine.connect() as conn:
+        plan = " ".join(row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+    assert "ix_processes_summary_through" in plan and "SCAN" not in plan

@@ -470,3 +470,34 @@ def test_views_are_registered_with_help() -> None:
     for name in ("export", "report", "diagram"):
         command = cli.get_command(context, name)
         assert command is not None and command.help, name
+
+
+def test_working_days_left_count_on_the_items_own_calendar(ivpflow: Invoke,
+                                                           tmp_path: Path) -> None:
+    """A gemeente's own closing day is not a working day left for its items (the planner
+    counts the same way)."""
+    file = tmp_path / "lokaal.yaml"
+    file.write_text("""
+id: lokaal
+title: Lokaal
+municipalities:
+  - {name: Losser, closing_days: {2026-05-15: Vrijdag na Hemelvaart}}
+  - Tubbergen
+roles: {coordinator: Coördinator}
+phases:
+  - id: opstart
+    title: Opstart
+    due: 2026-06-30
+    tasks:
+      - id: brief
+        title: Brief van {municipality}
+        role: coordinator
+        due: 2026-05-20
+        per_municipality: true
+  - {id: klaar, title: Klaar, final: true}
+""", encoding="utf-8")
+    assert ivpflow("start", str(file), "--id", "l", now="2026-05-11").exit_code == 0
+    status = json.loads(ivpflow("status", "l", "--json", now="2026-05-11").stdout)
+    left = {u["id"]: u["working_days_left"] for u in status["upcoming"]}
+    # 12-20 May: Hemelvaart (14th) is everyone's day off, the 15th only Losser's.
+    assert (left["brief-losser"], left["brief-tubbergen"]) == (5, 6)

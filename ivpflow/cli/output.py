@@ -22,20 +22,26 @@ def json_option(func: F) -> F:
     )
 
 
-def print_json(data: Any) -> None:
+def print_json(data: Any, *, keys: Sequence[str] | None = None) -> None:
     """Print data as indented JSON, Dutch characters as they are.
 
-    A list of flat records (the portfolio, the outbox) is printed one record a line: as
-    readable, and a tenth of the work for a list of 100,000.
+    A list of flat records (the portfolio, the outbox) is printed one record a line, a
+    thousand lines at a time: as readable, and a tenth of the work and a fraction of the
+    memory for a list of 100,000. `keys` picks the keys of such records that are printed.
     """
     flat = isinstance(data, list) and data and all(
         isinstance(row, dict) and not any(isinstance(v, dict | list) for v in row.values())
         for row in data)
-    if flat:
-        click.echo("[\n" + ",\n".join("  " + json.dumps(row, ensure_ascii=False)
-                                       for row in data) + "\n]")
-    else:
+    if not flat:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    for start in range(0, len(data), 1000):
+        rows = data[start:start + 1000]
+        lines = ",\n".join("  " + encode({k: row[k] for k in keys} if keys else row)
+                           for row in rows)
+        last = start + 1000 >= len(data)
+        click.echo(("[\n" if start == 0 else "") + lines + ("\n]" if last else ","))
 
 
 def day(value: str | date | None) -> str:

@@ -48,8 +48,7 @@ def processes(app: App, as_json: bool, sort: str | None, limit: int | None) -> N
     rows = list_processes(app.store, now=app.now, sort=sort or ("id" if as_json else "risk"),
                           limit=limit)
     if as_json:
-        print_json([{k: r[k] for k in ("id", "workflow", "phase", "next_deadline",
-                                        "overdue", "at_risk")} for r in rows])
+        print_json(rows, keys=("id", "workflow", "phase", "next_deadline", "overdue", "at_risk"))
         return
     if not rows:
         click.echo("No processes yet; start one with 'ivpflow start WORKFLOW'.")

@@ -321,10 +321,15 @@ def stale_summaries(conn: Connection, today: date) -> list[str]:
     """The ids of the processes whose stored summary ran out before `today` (or that have none
     yet), found through the index on summary_through. A summary made for a later day than
     `today` (a replay into the past) is the view's to plan, not the scheduler's to store."""
+    # No ORDER BY: sorting by id would make SQLite walk the primary key instead of the index.
+    return sorted(conn.scalars(stale_query(today)))
+
+
+def stale_query(today: date) -> Any:
+    """The query of `stale_summaries`."""
     processes = _processes
-    return list(conn.scalars(select(processes.c.id).where(
+    return select(processes.c.id).where(
         processes.c.summary_through.is_(None) | (processes.c.summary_through < today))
-        .order_by(processes.c.id)))
 
 
 def refresh_summaries(store: Store, now: datetime, *, limit: int | None = None) -> int:

@@ -45,6 +45,12 @@ def list_processes(store: Store, *, now: datetime, sort: str = "id",
     today = now.date()
     found: list[PortfolioRow] = []
     stale: list[str] = []
+    # A few workflows, phases and days for any number of processes: one string each.
+    shared: dict[object, str] = {}
+
+    def one(value: object, text: str) -> str:
+        return shared.setdefault(value, text)
+
     with store.connect() as conn:
         query = _HEADS.order_by(_p.c.id)
         if sort == "id" and limit is not None:
@@ -53,10 +59,11 @@ def list_processes(store: Store, *, now: datetime, sort: str = "id",
                 conn.execute(query):
             if on is None or on > today or (through is not None and through < today):
                 stale.append(pid)
-            found.append(PortfolioRow(id=pid, workflow=workflow, phase=phase,
-                                      next_deadline=due.isoformat() if due else None,
-                                      next_item=item, overdue=overdue or 0,
-                                      at_risk=at_risk or 0))
+            found.append(PortfolioRow(id=pid, workflow=one(workflow, workflow),
+                                      phase=one(phase, phase),
+                                      next_deadline=one(due, due.isoformat()) if due else None,
+                                      next_item=one(item, item) if item else None,
+                                      overdue=overdue or 0, at_risk=at_risk or 0))
         if stale:
             fresh = {}
             for start in range(0, len(stale), CHUNK):
