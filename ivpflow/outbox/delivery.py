@@ -20,6 +20,7 @@ from sqlalchemy import bindparam, select, update
 from ..dates import to_utc_naive
 from ..errors import StoreBusyError
 from ..store import Store, tables
+from ..store.db import Sql
 from ..store.rows import OutboxRow
 from .mail import LEASE_SECONDS, MailSettings, render_raw, write_maildir
 
@@ -159,20 +160,24 @@ def _deliver_to_maildir(store: Store, now: datetime, settings: MailSettings, ids
     report.sent += len(batch)
 
 
-_SENT = (update(_outbox).where(_outbox.c.id == bindparam("ident"))
-         .values(status="sent", sent_at=bindparam("stamp"), error=None,
-                 attempts=_outbox.c.attempts + 1, claimed_by=None, claimed_until=None))
+_SENT = Sql(update(_outbox).where(_outbox.c.id == bindparam("ident"))
+             .values(status="sent", sent_at=bindparam("stamp"), error=None,
+                     attempts=_outbox.c.attempts + 1, claimed_by=None, claimed_until=None))
 _ATTEMPTS = select(_outbox.c.attempts).where(_outbox.c.id == bindparam("ident"))
 
 
 def _mark(store: Store, now: datetime, ident: int, error: str | None,
           report: DeliveryReport) -> None:
     stamp = to_utc_naive(now)
+    if error is None:
+        # The common case: one statement and its COMMIT in one round trip, not waiting for the
+        # disk. Were the server to crash and forget this mark, the message would go out once
+        # more when its lease ends, with the same Message-ID: never lost, at worst repeated.
+        with store.transaction(write=True, durable=False) as tx:
+            tx.execute([(_SENT, {"ident": ident, "stamp": stamp})], commit=True)
+        report.sent += 1
+        return
     with store.connect(immediate=True) as conn:
-        if error is None:  # the common case, in one statement built once
-            conn.execute(_SENT, {"ident": ident, "stamp": stamp})
-            report.sent += 1
-            return
         attempts = int(conn.execute(_ATTEMPTS, {"ident": ident}).scalar_one()) + 1
         values: dict[str, object] = {"attempts": attempts, "claimed_by": None,
                                      "claimed_until": None}

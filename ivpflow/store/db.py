@@ -174,9 +174,10 @@ class Prepared:
 class Tx:
     """One transaction on the driver's connection (see `Store.transaction`)."""
 
-    def __init__(self, store: Store, write: bool) -> None:
+    def __init__(self, store: Store, write: bool, durable: bool = True) -> None:
         self.store = store
         self.write = write
+        self.durable = durable
         self.dialect = store.engine.dialect
         self.postgresql = self.dialect.name == "postgresql"
         self._raw: Any = None
@@ -206,6 +207,8 @@ class Tx:
         """On PostgreSQL, the BEGIN in front of the first statement of a step (once)."""
         if self._begin:
             driver.execute(self._begin)
+            if not self.durable:
+                driver.execute("SET LOCAL synchronous_commit TO off")
             self._begin = ""
 
     def _step(self, work: Callable[[Any], Any]) -> Any:
@@ -404,13 +407,15 @@ class Store:
             raise StoreError("upgrade", self.describe(), _reason(exc)) from None
 
     @contextmanager
-    def transaction(self, *, write: bool = False) -> Iterator[Tx]:
+    def transaction(self, *, write: bool = False, durable: bool = True) -> Iterator[Tx]:
         """One transaction on the driver's connection, committed when the block ends.
 
         A writing one holds SQLite's write lock from its start; a reading one sees one
-        snapshot (REPEATABLE READ on PostgreSQL).
+        snapshot (REPEATABLE READ on PostgreSQL). One that need not be `durable` does not
+        wait on PostgreSQL for its commit to reach the disk: a crash of the server in the
+        next moment may forget it, nothing else can.
         """
-        tx = Tx(self, write)
+        tx = Tx(self, write, durable)
         try:
             with self._errors():
                 try:
