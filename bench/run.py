@@ -52,6 +52,7 @@ from ivpflow.planning.summary import summarize  # noqa: E402
 from ivpflow.process.lifecycle import advance, start_process  # noqa: E402
 from ivpflow.store import Store, tables  # noqa: E402
 from ivpflow.store.rows import ItemRow, PhaseRow, ProcessRow, facts_of  # noqa: E402
+from ivpflow.store.writer import summary_columns  # noqa: E402
 from ivpflow.workflow.loader import compile_definition, parse_definition  # noqa: E402
 
 FIGURES = ("due", "tick", "drain", "drain-smtp", "advance", "portfolio", "coldstart", "drafts",
@@ -147,10 +148,7 @@ def bulk_processes(store: Store, count: int, *, overdue: int = 0, due_soon: int 
                                                  completed_by=None, note=None, outcome=None,
                                                  decided_on=None) for i in mine_items))
             summary = summarize(DEFINITION, facts_of(row, NOW.date()))
-            head.update(summary_on=summary.on, summary_through=summary.stored_through,
-                        overdue=summary.overdue, at_risk=summary.at_risk,
-                        next_due=summary.next_due, next_kind=summary.next_kind,
-                        next_item=summary.next_item)
+            head.update(summary_columns(summary))
             processes.append(head)
             phases += mine_phases
             items += mine_items

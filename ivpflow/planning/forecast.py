@@ -37,6 +37,10 @@ class Forecast:
         bound = max(value, today)
         self.steady_next = bound if self.steady_next is None else min(self.steady_next, bound)
 
+    def _steady_day(self, value: date) -> None:
+        """A date compared with the day itself: holds until that day."""
+        self.steady_day = value if self.steady_day is None else min(self.steady_day, value)
+
 
 def lost_working_days(facts: Facts, since: date, days: WorkingCalendar) -> int:
     """Working days from `since` until today on which the process stood suspended.
@@ -149,10 +153,8 @@ def _forecast_item(definition: Definition, facts: Facts, planned: Deadlines,
         if meeting is not None and ready is None:
             # Ready when today is: the meeting holds while its papers can still be in.
             result._steady(papers_due(definition, meeting), earliest)
-        if meeting is not None:
-            # A later today leaves out only meetings before this one.
-            result.steady_day = (meeting.date if result.steady_day is None
-                                 else min(result.steady_day, meeting.date))
+        if meeting is not None:  # a later today leaves out only meetings before this one
+            result._steady_day(meeting.date)
         return meeting.date if meeting else None
     local = definition.calendar_for(item.municipality)
     if (when and item.kind == "decision" and (item.body or "").startswith(COUNCIL_BODIES)

@@ -14,6 +14,7 @@ passing days change anything, and the summary says for how long it holds (`throu
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -50,20 +51,21 @@ class Summary:
         return self.through or FOREVER
 
 
-def open_deadlines(definition: Definition, facts: Facts, planned: Deadlines
-                   ) -> list[tuple[date, str, str]]:
-    """The (due, kind, id) of every phase and item that is not done, in a phase not done."""
+def open_deadlines(definition: Definition, facts: Facts, phase_due: Mapping[str, date | None],
+                   item_due: Mapping[str, date | None]) -> list[tuple[date, str, str]]:
+    """The (due, kind, id) of every phase and item that is not done, in a phase not done:
+    what is overdue and what comes next, for the summary and the status alike."""
     found: list[tuple[date, str, str]] = []
     for phase in definition.phases:
         if facts.status.get(phase.id, "pending") == "done":
             continue
-        due = planned.phase_due.get(phase.id)
+        due = phase_due.get(phase.id)
         if due is not None and not phase.final:
             found.append((due, "phase", phase.id))
         for item in phase.items:
-            item_due = planned.item_due.get(item.id)
-            if item_due is not None and item.id not in facts.settled:
-                found.append((item_due, item.kind, item.id))
+            when = item_due.get(item.id)
+            if when is not None and item.id not in facts.settled:
+                found.append((when, item.kind, item.id))
     return found
 
 
@@ -72,7 +74,7 @@ def summarize(definition: Definition, facts: Facts,
     """The summary of a process on `facts.today`."""
     planned = planned or plan_deadlines(definition, facts)
     today = facts.today
-    deadlines = open_deadlines(definition, facts, planned)
+    deadlines = open_deadlines(definition, facts, planned.phase_due, planned.item_due)
     overdue = sum(1 for due, _, _ in deadlines if due < today)
     upcoming = min((entry for entry in deadlines if entry[0] >= today), default=None)
     judged, _, fc = judge(definition, facts, planned, explain=False)

@@ -75,7 +75,7 @@ def _postgresql_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> No
     pgconn = dbapi_connection.pgconn
     try:
         waiting, _, _ = select.select([pgconn.socket], [], [], 0)
-    except (OSError, ValueError, Exception):  # no socket any more
+    except Exception:  # no socket any more
         raise DisconnectionError() from None
     if waiting:
         raise DisconnectionError()
@@ -303,9 +303,8 @@ class Tx:
     def commit(self) -> None:
         if self._raw is None or not self._begun:
             return
-        driver = self._raw.driver_connection
-        if not self._begin:  # nothing was sent, so nothing to commit
-            driver.execute("COMMIT")
+        if not self._begin:  # a BEGIN went out (on PostgreSQL: only with a first statement)
+            self._raw.driver_connection.execute("COMMIT")
         self._begun = False
 
     def rollback(self) -> None:

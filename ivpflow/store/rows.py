@@ -244,13 +244,6 @@ def open_suspension(process: ProcessRow) -> SuspensionRow | None:
     return next((s for s in process.suspensions if s.ended_at is None), None)
 
 
-def is_open(state: ItemRow) -> bool:
-    """Whether an item still needs doing: a decision without a positive outcome, or not done."""
-    if state.kind == "decision":
-        return state.outcome not in POSITIVE_OUTCOMES
-    return state.status != "done"
-
-
 def facts_of(process: ProcessRow, today: date) -> Facts:
     """What is known of a process, as the planner's plain data."""
     first = process.phases[0].phase if process.phases else ""

@@ -8,8 +8,8 @@
 The block decides in memory on the rows read at its start (the process with its version, and
 the parts named); when it ends, the writer applies the plan (every deadline and the summary the
 portfolio reads), writes the rows that differ from what was read, appends the events, checks
-the version and commits. On PostgreSQL that is three round trips: the read, the writes, the
-commit. A refusal raised inside the block writes nothing.
+the version and commits. On PostgreSQL that is two round trips: the read, and the writes with
+the COMMIT. A refusal raised inside the block writes nothing.
 
 Two changes of one process follow each other (SQLite's write lock, PostgreSQL's row lock), so
 the version check fails only for a change made from rows read outside this unit of work: a
@@ -33,7 +33,7 @@ from ..workflow.loader import compile_definition
 from ..workflow.model import Definition
 from . import tables
 from .db import Duplicate, Params, Sql, Stale, Store, Tx
-from .reader import read_definition, read_process
+from .reader import CHUNK, read_definition, read_process, read_processes
 from .rows import HEAD, PARTS, PLANNING, Part, ProcessRow, facts_of
 
 _processes = tables.processes
@@ -48,12 +48,12 @@ _CANCEL = Sql(
     .where(_outbox.c.process_id == bindparam("pid"), _outbox.c.item == bindparam("item"),
            _outbox.c.status == "queued")
     .values(status="cancelled", error="item settled"))
+SUMMARY_COLUMNS = ("summary_on", "summary_through", "overdue", "at_risk", "next_due",
+                   "next_kind", "next_item")
 _SUMMARY = Sql(
     update(_processes)
     .where(_processes.c.id == bindparam("pid"), _processes.c.version == bindparam("was"))
-    .values({name: bindparam(name) for name in (
-        "summary_on", "summary_through", "overdue", "at_risk", "next_due", "next_kind",
-        "next_item")}))
+    .values({name: bindparam(name) for name in SUMMARY_COLUMNS}))
 
 
 def _part_statements(part: Part) -> tuple[Sql, Sql]:
@@ -231,12 +231,17 @@ def apply_plan(process: ProcessRow, definition: Definition, today: date) -> Proc
     return with_summary(process, summarize(definition, facts, planned))
 
 
+def summary_columns(summary: Summary) -> dict[str, Any]:
+    """A summary as the process row's columns keep it (SUMMARY_COLUMNS)."""
+    return {"summary_on": summary.on, "summary_through": summary.stored_through,
+            "overdue": summary.overdue, "at_risk": summary.at_risk,
+            "next_due": summary.next_due, "next_kind": summary.next_kind,
+            "next_item": summary.next_item}
+
+
 def with_summary(process: ProcessRow, summary: Summary) -> ProcessRow:
     """The process row carrying a summary."""
-    return process._replace(summary_on=summary.on, summary_through=summary.stored_through,
-                            overdue=summary.overdue, at_risk=summary.at_risk,
-                            next_due=summary.next_due, next_kind=summary.next_kind,
-                            next_item=summary.next_item)
+    return process._replace(**summary_columns(summary))
 
 
 def write(tx: Tx, work: Change, *,
@@ -335,8 +340,6 @@ def stale_query(today: date) -> Any:
 def refresh_summaries(store: Store, now: datetime, *, limit: int | None = None) -> int:
     """Store a summary for `now` of every process whose summary does not hold on its day (the
     scheduler does this, so the portfolio rarely plans a process itself); how many."""
-    from .reader import CHUNK, read_processes
-
     today = now.date()
     with store.connect() as conn:
         stale = stale_summaries(conn, today)[:limit]
@@ -349,11 +352,7 @@ def refresh_summaries(store: Store, now: datetime, *, limit: int | None = None) 
                 definition = read_definition(conn, process.definition_digest)
                 summary = summarize(definition, facts_of(process, today))
                 updates.append({"pid": process.id, "was": process.version,
-                                "summary_on": summary.on,
-                                "summary_through": summary.stored_through,
-                                "overdue": summary.overdue, "at_risk": summary.at_risk,
-                                "next_due": summary.next_due, "next_kind": summary.next_kind,
-                                "next_item": summary.next_item})
+                                **summary_columns(summary)})
             if updates:
                 refreshed += conn.execute(_SUMMARY.statement, updates).rowcount
     return refreshed

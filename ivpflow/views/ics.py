@@ -56,7 +56,7 @@ def snapshot(store: Store, process_id: str | None, *, now: datetime) -> Snapshot
         process = read_process(tx, process_id)
         definition = read_definition(tx, process.definition_digest)
     plan = build_plan(definition, facts_of(process, today))
-    status = describe(process, definition, today, plan["rows"], plan["clock"])
+    status = describe(process, definition, today, plan)
     starts = {phase: day.isoformat() for phase, day in plan["deadlines"].phase_start.items()}
     return Snapshot(status, plan["rows"], definition, process.version, today, starts)
 

@@ -35,7 +35,7 @@ class PortfolioRow(TypedDict):
 
 _p = tables.processes
 _HEADS = select(_p.c.id, _p.c.workflow, _p.c.phase, _p.c.summary_on, _p.c.summary_through,
-                _p.c.overdue, _p.c.at_risk, _p.c.next_due, _p.c.next_kind, _p.c.next_item)
+                _p.c.overdue, _p.c.at_risk, _p.c.next_due, _p.c.next_item)
 
 
 def list_processes(store: Store, *, now: datetime, sort: str = "id",
@@ -55,9 +55,11 @@ def list_processes(store: Store, *, now: datetime, sort: str = "id",
         query = _HEADS.order_by(_p.c.id)
         if sort == "id" and limit is not None:
             query = query.limit(limit)
-        for pid, workflow, phase, on, through, overdue, at_risk, due, _kind, item in \
+        for pid, workflow, phase, on, through, overdue, at_risk, due, item in \
                 conn.execute(query):
-            if on is None or on > today or (through is not None and through < today):
+            # Summary.holds_on, on the columns (through is 9999-12-31 for good, NULL for none
+            # yet, as stale_summaries reads it).
+            if on is None or on > today or through is None or through < today:
                 stale.append(pid)
             found.append(PortfolioRow(id=pid, workflow=one(workflow, workflow),
                                       phase=one(phase, phase),
@@ -81,9 +83,8 @@ def list_processes(store: Store, *, now: datetime, sort: str = "id",
     return found[:limit] if limit is not None else found
 
 
-def _row(process_id: str, workflow: str, phase: str, summary: Summary | None) -> PortfolioRow:
+def _row(process_id: str, workflow: str, phase: str, summary: Summary) -> PortfolioRow:
     return PortfolioRow(
         id=process_id, workflow=workflow, phase=phase,
-        next_deadline=summary.next_due.isoformat() if summary and summary.next_due else None,
-        next_item=summary.next_item if summary else None,
-        overdue=summary.overdue if summary else 0, at_risk=summary.at_risk if summary else 0)
+        next_deadline=summary.next_due.isoformat() if summary.next_due else None,
+        next_item=summary.next_item, overdue=summary.overdue, at_risk=summary.at_risk)

@@ -8,10 +8,11 @@ from typing import Any, NotRequired, TypedDict
 
 from ..dates import iso, local
 from ..planning.clock import Clock
-from ..planning.plan import PlanRow, build_plan
+from ..planning.plan import Plan, PlanRow, build_plan
+from ..planning.summary import open_deadlines
 from ..store import Store
 from ..store.reader import read_definition, read_process
-from ..store.rows import PLANNING, ProcessRow, facts_of, is_open, open_suspension
+from ..store.rows import PLANNING, ProcessRow, facts_of, open_suspension
 from ..workflow.model import Definition
 
 
@@ -127,26 +128,22 @@ def process_status(store: Store, process_id: str | None, *, now: datetime) -> St
 
 
 def describe(process: ProcessRow, definition: Definition, today: date,
-             plan_rows: list[PlanRow] | None = None, clock: Clock | None = None) -> Status:
-    """The status of a process read with its planning parts."""
-    if plan_rows is None:
-        plan = build_plan(definition, facts_of(process, today))
-        plan_rows, clock = plan["rows"], plan["clock"]
-    phase_status = {state.phase: state.status for state in process.phases}
+             plan: Plan | None = None) -> Status:
+    """The status of a process read with its planning parts (and its plan, if made already)."""
+    facts = facts_of(process, today)
+    plan = plan or build_plan(definition, facts)
+    # What is overdue and next, by the rule the portfolio's summary counts with.
+    deadlines = open_deadlines(definition, facts, {s.phase: s.due for s in process.phases},
+                               {s.item_id: s.due for s in process.items})
+    late = {(kind, ident) for due, kind, ident in deadlines if due < today}
     tasks: list[ItemEntry] = []
     decisions: list[ItemEntry] = []
     documents: list[ItemEntry] = []
-    overdue: list[Dated] = []
-    upcoming: list[tuple[date, str, str, int]] = []
-    at_risk = [Risk(kind=r["kind"], id=r["id"], due=r["planned"], forecast=r["forecast"],
-                    why=r["why"], reasons=r["reasons"]) for r in plan_rows if r["at_risk"]]
     for state in process.items:
         item = definition.items[state.item_id]
-        days = definition.calendar_for(item.municipality).working
-        still_open = is_open(state) and phase_status[item.phase] != "done"
-        late = still_open and state.due is not None and state.due < today
         entry = ItemEntry(id=item.id, phase=item.phase, title=item.title, due=iso(state.due),
-                          required=item.required, role=item.role, overdue=late, note=state.note)
+                          required=item.required, role=item.role,
+                          overdue=(item.kind, item.id) in late, note=state.note)
         if item.kind == "decision":
             entry["body"], entry["municipality"] = item.body, item.municipality
             entry["outcome"], entry["date"] = state.outcome, iso(state.decided_on)
@@ -155,27 +152,18 @@ def describe(process: ProcessRow, definition: Definition, today: date,
             entry["status"], entry["completed"] = state.status, _day(state.completed_at)
             entry["completed_by"] = state.completed_by
             (tasks if item.kind == "task" else documents).append(entry)
-        if late and state.due is not None:
-            overdue.append(Dated(kind=item.kind, id=item.id, due=state.due.isoformat()))
-        elif still_open and state.due is not None:
-            upcoming.append((state.due, item.kind, item.id,
-                             days.working_days_between(today, state.due)))
     phases: list[PhaseEntry] = []
-    process_days = definition.calendar.working
     for phase_state in process.phases:
         phase = definition.phase(phase_state.phase)
-        due = phase_state.due
         phases.append(PhaseEntry(id=phase.id, title=phase.title, status=phase_state.status,
-                                 due=iso(due), started=_day(phase_state.started_at),
+                                 due=iso(phase_state.due), started=_day(phase_state.started_at),
                                  completed=_day(phase_state.completed_at), final=phase.final))
-        if phase_state.status != "done" and due is not None:
-            if due < today:
-                overdue.append(Dated(kind="phase", id=phase.id, due=due.isoformat()))
-            else:
-                upcoming.append((due, "phase", phase.id,
-                                 process_days.working_days_between(today, due)))
-    upcoming.sort()
-    overdue.sort(key=lambda entry: (entry["due"], entry["id"]))
+    # Items before phases where a phase and an item share an id and a day.
+    overdue = [Dated(kind=kind, id=ident, due=due.isoformat())
+               for due, kind, ident in sorted(deadlines, key=lambda d: (d[0], d[2],
+                                                                        d[1] == "phase"))
+               if due < today]
+    upcoming = sorted(entry for entry in deadlines if entry[0] >= today)
     first = upcoming[0] if upcoming else None
     return Status(
         id=process.id, workflow=process.workflow, title=definition.title, phase=process.phase,
@@ -187,10 +175,23 @@ def describe(process: ProcessRow, definition: Definition, today: date,
                for role, title in definition.roles.items()],
         next_deadline=(Dated(kind=first[1], id=first[2], due=first[0].isoformat())
                        if first else None),
-        overdue=overdue, at_risk=at_risk, clock=clock, suspended=_suspension(process),
-        upcoming=[Upcoming(kind=kind, id=ident, due=due.isoformat(), working_days_left=left)
-                  for due, kind, ident, left in upcoming[:5]],
+        overdue=overdue,
+        at_risk=[Risk(kind=r["kind"], id=r["id"], due=r["planned"], forecast=r["forecast"],
+                      why=r["why"], reasons=r["reasons"]) for r in plan["rows"] if r["at_risk"]],
+        clock=plan["clock"], suspended=_suspension(process),
+        upcoming=[Upcoming(kind=kind, id=ident, due=due.isoformat(),
+                           working_days_left=_working_days_left(definition, kind, ident, today,
+                                                                due))
+                  for due, kind, ident in upcoming[:5]],
     )
+
+
+def _working_days_left(definition: Definition, kind: str, ident: str, today: date,
+                       due: date) -> int:
+    """Counted on the item's own municipality's calendar (the process's for a phase), as the
+    planner counts."""
+    municipality = None if kind == "phase" else definition.items[ident].municipality
+    return definition.calendar_for(municipality).working.working_days_between(today, due)
 
 
 def _suspension(process: ProcessRow) -> Suspension | None:
