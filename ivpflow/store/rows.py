@@ -74,6 +74,7 @@ class AssignmentRow(NamedTuple):
     email: str
     name: str
     assigned_at: datetime
+    municipality: str = ""  # '' for the whole process
 
 
 class PriorityRow(NamedTuple):
@@ -221,8 +222,8 @@ PARTS: dict[str, Part] = {part.name: part for part in (
     Part("items", tables.items, ItemRow, ("item_id",), ("position",)),
     Part("meetings", tables.meetings, MeetingRow, ("id",), ("date", "body"), "id"),
     Part("suspensions", tables.suspensions, SuspensionRow, ("id",), ("id",), "id"),
-    Part("assignments", tables.assignments, AssignmentRow, ("role", "email"),
-         ("role", "email")),
+    Part("assignments", tables.assignments, AssignmentRow,
+         ("role", "municipality", "email"), ("role", "municipality", "email")),
     Part("priorities", tables.priorities, PriorityRow, ("id",), ("position",)),
     Part("indicators", tables.indicators, IndicatorRow, ("id",), ("position",)),
     Part("actions", tables.actions, ActionRow, ("id",), ("position",)),
@@ -313,3 +314,5 @@ class OutboxRow(NamedTuple):
     queued_at: datetime
     sent_at: datetime | None
     error: str | None
+    first_failed_at: datetime | None = None
+    unconfirmed: int = 0

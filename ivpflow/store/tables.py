@@ -114,6 +114,8 @@ assignments = Table(
     Column("email", String(320), primary_key=True),
     Column("name", String(200), nullable=False),
     Column("assigned_at", DateTime, nullable=False),
+    # '' for the whole process, else the gemeente whose items this person holds the role for.
+    Column("municipality", String(100), primary_key=True, server_default=""),
 )
 
 # A meeting of a decision body known for a process (from the definition or entered).
@@ -167,6 +169,9 @@ outbox = Table(
     Column("queued_at", DateTime, nullable=False),
     Column("sent_at", DateTime),
     Column("error", Text),
+    Column("first_failed_at", DateTime),  # when delivery first failed: the retry window's start
+    # Times the connection was lost after the message was handed over (it may have arrived).
+    Column("unconfirmed", Integer, nullable=False, server_default="0"),
     # Delivery asks "what is queued and may be tried now?" across every process.
     # What claim() reads, in its order: a batch costs the batch, not the backlog.
     Index("ix_outbox_claimable", "status", "next_attempt_at", "id"),
@@ -239,6 +244,17 @@ drafts = Table(
     Column("reason", String(20), nullable=False),  # due | on demand
     Column("created_at", DateTime, nullable=False),
     UniqueConstraint("process_id", "document", "format", "version"),
+)
+
+# A due draft that could not be rendered: retried every tick, shown until it renders.
+draft_failures = Table(
+    "draft_failures", metadata,
+    _process_key(),
+    Column("document", Text, primary_key=True),
+    Column("error", Text, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("first_failed_at", DateTime, nullable=False),
+    Column("last_failed_at", DateTime, nullable=False),
 )
 
 # One entry of the append-only history (the database refuses updates and deletes).
