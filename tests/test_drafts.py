@@ -617,13 +617,13 @@ def test_a_done_document_is_no_longer_due(ivpflow: Invoke, due_store: Store) -> 
 
 def test_render_due_drafts_writes_once(due_store: Store, store_dir: Path) -> None:
     moment = parse_moment("2025-11-14T08:00")
-    written = render_due_drafts(due_store, moment, store_dir)
+    written = render_due_drafts(due_store, moment, store_dir).written
     assert sorted(p.name for p in written) == sorted(
         [f"{key}-v1.{fmt}" for key in ["startnotitie", "raadsvoorstel-verlenging-losser",
                                        *(f"raadsinformatiebrief-{g}" for g in
                                          ("losser", "dinkelland", "oldenzaal", "tubbergen"))]
          for fmt in ("md", "docx")])
-    assert render_due_drafts(due_store, moment, store_dir) == []
+    assert render_due_drafts(due_store, moment, store_dir).written == []
     assert {v["reason"] for v in draft_versions(due_store, "not")} == {"due"}
 
 
@@ -632,14 +632,14 @@ def test_due_drafts_are_not_rendered_again_while_the_process_is_unchanged(
     render_due_drafts(due_store, parse_moment("2026-03-02T10:00"), store_dir)
     # A changed template would give another draft: it is not even rendered.
     (own_templates / "documents" / "startnotitie.md.j2").write_text("# Anders\n")
-    assert render_due_drafts(due_store, parse_moment("2026-03-02T10:15"), store_dir) == []
+    assert render_due_drafts(due_store, parse_moment("2026-03-02T10:15"), store_dir).written == []
 
 
 def test_due_drafts_are_rendered_again_after_a_change(ivpflow: Invoke, due_store: Store,
                                                       store_dir: Path) -> None:
     render_due_drafts(due_store, parse_moment("2026-03-02T10:00"), store_dir)
     ivpflow("set", "not", "team", "Veiligheid", now="2026-03-02T10:05")
-    written = render_due_drafts(due_store, parse_moment("2026-03-02T10:15"), store_dir)
+    written = render_due_drafts(due_store, parse_moment("2026-03-02T10:15"), store_dir).written
     # Rendered again, all; only the raadsvoorstel shows the team, so only it has a new version.
     assert sorted(p.name for p in written) == ["raadsvoorstel-verlenging-losser-v2.docx",
                                                "raadsvoorstel-verlenging-losser-v2.md"]

@@ -30,6 +30,7 @@ from ..store.writer import change
 from ..workflow.model import Definition, Item
 from . import rendering as templates
 from .context import DocumentContext
+from .failures import DraftFailure, clear_failure, record_failure
 from .kinds import Target, document_type, targets, template_name
 from .markup import FORMATS, convert
 
@@ -225,21 +226,37 @@ def _has_template(item: Item) -> bool:
         f"documents/{item.id}.md.j2")
 
 
+@dataclass
+class DueDraftRun:
+    """What drafting the due documents did: the new files and the drafts that failed."""
+
+    written: list[Path]
+    failed: list[DraftFailure]
+
+
 def render_due_drafts(store: Store, now: datetime, store_dir: str | Path, *,
-                      actor: str = "scheduler") -> list[Path]:
-    """Draft every document due at `now` (Markdown and Word); the paths of new versions.
+                      actor: str = "scheduler") -> DueDraftRun:
+    """Draft every document due at `now` (Markdown and Word), each on its own.
 
     A document whose drafts were all made after the process last changed is not rendered
-    again, so a scheduler may call this on every tick at the cost of a query.
+    again, so a scheduler may call this on every tick at the cost of a query. A draft that
+    fails (a user template that does not render, a value Word cannot hold, a full disk) is
+    recorded in `draft_failures` with its error and tried again on the next tick; it never
+    stops another draft. A draft that renders again clears its failure.
     """
-    written: list[Path] = []
+    run = DueDraftRun([], [])
     for due in due_drafts(store, now):
-        if _drafted_since_last_change(store, due):
+        try:
+            if _drafted_since_last_change(store, due):
+                continue
+            files = draft(store, store_dir, due.process, due.document, formats=DUE_FORMATS,
+                          now=now, actor=actor, reason="due")
+        except Exception as exc:  # noqa: BLE001 - any failure of one draft is that draft's
+            run.failed.append(record_failure(store, due.process, due.document, now, exc))
             continue
-        files = draft(store, store_dir, due.process, due.document, formats=DUE_FORMATS,
-                      now=now, actor=actor, reason="due")
-        written += [f.path for f in files if f.new]
-    return written
+        run.written += [f.path for f in files if f.new]
+        clear_failure(store, due.process, due.document)
+    return run
 
 
 def _drafted_since_last_change(store: Store, due: DueDraft) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 import time as _time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from urllib.parse import urlsplit
@@ -39,6 +39,7 @@ class DeliveryReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    problems: dict[str, str] = field(default_factory=dict)  # failing server -> last error
 
 
 def claim(store: Store, now: datetime, worker: str, limit: int = 50,

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..dates import AMSTERDAM
 from ..store import Store
@@ -22,6 +22,10 @@ from ..store.writer import refresh_summaries
 from .delivery import DeliveryReport, deliver
 from .mail import MailSettings
 from .reminders import QueueReport, queue_reminders
+from .troubles import delayed_count
+
+if TYPE_CHECKING:
+    from ..documents.failures import DraftFailure
 
 log = logging.getLogger("ivpflow.scheduler")
 
@@ -34,7 +38,23 @@ class TickReport:
     queue: QueueReport = field(default_factory=QueueReport)
     delivery: DeliveryReport = field(default_factory=DeliveryReport)
     drafts: list[str] = field(default_factory=list)
+    draft_failures: list[DraftFailure] = field(default_factory=list)
+    delayed: int = 0  # messages still queued an hour or more after they were meant to go
     summaries: int = 0  # portfolio summaries refreshed for the new day
+
+    @property
+    def eventful(self) -> bool:
+        """Whether the tick did or found anything worth a line in a log."""
+        q, d = self.queue, self.delivery
+        return bool(q.queued or q.digests or q.cancelled or q.failures or d.sent or d.retried
+                    or d.failed or self.drafts or self.draft_failures or self.delayed)
+
+    @property
+    def ok(self) -> bool:
+        """False when a message failed, a message has waited an hour or more, or a reminder
+        or draft could not be rendered: what cron must hear about (exit code 1)."""
+        return not (self.delivery.failed or self.delayed or self.queue.failures
+                    or self.draft_failures)
 
     def lines(self) -> list[str]:
         """A human summary, first line the totals."""
@@ -48,13 +68,35 @@ class TickReport:
         lines += [f"  nobody assigned: {entry}" for entry in sorted(q.unassigned)]
         return lines
 
+    def problems(self) -> list[str]:
+        """One line per thing that went wrong, for stderr: per failing mail server, per
+        reminder or draft that could not be rendered, and the delayed messages."""
+        lines = [f"mail to {target}: {error}"
+                 for target, error in sorted(self.delivery.problems.items())]
+        if self.delivery.failed:
+            lines.append(f"{self.delivery.failed} message(s) failed for good: "
+                         "see `ivpflow outbox --status failed`, requeue with "
+                         "`ivpflow outbox retry --failed`")
+        if self.delayed:
+            lines.append(f"{self.delayed} message(s) waiting an hour or more: "
+                         "see `ivpflow outbox --status queued`")
+        lines += [f"reminders of {failure}" for failure in self.queue.failures]
+        lines += [f"draft {f.document} of {f.process} failed (attempt {f.attempts}): "
+                  f"{f.error}" for f in self.draft_failures]
+        return lines
+
     def as_dict(self) -> dict[str, Any]:
         """The report as plain data."""
         q, d = self.queue, self.delivery
         return {"at": self.at.isoformat(timespec="seconds"), "queued": q.queued,
                 "late": q.late, "digests": q.digests, "cancelled": q.cancelled,
                 "unassigned": sorted(q.unassigned), "sent": d.sent, "retried": d.retried,
-                "failed": d.failed, "drafts": self.drafts, "summaries": self.summaries}
+                "failed": d.failed, "delayed": self.delayed,
+                "problems": self.problems(), "drafts": self.drafts,
+                "draft_failures": [{"process": f.process, "document": f.document,
+                                    "error": f.error, "attempts": f.attempts}
+                                   for f in self.draft_failures],
+                "summaries": self.summaries}
 
 
 def worker_name() -> str:
@@ -65,17 +107,25 @@ def worker_name() -> str:
 def tick(store: Store, now: datetime, settings: MailSettings, *,
          worker: str | None = None, deliver_pause: float = 0.0,
          store_dir: Path | None = None) -> TickReport:
-    """One pass: render the drafts that fell due (when a store folder is given), queue the
-    reminders and digests due at `now`, deliver the outbox, and refresh the portfolio's
-    summaries that a new day made stale."""
-    report = TickReport(at=now)
-    if store_dir is not None:
-        from ..documents.drafts import render_due_drafts
+    """One pass: queue the reminders and digests due at `now`, deliver the outbox, then
+    render the drafts that fell due (when a store folder is given) and refresh the portfolio's
+    summaries that a new day made stale.
 
-        report.drafts = [str(path) for path in render_due_drafts(store, now, store_dir)]
+    Reminders come first and never wait for a draft: a draft that fails is recorded and
+    retried on the next tick, and a reminder that cannot be rendered for one process leaves
+    every other process's reminders going out.
+    """
+    report = TickReport(at=now)
     report.queue = queue_reminders(store, now, settings.sender)
     report.delivery = deliver(store, now, settings, worker=worker or worker_name(),
                               pause=deliver_pause)
+    report.delayed = delayed_count(store, now)
+    if store_dir is not None:
+        from ..documents.drafts import render_due_drafts
+
+        drafted = render_due_drafts(store, now, store_dir)
+        report.drafts = [str(path) for path in drafted.written]
+        report.draft_failures = drafted.failed
     report.summaries = refresh_summaries(store, now)
     return report
 

@@ -44,7 +44,8 @@ def assign(store: Store, process_id: str, role: str, *, name: str, email: str, n
             work.add("assignments", AssignmentRow(role, email, name, work.stamp))
         else:
             previous = existing.name
-            work.update("assignments", (existing.role, existing.email), name=name)
+            work.update("assignments", (existing.role, existing.municipality, existing.email),
+                        name=name)
         work.record("assigned", source=previous, dest=email, item=role, note=f"{name} <{email}>")
 
 
@@ -60,6 +61,6 @@ def unassign(store: Store, process_id: str, role: str, *, email: str, now: datet
             raise InvalidValueError("Nobody with e-mail", email,
                                     f"fills role '{role}' of '{process.id}'; holders: "
                                     f"{', '.join(holders) or 'none'}")
-        work.remove("assignments", (existing.role, existing.email))
+        work.remove("assignments", (existing.role, existing.municipality, existing.email))
         work.record("unassigned", source=existing.email, item=role,
                     note=f"{existing.name} <{existing.email}>")
