@@ -12,12 +12,21 @@ import click
 from .app import App, cli, collect_garbage, pass_app
 from .output import json_option, print_json, table
 
+STATUSES = ("queued", "sent", "failed", "cancelled")  # as views.outbox.STATUSES
+
 
 @cli.command()
 @json_option
 @pass_app
 def tick(app: App, as_json: bool) -> None:
-    """Do one pass of the scheduler's work at --now: drafts, reminders, the outbox."""
+    """Do one pass of the scheduler's work at --now: reminders, the outbox, drafts.
+
+    Exits 1, with a line on stderr for each problem (a failing mail server, a reminder or
+    draft that could not be rendered), when a message failed or has waited an hour or more,
+    so that cron reports it.
+
+    Example: ivpflow --now 2026-06-01T08:00 tick
+    """
     from ..outbox.mail import MailSettings
     from ..outbox.scheduler import tick as run_tick
 
@@ -27,9 +36,13 @@ def tick(app: App, as_json: bool) -> None:
                       store_dir=Path(app.store_dir))
     if as_json:
         print_json(report.as_dict())
-        return
-    for line in report.lines():
-        click.echo(line)
+    else:
+        for line in report.lines():
+            click.echo(line)
+    for line in report.problems():
+        click.echo(f"Problem: {line}", err=True)
+    if not report.ok:
+        click.get_current_context().exit(1)
 
 
 @cli.command()
@@ -63,24 +76,63 @@ def scheduler(app: App, every: float) -> None:
                   store_dir=Path(app.store_dir))
 
 
-@cli.command()
+@cli.group(invoke_without_command=True)
 @json_option
-@click.option("--status", "status_filter",
-              type=click.Choice(["queued", "sent", "failed", "cancelled"]),
+@click.option("--status", "status_filter", type=click.Choice(STATUSES),
               help="Only messages in this state.")
-@pass_app
-def outbox(app: App, as_json: bool, status_filter: str | None) -> None:
-    """List the reminder messages and their delivery state."""
+@click.option("--process", "process_id", metavar="ID", help="Only the messages of a process.")
+@click.option("--to", "recipient", metavar="ADDR", help="Only the messages to an address.")
+@click.option("--limit", type=click.IntRange(min=1), metavar="N",
+              help="Only the newest N messages.")
+@click.pass_context
+def outbox(ctx: click.Context, as_json: bool, status_filter: str | None,
+           process_id: str | None, recipient: str | None, limit: int | None) -> None:
+    """List the reminder messages and their delivery state; `outbox retry` requeues.
+
+    Example: ivpflow outbox --status failed --process not-2027-2030
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     from ..views.outbox import outbox_messages
 
-    rows = outbox_messages(app.store, status_filter)
+    app = ctx.ensure_object(App)
+    rows = outbox_messages(app.store, status_filter, process=process_id, recipient=recipient,
+                           limit=limit)
     if as_json:
         print_json(rows)
         return
     if not rows:
-        click.echo("The outbox is empty.")
+        click.echo("No messages match." if (status_filter or process_id or recipient)
+                   else "The outbox is empty.")
         return
     colours = {"sent": "green", "failed": "red", "queued": "yellow", "cancelled": None}
     table(["id", "status", "kind", "to", "subject", "attempts", "error"],
-           [[str(r["id"]), click.style(r["status"], fg=colours[r["status"]]), r["kind"], r["to"],
-             r["subject"], str(r["attempts"]), r["error"] or ""] for r in rows], right={5})
+          [[str(r["id"]), click.style(r["status"], fg=colours[r["status"]]), r["kind"], r["to"],
+            r["subject"], str(r["attempts"]), r["error"] or ""] for r in rows], right={5})
+
+
+@outbox.command("retry")
+@click.argument("ids", nargs=-1, type=int, metavar="[ID]...")
+@click.option("--failed", "all_failed", is_flag=True, help="Requeue every failed message.")
+@click.option("--process", "process_id", metavar="ID",
+              help="With --failed: only the failed messages of a process.")
+@pass_app
+def outbox_retry(app: App, ids: tuple[int, ...], all_failed: bool,
+                 process_id: str | None) -> None:
+    """Requeue failed messages, so the next tick sends them; recorded in each process's history.
+
+    Example: ivpflow outbox retry --failed   or   ivpflow outbox retry 12 13
+    """
+    from ..outbox.troubles import requeue
+
+    if bool(ids) == all_failed:
+        raise click.UsageError("Give message ids or --failed (not both).")
+    if process_id and not all_failed:
+        raise click.UsageError("--process goes with --failed.")
+    requeued = requeue(app.store, list(ids) if ids else None, now=app.now, actor=app.actor,
+                       process_id=process_id)
+    if not requeued:
+        click.echo("No failed messages to requeue.")
+        return
+    click.echo(f"Requeued {len(requeued)} message(s): {', '.join(map(str, requeued))}; "
+               "the next tick sends them.")

@@ -109,6 +109,7 @@ def print_status(data: Mapping[str, Any]) -> None:
     unassigned = None if active["final"] else _unassigned_warning(data["roles"])
     if unassigned:
         click.echo(click.style(unassigned, fg="yellow", bold=True))
+    _print_troubles(data)
     click.echo()
     table(["", "phase", "status", "due", "started", "completed"],
            [[STATUS_MARK.get(p["status"], ""), p["title"], p["status"], day(p["due"]),
@@ -156,6 +157,26 @@ def print_status(data: Mapping[str, Any]) -> None:
                  who(i["id"])] for i in open_here], indent="  ")
     if data["decisions"]:
         _print_decisions(data, today)
+
+
+def _print_troubles(data: Mapping[str, Any]) -> None:
+    """Messages that did not reach their reader and drafts that could not be made."""
+    mails = data.get("undelivered") or []
+    failed = [m for m in mails if m["status"] == "failed"]
+    waiting = [m for m in mails if m["status"] != "failed"]
+    if failed:
+        click.echo(click.style(f"{len(failed)} message(s) failed: ", fg="red", bold=True)
+                   + ", ".join(f"#{m['id']} to {m['to']}" for m in failed[:3])
+                   + (" …" if len(failed) > 3 else "")
+                   + f"; see ivpflow outbox --status failed --process {data['id']}")
+    if waiting:
+        click.echo(click.style(f"{len(waiting)} message(s) waiting an hour or more",
+                               fg="yellow", bold=True)
+                   + f" (last error: {waiting[-1]['error'] or 'none yet'})")
+    for failure in data.get("draft_failures") or []:
+        click.echo(click.style(f"Draft {failure['document']} failed", fg="red", bold=True)
+                   + f" since {day(failure['since'][:10])} ({failure['attempts']} tries): "
+                   f"{failure['error']}")
 
 
 def _verdict(data: Mapping[str, Any]) -> str:

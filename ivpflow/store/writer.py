@@ -48,6 +48,13 @@ _CANCEL = Sql(
     .where(_outbox.c.process_id == bindparam("pid"), _outbox.c.item == bindparam("item"),
            _outbox.c.status == "queued")
     .values(status="cancelled", error="item settled"))
+# A failed message back in the queue, to be tried now as if new.
+_REQUEUE = Sql(
+    update(_outbox)
+    .where(_outbox.c.id == bindparam("ident"), _outbox.c.process_id == bindparam("pid"),
+           _outbox.c.status == "failed")
+    .values(status="queued", attempts=0, next_attempt_at=bindparam("stamp"), error=None,
+            first_failed_at=None, unconfirmed=0, claimed_by=None, claimed_until=None))
 SUMMARY_COLUMNS = ("summary_on", "summary_through", "overdue", "at_risk", "next_due",
                    "next_kind", "next_item")
 _SUMMARY = Sql(
@@ -106,6 +113,7 @@ class Change:
         self.new = new
         self.events: list[dict[str, Any]] = []
         self.cancelled: list[str] = []
+        self.requeued: list[int] = []
 
     # ---------------------------------------------------------------- the rows
 
@@ -158,6 +166,10 @@ class Change:
     def cancel_reminders(self, item_id: str) -> None:
         """Cancel the queued reminders of an item this change settles."""
         self.cancelled.append(item_id)
+
+    def requeue_message(self, ident: int) -> None:
+        """Put a failed outbox message of this process back in the queue."""
+        self.requeued.append(ident)
 
 
 MAX_ACTOR = 200  # events.actor, items.completed_by
@@ -268,6 +280,9 @@ def write(tx: Tx, work: Change, *,
                                getattr(after, name))
     if work.cancelled:
         writes.append((_CANCEL, [{"pid": was.id, "item": item} for item in work.cancelled]))
+    if work.requeued:
+        writes.append((_REQUEUE, [{"pid": was.id, "ident": ident, "stamp": work.stamp}
+                                  for ident in work.requeued]))
     if work.events:
         writes.append((_INSERT_EVENT, work.events[0] if len(work.events) == 1 else work.events))
     try:

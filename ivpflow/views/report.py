@@ -99,6 +99,9 @@ def report_context(store: Store, process_id: str | None, *, now: datetime) -> di
                                for k, v in dict[str, Any](clock).items()},
                             "warnings": warnings},
         "history": [_event(e) for e in history(store, status["id"])],
+        "undelivered": status.get("undelivered", []),
+        "draft_failures": [{**f, "since": _day(f["since"][:10])}
+                           for f in status.get("draft_failures", [])],
     }
 
 

@@ -93,6 +93,28 @@ class Suspension(TypedDict):
     reason: str
 
 
+class MailProblem(TypedDict):
+    """A message of the process that failed for good or has waited an hour or more."""
+
+    id: int
+    status: str  # failed | queued
+    kind: str
+    item: str | None
+    to: str
+    attempts: int
+    queued_at: str
+    error: str | None
+
+
+class DraftProblem(TypedDict):
+    """A due draft of the process that could not be rendered (retried every tick)."""
+
+    document: str
+    error: str
+    attempts: int
+    since: str
+
+
 class Status(TypedDict):
     """One process in full: `status --json`."""
 
@@ -113,6 +135,8 @@ class Status(TypedDict):
     clock: Clock | None
     suspended: Suspension | None
     upcoming: list[Upcoming]
+    undelivered: NotRequired[list[MailProblem]]
+    draft_failures: NotRequired[list[DraftProblem]]
 
 
 def _day(moment: datetime | None) -> str | None:
@@ -124,7 +148,27 @@ def process_status(store: Store, process_id: str | None, *, now: datetime) -> St
     with store.transaction() as tx:
         process = read_process(tx, process_id)
         definition = read_definition(tx, process.definition_digest)
-    return describe(process, definition, now.date())
+    status = describe(process, definition, now.date())
+    status["undelivered"], status["draft_failures"] = troubles(store, process.id, now)
+    return status
+
+
+def troubles(store: Store, process_id: str,
+             now: datetime) -> tuple[list[MailProblem], list[DraftProblem]]:
+    """What did not go out for a process: failed or delayed messages, failed drafts."""
+    from ..documents.failures import draft_failures
+    from ..outbox.troubles import undelivered
+
+    with store.connect() as conn:
+        messages = undelivered(conn, [process_id], now)
+    mails = [MailProblem(id=m.id, status=m.status, kind=m.kind, item=m.item, to=m.recipient,
+                         attempts=m.attempts,
+                         queued_at=local(m.queued_at).isoformat(timespec="minutes"),
+                         error=m.error) for m in messages]
+    drafts = [DraftProblem(document=f.document, error=f.error, attempts=f.attempts,
+                           since=local(f.first_failed_at).isoformat(timespec="minutes"))
+              for f in draft_failures(store, [process_id])]
+    return mails, drafts
 
 
 def describe(process: ProcessRow, definition: Definition, today: date,
