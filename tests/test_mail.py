@@ -106,9 +106,14 @@ def test_a_message_has_text_html_and_an_ics_for_the_deadline(
     message = next(m for m in handler.messages if "veiligheidsmonitor" in m["Subject"])
     text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
-    assert "  Uiterlijk:  donderdag 30 april 2026" in text
-    assert "ivpflow done not veiligheidsmonitor" in text
-    assert "Blokkeert:  het afronden van de fase Veiligheidsanalyse" in text
+    assert "  Uiterlijk:   donderdag 30 april 2026" in text
+    # The project manager is told whom to tell, not a command, and a reply reaches the
+    # coordinator.
+    assert "ivpflow" not in text.split("--")[0]
+    assert ("Klaar of vertraagd? Laat het Anne Coordinator weten, coordinator@not.example"
+            in text)
+    assert message["Reply-To"] == "Anne Coordinator <coordinator@not.example>"
+    assert "Blokkeert:   het afronden van de fase Veiligheidsanalyse" in text
     assert "<td>donderdag 30 april 2026</td>" in html
     attachment = next(message.iter_attachments())
     assert attachment.get_content_type() == "text/calendar"

@@ -84,6 +84,9 @@ def render_raw(row: OutboxRow, sender: str) -> bytes:
         f"X-Ivpflow-Process: {one_line(row.process_id)}",
         "MIME-Version: 1.0",
     ]
+    if row.reply_to:
+        reply_name, reply_address = parseaddr(row.reply_to)
+        headers.insert(2, f"Reply-To: {_address(reply_name, reply_address)}")
     parts = [
         _part("text/plain; charset=\"utf-8\"", row.body_text),
         _part("text/html; charset=\"utf-8\"", row.body_html),

@@ -12,18 +12,21 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from email.utils import formataddr, parseaddr
 from hashlib import sha256
 from typing import Any
 
 from sqlalchemy import Connection, and_, select, update
 
-from ..dates import digest_week, dutch_date, to_utc_naive
+from ..dates import AMSTERDAM, DIGEST_TIME, digest_week, dutch_date, to_utc_naive
+from ..planning.meetings import last_meeting_by, papers_due
 from ..store import Store, tables
 from ..store.reader import read_definition, read_processes
 from ..store.rows import ProcessRow
 from ..workdays import WorkingCalendar
-from ..workflow.model import Definition, Item, ReminderPolicy
+from ..workflow.model import Definition, Item, Meeting, ReminderPolicy
 from .mail import one_line
+from .troubles import Undelivered, undelivered
 
 KIND_NL = {"task": "taak", "decision": "besluit", "document": "document"}
 # Open items due this many calendar days ahead are looked at; reminders.before allows at
@@ -49,6 +52,16 @@ class QueueReport:
     cancelled: int = 0
     digests: int = 0
     unassigned: set[str] = field(default_factory=set)
+    # "<process>: <error>" per process whose reminders could not be rendered this pass;
+    # they are tried again on the next tick, and every other process's go out meanwhile.
+    failures: list[str] = field(default_factory=list)
+
+    def fail(self, process_id: str, exc: BaseException) -> None:
+        """Record that a process's reminders could not be rendered."""
+        text = " ".join(str(exc).split()) or type(exc).__name__
+        line = f"{process_id}: {type(exc).__name__}: {text}"[:500]
+        if not any(entry.startswith(f"{process_id}: ") for entry in self.failures):
+            self.failures.append(line)
 
 
 def latest_moments(due: date, policy: ReminderPolicy, days: WorkingCalendar,
@@ -79,8 +92,11 @@ def dedupe_key(process: str, item: str, kind: str, step: int, due: date | None,
 
 
 def message_id(key: str, sender: str) -> str:
-    """A Message-ID that is the same every time the same reminder is sent."""
-    domain = sender.rsplit("@", 1)[-1].strip(">").strip() or "ivpflow.invalid"
+    """A Message-ID in the sender's domain that is the same every time the same reminder is
+    sent."""
+    address = parseaddr(sender)[1]
+    domain = address.rsplit("@", 1)[-1].strip() if "@" in address else ""
+    domain = domain or "ivpflow.invalid"
     return f"<ivpflow.{sha256(key.encode()).hexdigest()[:32]}@{domain}>"
 
 
@@ -116,7 +132,9 @@ def queue_reminders(store: Store, now: datetime, sender: str) -> QueueReport:
         for process_id in ids:
             _wanted_for_process(conn, heads[process_id], by_process[process_id],
                                 people, today, wanted, report)
-        _queue_wanted(conn, store, wanted, people, now, sender, report)
+        meetings = _Meetings(conn, sorted({w.process.id for w in wanted
+                                           if w.item.kind == "decision"}))
+        _queue_wanted(conn, store, wanted, people, meetings, now, sender, report)
         _queue_digests(conn, store, now, sender, report)
     return report
 
@@ -205,7 +223,8 @@ def _wanted_for_process(conn: Connection, process: Any, states: list[tuple[str, 
 
 
 def _queue_wanted(conn: Connection, store: Store, wanted: list[_Wanted], people: _People,
-                  now: datetime, sender: str, report: QueueReport) -> None:
+                  meetings: _Meetings, now: datetime, sender: str,
+                  report: QueueReport) -> None:
     """Render and insert the wanted reminders that are not in the outbox yet."""
     today = now.date()
     # Only what is not in the outbox yet is rendered: a tick that finds everything queued
@@ -215,12 +234,18 @@ def _queue_wanted(conn: Connection, store: Store, wanted: list[_Wanted], people:
              for key in conn.scalars(select(outbox.c.dedupe_key)
                                      .where(outbox.c.dedupe_key.in_(chunk)))}
     rows, labels = [], {}
+    broken: set[str] = set()
     for w in wanted:
-        if w.key in known or w.key in labels:
+        if w.key in known or w.key in labels or w.process.id in broken:
             continue
-        context = _item_context(w, people, today, now)
-        rows.append(_row(sender, w.key, w.process.id, w.moment, w.item.id, w.due, w.name,
-                         w.email, context, now))
+        try:
+            context = _item_context(w, people, meetings, today, now)
+            rows.append(_row(sender, w.key, w.process.id, w.moment, w.item.id, w.due, w.name,
+                             w.email, context, now))
+        except Exception as exc:  # noqa: BLE001 - e.g. a user template that fails here
+            broken.add(w.process.id)
+            report.fail(w.process.id, exc)
+            continue
         labels[w.key] = (f"{w.moment.kind} {w.process.id}/{w.item.id} → {w.email}",
                          w.moment.day < today)
     inserted = set()
@@ -231,14 +256,22 @@ def _queue_wanted(conn: Connection, store: Store, wanted: list[_Wanted], people:
         report.late += labels[key][1]
 
 
-def _item_context(wanted: _Wanted, people: _People, today: date,
+def _item_context(wanted: _Wanted, people: _People, meetings: _Meetings, today: date,
                   now: datetime) -> dict[str, Any]:
+    """What a reminder says, for its reader: the coordinator is told the command that records
+    it; everyone else whom to tell (and a reply reaches the coordinator)."""
     process, definition, item, due = (wanted.process, wanted.definition, wanted.item,
                                       wanted.due)
     moment, days, name, role = wanted.moment, wanted.days, wanted.name, wanted.role
     phase = definition.phase(item.phase)
-    holders = ", ".join(n for n, _ in people.of(process.id, item.role)) or (
-        f"nog niemand ({definition.roles.get(item.role or '', item.role or '')})")
+    role_title = one_line(definition.roles.get(item.role or "", item.role or ""))
+    holders = ", ".join(one_line(n) for n, _ in people.of(process.id, item.role)) or (
+        f"nog niemand aangewezen als {role_title}" if role_title else "nog niemand aangewezen")
+    coordinators = people.of(process.id, "coordinator")
+    for_coordinator = role == "coordinator" or wanted.email.lower() in {
+        email.lower() for _, email in coordinators}
+    coordinator = ({"name": one_line(coordinators[0][0]), "email": coordinators[0][1]}
+                   if coordinators else None)
     if item.kind == "decision":
         command = f"ivpflow decide {process.id} {item.id} --outcome vastgesteld --date DATUM"
     else:
@@ -254,6 +287,8 @@ def _item_context(wanted: _Wanted, people: _People, today: date,
         "overdue": f"Verlopen: {title} — was uiterlijk {when}",
         "escalation": f"Escalatie: {title} — termijn {when} verstreken",
     }[moment.kind]
+    # A deadline still ahead goes into the agenda; a passed one does not.
+    ahead = moment.kind in ("upcoming", "due")
     return {
         "subject": f"{subject} ({one_line(definition.title)})",
         "recipient_name": one_line(name),
@@ -263,12 +298,42 @@ def _item_context(wanted: _Wanted, people: _People, today: date,
         "moment": moment.day,
         "working_days": working_days,
         "holders": holders,
+        "for_coordinator": for_coordinator,
+        "coordinator": coordinator,
+        "reply_to": (None if for_coordinator or coordinator is None
+                     else formataddr((coordinator["name"], coordinator["email"]), "utf-8")),
         "command": command,
+        "meeting": meetings.of(process.id, definition, item, due),
         "process": {"id": process.id, "title": definition.title, "workflow": process.workflow},
         "item": {"id": item.id, "kind_nl": KIND_NL[item.kind], "title": item.title,
                  "body": item.body, "phase_title": phase.title, "due": due, "blocks": blocks},
-        "ics": _ics(process.id, item, definition.title, due, now),
+        "ics": _ics(process.id, item, definition.title, due, now) if ahead else None,
     }
+
+
+class _Meetings:
+    """The meetings of the processes with decisions to remind of, read in one query a chunk;
+    a decision's reminder names its meeting and when the papers are due."""
+
+    def __init__(self, conn: Connection, process_ids: list[str]) -> None:
+        self.known: dict[str, list[Meeting]] = defaultdict(list)
+        meetings = tables.meetings
+        for chunk in _chunks(process_ids):
+            for row in conn.execute(select(meetings.c.process_id, meetings.c.body,
+                                           meetings.c.date, meetings.c.papers_due)
+                                    .where(meetings.c.process_id.in_(chunk))):
+                self.known[row.process_id].append(Meeting(row.body, row.date, row.papers_due))
+
+    def of(self, process_id: str, definition: Definition, item: Item,
+           due: date) -> dict[str, Any] | None:
+        """The meeting a decision is planned on (the last of its body by its deadline)."""
+        if item.kind != "decision" or not item.body:
+            return None
+        meeting = last_meeting_by(self.known.get(process_id, ()), item.body, due)
+        if meeting is None:
+            return None
+        return {"body": meeting.body, "date": meeting.date,
+                "papers_due": papers_due(definition, meeting)}
 
 
 def _ics(process_id: str, item: Item, process_title: str, due: date, now: datetime) -> str:
@@ -329,7 +394,8 @@ def _row(store_sender: str, key: str, process_id: str, moment: Moment, item: str
         "subject": one_line(context["subject"]),
         "body_text": render(f"mail/{template}.txt.j2", context),
         "body_html": render(f"mail/{template}.html.j2", context),
-        "ics": context.get("ics"), "message_id": message_id(key, store_sender),
+        "ics": context.get("ics"), "reply_to": context.get("reply_to"),
+        "message_id": message_id(key, store_sender),
         "status": "queued", "attempts": 0, "next_attempt_at": stamp, "queued_at": stamp,
     }
 
@@ -353,33 +419,52 @@ def _insert(conn: Connection, store: Store, rows: list[dict[str, Any]]) -> set[s
 # --------------------------------------------------------------------------- digest
 
 
+# A digest that is late is sent only when the next regular one is further off than this:
+# a scheduler first started on Monday at 07:59 does not send last week's and then this week's.
+CATCH_UP_BEFORE_NEXT = timedelta(days=1)
+
+
 def _queue_digests(conn: Connection, store: Store, now: datetime, sender: str,
                    report: QueueReport) -> None:
+    """At most one weekly digest per process and holder: the week's, at Monday 08:00, or a
+    catch-up later in the week when it was really missed."""
     week, monday = digest_week(now)
+    next_regular = datetime.combine(monday + timedelta(days=7), DIGEST_TIME, tzinfo=AMSTERDAM)
+    if monday < now.date() and next_regular - now < CATCH_UP_BEFORE_NEXT:
+        return
     processes = tables.processes
     ids = list(conn.scalars(select(processes.c.id).where(
         (processes.c.digest_week.is_(None)) | (processes.c.digest_week < week))))
     if not ids:
         return
-    for chunk in _chunks(ids):
-        conn.execute(update(processes).where(processes.c.id.in_(chunk))
-                     .values(digest_week=week))
     people = _People(conn, ids)
-    rows = []
+    rows, done = [], []
     for process in read_processes(conn, ids, parts={"phases", "items"}):
         definition = read_definition(conn, process.definition_digest)
         role = definition.reminders.digest_to
         if definition.phase(process.phase).final or role is None:
+            done.append(process.id)
             continue
         holders = people.of(process.id, role)
         if not holders:
             report.unassigned.add(f"{process.id}/digest ({role})")
+            done.append(process.id)
             continue
-        context = _digest_context(process, definition, people, now.date(), week, monday)
-        for name, email in holders:
-            key = dedupe_key(process.id, "digest", "digest", 1, monday, email)
-            rows.append(_row(sender, key, process.id, Moment("digest", 1, monday), None, monday,
-                             name, email, {**context, "recipient_name": one_line(name)}, now))
+        try:
+            context = _digest_context(conn, process, definition, people, now, week, monday)
+            mails = [_row(sender, dedupe_key(process.id, "digest", "digest", 1, monday, email),
+                          process.id, Moment("digest", 1, monday), None, monday, name, email,
+                          {**context, "recipient_name": one_line(name)}, now)
+                     for name, email in holders]
+        except Exception as exc:  # noqa: BLE001 - one process's digest must not stop others
+            report.fail(process.id, exc)
+            continue
+        rows += mails
+        done.append(process.id)
+    # Only what went in (or needs none) is marked: a digest that failed is tried next tick.
+    for chunk in _chunks(done):
+        conn.execute(update(processes).where(processes.c.id.in_(chunk))
+                     .values(digest_week=week))
     inserted = 0
     for start in range(0, len(rows), CHUNK):
         inserted += len(_insert(conn, store, rows[start:start + CHUNK]))
@@ -387,8 +472,9 @@ def _queue_digests(conn: Connection, store: Store, now: datetime, sender: str,
     report.late += inserted if monday < now.date() else 0
 
 
-def _digest_context(process: ProcessRow, definition: Definition, people: _People, today: date,
-                    week: str, monday: date) -> dict[str, Any]:
+def _digest_context(conn: Connection, process: ProcessRow, definition: Definition,
+                    people: _People, now: datetime, week: str, monday: date) -> dict[str, Any]:
+    today = now.date()
     days = definition.calendar.working
     horizon = days.add_working_days(today, definition.reminders.digest_horizon)
     settled_phases = {p.phase for p in process.phases if p.status == "done"}
@@ -398,7 +484,8 @@ def _digest_context(process: ProcessRow, definition: Definition, people: _People
         if state.status != "open" or state.due is None or state.phase in settled_phases:
             continue
         item = definition.items[state.item_id]
-        who = ", ".join(n for n, _ in people.of(process.id, item.role)) or (item.role or "")
+        who = ", ".join(n for n, _ in people.of(process.id, item.role)) or (
+            definition.roles.get(item.role or "", item.role or ""))
         entry = {"due": state.due, "title": one_line(item.title), "who": who}
         if state.due < today:
             overdue.append(entry)
@@ -406,9 +493,29 @@ def _digest_context(process: ProcessRow, definition: Definition, people: _People
             upcoming.append(entry)
     overdue.sort(key=lambda e: e["due"])
     upcoming.sort(key=lambda e: e["due"])
-    subject = (f"Weekoverzicht {week}: {len(overdue)} verlopen, {len(upcoming)} binnen twee "
-               f"weken ({one_line(definition.title)})")
-    return {"subject": subject, "late": monday < today, "moment": monday, "week": week,
+    week_number = int(week.rsplit("W", 1)[1])
+    subject = (f"Weekoverzicht week {week_number}: {len(overdue)} verlopen, {len(upcoming)} "
+               f"binnen twee weken ({one_line(definition.title)})")
+    return {"subject": subject, "late": monday < today, "moment": monday,
+            "week": week_number, "year": monday.isocalendar()[0],
             "process": {"id": process.id, "title": definition.title,
                         "phase_title": definition.phase(process.phase).title},
-            "overdue": overdue, "upcoming": upcoming}
+            "overdue": overdue, "upcoming": upcoming,
+            "undelivered": [_undelivered_entry(m) for m in undelivered(conn, [process.id], now)],
+            "draft_failures": _draft_failures(conn, process.id)}
+
+
+def _undelivered_entry(message: Undelivered) -> dict[str, Any]:
+    what = "niet verstuurd" if message.status == "failed" else "nog niet verstuurd"
+    return {"id": message.id, "to": f"{one_line(message.recipient_name)} <{message.recipient}>",
+            "what": what, "kind": message.kind, "item": message.item,
+            "error": one_line(message.error) or None}
+
+
+def _draft_failures(conn: Connection, process_id: str) -> list[dict[str, Any]]:
+    failures = tables.draft_failures
+    return [{"document": row.document, "error": one_line(row.error), "since": row.first_failed_at}
+            for row in conn.execute(select(failures.c.document, failures.c.error,
+                                           failures.c.first_failed_at)
+                                    .where(failures.c.process_id == process_id)
+                                    .order_by(failures.c.document))]

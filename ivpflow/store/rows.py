@@ -316,3 +316,4 @@ class OutboxRow(NamedTuple):
     error: str | None
     first_failed_at: datetime | None = None
     unconfirmed: int = 0
+    reply_to: str | None = None

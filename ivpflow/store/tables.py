@@ -172,6 +172,7 @@ outbox = Table(
     Column("first_failed_at", DateTime),  # when delivery first failed: the retry window's start
     # Times the connection was lost after the message was handed over (it may have arrived).
     Column("unconfirmed", Integer, nullable=False, server_default="0"),
+    Column("reply_to", Text),  # the coordinator, "Name <address>", for whom the mail is not
     # Delivery asks "what is queued and may be tried now?" across every process.
     # What claim() reads, in its order: a batch costs the batch, not the backlog.
     Index("ix_outbox_claimable", "status", "next_attempt_at", "id"),

@@ -4,7 +4,8 @@ An assignment may hold a role for one gemeente of a joint process (`municipality
 whole process, as every assignment made before). An outbox message keeps when its delivery
 first failed, so transient failures are retried for a window of time rather than a number of
 tries, and how often the connection was lost after it had been handed over (it may have
-arrived): such a message is sent at most once more. A due draft that could not be rendered is
+arrived): such a message is sent at most once more, and whom a reply goes to (the
+coordinator, on the mails of everyone else). A due draft that could not be rendered is
 kept in `draft_failures` until it renders, so the tick goes on with everything else.
 
 Revision ID: 0007
@@ -33,6 +34,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("first_failed_at", sa.DateTime, nullable=True))
         batch.add_column(sa.Column("unconfirmed", sa.Integer, nullable=False,
                                    server_default="0"))
+        batch.add_column(sa.Column("reply_to", sa.Text, nullable=True))
     op.create_table(
         "draft_failures",
         sa.Column("process_id", sa.String(100),
@@ -50,6 +52,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("draft_failures")
     with op.batch_alter_table("outbox") as batch:
+        batch.drop_column("reply_to")
         batch.drop_column("unconfirmed")
         batch.drop_column("first_failed_at")
     op.execute("DELETE FROM assignments WHERE municipality <> ''")
