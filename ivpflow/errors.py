@@ -27,6 +27,14 @@ class IvpflowError(Exception):
     """A request ivpflow could not carry out; the message is one line for the user."""
 
 
+def error_line(exc: BaseException, limit: int = 500) -> str:
+    """Any error as one line for a log or a report: ivpflow's own as they are, others
+    after their type's name."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    line = text if isinstance(exc, IvpflowError) else f"{type(exc).__name__}: {text}"
+    return line if len(line) <= limit else line[:limit - 1] + "…"
+
+
 class DefinitionError(IvpflowError):
     """A workflow definition file is malformed or inconsistent."""
 

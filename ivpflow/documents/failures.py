@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import delete, insert, select, update
 
 from ..dates import to_utc_naive
-from ..errors import IvpflowError
+from ..errors import error_line
 from ..store import Store, tables
 
 _failures = tables.draft_failures
@@ -39,13 +39,6 @@ def draft_failures(store: Store, process_ids: list[str] | None = None) -> list[D
         rows = conn.execute(query.order_by(_failures.c.first_failed_at,
                                            _failures.c.process_id, _failures.c.document)).all()
     return [DraftFailure(*row) for row in rows]
-
-
-def error_line(exc: BaseException) -> str:
-    """An error as one line: ivpflow's own as they are, others with their type."""
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    line = text if isinstance(exc, IvpflowError) else f"{type(exc).__name__}: {text}"
-    return line[:500]
 
 
 def record_failure(store: Store, process_id: str, document: str, now: datetime,

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, select, update
 
 from ..dates import AMSTERDAM, DIGEST_TIME, digest_week, dutch_date, to_utc_naive
+from ..errors import error_line
 from ..planning.meetings import last_meeting_by, papers_due
 from ..store import Store, tables
 from ..store.reader import read_definition, read_processes
@@ -58,8 +59,7 @@ class QueueReport:
 
     def fail(self, process_id: str, exc: BaseException) -> None:
         """Record that a process's reminders could not be rendered."""
-        text = " ".join(str(exc).split()) or type(exc).__name__
-        line = f"{process_id}: {type(exc).__name__}: {text}"[:500]
+        line = f"{process_id}: {error_line(exc)}"
         if not any(entry.startswith(f"{process_id}: ") for entry in self.failures):
             self.failures.append(line)
 

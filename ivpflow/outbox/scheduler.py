@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..dates import AMSTERDAM
+from ..dates import AMSTERDAM, local
 from ..store import Store
 from ..store.writer import refresh_summaries
 from .delivery import DeliveryReport, deliver
@@ -130,6 +130,26 @@ def tick(store: Store, now: datetime, settings: MailSettings, *,
     return report
 
 
+class _LocalTime(logging.Formatter):
+    """Log times in Europe/Amsterdam, the time every date in ivpflow is in."""
+
+    def formatTime(self, record: logging.LogRecord,  # noqa: N802 - logging's name
+                   datefmt: str | None = None) -> str:
+        moment = datetime.fromtimestamp(record.created, AMSTERDAM)
+        return moment.strftime(datefmt or "%Y-%m-%d %H:%M:%S %Z")
+
+
+def configure_logging() -> None:
+    """The scheduler's log on stderr: its own lines at INFO, APScheduler's only when they
+    warn (its INFO is three lines per idle tick)."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(_LocalTime("%(asctime)s %(levelname)s %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
 def run_scheduler(store: Store, settings: MailSettings, *, every_minutes: float,
                   clock: Callable[[], datetime], deliver_pause: float = 0.0,
                   store_dir: Path | None = None) -> None:
@@ -141,14 +161,18 @@ def run_scheduler(store: Store, settings: MailSettings, *, every_minutes: float,
     worker = worker_name()
 
     def job() -> None:
+        moment = clock()
         try:
-            report = tick(store, clock(), settings, worker=worker, deliver_pause=deliver_pause,
+            report = tick(store, moment, settings, worker=worker, deliver_pause=deliver_pause,
                           store_dir=store_dir)
         except Exception:  # one failed pass must not stop the service; the next one retries
-            log.exception("tick failed")
+            log.exception("tick at %s failed", f"{local(moment):%Y-%m-%d %H:%M}")
             return
-        for line in report.lines():
-            log.info(line)
+        # One line a tick, and only when it did something; what went wrong, line by line.
+        if report.eventful:
+            log.info("tick at %s: %s", f"{local(report.at):%Y-%m-%d %H:%M}", report.lines()[0])
+        for problem in report.problems():
+            log.warning("%s", problem)
 
     scheduler = BlockingScheduler(timezone=AMSTERDAM)
     options: dict[str, Any] = {"replace_existing": True, "coalesce": True, "max_instances": 1}
