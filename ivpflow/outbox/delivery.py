@@ -121,7 +121,7 @@ def deliver(store: Store, now: datetime, settings: MailSettings, *, worker: str,
                 _deliver_to_maildir(store, moment(), settings, ids, worker, report)
                 continue
             rows = _claimed_rows(store, ids, worker)
-            if not _deliver_batch(store, moment, transport, rows, worker, report, pause):
+            if not _deliver_batch(store, now, moment, transport, rows, worker, report, pause):
                 break
             if len(ids) < limit:
                 break
@@ -130,9 +130,9 @@ def deliver(store: Store, now: datetime, settings: MailSettings, *, worker: str,
     return report
 
 
-def _deliver_batch(store: Store, moment: Callable[[], datetime], transport: _Transport,
-                   rows: list[OutboxRow], worker: str, report: DeliveryReport,
-                   pause: float) -> bool:
+def _deliver_batch(store: Store, now: datetime, moment: Callable[[], datetime],
+                   transport: _Transport, rows: list[OutboxRow], worker: str,
+                   report: DeliveryReport, pause: float) -> bool:
     """Send a claim's messages in order; False when the server is given up for this pass
     (the claim's messages not yet tried are then put back as they were)."""
     settings = transport.settings
@@ -147,7 +147,10 @@ def _deliver_batch(store: Store, moment: Callable[[], datetime], transport: _Tra
         if outcome.error:
             report.problems[settings.target] = outcome.error
         if outcome.fate != "held":
-            _patiently(_mark, store, moment(), row.id, outcome, settings, report)
+            # A failure is dated by its pass, so a wait of 15 minutes ends at the moment of a
+            # pass 15 minutes later, not just after it (and one more pass later).
+            when = moment() if outcome.fate == "sent" else now
+            _patiently(_mark, store, when, row.id, outcome, settings, report)
         lost = lost + 1 if outcome.session == "lost" else 0
         if outcome.session == "down" or lost >= 2:
             untried = rows[index:] if outcome.fate == "held" else rows[index + 1:]
