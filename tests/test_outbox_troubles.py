@@ -309,3 +309,9 @@ def test_an_idle_tick_has_nothing_to_log(analyse: Store, tmp_path: Path) -> None
     assert busy.eventful and busy.ok
     idle = tick(analyse, parse_moment("2026-04-15T08:15"), settings, worker="w")
     assert not idle.eventful and idle.problems() == []
+
+
+def test_a_mail_server_is_named_without_its_credentials(tmp_path: Path) -> None:
+    settings = MailSettings(sender=SENDER, maildir=tmp_path,
+                            smtp_url="smtp://ivp:geheim@mail.losser.example:587")
+    assert settings.target == "smtp://mail.losser.example:587"

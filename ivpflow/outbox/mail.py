@@ -18,6 +18,8 @@ from ..errors import InvalidValueError
 from ..store.rows import OutboxRow
 
 LEASE_SECONDS = 300.0
+RETRY_HOURS = 72.0  # how long a message that meets only transient failures is retried
+SMTP_TIMEOUT = 30.0  # seconds a connect or one reply may take before the server counts as down
 
 DEFAULT_SENDER = "ivpflow <ivpflow@localhost>"
 
@@ -31,19 +33,24 @@ class MailSettings:
     smtp_url: str | None = None
     user: str | None = None
     password: str | None = None
-    timeout: float = 30.0
+    timeout: float = SMTP_TIMEOUT  # seconds for the connect and for each reply
     lease_seconds: float = LEASE_SECONDS  # how long a claim keeps others off a message
+    retry_hours: float = RETRY_HOURS  # transient failures are retried this long, then failed
 
     @classmethod
     def from_env(cls, store_dir: str | Path) -> MailSettings:
-        """Settings from IVPFLOW_SMTP_URL, _USER, _PASSWORD and IVPFLOW_MAIL_FROM."""
+        """Settings from IVPFLOW_SMTP_URL, _USER, _PASSWORD, _TIMEOUT, IVPFLOW_MAIL_FROM,
+        IVPFLOW_LEASE_SECONDS and IVPFLOW_RETRY_HOURS."""
+        timeout = _env_number("IVPFLOW_SMTP_TIMEOUT", SMTP_TIMEOUT, 1, 600, "seconds")
+        lease = _env_number("IVPFLOW_LEASE_SECONDS", LEASE_SECONDS, 10, 86400, "seconds")
         settings = cls(sender=os.environ.get("IVPFLOW_MAIL_FROM") or DEFAULT_SENDER,
                        maildir=Path(store_dir) / "outbox",
                        smtp_url=os.environ.get("IVPFLOW_SMTP_URL") or None,
                        user=os.environ.get("IVPFLOW_SMTP_USER") or None,
                        password=os.environ.get("IVPFLOW_SMTP_PASSWORD") or None,
-                       lease_seconds=float(os.environ.get("IVPFLOW_LEASE_SECONDS")
-                                           or LEASE_SECONDS))
+                       timeout=timeout, lease_seconds=lease,
+                       retry_hours=_env_number("IVPFLOW_RETRY_HOURS", RETRY_HOURS, 1, 720,
+                                               "hours"))
         settings.check()
         return settings
 
@@ -60,8 +67,29 @@ class MailSettings:
 
     @property
     def target(self) -> str:
-        """Where the mail goes, for messages."""
-        return self.smtp_url or f"Maildir {self.maildir}"
+        """Where the mail goes, for messages: the SMTP server without any credentials in
+        its URL, or the Maildir."""
+        if not self.smtp_url:
+            return f"Maildir {self.maildir}"
+        url = urlsplit(self.smtp_url)
+        host = f"[{url.hostname}]" if url.hostname and ":" in url.hostname else url.hostname
+        return f"{url.scheme}://{host}" + (f":{url.port}" if url.port else "")
+
+
+def _env_number(name: str, default: float, low: float, high: float, unit: str) -> float:
+    """A number of `unit` from the environment, or the default when it is unset or empty;
+    refused with one line when it is not a number from `low` to `high`."""
+    text = (os.environ.get(name) or "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not low <= value <= high:  # also refuses nan and inf
+        raise InvalidValueError(name, text, f"must be a number of {unit} from "
+                                            f"{low:g} to {high:g}")
+    return value
 
 
 def render_raw(row: OutboxRow, sender: str) -> bytes:
