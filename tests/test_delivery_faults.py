@@ -278,3 +278,46 @@ def test_delivery_numbers_are_read_from_the_environment(
         monkeypatch.setenv(variable, value)
     settings = MailSettings.from_env(tmp_path)
     assert (settings.lease_seconds, settings.retry_hours, settings.timeout) == (60, 24, 5)
+
+
+@pytest.fixture
+def unwelcoming() -> Iterator[int]:
+    """A server that greets every connection with 554 and closes it: a configuration
+    problem (as a 535 to the login is), not a message's."""
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                conn.sendall(b"554 5.7.1 Not welcome here\r\n")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield int(listener.getsockname()[1])
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        listener.close()
+
+
+def test_a_server_that_refuses_the_session_holds_the_messages_uncounted(
+        queued: Store, unwelcoming: int) -> None:
+    settings = settings_for(unwelcoming)
+    for moment in every(timedelta(minutes=15), timedelta(hours=2)):
+        report = deliver(queued, moment, settings, worker="w")
+        assert (report.sent, report.failed) == (0, 0)
+        assert "554" in report.problems[settings.target]
+    rows = outbox_messages(queued)
+    assert {m["status"] for m in rows} == {"queued"}
+    assert {m["attempts"] for m in rows} == {0}
