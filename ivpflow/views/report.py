@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..dates import dutch_date, local
+from ..planning.holders import say_holders
 from ..planning.reasons import say
 from ..store import Store
 from ..workflow.model import Definition
@@ -91,6 +92,7 @@ def report_context(store: Store, process_id: str | None, *, now: datetime) -> di
                       "working_days": u["working_days_left"],
                       "who": _who(status, items.get(u["id"]))} for u in status["upcoming"]],
         "councils": councils(shot),
+        "roles": _roles(status),
         "meetings": [{"body": r["id"], "date": _day(r["planned"]),
                       "papers_due": _day(r["papers_due"]),
                       "past": (r["planned"] or "") < shot.today.isoformat()}
@@ -347,7 +349,7 @@ def councils(shot: Snapshot) -> list[dict[str, Any]]:
             "meeting": _day(row.get("meeting")), "papers_due": _day(row.get("papers_due")),
             "forecast": _day(row.get("forecast")), "required": decision["required"],
             "outcome": OUTCOME_NL.get(decision["outcome"] or "", decision["outcome"]),
-            "date": _day(decision["date"]), "state": state,
+            "date": _day(decision["date"]), "state": state, "who": _who(status, decision),
             "why": say(row["reasons"], "nl") if row.get("at_risk") else None})
     result = []
     for name, decisions in groups.items():
@@ -391,14 +393,21 @@ def _titles(status: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _who(status: Mapping[str, Any], item: Mapping[str, Any] | None) -> str:
-    """Who holds the item's role, else the role's title."""
-    role: str | None = item.get("role") if item else None
-    if not role:
+    """Whom the item goes to, as its reminders do (planning.holders); '' for a phase."""
+    if not item:
         return ""
-    for entry in status["roles"]:
-        if entry["role"] == role:
-            return ", ".join(p["name"] for p in entry["people"]) or str(entry["title"])
-    return role
+    who = item["who"]
+    return say_holders([(p["name"], p["municipality"] or "") for p in who["people"]],
+                       who["via"], item["role"], "nl")
+
+
+def _roles(status: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Every role with its holders, per gemeente: 'A. de Vries (Losser), B. Jansen
+    (Tubbergen)'."""
+    return [{"role": r["role"], "title": r["title"],
+             "who": ", ".join(f"{p['name']} ({p['municipality']})" if p["municipality"]
+                              else p["name"] for p in r["people"])}
+            for r in status["roles"]]
 
 
 def _working_days_left(status: Mapping[str, Any], nxt: Mapping[str, Any]) -> int | None:

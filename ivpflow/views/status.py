@@ -8,11 +8,12 @@ from typing import Any, NotRequired, TypedDict
 
 from ..dates import iso, local
 from ..planning.clock import Clock
+from ..planning.holders import Holders, holders_of_item, item_municipality
 from ..planning.plan import Plan, PlanRow, build_plan
 from ..planning.summary import open_deadlines
 from ..store import Store
 from ..store.reader import read_definition, read_process
-from ..store.rows import PLANNING, ProcessRow, facts_of, open_suspension
+from ..store.rows import PLANNING, AssignmentRow, ProcessRow, facts_of, open_suspension
 from ..workflow.model import Definition
 
 
@@ -28,6 +29,21 @@ class PhaseEntry(TypedDict):
     final: bool
 
 
+class Person(TypedDict):
+    name: str
+    email: str
+    municipality: str | None  # None: for the whole process
+
+
+class Who(TypedDict):
+    """Whom an item goes to (planning.holders): the people, the role they hold, and why."""
+
+    people: list[Person]
+    role: str | None  # the role they hold: the coordinator's when it stands in
+    via: str  # municipality | process | municipalities | coordinator | nobody
+    municipality: str | None  # the gemeente the item is of; None when shared
+
+
 class ItemEntry(TypedDict):
     """A task, document or decision of `status --json`."""
 
@@ -39,6 +55,7 @@ class ItemEntry(TypedDict):
     role: str | None
     overdue: bool
     note: str | None
+    who: Who
     # tasks and documents
     status: NotRequired[str]
     completed: NotRequired[str | None]
@@ -73,11 +90,6 @@ class Risk(TypedDict):
     forecast: str | None
     why: str | None
     reasons: list[dict[str, Any]]
-
-
-class Person(TypedDict):
-    name: str
-    email: str
 
 
 class RoleEntry(TypedDict):
@@ -143,7 +155,9 @@ def describe(process: ProcessRow, definition: Definition, today: date,
         item = definition.items[state.item_id]
         entry = ItemEntry(id=item.id, phase=item.phase, title=item.title, due=iso(state.due),
                           required=item.required, role=item.role,
-                          overdue=(item.kind, item.id) in late, note=state.note)
+                          overdue=(item.kind, item.id) in late, note=state.note,
+                          who=_who(holders_of_item(process.assignments, definition, item),
+                                   item_municipality(definition, item)))
         if item.kind == "decision":
             entry["body"], entry["municipality"] = item.body, item.municipality
             entry["outcome"], entry["date"] = state.outcome, iso(state.decided_on)
@@ -170,8 +184,10 @@ def describe(process: ProcessRow, definition: Definition, today: date,
         start=process.start_date.isoformat(), today=today.isoformat(), phases=phases,
         tasks=tasks, decisions=decisions, documents=documents,
         roles=[RoleEntry(role=role, title=title,
-                         people=[Person(name=a.name, email=a.email)
-                                 for a in process.assignments if a.role == role])
+                         people=[Person(name=a.name, email=a.email,
+                                        municipality=a.municipality or None)
+                                 for a in sorted(process.assignments, key=_by_municipality)
+                                 if a.role == role])
                for role, title in definition.roles.items()],
         next_deadline=(Dated(kind=first[1], id=first[2], due=first[0].isoformat())
                        if first else None),
@@ -184,6 +200,17 @@ def describe(process: ProcessRow, definition: Definition, today: date,
                                                                 due))
                   for due, kind, ident in upcoming[:5]],
     )
+
+
+def _who(holders: Holders, municipality: str | None) -> Who:
+    return Who(people=[Person(name=p.name, email=p.email, municipality=p.municipality or None)
+                       for p in holders.people],
+               role=holders.role or None, via=holders.via, municipality=municipality)
+
+
+def _by_municipality(assignment: AssignmentRow) -> tuple[str, str]:
+    """Process-wide holders first, then per gemeente."""
+    return assignment.municipality, assignment.email.lower()
 
 
 def _working_days_left(definition: Definition, kind: str, ident: str, today: date,
