@@ -126,15 +126,17 @@ def print_status(data: Mapping[str, Any]) -> None:
     titles = {p["id"]: p["title"] for p in data["phases"]} | {k: v["title"]
                                                               for k, v in items.items()}
 
-    def who(item_id: str) -> str:
-        item = items.get(item_id)
+    def who(item_id: str, kind: str = "") -> str:
+        # A phase may share its id with an item ('ivp'); a phase has no holder.
+        item = items.get(item_id) if kind != "phase" else None
         return said_who(item, "en") if item else ""
 
     if data["overdue"]:
         click.echo()
         click.echo(click.style(f"Overdue ({len(data['overdue'])})", fg="red", bold=True))
         table(["due", "kind", "id", "title", "who"],
-               [[day(o["due"]), o["kind"], o["id"], titles.get(o["id"], ""), who(o["id"])]
+               [[day(o["due"]), o["kind"], o["id"], titles.get(o["id"], ""),
+                 who(o["id"], o["kind"])]
                 for o in data["overdue"]], indent="  ")
     if data["at_risk"]:
         click.echo()
@@ -151,7 +153,7 @@ def print_status(data: Mapping[str, Any]) -> None:
         click.echo(click.style("Next deadlines", bold=True))
         table(["due", "working days", "kind", "id", "title", "who"],
                [[day(u["due"]), str(u["working_days_left"]), u["kind"], u["id"],
-                 titles.get(u["id"], ""), who(u["id"])] for u in data["upcoming"]],
+                 titles.get(u["id"], ""), who(u["id"], u["kind"])] for u in data["upcoming"]],
                right={1}, indent="  ")
     open_here = [i for i in data["tasks"] + data["documents"]
                  if i["phase"] == data["phase"] and i["status"] != "done"]

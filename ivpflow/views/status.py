@@ -3,6 +3,7 @@ whose keys are those of `status --json` and `plan --json`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, NotRequired, TypedDict
 
@@ -186,7 +187,7 @@ def describe(process: ProcessRow, definition: Definition, today: date,
         roles=[RoleEntry(role=role, title=title,
                          people=[Person(name=a.name, email=a.email,
                                         municipality=a.municipality or None)
-                                 for a in sorted(process.assignments, key=_by_municipality)
+                                 for a in _by_municipality(process.assignments, definition)
                                  if a.role == role])
                for role, title in definition.roles.items()],
         next_deadline=(Dated(kind=first[1], id=first[2], due=first[0].isoformat())
@@ -208,9 +209,12 @@ def _who(holders: Holders, municipality: str | None) -> Who:
                role=holders.role or None, via=holders.via, municipality=municipality)
 
 
-def _by_municipality(assignment: AssignmentRow) -> tuple[str, str]:
-    """Process-wide holders first, then per gemeente."""
-    return assignment.municipality, assignment.email.lower()
+def _by_municipality(assignments: Iterable[AssignmentRow],
+                     definition: Definition) -> list[AssignmentRow]:
+    """Process-wide holders first, then per gemeente in the definition's order."""
+    order = {name: index for index, name in enumerate(definition.municipalities, 1)}
+    return sorted(assignments, key=lambda a: (order.get(a.municipality, 0), a.municipality,
+                                              a.email.lower()))
 
 
 def _working_days_left(definition: Definition, kind: str, ident: str, today: date,
