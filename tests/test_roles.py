@@ -304,3 +304,11 @@ def test_an_item_without_a_role_is_shown_with_the_coordinator_it_goes_to(
     assert rows[0][-1].strip() == "C. Smit (coordinator, no role)"
     phase = next(line for line in human.splitlines() if line.split()[4:6] == ["phase", "ivp"])
     assert phase.endswith("ivp                     IVP"), phase  # a phase has no holder
+
+
+def test_a_draft_for_a_gemeente_names_its_own_burgemeester(joint: Store,
+                                                           not_definition: Definition) -> None:
+    from ivpflow.documents.context import DocumentContext
+
+    context = DocumentContext(read(joint), not_definition)
+    assert context.portefeuillehouder("Tubbergen") == "Burgemeester Tubbergen"
