@@ -336,7 +336,8 @@ def test_assign_shows_people_in_status(ivpflow: Invoke, started: str) -> None:
                      "--email", "griffie@losser.nl")
     assert result.stdout == "not: griffie — J. Jansen <griffie@losser.nl>\n"
     roles = {r["role"]: r["people"] for r in status_of(ivpflow)["roles"]}
-    assert roles["griffie"] == [{"name": "J. Jansen", "email": "griffie@losser.nl"}]
+    assert roles["griffie"] == [{"name": "J. Jansen", "email": "griffie@losser.nl",
+                                 "municipality": None}]
 
 
 def test_assign_two_people_to_one_role_and_unassign_one(ivpflow: Invoke, started: str) -> None:
@@ -344,7 +345,8 @@ def test_assign_two_people_to_one_role_and_unassign_one(ivpflow: Invoke, started
     ivpflow("assign", "not", "werkgroep", "--name", "B", "--email", "b@tubbergen.nl")
     ivpflow("unassign", "not", "werkgroep", "--email", "a@dinkelland.nl")
     roles = {r["role"]: r["people"] for r in status_of(ivpflow)["roles"]}
-    assert roles["werkgroep"] == [{"name": "B", "email": "b@tubbergen.nl"}]
+    assert roles["werkgroep"] == [{"name": "B", "email": "b@tubbergen.nl",
+                                   "municipality": None}]
 
 
 @pytest.mark.parametrize(

@@ -57,6 +57,8 @@ def test_the_longest_values_are_stored_everywhere(ivpflow: Invoke, tmp_path: Pat
         ("check", str(file)),
         ("start", str(file), "--id", PROCESS),
         ("assign", PROCESS, "r" * 100, "--name", NAME, "--email", EMAIL),
+        ("assign", PROCESS, "r" * 100, "--name", NAME, "--email", EMAIL,
+         "--municipality", GEMEENTE),
         ("done", PROCESS, "t" * 100, "--note", "n" * 5000),
         ("meeting", "add", PROCESS, body, "2026-06-09"),
         ("decide", PROCESS, decision, "--outcome", "aangehouden", "--date", "2026-03-30"),
@@ -76,7 +78,9 @@ def test_the_longest_values_are_stored_everywhere(ivpflow: Invoke, tmp_path: Pat
     result = ivpflow("tick", now="2026-05-20T08:00", actor=ACTOR)
     assert result.exit_code == 0 and "1 reminders queued" in result.stdout, result.output
     status = json.loads(ivpflow("status", PROCESS, "--json", now="2026-04-01").stdout)
-    assert status["roles"][0]["people"] == [{"name": NAME, "email": EMAIL}]
+    assert status["roles"][0]["people"] == [
+        {"name": NAME, "email": EMAIL, "municipality": None},
+        {"name": NAME, "email": EMAIL, "municipality": GEMEENTE}]
     assert status["decisions"][0]["id"] == decision
     history = json.loads(ivpflow("history", PROCESS, "--json").stdout)
     assert {e["actor"] for e in history} == {ACTOR, "scheduler"}  # the tick drafted

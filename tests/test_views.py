@@ -118,7 +118,8 @@ def test_human_status_of_the_replayed_process(ivpflow: Invoke, replayed: str) ->
         in lines
     assert any(line.split() == ["30", "april", "2026", "3", "task", "veiligheidsmonitor",
                                 "Oplevering", "resultaten", "veiligheidsmonitor", "door",
-                                "extern", "bureau", "(projectmanager)"] for line in lines)
+                                "extern", "bureau", "Marieke", "Jansen", "(coordinator,",
+                                "projectmanager", "unassigned)"] for line in lines)
     assert "At risk (1)" in lines
     assert "Decisions (2 of 19 taken)" in lines
     assert "  Losser          1/5  prioritering-losser       raadscommissie Losser      " \

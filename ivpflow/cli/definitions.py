@@ -43,9 +43,10 @@ def workflows(app: App, as_json: bool) -> None:
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 def check(files: Sequence[str]) -> None:
-    """Validate definition files; print every problem as FILE:LINE: message."""
+    """Validate definition files; print every problem as FILE:LINE: message (and what is
+    allowed but probably not meant as FILE:LINE: warning: message)."""
     from ..errors import DefinitionError
-    from ..workflow.loader import load_definition
+    from ..workflow.loader import definition_warnings, load_definition
 
     problems: list[str] = []
     for file in files:
@@ -59,6 +60,8 @@ def check(files: Sequence[str]) -> None:
         click.echo(f"{file}: ok ({definition.id}: {len(definition.phases)} phases, "
                    f"{counts['task']} tasks, {counts['decision']} decisions, "
                    f"{counts['document']} documents)")
+        for warning in definition_warnings(definition):
+            click.echo(warning)
     for problem in problems:
         click.echo(problem)
     if problems:

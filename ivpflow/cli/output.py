@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from ..dates import dutch_date
+from ..planning.holders import say_holders
 from ..workflow.model import POSITIVE_OUTCOMES
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -110,6 +111,14 @@ def print_status(data: Mapping[str, Any]) -> None:
     if unassigned:
         click.echo(click.style(unassigned, fg="yellow", bold=True))
     _print_troubles(data)
+    gaps = None if active["final"] else _gemeente_gaps(data)
+    if gaps:
+        click.echo(click.style(gaps, fg="yellow", bold=True))
+    if any(r["people"] for r in data["roles"]):
+        click.echo()
+        click.echo(click.style("Roles", bold=True))
+        table(["role", "who"], [[r["role"], held_by(r["people"]) or "—"] for r in data["roles"]],
+              indent="  ")
     click.echo()
     table(["", "phase", "status", "due", "started", "completed"],
            [[STATUS_MARK.get(p["status"], ""), p["title"], p["status"], day(p["due"]),
@@ -117,18 +126,18 @@ def print_status(data: Mapping[str, Any]) -> None:
     items = {i["id"]: i for i in data["tasks"] + data["decisions"] + data["documents"]}
     titles = {p["id"]: p["title"] for p in data["phases"]} | {k: v["title"]
                                                               for k, v in items.items()}
-    holders = {r["role"]: ", ".join(p["name"] for p in r["people"]) or f"({r['role']})"
-               for r in data["roles"]}
 
-    def who(item_id: str) -> str:
-        role = items.get(item_id, {}).get("role")
-        return holders.get(role, "") if role else ""
+    def who(item_id: str, kind: str = "") -> str:
+        # A phase may share its id with an item ('ivp'); a phase has no holder.
+        item = items.get(item_id) if kind != "phase" else None
+        return said_who(item, "en") if item else ""
 
     if data["overdue"]:
         click.echo()
         click.echo(click.style(f"Overdue ({len(data['overdue'])})", fg="red", bold=True))
         table(["due", "kind", "id", "title", "who"],
-               [[day(o["due"]), o["kind"], o["id"], titles.get(o["id"], ""), who(o["id"])]
+               [[day(o["due"]), o["kind"], o["id"], titles.get(o["id"], ""),
+                 who(o["id"], o["kind"])]
                 for o in data["overdue"]], indent="  ")
     if data["at_risk"]:
         click.echo()
@@ -145,7 +154,7 @@ def print_status(data: Mapping[str, Any]) -> None:
         click.echo(click.style("Next deadlines", bold=True))
         table(["due", "working days", "kind", "id", "title", "who"],
                [[day(u["due"]), str(u["working_days_left"]), u["kind"], u["id"],
-                 titles.get(u["id"], ""), who(u["id"])] for u in data["upcoming"]],
+                 titles.get(u["id"], ""), who(u["id"], u["kind"])] for u in data["upcoming"]],
                right={1}, indent="  ")
     open_here = [i for i in data["tasks"] + data["documents"]
                  if i["phase"] == data["phase"] and i["status"] != "done"]
@@ -230,6 +239,36 @@ def _unassigned_warning(roles: list[Mapping[str, Any]]) -> str | None:
     where = "nowhere" if "coordinator" in empty or "coordinator" not in {
         r["role"] for r in roles} else "to the coordinator"
     return f"No one assigned: {', '.join(empty)} — their reminders go {where}"
+
+
+def held_by(people: Sequence[Mapping[str, Any]]) -> str:
+    """The holders of a role: 'A. de Vries (Losser), B. Jansen (Tubbergen)'."""
+    return ", ".join(f"{p['name']} ({p['municipality']})" if p.get("municipality")
+                     else p["name"] for p in people)
+
+
+def said_who(item: Mapping[str, Any], lang: str) -> str:
+    """Whom an item of `status --json` goes to, in words (planning.holders.say_holders)."""
+    who = item["who"]
+    return say_holders([(p["name"], p["municipality"] or "") for p in who["people"]],
+                       who["via"], item["role"], lang)
+
+
+def _gemeente_gaps(data: Mapping[str, Any]) -> str | None:
+    """One line naming the gemeenten where a role held per gemeente has nobody, so their
+    items go to the coordinator."""
+    held = {r["role"] for r in data["roles"] if r["people"]}
+    gaps: dict[str, list[str]] = {}
+    for item in data["tasks"] + data["decisions"] + data["documents"]:
+        place = item["who"]["municipality"]
+        if item["role"] in held and item["who"]["via"] == "coordinator" and place:
+            places = gaps.setdefault(item["role"], [])
+            if place not in places:
+                places.append(place)
+    if not gaps:
+        return None
+    named = "; ".join(f"{role} for {', '.join(places)}" for role, places in gaps.items())
+    return f"No one assigned: {named} — their reminders go to the coordinator"
 
 
 def _print_decisions(data: Mapping[str, Any], today: date) -> None:

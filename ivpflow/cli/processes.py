@@ -148,27 +148,37 @@ def decide(app: App, process_id: str, decision: str, outcome: str, date_text: st
 @click.argument("role")
 @click.option("--name", required=True, help="The person's name.")
 @click.option("--email", required=True, help="Their e-mail address (reminders go there).")
+@click.option("--municipality", metavar="NAME", default="",
+              help="Only for this gemeente of the process (default: the whole process).")
 @pass_app
-def assign(app: App, process_id: str, role: str, name: str, email: str) -> None:
-    """Record who fills a role of the workflow in this process."""
+def assign(app: App, process_id: str, role: str, name: str, email: str,
+           municipality: str) -> None:
+    """Record who fills a role of the workflow in this process (or in one of its gemeenten)."""
     from ..process.people import assign as assign_role
 
-    assign_role(app.store, process_id, role, name=name, email=email, now=app.now,
-                actor=app.actor)
-    click.echo(f"{process_id}: {role} — {name} <{email}>")
+    municipality = assign_role(app.store, process_id, role, name=name, email=email,
+                               now=app.now, actor=app.actor, municipality=municipality)
+    click.echo(f"{process_id}: {_role_in(role, municipality)} — {name} <{email}>")
 
 
 @cli.command()
 @click.argument("process_id", metavar="ID")
 @click.argument("role")
 @click.option("--email", required=True, help="The e-mail address to remove from the role.")
+@click.option("--municipality", metavar="NAME", default="",
+              help="The gemeente the role was held for (default: the whole process).")
 @pass_app
-def unassign(app: App, process_id: str, role: str, email: str) -> None:
-    """Remove a person from a role of this process."""
+def unassign(app: App, process_id: str, role: str, email: str, municipality: str) -> None:
+    """Remove a person from a role of this process (or of one of its gemeenten)."""
     from ..process.people import unassign as unassign_role
 
-    unassign_role(app.store, process_id, role, email=email, now=app.now, actor=app.actor)
-    click.echo(f"{process_id}: {role} — {email} removed")
+    municipality = unassign_role(app.store, process_id, role, email=email, now=app.now,
+                                 actor=app.actor, municipality=municipality)
+    click.echo(f"{process_id}: {_role_in(role, municipality)} — {email} removed")
+
+
+def _role_in(role: str, municipality: str) -> str:
+    return f"{role} ({municipality})" if municipality else role
 
 
 @cli.command()

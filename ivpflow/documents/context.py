@@ -7,6 +7,7 @@ import re
 from datetime import date
 from typing import Any
 
+from ..planning.holders import holders_of
 from ..store.rows import ProcessRow
 from ..workflow.model import POSITIVE_OUTCOMES, Definition, Item
 from ..workflow.veiligheidsvelden import VELDEN, ZORG_EN_VEILIGHEID, professionals_for
@@ -46,7 +47,9 @@ class DocumentContext:
         named = self.value("portefeuillehouder", municipality)
         if named:
             return named
-        names = [p["name"] for p in self.people("portefeuillehouder")]
+        # The gemeente's own burgemeester, by the rule reminders follow (planning.holders).
+        names = [p.name for p in holders_of(self.process.assignments, "portefeuillehouder",
+                                            municipality, fallback=False).people]
         if len(names) == 1 or (names and municipality is None):
             return templates.enumerate_nl(names)
         where = f" van {municipality}" if municipality else ""

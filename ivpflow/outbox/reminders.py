@@ -20,6 +20,7 @@ from sqlalchemy import Connection, and_, select, update
 
 from ..dates import AMSTERDAM, DIGEST_TIME, digest_week, dutch_date, to_utc_naive
 from ..errors import error_line
+from ..planning.holders import Holders, holders_of, holders_of_item, item_municipality
 from ..planning.meetings import last_meeting_by, papers_due
 from ..store import Store, tables
 from ..store.reader import read_definition, read_processes
@@ -167,22 +168,29 @@ def _chunks(values: list[Any]) -> list[list[Any]]:
 
 
 class _People:
-    """Who holds which role in a set of processes, read in one query per chunk."""
+    """Who holds which role in a set of processes, read in one query per chunk; who a matter
+    goes to follows the one rule of `planning.holders`."""
 
     def __init__(self, conn: Connection, process_ids: list[str]) -> None:
-        self.holders: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+        self.assignments: dict[str, list[Any]] = defaultdict(list)
         people = tables.assignments
         for chunk in _chunks(process_ids):
             for person in conn.execute(select(people.c.process_id, people.c.role,
-                                              people.c.name, people.c.email)
-                                       .where(people.c.process_id.in_(chunk))
-                                       .order_by(people.c.role, people.c.email)):
-                self.holders[(person.process_id, person.role)].append((person.name,
-                                                                       person.email))
+                                              people.c.name, people.c.email,
+                                              people.c.municipality)
+                                       .where(people.c.process_id.in_(chunk))):
+                self.assignments[person.process_id].append(person)
 
-    def of(self, process_id: str, role: str | None) -> list[tuple[str, str]]:
-        """The (name, e-mail) of everyone in a role of a process."""
-        return self.holders.get((process_id, role or ""), [])
+    def of(self, process_id: str, role: str | None,
+           municipality: str | None = None) -> Holders:
+        """Who a matter of a role (in one gemeente, or shared) of a process goes to, with
+        nobody standing in for the role (an escalation, the digest)."""
+        return holders_of(self.assignments.get(process_id, ()), role, municipality,
+                          fallback=False)
+
+    def of_item(self, process_id: str, definition: Definition, item: Item) -> Holders:
+        """Who an item's reminders go to (the coordinator when its role is not held)."""
+        return holders_of_item(self.assignments.get(process_id, ()), definition, item)
 
 
 @dataclass(frozen=True)
@@ -210,16 +218,19 @@ def _wanted_for_process(conn: Connection, process: Any, states: list[tuple[str, 
         item = definition.items[item_id]
         days = definition.calendar_for(item.municipality).working
         for track, moment in latest_moments(due, policy, days, today).items():
-            role = policy.escalate_to if track == "escalate" else item.role
-            holders = people.of(process.id, role) or (
-                people.of(process.id, "coordinator") if track == "remind" else [])
-            if not holders:
-                report.unassigned.add(f"{process.id}/{item.id} ({role or 'no role'})")
+            # An escalation goes to the policy's role for the item's gemeente, and to nobody
+            # in its stead: the coordinator had the reminders already.
+            holders = (people.of(process.id, policy.escalate_to,
+                                 item_municipality(definition, item))
+                       if track == "escalate" else people.of_item(process.id, definition, item))
+            if not holders.people:
+                report.unassigned.add(f"{process.id}/{item.id} ({holders.asked or 'no role'})")
                 continue
-            for name, email in holders:
-                key = dedupe_key(process.id, item.id, moment.kind, moment.step, due, email)
+            for person in holders.people:
+                key = dedupe_key(process.id, item.id, moment.kind, moment.step, due,
+                                 person.email)
                 wanted.append(_Wanted(key, process, definition, item, due, moment, days,
-                                      role or "", name, email))
+                                      holders.role, person.name, person.email))
 
 
 def _queue_wanted(conn: Connection, store: Store, wanted: list[_Wanted], people: _People,
@@ -264,13 +275,12 @@ def _item_context(wanted: _Wanted, people: _People, meetings: _Meetings, today: 
                                       wanted.due)
     moment, days, name, role = wanted.moment, wanted.days, wanted.name, wanted.role
     phase = definition.phase(item.phase)
-    role_title = one_line(definition.roles.get(item.role or "", item.role or ""))
-    holders = ", ".join(one_line(n) for n, _ in people.of(process.id, item.role)) or (
-        f"nog niemand aangewezen als {role_title}" if role_title else "nog niemand aangewezen")
-    coordinators = people.of(process.id, "coordinator")
+    holders = people.of_item(process.id, definition, item).said("nl")
+    coordinators = people.of(process.id, "coordinator",
+                             item_municipality(definition, item)).people
     for_coordinator = role == "coordinator" or wanted.email.lower() in {
-        email.lower() for _, email in coordinators}
-    coordinator = ({"name": one_line(coordinators[0][0]), "email": coordinators[0][1]}
+        c.email.lower() for c in coordinators}
+    coordinator = ({"name": one_line(coordinators[0].name), "email": coordinators[0].email}
                    if coordinators else None)
     if item.kind == "decision":
         command = f"ivpflow decide {process.id} {item.id} --outcome vastgesteld --date DATUM"
@@ -445,7 +455,7 @@ def _queue_digests(conn: Connection, store: Store, now: datetime, sender: str,
         if definition.phase(process.phase).final or role is None:
             done.append(process.id)
             continue
-        holders = people.of(process.id, role)
+        holders = [(p.name, p.email) for p in people.of(process.id, role).people]
         if not holders:
             report.unassigned.add(f"{process.id}/digest ({role})")
             done.append(process.id)
@@ -484,8 +494,7 @@ def _digest_context(conn: Connection, process: ProcessRow, definition: Definitio
         if state.status != "open" or state.due is None or state.phase in settled_phases:
             continue
         item = definition.items[state.item_id]
-        who = ", ".join(n for n, _ in people.of(process.id, item.role)) or (
-            definition.roles.get(item.role or "", item.role or ""))
+        who = people.of_item(process.id, definition, item).said("nl")
         entry = {"due": state.due, "title": one_line(item.title), "who": who}
         if state.due < today:
             overdue.append(entry)

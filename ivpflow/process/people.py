@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from difflib import get_close_matches
 
 from ..errors import AlreadyDoneError, InvalidValueError, UnknownItemError
 from ..store import Store
 from ..store.rows import PEOPLE, AssignmentRow
 from ..store.writer import change
+from ..workflow.model import Definition
 
 EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
 MAX_NAME = 200
@@ -26,41 +28,75 @@ def check_person(name: str, email: str) -> tuple[str, str]:
     return name, email
 
 
+def check_municipality(definition: Definition, process_id: str, municipality: str) -> str:
+    """A gemeente of the process as the definition spells it ('' for the whole process);
+    the match is case-insensitive, and an unknown name lists the known ones."""
+    wanted = municipality.strip()
+    if not wanted:
+        return ""
+    known = definition.municipalities
+    found = next((m for m in known if m.casefold() == wanted.casefold()), None)
+    if found is None:
+        close = get_close_matches(wanted.casefold(), [m.casefold() for m in known], n=1)
+        hint = next((f" (did you mean {m}?)" for m in known
+                     if close and m.casefold() == close[0]), "")
+        raise InvalidValueError("Process", process_id, f"has no municipality '{wanted}'{hint}; "
+                                f"municipalities: {', '.join(known) or 'none'}")
+    return found
+
+
+def _where(role: str, municipality: str) -> str:
+    """A role as the history names it: 'portefeuillehouder (Tubbergen)'."""
+    return f"{role} ({municipality})" if municipality else role
+
+
 def assign(store: Store, process_id: str, role: str, *, name: str, email: str, now: datetime,
-           actor: str) -> None:
-    """Record who fills a role of the workflow in a process (reminders will go to them)."""
+           actor: str, municipality: str = "") -> str:
+    """Record who fills a role of the workflow in a process, for the whole process or for one
+    of its gemeenten (reminders of that gemeente's items then go to them); returns the
+    gemeente as the definition spells it ('' for the whole process)."""
     name, email = check_person(name, email)
     with change(store, process_id, now=now, actor=actor, parts=PEOPLE) as work:
         process = work.process
         if role not in work.definition.roles:
             raise UnknownItemError(process.id, "role", role, work.definition.roles)
+        municipality = check_municipality(work.definition, process.id, municipality)
+        where = _where(role, municipality)
         existing = next((a for a in process.assignments
-                         if a.role == role and a.email.lower() == email.lower()), None)
+                         if a.role == role and a.municipality == municipality
+                         and a.email.lower() == email.lower()), None)
         if existing is not None and existing.name == name:
             raise AlreadyDoneError(f"{name} <{email}>",
-                                   f"already fills role '{role}' of '{process.id}'")
+                                   f"already fills role '{where}' of '{process.id}'")
         previous = None
         if existing is None:
-            work.add("assignments", AssignmentRow(role, email, name, work.stamp))
+            work.add("assignments", AssignmentRow(role, email, name, work.stamp, municipality))
         else:
             previous = existing.name
-            work.update("assignments", (existing.role, existing.municipality, existing.email),
-                        name=name)
-        work.record("assigned", source=previous, dest=email, item=role, note=f"{name} <{email}>")
+            work.update("assignments", (existing.role, municipality, existing.email), name=name)
+        work.record("assigned", source=previous, dest=email, item=where,
+                    note=f"{name} <{email}>")
+    return municipality
 
 
 def unassign(store: Store, process_id: str, role: str, *, email: str, now: datetime,
-             actor: str) -> None:
-    """Remove a person from a role of a process."""
+             actor: str, municipality: str = "") -> str:
+    """Remove a person from a role of a process (or from the role for one gemeente); returns
+    the gemeente as the definition spells it."""
     with change(store, process_id, now=now, actor=actor, parts=PEOPLE) as work:
         process = work.process
+        municipality = check_municipality(work.definition, process.id, municipality)
+        where = _where(role, municipality)
         existing = next((a for a in process.assignments
-                         if a.role == role and a.email.lower() == email.strip().lower()), None)
+                         if a.role == role and a.municipality == municipality
+                         and a.email.lower() == email.strip().lower()), None)
         if existing is None:
-            holders = [a.email for a in process.assignments if a.role == role]
+            holders = [a.email for a in process.assignments
+                       if a.role == role and a.municipality == municipality]
             raise InvalidValueError("Nobody with e-mail", email,
-                                    f"fills role '{role}' of '{process.id}'; holders: "
+                                    f"fills role '{where}' of '{process.id}'; holders: "
                                     f"{', '.join(holders) or 'none'}")
-        work.remove("assignments", (existing.role, existing.municipality, existing.email))
-        work.record("unassigned", source=existing.email, item=role,
+        work.remove("assignments", (existing.role, municipality, existing.email))
+        work.record("unassigned", source=existing.email, item=where,
                     note=f"{existing.name} <{existing.email}>")
+    return municipality

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..dates import dutch_date, local
+from ..planning.holders import say_holders
 from ..planning.reasons import say
 from ..store import Store
 from ..workflow.model import Definition
@@ -81,16 +82,17 @@ def report_context(store: Store, process_id: str | None, *, now: datetime) -> di
         "phases": _phases(shot),
         "overdue": [{"kind": KIND_NL[o["kind"]], "id": o["id"],
                      "title": titles.get(o["id"], o["id"]), "due": _day(o["due"]),
-                     "who": _who(status, items.get(o["id"]))} for o in status["overdue"]],
+                     "who": _who_of(items, o)} for o in status["overdue"]],
         "risks": [{"kind": KIND_NL[r["kind"]], "id": r["id"],
                    "title": titles.get(r["id"], r["id"]), "due": _day(r["due"]),
                    "forecast": _day(r["forecast"]), "why": say(r["reasons"], "nl") or "",
-                   "who": _who(status, items.get(r["id"]))} for r in status["at_risk"]],
+                   "who": _who_of(items, r)} for r in status["at_risk"]],
         "upcoming": [{"kind": KIND_NL[u["kind"]], "id": u["id"],
                       "title": titles.get(u["id"], u["id"]), "due": _day(u["due"]),
                       "working_days": u["working_days_left"],
-                      "who": _who(status, items.get(u["id"]))} for u in status["upcoming"]],
+                      "who": _who_of(items, u)} for u in status["upcoming"]],
         "councils": councils(shot),
+        "roles": _roles(status),
         "meetings": [{"body": r["id"], "date": _day(r["planned"]),
                       "papers_due": _day(r["papers_due"]),
                       "past": (r["planned"] or "") < shot.today.isoformat()}
@@ -350,7 +352,7 @@ def councils(shot: Snapshot) -> list[dict[str, Any]]:
             "meeting": _day(row.get("meeting")), "papers_due": _day(row.get("papers_due")),
             "forecast": _day(row.get("forecast")), "required": decision["required"],
             "outcome": OUTCOME_NL.get(decision["outcome"] or "", decision["outcome"]),
-            "date": _day(decision["date"]), "state": state,
+            "date": _day(decision["date"]), "state": state, "who": _who(decision),
             "why": say(row["reasons"], "nl") if row.get("at_risk") else None})
     result = []
     for name, decisions in groups.items():
@@ -393,15 +395,26 @@ def _titles(status: Mapping[str, Any]) -> dict[str, str]:
     return titles
 
 
-def _who(status: Mapping[str, Any], item: Mapping[str, Any] | None) -> str:
-    """Who holds the item's role, else the role's title."""
-    role: str | None = item.get("role") if item else None
-    if not role:
-        return ""
-    for entry in status["roles"]:
-        if entry["role"] == role:
-            return ", ".join(p["name"] for p in entry["people"]) or str(entry["title"])
-    return role
+def _who_of(items: Mapping[str, Mapping[str, Any]], dated: Mapping[str, Any]) -> str:
+    """Whom a deadline's item goes to; '' for a phase (which may share its id with an item)."""
+    item = items.get(dated["id"]) if dated["kind"] != "phase" else None
+    return _who(item) if item else ""
+
+
+def _who(item: Mapping[str, Any]) -> str:
+    """Whom an item of the status goes to, as its reminders do (planning.holders)."""
+    who = item["who"]
+    return say_holders([(p["name"], p["municipality"] or "") for p in who["people"]],
+                       who["via"], item["role"], "nl")
+
+
+def _roles(status: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Every role with its holders, per gemeente: 'A. de Vries (Losser), B. Jansen
+    (Tubbergen)'."""
+    return [{"role": r["role"], "title": r["title"],
+             "who": ", ".join(f"{p['name']} ({p['municipality']})" if p["municipality"]
+                              else p["name"] for p in r["people"])}
+            for r in status["roles"]]
 
 
 def _working_days_left(status: Mapping[str, Any], nxt: Mapping[str, Any]) -> int | None:

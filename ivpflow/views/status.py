@@ -3,16 +3,18 @@ whose keys are those of `status --json` and `plan --json`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, NotRequired, TypedDict
 
 from ..dates import iso, local
 from ..planning.clock import Clock
+from ..planning.holders import Holders, holders_of_item, item_municipality
 from ..planning.plan import Plan, PlanRow, build_plan
 from ..planning.summary import open_deadlines
 from ..store import Store
 from ..store.reader import read_definition, read_process
-from ..store.rows import PLANNING, ProcessRow, facts_of, open_suspension
+from ..store.rows import PLANNING, AssignmentRow, ProcessRow, facts_of, open_suspension
 from ..workflow.model import Definition
 
 
@@ -28,6 +30,21 @@ class PhaseEntry(TypedDict):
     final: bool
 
 
+class Person(TypedDict):
+    name: str
+    email: str
+    municipality: str | None  # None: for the whole process
+
+
+class Who(TypedDict):
+    """Whom an item goes to (planning.holders): the people, the role they hold, and why."""
+
+    people: list[Person]
+    role: str | None  # the role they hold: the coordinator's when it stands in
+    via: str  # municipality | process | municipalities | coordinator | nobody
+    municipality: str | None  # the gemeente the item is of; None when shared
+
+
 class ItemEntry(TypedDict):
     """A task, document or decision of `status --json`."""
 
@@ -39,6 +56,7 @@ class ItemEntry(TypedDict):
     role: str | None
     overdue: bool
     note: str | None
+    who: Who
     # tasks and documents
     status: NotRequired[str]
     completed: NotRequired[str | None]
@@ -73,11 +91,6 @@ class Risk(TypedDict):
     forecast: str | None
     why: str | None
     reasons: list[dict[str, Any]]
-
-
-class Person(TypedDict):
-    name: str
-    email: str
 
 
 class RoleEntry(TypedDict):
@@ -187,7 +200,9 @@ def describe(process: ProcessRow, definition: Definition, today: date,
         item = definition.items[state.item_id]
         entry = ItemEntry(id=item.id, phase=item.phase, title=item.title, due=iso(state.due),
                           required=item.required, role=item.role,
-                          overdue=(item.kind, item.id) in late, note=state.note)
+                          overdue=(item.kind, item.id) in late, note=state.note,
+                          who=_who(holders_of_item(process.assignments, definition, item),
+                                   item_municipality(definition, item)))
         if item.kind == "decision":
             entry["body"], entry["municipality"] = item.body, item.municipality
             entry["outcome"], entry["date"] = state.outcome, iso(state.decided_on)
@@ -214,8 +229,10 @@ def describe(process: ProcessRow, definition: Definition, today: date,
         start=process.start_date.isoformat(), today=today.isoformat(), phases=phases,
         tasks=tasks, decisions=decisions, documents=documents,
         roles=[RoleEntry(role=role, title=title,
-                         people=[Person(name=a.name, email=a.email)
-                                 for a in process.assignments if a.role == role])
+                         people=[Person(name=a.name, email=a.email,
+                                        municipality=a.municipality or None)
+                                 for a in _by_municipality(process.assignments, definition)
+                                 if a.role == role])
                for role, title in definition.roles.items()],
         next_deadline=(Dated(kind=first[1], id=first[2], due=first[0].isoformat())
                        if first else None),
@@ -228,6 +245,20 @@ def describe(process: ProcessRow, definition: Definition, today: date,
                                                                 due))
                   for due, kind, ident in upcoming[:5]],
     )
+
+
+def _who(holders: Holders, municipality: str | None) -> Who:
+    return Who(people=[Person(name=p.name, email=p.email, municipality=p.municipality or None)
+                       for p in holders.people],
+               role=holders.role or None, via=holders.via, municipality=municipality)
+
+
+def _by_municipality(assignments: Iterable[AssignmentRow],
+                     definition: Definition) -> list[AssignmentRow]:
+    """Process-wide holders first, then per gemeente in the definition's order."""
+    order = {name: index for index, name in enumerate(definition.municipalities, 1)}
+    return sorted(assignments, key=lambda a: (order.get(a.municipality, 0), a.municipality,
+                                              a.email.lower()))
 
 
 def _working_days_left(definition: Definition, kind: str, ident: str, today: date,

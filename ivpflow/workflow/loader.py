@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DefinitionError, UnknownWorkflowError
-from .model import Definition
+from .model import Definition, slug
 from .yamlsource import LDict, LList
 
 
@@ -53,6 +53,23 @@ def check_files(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
         except DefinitionError as exc:
             problems.extend(exc.problems)
     return problems
+
+
+def definition_warnings(definition: Definition) -> list[str]:
+    """What is allowed in a definition but probably not meant, as 'FILE:LINE: warning: …'
+    lines: a decision or document without a role (its reminders go to the coordinator)."""
+    where = ("its reminders go to the coordinator" if "coordinator" in definition.roles
+             else "nobody gets its reminders")
+    found: dict[int, str] = {}
+    for item in definition.items.values():
+        if item.kind == "task" or item.role or item.line in found:
+            continue
+        # A per-municipality item is written once: one warning for its line.
+        ident = item.id.removesuffix(f"-{slug(item.municipality)}") if item.municipality \
+            else item.id
+        found[item.line] = (f"{definition.path}:{item.line}: warning: {item.kind} '{ident}' "
+                            f"has no role; {where}")
+    return [found[line] for line in sorted(found)]
 
 
 def definition_paths(extra: str | None = None) -> dict[str, Path]:
