@@ -309,7 +309,11 @@ def set_value(store: Store, process_id: str, key: str, value: str, *,
     of its municipalities."""
     if key not in VALUES:
         raise UnknownChoiceError("value", key, VALUES)
-    text = _text(key, value, required=True)  # a line break is refused below, by its own rule
+    one_line = key != "dekking"
+    if one_line and ("\n" in value.strip() or "\r" in value.strip()):
+        raise InvalidValueError(key, re.split(r"[\r\n]", value.strip())[0] + "…",
+                                "must be one line")
+    text = _text(key, value, required=True, one_line=one_line)
     assert text is not None
     if key == "themabijeenkomst":
         text = parse_day(text, option="themabijeenkomst").isoformat()
@@ -318,10 +322,6 @@ def set_value(store: Store, process_id: str, key: str, value: str, *,
             raise NotADateError("themabijeenkomst-aanvang", text, kind="time",
                                 formats="HH:MM, e.g. 19:00")
         text = text.replace(".", ":")
-    elif "\n" in text and key != "dekking":
-        raise InvalidValueError(key, text.split("\n")[0] + "…", "must be one line")
-    elif key != "dekking":
-        check_text(key, text, one_line=True)  # a tab, where no line break is meant
     stored_key = value_key(key, municipality)
     with change(store, process_id, now=now, actor=actor, parts=CONTENT) as work:
         _check_municipality(work, municipality)
