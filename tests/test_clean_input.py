@@ -9,6 +9,7 @@ import json
 import types
 from collections.abc import Callable, Iterator
 from datetime import date
+from email import message_from_bytes, policy
 from io import BytesIO
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -16,7 +17,7 @@ from typing import Any, NamedTuple
 import docx
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
 from ivpflow.cli import cli
 from ivpflow.documents import content, drafts
@@ -434,3 +435,26 @@ def test_the_word_writer_replaces_what_xml_cannot_hold() -> None:
         "Kop\ufffd", "Jan" + "\ufffd" * 11 + " Jansen"]
     assert (document.core_properties.title, document.core_properties.subject) == \
         ("Titel\ufffd", "Kop\ufffd")
+
+
+def test_a_tick_drafts_and_mails_on_stored_control_characters(
+        ivpflow: Invoke, started: str, store: Store, store_dir: Path) -> None:
+    """What the tester saw: a tick after a control character reached the database drafts the
+    Word files and sends the reminders, on this tick and the next."""
+    ivpflow("assign", "not", "coordinator", "--name", "M", "--email", "m@losser.nl")
+    with store.connect() as conn:
+        conn.execute(update(tables.assignments).values(name=BAD))
+        conn.execute(insert(tables.process_values),
+                     {"process_id": "not", "key": "team", "value": BAD})
+        conn.commit()
+    result = ivpflow("tick", now="2026-03-03T08:00")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].endswith("; 10 sent, 0 to retry, 0 failed; "
+                                                  "12 drafts rendered")
+    word = docx.Document(str(store_dir / "drafts" / "not"
+                             / "raadsvoorstel-verlenging-losser-v1.docx"))
+    assert "Jan\ufffdJansen" in [c.text for t in word.tables for r in t.rows for c in r.cells]
+    mail = next((store_dir / "outbox" / "new").iterdir()).read_bytes()
+    body = message_from_bytes(mail, policy=policy.default).get_body(("plain",))
+    assert body is not None and body.get_content().startswith("Beste Jan\ufffdJansen,")
+    assert ivpflow("tick", now="2026-03-04T08:00").exit_code == 0
