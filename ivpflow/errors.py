@@ -20,7 +20,7 @@ def _shown(value: object) -> str:
     """A value as a message quotes it, on one line: control characters escaped."""
     if not isinstance(value, str):
         return str(value)
-    return repr(value) if any(ch < " " or ch == "\x7f" for ch in value) else f"'{value}'"
+    return f"'{value}'" if value.isprintable() else repr(value)
 
 
 class IvpflowError(Exception):
@@ -98,6 +98,33 @@ class InvalidValueError(IvpflowError):
         self.what, self.value, self.rule = what, value, rule
         shown = _shown(value)
         super().__init__(" ".join(part for part in (what, shown, rule) if part))
+
+
+_CHARACTER_NAMES = {"\t": "a tab", "\n": "a line break", "\r": "a carriage return"}
+
+
+class TextError(InvalidValueError):
+    """Text holds a character ivpflow does not keep: a control character (other than a line
+    break or a tab in text of several lines), a lone surrogate or a non-character."""
+
+    def __init__(self, what: str, value: str, index: int, *, one_line: bool = False) -> None:
+        self.index, self.character, self.one_line = index, value[index], one_line
+        char, code = value[index], ord(value[index])
+        if 0xD800 <= code <= 0xDFFF:
+            kind, rule = "a lone surrogate", "it is not a character (was the input valid UTF-8?)"
+        elif code >= 0xFDD0 and (code <= 0xFDEF or code & 0xFFFE == 0xFFFE):
+            kind, rule = "a non-character", "no document can hold it"
+        else:
+            kind = _CHARACTER_NAMES.get(char, "a control character")
+            rule = ("it must be one line, without tabs or other control characters"
+                    if one_line else "only line breaks and tabs are allowed")
+        # A long text is quoted around the character, so the message stays one short line.
+        start = max(0, index - 30) if len(value) > 60 else 0
+        end = start + 60
+        excerpt = ("…" if start else "") + value[start:end] + ("…" if end < len(value) else "")
+        IvpflowError.__init__(self, f"{what} {_shown(excerpt)} contains {kind} (U+{code:04X}) "
+                                    f"at position {index + 1}; {rule}")
+        self.what, self.value, self.rule = what, value, rule
 
 
 class UnknownChoiceError(InvalidValueError):

@@ -24,9 +24,10 @@ from ..store import Store
 from ..store.reader import read_process
 from ..store.rows import CONTENT, ActionRow, IndicatorRow, PriorityRow, ProcessRow, ValueRow
 from ..store.writer import Change, change
+from ..text import check_text
 from ..workflow.veiligheidsvelden import veld as find_veld
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")  # whole: fullmatch
 # An indicator of the veiligheidsanalyse, before any priority is chosen, belongs to a veld.
 # The schema ties every indicator to a priority, so such an indicator keeps "veld-N" there.
 VELD_PREFIX = "veld-"
@@ -56,20 +57,21 @@ PLURALS = {"priority": "priorities", "indicator": "indicators", "action": "actio
 
 
 def _check_id(what: str, value: str) -> str:
-    if not _ID.match(value):
+    if not _ID.fullmatch(check_text(f"{what} id", value, one_line=True)):
         raise InvalidValueError(f"{what} id", value, "must be lower-case letters, digits and "
                                 "'-' (at most 100), starting with a letter or digit")
     return value
 
 
 def _text(what: str, value: str | None, *, limit: int | None = None,
-          required: bool = False) -> str | None:
-    """A text field: stripped, None when empty; line breaks are kept (documents show them)."""
+          required: bool = False, one_line: bool = False) -> str | None:
+    """A text field: stripped, None when empty; line breaks are kept (documents show them)
+    unless it is one line."""
     if value is None or not value.strip():
         if required:
             raise InvalidValueError(what, value or "", "must not be empty")
         return None
-    text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    text = check_text(what, value.strip(), one_line=one_line).strip()
     if limit is not None and len(text) > limit:
         raise InvalidValueError(what, text[:40] + "…", f"is {len(text)} characters long; at "
                                 f"most {limit} fit")
@@ -126,8 +128,8 @@ def add_priority(store: Store, process_id: str, priority_id: str, *, veld: int |
     """Record a priority (speerpunt) of the IVP in one of the five veiligheidsvelden."""
     _check_id("Priority", priority_id)
     found = find_veld(veld)
-    theme_text = _text("Theme", theme, limit=200, required=True)
-    title_text = _text("Title", title, required=True)
+    theme_text = _text("Theme", theme, limit=200, required=True, one_line=True)
+    title_text = _text("Title", title, required=True, one_line=True)
     assert theme_text is not None and title_text is not None
     reason = _text("Rationale", rationale)
     with change(store, process_id, now=now, actor=actor, parts=CONTENT) as work:
@@ -184,7 +186,7 @@ def add_indicator(store: Store, process_id: str, indicator_id: str, *, title: st
                                     "priority or, in the analysis before priorities are chosen, "
                                     "to a veld")
     owner = priority if priority is not None else f"{VELD_PREFIX}{find_veld(veld or 0).nummer}"
-    title_text = _text("Title", title, required=True)
+    title_text = _text("Title", title, required=True, one_line=True)
     assert title_text is not None
     values: dict[str, Any] = {"source": _text("Source", source),
                               "baseline": _text("Baseline", baseline, limit=100),
@@ -241,11 +243,11 @@ def add_action(store: Store, process_id: str, action_id: str, *, title: str,
     """Record an action of the uitvoeringsplan: doelstelling, activiteiten, trekker, termijn,
     kosten. A termijn given as a month (YYYY-MM) is that month's last working day."""
     _check_id("Action", action_id)
-    title_text = _text("Title", title, required=True)
+    title_text = _text("Title", title, required=True, one_line=True)
     assert title_text is not None
     values: dict[str, Any] = {"doelstelling": _text("Doelstelling", doelstelling),
                               "activiteiten": _text("Activiteiten", activiteiten),
-                              "trekker": _text("Trekker", trekker, limit=200),
+                              "trekker": _text("Trekker", trekker, limit=200, one_line=True),
                               "betrokkenen": _text("Betrokkenen", betrokkenen),
                               "kosten": _text("Kosten", kosten, limit=100)}
     with change(store, process_id, now=now, actor=actor, parts=CONTENT) as work:
@@ -307,7 +309,11 @@ def set_value(store: Store, process_id: str, key: str, value: str, *,
     of its municipalities."""
     if key not in VALUES:
         raise UnknownChoiceError("value", key, VALUES)
-    text = _text(key, value, required=True)
+    one_line = key != "dekking"
+    if one_line and ("\n" in value.strip() or "\r" in value.strip()):
+        raise InvalidValueError(key, re.split(r"[\r\n]", value.strip())[0] + "…",
+                                "must be one line")
+    text = _text(key, value, required=True, one_line=one_line)
     assert text is not None
     if key == "themabijeenkomst":
         text = parse_day(text, option="themabijeenkomst").isoformat()
@@ -316,8 +322,6 @@ def set_value(store: Store, process_id: str, key: str, value: str, *,
             raise NotADateError("themabijeenkomst-aanvang", text, kind="time",
                                 formats="HH:MM, e.g. 19:00")
         text = text.replace(".", ":")
-    elif "\n" in text and key != "dekking":
-        raise InvalidValueError(key, text.split("\n")[0] + "…", "must be one line")
     stored_key = value_key(key, municipality)
     with change(store, process_id, now=now, actor=actor, parts=CONTENT) as work:
         _check_municipality(work, municipality)

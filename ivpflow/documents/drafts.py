@@ -27,6 +27,7 @@ from ..store import Store, tables
 from ..store.reader import read_definition, read_process
 from ..store.rows import CONTENT, PEOPLE, DraftRow
 from ..store.writer import change
+from ..text import check_text
 from ..workflow.model import Definition, Item
 from . import rendering as templates
 from .context import DocumentContext
@@ -99,6 +100,7 @@ def draft(store: Store, store_dir: str | Path, process_id: str, document: str | 
     `<key>.<ext>` also goes to that folder (its path is the one returned).
     """
     formats = tuple(dict.fromkeys(formats))  # each format once, or it would be numbered twice
+    check_text("Reason", reason, one_line=True)
     for fmt in formats:
         if fmt not in FORMATS:
             raise UnknownChoiceError("format", fmt, FORMATS)

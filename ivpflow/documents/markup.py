@@ -15,6 +15,7 @@ from io import BytesIO
 from typing import Any
 
 from ..errors import UnknownChoiceError
+from ..text import scrub
 from . import rendering as templates
 
 FORMATS = ("md", "docx", "html")
@@ -198,7 +199,7 @@ def to_docx(blocks: list[dict[str, Any]], *, title: str, subject: str) -> bytes:
     """The blocks as a Word document: heading styles, tables, page numbers, Dutch properties.
 
     The bytes depend on the blocks only (no timestamps), so unchanged data gives an identical
-    file and no new version.
+    file and no new version. A character Word's XML cannot hold shows as U+FFFD.
     """
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
@@ -209,6 +210,7 @@ def to_docx(blocks: list[dict[str, Any]], *, title: str, subject: str) -> bytes:
     document = Document()
     _set_language(document)
     props = document.core_properties
+    title, subject = scrub(title), scrub(subject)
     props.title = title
     props.subject = subject
     props.language = LANGUAGE
@@ -283,7 +285,7 @@ def _runs(paragraph: Any, runs: list[dict[str, Any]], highlight: Any) -> None:
         if spec["br"]:
             paragraph.add_run().add_break()
             continue
-        run = paragraph.add_run(spec["text"])
+        run = paragraph.add_run(scrub(spec["text"]))
         if spec["bold"]:
             run.bold = True
         if spec["italic"]:

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..dates import dutch_date
 from ..errors import IvpflowError
+from ..text import scrub
 
 SHIPPED = Path(__file__).resolve().parent.parent / "templates"
 
@@ -105,7 +106,10 @@ def _environment(override: str | None, markdown: bool = False) -> Any:
 
 
 def render(name: str, context: dict[str, Any]) -> str:
-    """Render a template by its relative name (e.g. 'mail/reminder.txt.j2')."""
+    """Render a template by its relative name (e.g. 'mail/reminder.txt.j2').
+
+    A character no document can hold (stored before values were checked) shows as U+FFFD.
+    """
     from jinja2 import TemplateError as JinjaError
     from jinja2 import TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError
@@ -114,7 +118,7 @@ def render(name: str, context: dict[str, Any]) -> str:
     env = _environment(str(override) if override else None, name.endswith(".md.j2"))
     try:
         template = env.get_template(name)
-        return str(template.render(**context))
+        return scrub(str(template.render(**context)))
     except TemplateSyntaxError as exc:
         where = f"{exc.filename or name}:{exc.lineno}"
         raise TemplateError(where, str(exc.message)) from None

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from ..dates import local
 from ..errors import InvalidValueError
 from ..store.rows import OutboxRow
+from ..text import scrub
 
 LEASE_SECONDS = 300.0
 RETRY_HOURS = 72.0  # how long a message that meets only transient failures is retried
@@ -192,5 +193,6 @@ def write_maildir(folder: Path, messages: list[tuple[str, bytes]]) -> list[Path]
 
 
 def one_line(text: str | None) -> str:
-    """Text for a header or a list line: line breaks and tabs become spaces."""
-    return " ".join((text or "").split())
+    """Text for a header or a list line: line breaks and tabs become spaces, and a character
+    no mail may carry (a control character stored before input was checked) becomes U+FFFD."""
+    return " ".join(scrub(text or "").split())

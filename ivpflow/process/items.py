@@ -15,6 +15,7 @@ from ..errors import (
 from ..store import Store
 from ..store.rows import ItemRow
 from ..store.writer import Change, change
+from ..text import check_text
 from ..workflow.model import OUTCOMES, POSITIVE_OUTCOMES, Item
 
 
@@ -36,6 +37,7 @@ def _item(work: Change, item_id: str, *kinds: str) -> tuple[Item, ItemRow]:
 def complete(store: Store, process_id: str, item_id: str, *, now: datetime, actor: str,
              note: str | None = None) -> Item:
     """Mark a task (or a document) done; doing it twice is refused, nothing is overwritten."""
+    note = check_text("Note", note)
     with change(store, process_id, now=now, actor=actor) as work:
         item, state = _item(work, item_id, "task", "document")
         if state.status == "done":
@@ -52,6 +54,7 @@ def complete(store: Store, process_id: str, item_id: str, *, now: datetime, acto
 def decide(store: Store, process_id: str, decision_id: str, *, outcome: str, now: datetime,
            actor: str, on: date | None = None, note: str | None = None) -> Item:
     """Record the outcome of a decision; a positive one settles it for good."""
+    note = check_text("Note", note)
     if outcome not in OUTCOMES:
         raise UnknownChoiceError("outcome", outcome, OUTCOMES)
     on = on or now.date()

@@ -28,9 +28,10 @@ from ..store.rows import (
     open_suspension,
 )
 from ..store.writer import change, create
+from ..text import check_text
 from ..workflow.model import Definition, Phase
 
-PROCESS_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+PROCESS_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")  # whole: fullmatch
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,8 @@ def start_process(store: Store, definition: Definition, *, now: datetime, actor:
 
     Without an id the process is named after the workflow (with '-2', '-3', … when taken).
     """
-    if process_id is not None and not PROCESS_ID.match(process_id):
+    if process_id is not None and not PROCESS_ID.fullmatch(
+            check_text("Process id", process_id, one_line=True)):
         raise InvalidValueError("Process id", process_id, "must be letters, digits, '.', '_' "
                                 "or '-' (at most 100)")
     start_date = start or definition.start or now.date()
@@ -98,6 +100,7 @@ def advance(store: Store, process_id: str, *, now: datetime, actor: str, to: str
     """
     from ..workflow.machine import PhaseModel, fire
 
+    note, reason = check_text("Note", note), check_text("Reason", reason)
     if force and not (reason and reason.strip()):
         raise MissingReasonError("--force")
     with change(store, process_id, now=now, actor=actor) as work:
@@ -150,6 +153,7 @@ def reopen(store: Store, process_id: str, *, to: str, reason: str, now: datetime
     """Go back to an earlier phase; the later phases become pending again."""
     from ..workflow.machine import PhaseModel, fire
 
+    reason = check_text("Reason", reason)
     if not reason.strip():
         raise MissingReasonError("reopen")
     with change(store, process_id, now=now, actor=actor) as work:
@@ -185,6 +189,7 @@ def _target_phase(process_id: str, definition: Definition, to: str | None,
 
 def suspend(store: Store, process_id: str, *, reason: str, now: datetime, actor: str) -> None:
     """Stop the clock of a process: it cannot advance until it is resumed."""
+    reason = check_text("Reason", reason)
     if not reason.strip():
         raise MissingReasonError("suspend")
     with change(store, process_id, now=now, actor=actor) as work:
@@ -200,6 +205,7 @@ def suspend(store: Store, process_id: str, *, reason: str, now: datetime, actor:
 def resume(store: Store, process_id: str, *, now: datetime, actor: str,
            note: str | None = None) -> int:
     """Resume a suspended process; returns the working days it stood still."""
+    note = check_text("Note", note)
     with change(store, process_id, now=now, actor=actor) as work:
         current = open_suspension(work.process)
         if current is None:

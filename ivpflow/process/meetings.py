@@ -15,6 +15,7 @@ from ..errors import (
 from ..store import Store
 from ..store.rows import MeetingRow
 from ..store.writer import change
+from ..text import check_text
 from ..workflow.model import Meeting
 
 SOURCES = ("definition", "cli", "file")
@@ -25,6 +26,8 @@ def add_meetings(store: Store, process_id: str, meetings: list[Meeting], *, now:
     """Add meetings of decision bodies to a process; refused whole if one is wrong."""
     if source not in SOURCES:
         raise UnknownChoiceError("meeting source", source, SOURCES)
+    for meeting in meetings:
+        check_text("Body", meeting.body, one_line=True)
     with change(store, process_id, now=now, actor=actor) as work:
         process, definition = work.process, work.definition
         known = {(m.body, m.date) for m in process.meetings}

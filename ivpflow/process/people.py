@@ -10,6 +10,7 @@ from ..errors import AlreadyDoneError, InvalidValueError, UnknownItemError
 from ..store import Store
 from ..store.rows import PEOPLE, AssignmentRow
 from ..store.writer import change
+from ..text import check_text
 from ..workflow.model import Definition
 
 EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
@@ -23,7 +24,9 @@ def check_person(name: str, email: str) -> tuple[str, str]:
     if not name or any(ch in name for ch in "\r\n\t<>\"") or len(name) > MAX_NAME:
         raise InvalidValueError("Name", name, "must be one line without <, > or quotes, "
                                 f"at most {MAX_NAME} characters")
-    if not EMAIL.match(email) or len(email) > MAX_EMAIL:
+    check_text("Name", name, one_line=True)
+    check_text("E-mail address", email, one_line=True)
+    if not EMAIL.fullmatch(email) or len(email) > MAX_EMAIL:
         raise InvalidValueError("", email, "is not an e-mail address")
     return name, email
 

@@ -29,6 +29,7 @@ from ..dates import to_utc_naive
 from ..errors import ConflictError, InvalidValueError, ProcessExistsError
 from ..planning.deadlines import plan_deadlines
 from ..planning.summary import Summary, summarize
+from ..text import check_text
 from ..workflow.loader import compile_definition
 from ..workflow.model import Definition
 from . import tables
@@ -177,10 +178,10 @@ MAX_ACTOR = 200  # events.actor, items.completed_by
 
 def check_actor(actor: str) -> str:
     """Who acts, as the history keeps it: one line of at most 200 characters."""
-    if not actor.strip() or len(actor) > MAX_ACTOR or any(ch < " " for ch in actor):
+    if not actor.strip() or len(actor) > MAX_ACTOR:
         raise InvalidValueError("Actor", actor if len(actor) <= 40 else actor[:40] + "…",
                                 f"must be one line of 1 to {MAX_ACTOR} characters")
-    return actor
+    return check_text("Actor", actor, one_line=True)
 
 
 # --------------------------------------------------------------------------- the unit of work
