@@ -321,3 +321,25 @@ def test_a_server_that_refuses_the_session_holds_the_messages_uncounted(
     rows = outbox_messages(queued)
     assert {m["status"] for m in rows} == {"queued"}
     assert {m["attempts"] for m in rows} == {0}
+
+
+def test_a_550_makes_the_tick_exit_1_with_the_server_named(
+        store: Store, store_dir: Path, not_definition: Definition, server: tuple[Faulty, int],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from ivpflow.cli import cli
+
+    handler, port = server
+    handler.mode, handler.stage = "550", "RCPT"
+    start_process(store, not_definition, now=parse_moment("2026-02-27T09:00"), actor="t",
+                  process_id="not")
+    assign(store, "not", "coordinator", name="C", email="c@not.example",
+           now=parse_moment("2026-02-27T09:00"), actor="t")
+    monkeypatch.setenv("IVPFLOW_SMTP_URL", f"smtp://127.0.0.1:{port}")
+    result = CliRunner().invoke(cli, ["--store", str(store_dir), "--now", "2026-03-02T09:00",
+                                      "tick"], env={"IVPFLOW_DB": store.url})
+    assert result.exit_code == 1, result.output
+    assert (f"Problem: mail to smtp://127.0.0.1:{port}: 550 5.1.1 No such user here"
+            in result.stderr)
+    assert "failed for good: see `ivpflow outbox --status failed`" in result.stderr

@@ -114,9 +114,17 @@ def test_sigterm_stops_the_scheduler_cleanly(store: Store, store_dir: Path, sche
     ready(store, not_definition, 1)
     run = schedulers(MORNING, {})
     wait_for(lambda: len(outbox_messages(store, "sent")) == 4, runs=[run])
+    time.sleep(3)  # two or three idle ticks more, which log nothing
     stderr = stop(run)
     assert run.returncode == 0
     assert "started: a tick every 0.02 minutes" in stderr and "stopped" in stderr
+    # One line for the tick that sent, none for the idle ones, none of APScheduler's own;
+    # times in Europe/Amsterdam.
+    ticks = [line for line in stderr.splitlines() if " tick at " in line]
+    assert len(ticks) == 1 and "4 sent" in ticks[0], stderr
+    assert "Running job" not in stderr and "executed successfully" not in stderr
+    assert all(line.split()[2] in ("CET", "CEST") for line in stderr.splitlines()
+               if line[:2] == "20"), stderr
     assert len(list((store_dir / "outbox" / "new").iterdir())) == 4
 
 
