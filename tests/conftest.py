@@ -25,7 +25,9 @@ NOW = parse_moment("2026-03-02T09:00")
 # A PostgreSQL server where tests may create databases, e.g.
 # postgresql+psycopg://ivpflow:ivpflow@127.0.0.1:5432/ivpflow; unset runs on SQLite files.
 POSTGRESQL = os.environ.get("IVPFLOW_TEST_POSTGRESQL") or None
-TEMPLATE = "ivpflow_test_template"
+# One template database per test run, so that runs from several checkouts do not drop each
+# other's.
+TEMPLATE = f"ivpflow_test_template_{os.getpid()}"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -207,6 +208,14 @@ def test_connections_the_server_dropped_are_replaced(store: Store, not_definitio
             conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                               "WHERE datname = :db AND pid <> pg_backend_pid()"),
                          {"db": database})
+            # pg_terminate_backend only signals: wait until the backends are gone, as they
+            # are when a restarted server answers again.
+            for _ in range(200):
+                if not conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE "
+                                         "datname = :db AND pid <> pg_backend_pid()"),
+                                    {"db": database}).scalar_one():
+                    break
+                time.sleep(0.05)
         admin.dispose()
 
     for step in ("read", "write", "tick"):
