@@ -10,7 +10,6 @@ from typing import Any, TypeVar
 import click
 
 from ..dates import dutch_date
-from ..planning.holders import say_holders
 from ..workflow.model import POSITIVE_OUTCOMES
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -249,6 +248,8 @@ def held_by(people: Sequence[Mapping[str, Any]]) -> str:
 
 def said_who(item: Mapping[str, Any], lang: str) -> str:
     """Whom an item of `status --json` goes to, in words (planning.holders.say_holders)."""
+    from ..planning.holders import say_holders  # the status alone needs it: keep starts light
+
     who = item["who"]
     return say_holders([(p["name"], p["municipality"] or "") for p in who["people"]],
                        who["via"], item["role"], lang)
