@@ -108,8 +108,8 @@ def _remove(store: Store, process_id: str, *, version: int, seen: set[tuple[int,
     with store.connect(immediate=True) as conn:
         current = conn.execute(select(processes.c.version).where(processes.c.id == process_id)
                                .with_for_update()).scalar_one_or_none()
-        messages = set(conn.execute(select(outbox.c.id, outbox.c.status)
-                                    .where(outbox.c.process_id == process_id)).tuples())
+        messages = {(row.id, row.status) for row in conn.execute(
+            select(outbox.c.id, outbox.c.status).where(outbox.c.process_id == process_id))}
         if current != version or messages != seen:
             raise ConflictError(process_id, version)
         conn.execute(insert(tables.events).values(
