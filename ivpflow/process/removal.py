@@ -173,5 +173,7 @@ def _json(value: object) -> Any:
 def describe_deletion(result: Deletion, today: date) -> str:
     """One line saying what a deletion did, for the command line."""
     unsent = f", {result.unsent} unsent" if result.unsent else ""
-    return (f"{result.process}: history ({result.events} events, {result.messages} messages"
-            f"{unsent}) written to {result.path}; process deleted on {dutch_date(today)}")
+    events = f"{result.events} event" + ("" if result.events == 1 else "s")
+    messages = f"{result.messages} message" + ("" if result.messages == 1 else "s")
+    return (f"{result.process}: history ({events}, {messages}{unsent}) written to "
+            f"{result.path}; process deleted on {dutch_date(today)}")
