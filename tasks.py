@@ -3,8 +3,10 @@
 
 Each command creates `.venv` (once), installs ivpflow into it (again when setup.cfg changes)
 and then:
-  run   starts the Noordoost Twente process in store/ if it is absent (placeholder people in
-        its roles), shows its status and runs one tick: reminders land in store/outbox/;
+  run   starts the Noordoost Twente demo process in store/ if it is absent (placeholder
+        people in its roles) and records the reference case's progress up to today (or
+        IVPFLOW_NOW) on the dates of its published schedule, shows its status and runs one
+        tick: reminders land in store/outbox/;
   test  runs ruff, mypy and the whole pytest suite;
   bench runs bench/run.py beside the SpiffWorkflow peer (installed into .venv-peer) and prints
         one table; set IVPFLOW_BENCH_POSTGRESQL to a server URL to include PostgreSQL.
@@ -14,10 +16,12 @@ Extra arguments after `test` go to pytest, after `bench` to bench/run.py.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
 import venv
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -62,24 +66,102 @@ EXAMPLE_PEOPLE = {
 }
 
 
-def run() -> int:
-    """The main job on the embedded default: the Noordoost Twente process in store/.
+# The reference case's schedule as the four gemeenten published it (Losser's raadsvoorstel
+# "Verlengen Integraal Veiligheidsbeleid", 2025; Dinkelland's raadsinformatiebrief, 2025):
+# veiligheidsmonitor in April 2026, rondetafelgesprekken and advice on the priorities in May,
+# prioritisation in the commissies in June, writing the IVP July-September, adoption by the
+# four raden in October/November, the uitvoeringsplan by the colleges and the driehoek in
+# December. A month named there is its last working day; a step the schedule does not date is
+# done on its deadline in the definition. So the rondetafelgesprekken, due 22 May in the
+# definition, are done on 29 May: a week late, as the schedule has them.
+MUNICIPALITIES = ("losser", "dinkelland", "oldenzaal", "tubbergen")
+DEMO: list[tuple[str, str, tuple[str, ...]]] = [
+    # (moment, command, items)
+    ("2025-09-30", "done", ("werkgroep-samenstellen",)),
+    ("2025-10-31", "done", ("startnotitie-opstellen", "startnotitie")),
+    ("2025-11-28", "done", ("raadsinformatiebrief-versturen", "raadsinformatiebrief",
+                            "raadsvoorstel-verlenging-losser")),
+    ("2025-12-31", "decide", ("verlenging-ivp-losser",)),
+    ("2025-12-31", "done", ("veiligheidsmonitor-opdracht",)),
+    ("2026-01-30", "decide", ("startnotitie-driehoek",)),
+    ("2026-02-27", "done", ("startbijeenkomst-werkgroep",)),
+    ("2026-02-27T16:00", "advance", ()),
+    ("2026-04-30", "done", ("veiligheidsmonitor", "cijfers-verzamelen",
+                            "evaluatie-huidig-beleid")),
+    ("2026-05-15", "done", ("veiligheidsanalyse",)),
+    ("2026-05-29", "done", ("rondetafelgesprekken", "advies-prioriteiten")),
+    ("2026-05-29T16:00", "advance", ()),
+    ("2026-06-05", "done", ("conceptprioritering-portefeuillehouders", "prioriteringsnotitie")),
+    ("2026-06-30", "decide", tuple(f"prioritering-{m}" for m in MUNICIPALITIES)),
+    ("2026-06-30T16:00", "advance", ()),
+    ("2026-09-04", "done", ("concept-ivp",)),
+    ("2026-09-11", "done", ("werkgroep-concept",)),
+    ("2026-09-18", "done", ("portefeuillehouders-concept",)),
+    ("2026-09-25", "done", ("check-ketenpartners",)),
+    ("2026-09-30", "done", ("ivp",)),
+    ("2026-10-02", "done", tuple(f"raadsvoorstel-ivp-{m}" for m in MUNICIPALITIES)),
+    ("2026-10-09", "decide", tuple(f"raadsvoorstel-college-{m}" for m in MUNICIPALITIES)),
+    ("2026-11-30", "decide", tuple(f"vaststelling-ivp-{m}" for m in MUNICIPALITIES)),
+    ("2026-11-30", "done", ("driehoek-informeren",)),
+    ("2026-11-30T16:00", "advance", ()),
+    ("2026-12-04", "done", ("acties-trekkers", "uitvoeringsplan")),
+    ("2026-12-31", "decide", (*(f"uitvoeringsplan-college-{m}" for m in MUNICIPALITIES),
+                              "uitvoeringsplan-driehoek")),
+    ("2026-12-31", "done", ("raden-informeren",)),
+    ("2026-12-31T16:00", "advance", ()),
+]
+DEMO_START = "2025-09-01"
 
-    Starts it (with placeholder people in its roles) if absent, shows its status, and runs one
-    tick at the current moment: the reminders and digest land in store/outbox/ (a Maildir).
+
+def demo_commands(today: str) -> list[list[str]]:
+    """The commands that start the demo process and record its progress up to `today`
+    (ISO): each with --now at the moment the step was taken."""
+    commands = [["--now", DEMO_START, "start", WORKFLOW, "--id", PROCESS_ID]]
+    commands += [["--now", DEMO_START, "assign", PROCESS_ID, role, "--name", name,
+                  "--email", f"{role}@example.org"] for role, name in EXAMPLE_PEOPLE.items()]
+    for moment, command, items in DEMO:
+        if moment[:10] > today:
+            break
+        if command == "advance":
+            commands.append(["--now", moment, "advance", PROCESS_ID])
+        for item in items:
+            extra = ["--outcome", "vastgesteld"] if command == "decide" else []
+            commands.append(["--now", moment, command, PROCESS_ID, item, *extra])
+    return [["--actor", "demo", *command] for command in commands]
+
+
+# Runs the commands in one interpreter of the venv: one start instead of one per step.
+REPLAY = """
+import contextlib, io, json, sys
+from ivpflow.cli import cli
+for args in json.loads(sys.argv[1]):
+    with contextlib.redirect_stdout(io.StringIO()):
+        cli.main(args=args, prog_name="ivpflow", standalone_mode=False)
+"""
+
+
+def run() -> int:
+    """The main job on the embedded default: the Noordoost Twente demo process in store/.
+
+    Starts it (with placeholder people in its roles) if absent and records the reference
+    case's progress up to today, or up to IVPFLOW_NOW when that is set; shows its status and
+    runs one tick at that moment: the reminders and digest land in store/outbox/ (a Maildir).
     """
     setup()
     ivpflow = BIN / "ivpflow"
     known = sh(ivpflow, "processes", "--json", capture_output=True).stdout
     if f'"id": "{PROCESS_ID}"' not in known:
-        sh(ivpflow, "start", WORKFLOW, "--id", PROCESS_ID)
-        for role, name in EXAMPLE_PEOPLE.items():
-            sh(ivpflow, "assign", PROCESS_ID, role, "--name", name,
-               "--email", f"{role}@example.org")
+        today = (os.environ.get("IVPFLOW_NOW") or datetime.now().isoformat())[:10]
+        commands = demo_commands(today)
+        print(f"$ ivpflow … ({len(commands)} commands: the demo process {PROCESS_ID} and its "
+              f"progress up to {today})", flush=True)
+        subprocess.run([str(BIN / "python"), "-c", REPLAY, json.dumps(commands)], cwd=ROOT,
+                       check=True)
     code = sh(ivpflow, "status", PROCESS_ID, check=False).returncode
     code = code or sh(ivpflow, "tick", check=False).returncode
     print(f"Reminders are in {ROOT / 'store' / 'outbox' / 'new'}; see them with "
-          "`.venv/bin/ivpflow outbox`.")
+          "`.venv/bin/ivpflow outbox`. A process of your own: see README.md, 'Your own "
+          "process'.")
     return code
 
 

@@ -4,6 +4,8 @@ names, and a plain wheel carries everything a user needs."""
 from __future__ import annotations
 
 import ast
+import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -130,3 +132,42 @@ def test_without_a_checkout_the_workflows_come_from_the_installed_data(
                                                 / "loader.py"))
     monkeypatch.setattr(sysconfig, "get_path", lambda name: str(tmp_path / "venv"))
     assert loader._shipped_dir() == tmp_path / "venv" / "share" / "ivpflow" / "workflows"
+
+
+def test_the_wheel_installed_into_a_fresh_venv_runs_from_an_empty_folder(tmp_path: Path) -> None:
+    """`pip install` of the wheel (offline: its dependencies are this environment's,
+    reached by a .pth line) gives an `ivpflow` that finds the shipped workflows anywhere."""
+    import site
+    import venv
+
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
+                    str(tmp_path / "dist"), str(ROOT)], check=True)
+    wheel = next((tmp_path / "dist").glob("ivpflow-*.whl"))
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=False).create(env_dir)
+    python = env_dir / "bin" / "python"
+    own_site = Path(subprocess.run([python, "-c", "import site; print(site.getsitepackages()[0])"],
+                                   check=True, capture_output=True, text=True).stdout.strip())
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("IVPFLOW_", "PYTHON", "VIRTUAL_ENV"))}
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q",
+                    "--no-deps", "--no-index", str(wheel)], check=True, env=clean)
+    # After the install (pip would take this environment's ivpflow for installed), and only
+    # a path: the .pth files there, such as an editable install's, are not run.
+    (own_site / "dependencies.pth").write_text("\n".join(site.getsitepackages()) + "\n")
+    empty = tmp_path / "elsewhere"
+    empty.mkdir()
+
+    def ivpflow(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([env_dir / "bin" / "ivpflow", "--now", "2026-03-02", *args],
+                              cwd=empty, env=clean, capture_output=True, text=True)
+
+    found = ivpflow("workflows", "--json")
+    assert found.returncode == 0, found.stderr
+    listed = json.loads(found.stdout)
+    assert {w["id"] for w in listed} == {p.stem for p in (ROOT / "workflows").glob("*.yaml")}
+    assert all(str(env_dir) in w["path"] for w in listed)  # the installed copies
+    started = ivpflow("start", "noordoost-twente-2027-2030")
+    assert (started.returncode, started.stdout) == (0, "noordoost-twente-2027-2030\n"), \
+        started.stderr
+    assert (empty / "store" / "ivpflow.sqlite3").is_file()

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, exists, select
+from sqlalchemy import Connection, bindparam, exists, func, select
 
 from ..errors import UnknownProcessError
 from ..workflow.loader import load_compiled, parse_definition
@@ -61,8 +61,14 @@ _DEFINITION = Sql(
 _FIRST_IDS = Sql(select(_processes.c.id).order_by(_processes.c.id).limit(2))
 _ALL_IDS = Sql(select(_processes.c.id).order_by(_processes.c.id))
 _events = tables.events
+# A deleted process's events stay in the log (process.removal); a process started later under
+# its id has the history after the last `deleted` event.
+_LAST_DELETED = (select(func.coalesce(func.max(_events.c.id), 0))
+                 .where(_events.c.process_id == bindparam("pid"), _events.c.event == "deleted")
+                 .scalar_subquery())
 _EVENTS = Sql(select(*(_events.c[name] for name in EventRow._fields))
-              .where(_events.c.process_id == bindparam("pid")).order_by(_events.c.id))
+              .where(_events.c.process_id == bindparam("pid"), _events.c.id > _LAST_DELETED)
+              .order_by(_events.c.id))
 
 # Definitions by digest, parsed once per run: a stored definition never changes.
 _definitions: dict[str, Definition] = {}
