@@ -28,7 +28,7 @@ def definition_for(app: App, workflow: str, *, open_store: bool = False) -> Defi
                           store=app.store if database else None)
     if found.origin == "stored":
         click.echo(f"Using workflow '{workflow}' as the store holds it (last from "
-                   f"{found.definition.path}); it is not shipped or on IVPFLOW_WORKFLOWS",
+                   f"{found.path}); it is not shipped or on IVPFLOW_WORKFLOWS",
                    err=True)
     return found.definition
 
@@ -74,10 +74,11 @@ def _stored_rows(app: App, listed: set[str]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     with app.store.transaction() as tx:
         for ident in stored_workflows(tx):
-            definition = newest_definition(tx, ident)
-            if ident in listed or definition is None:
+            stored = newest_definition(tx, ident)
+            if ident in listed or stored is None:
                 continue
-            rows.append({"id": ident, "title": definition.title, "path": definition.path,
+            definition, path = stored
+            rows.append({"id": ident, "title": definition.title, "path": path,
                          "phases": definition.phase_ids, "source": "stored"})
     return rows
 

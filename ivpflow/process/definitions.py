@@ -14,10 +14,12 @@ from ..workflow.model import Definition
 @dataclass(frozen=True)
 class Found:
     """A definition and where it was found: 'file', 'available' (shipped or
-    IVPFLOW_WORKFLOWS) or 'stored' (the database's copy of a file used before)."""
+    IVPFLOW_WORKFLOWS) or 'stored' (the database's copy of a file used before, and the path
+    it was stored from)."""
 
     definition: Definition
     origin: str
+    path: str
 
 
 def is_file_name(name: str) -> bool:
@@ -33,9 +35,11 @@ def find_workflow(name: str, *, extra: str | None = None, store: Store | None = 
     from ..workflow.loader import find_definition, load_definition
 
     if is_file_name(name):
-        return Found(load_definition(name), "file")
+        definition = load_definition(name)
+        return Found(definition, "file", definition.path)
     try:
-        return Found(find_definition(name, extra), "available")
+        definition = find_definition(name, extra)
+        return Found(definition, "available", definition.path)
     except UnknownWorkflowError as exc:
         if store is None:
             raise
@@ -46,4 +50,4 @@ def find_workflow(name: str, *, extra: str | None = None, store: Store | None = 
             if stored is None:
                 raise UnknownWorkflowError(name, {*exc.available, *stored_workflows(tx)}) \
                     from None
-        return Found(stored, "stored")
+        return Found(stored[0], "stored", stored[1])

@@ -133,13 +133,15 @@ def read_definition(tx: Tx | Connection, digest: str) -> Definition:
     return _definitions[digest]
 
 
-def newest_definition(tx: Tx, workflow: str) -> Definition | None:
-    """The definition of this workflow id stored last (by a start or an upgrade), if any."""
+def newest_definition(tx: Tx, workflow: str) -> tuple[Definition, str] | None:
+    """The definition of this workflow id stored last (by a start or an upgrade), if any,
+    and the path it was first stored from (the parsed definition may carry another path:
+    definitions are kept by their text's digest)."""
     found = tx.fetch([(_NEWEST_OF_WORKFLOW, {"workflow": workflow})])[0]
     if not found:
         return None
     _remember(*found[0])
-    return _definitions[found[0][0]]
+    return _definitions[found[0][0]], str(found[0][3])
 
 
 def stored_workflows(tx: Tx) -> list[str]:
