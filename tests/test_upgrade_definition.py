@@ -193,6 +193,18 @@ def test_removing_a_done_task_is_refused_without_force(ivpflow: Invoke, store: S
     assert stored_definitions(store) == 1
 
 
+def test_a_dry_run_of_a_refused_drop_shows_what_would_change_and_why_not(
+        ivpflow: Invoke, started: Path, tmp_path: Path) -> None:
+    file = corrected(tmp_path, (WERKGROEP_TASK, ""))
+    result = ivpflow("upgrade", "p", file, "--dry-run", now=LATER)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[1:] == [
+        "  - task werkgroep 'Werkgroep samenstellen' (done 5 maart 2026, a note: dropped; the "
+        "history keeps it)"]
+    assert result.stderr.startswith("Error: Cannot upgrade 'p': it would drop what has "
+                                    "recorded facts: task werkgroep")
+
+
 def test_removing_a_done_task_with_force_keeps_it_in_the_history(
         ivpflow: Invoke, started: Path, tmp_path: Path) -> None:
     file = corrected(tmp_path, (WERKGROEP_TASK, ""))

@@ -55,3 +55,5 @@ def upgrade(app: App, process_id: str, file: str, dry_run: bool, renames: Sequen
                f"{result.dest[:12]})" + ("" if result.written else "; dry run, nothing written"))
     for line in result.changes or ("no change to phases, items, roles or meetings",):
         click.echo(f"  {line}")
+    if result.refused is not None:
+        raise result.refused

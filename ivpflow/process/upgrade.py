@@ -39,6 +39,8 @@ class Upgrade:
     dropped: tuple[str, ...]  # ids whose recorded facts go (only with force)
     renamed: Mapping[str, str]
     written: bool
+    # A dry run that the upgrade itself would refuse: why (the lines still say what changes).
+    refused: UpgradeRefusedError | None = None
 
 
 def parse_renames(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
@@ -74,8 +76,18 @@ def upgrade_process(store: Store, process_id: str, definition: Definition, *, no
             old = read_definition(tx, process.definition_digest)
         return _take(Change(process, old, now=now, actor=actor), definition, mapping,
                      force, reason, written=False)
-    with change(store, process_id, now=now, actor=actor, parts=PEOPLE) as work:
-        return _take(work, definition, mapping, force, reason, written=True)
+    from ..store.db import Duplicate
+
+    for attempt in (1, 2):
+        try:
+            with change(store, process_id, now=now, actor=actor, parts=PEOPLE) as work:
+                return _take(work, definition, mapping, force, reason, written=True)
+        except Duplicate:
+            # Another process was upgraded to the same definition at the same moment and
+            # stored it first; the second attempt finds it stored.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 # --------------------------------------------------------------------------- the work
@@ -102,11 +114,14 @@ def _take(work: Change, new: Definition, renames: dict[str, str], force: bool,
     phases, lost_phases = _phases(process, old, new, phase_to, diff)
     items, lost_items = _items(process, old, new, phase_to, item_to, diff, work)
     lost = lost_phases + lost_items
+    refused = None
     if lost and not force:
-        raise UpgradeRefusedError(pid, "it would drop what has recorded facts: "
-                                  + "; ".join(lost) + " (--rename OLD=NEW if it was renamed, "
-                                  "or --force --reason TEXT to drop it; the history keeps "
-                                  "it)")
+        refused = UpgradeRefusedError(pid, "it would drop what has recorded facts: "
+                                      + "; ".join(lost) + " (--rename OLD=NEW if it was "
+                                      "renamed, or --force --reason TEXT to drop it; the "
+                                      "history keeps it)")
+        if written:
+            raise refused
     meetings = _meetings(process, old, new, work, diff)
     _roles(process, old, new, diff)
     _settings(old, new, diff)
@@ -119,7 +134,7 @@ def _take(work: Change, new: Definition, renames: dict[str, str], force: bool,
     note = _note(new, diff, renamed, lost, reason if force else None)
     work.record("upgraded", source=old.digest[:12], dest=new.digest[:12], note=note)
     return Upgrade(pid, new.id, new.path, old.digest, new.digest, tuple(diff.lines), note,
-                   tuple(lost), renamed, written)
+                   tuple(lost), renamed, written, refused)
 
 
 def _mapping(pid: str, old: Definition, new: Definition,
