@@ -259,3 +259,11 @@ class StoreBusyError(StoreError):
         IvpflowError.__init__(self, f"{database} was busy with another change for more than "
                                     f"{seconds} s; nothing was changed, try again")
         self.action, self.database, self.reason = "change", database, "busy"
+
+
+class UpgradeRefusedError(IvpflowError):
+    """A corrected definition cannot be taken into a process as asked; nothing was changed."""
+
+    def __init__(self, process_id: str, reason: str) -> None:
+        self.process_id, self.reason = process_id, reason
+        super().__init__(f"Cannot upgrade '{process_id}': {reason}")

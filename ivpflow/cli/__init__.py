@@ -13,7 +13,16 @@ import gc
 _COLLECTING = gc.isenabled()
 gc.disable()
 
-from . import definitions, delete, documents, mail, planning, processes, views  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    definitions,
+    delete,
+    documents,
+    mail,
+    planning,
+    processes,
+    upgrade,
+    views,
+)
 from .app import App, cli, main  # noqa: E402
 
 if _COLLECTING:

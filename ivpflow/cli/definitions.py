@@ -3,12 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .app import App, cli, pass_app
 from .output import json_option, print_json, table
+
+if TYPE_CHECKING:
+    from ..workflow.model import Definition
+
+
+def definition_for(app: App, workflow: str, *, open_store: bool = False) -> Definition:
+    """The definition a WORKFLOW argument names (an id or a file); an id that is neither
+    shipped nor on IVPFLOW_WORKFLOWS is looked up in the store, which is opened for it only
+    when it exists (or `open_store`, for a command that opens it anyway). A stored one says
+    on stderr where it came from."""
+    from ..process.definitions import find_workflow
+
+    database = (open_store or app.db_url is not None
+                or (Path(app.store_dir) / "ivpflow.sqlite3").is_file())
+    found = find_workflow(workflow, extra=app.workflows_path,
+                          store=app.store if database else None)
+    if found.origin == "stored":
+        click.echo(f"Using workflow '{workflow}' as the store holds it (last from "
+                   f"{found.path}); it is not shipped or on IVPFLOW_WORKFLOWS",
+                   err=True)
+    return found.definition
 
 
 @cli.command()
@@ -29,6 +51,7 @@ def workflows(app: App, as_json: bool) -> None:
             continue
         rows.append({"id": definition.id, "title": definition.title, "path": str(path),
                      "phases": definition.phase_ids})
+    rows += _stored_rows(app, {row["id"] for row in rows})
     if as_json:
         print_json(rows)
         return
@@ -36,8 +59,28 @@ def workflows(app: App, as_json: bool) -> None:
         click.echo("No workflow definitions found.")
         return
     table(["id", "title", "phases"],
-           [[r["id"], r["title"] or click.style("invalid: " + r["error"], fg="red"),
+           [[r["id"], (r["title"] or click.style("invalid: " + r["error"], fg="red"))
+             + (f" (stored; from {r['path']})" if r.get("source") == "stored" else ""),
              " → ".join(r["phases"])] for r in rows])
+
+
+def _stored_rows(app: App, listed: set[str]) -> list[dict[str, Any]]:
+    """The workflows only the store holds (processes started from a file since gone or
+    elsewhere), newest definition of each; nothing when there is no store yet."""
+    if app.db_url is None and not (Path(app.store_dir) / "ivpflow.sqlite3").is_file():
+        return []
+    from ..store.reader import newest_definition, stored_workflows
+
+    rows: list[dict[str, Any]] = []
+    with app.store.transaction() as tx:
+        for ident in stored_workflows(tx):
+            stored = newest_definition(tx, ident)
+            if ident in listed or stored is None:
+                continue
+            definition, path = stored
+            rows.append({"id": ident, "title": definition.title, "path": path,
+                         "phases": definition.phase_ids, "source": "stored"})
+    return rows
 
 
 @cli.command()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 
 import click
@@ -21,13 +20,10 @@ from .output import count, day, json_option, print_json, print_status, table
 def start(app: App, workflow: str, process_id: str | None, start_text: str | None) -> None:
     """Start a process from a workflow definition (an id or a .yaml file); prints its id."""
     from ..process.lifecycle import start_process
-    from ..workflow.loader import find_definition, load_definition
+    from .definitions import definition_for
 
     start_day = parse_day(start_text, option="--start") if start_text else None
-    if workflow.endswith((".yaml", ".yml")) or os.sep in workflow:
-        definition = load_definition(workflow)
-    else:
-        definition = find_definition(workflow, app.workflows_path)
+    definition = definition_for(app, workflow, open_store=True)
     click.echo(start_process(app.store, definition, now=app.now, actor=app.actor,
                              process_id=process_id, start=start_day))
 

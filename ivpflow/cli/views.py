@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -65,10 +64,7 @@ def report(app: App, process_id: str, out: str | None) -> None:
 def diagram(app: App, workflow: str, no_reopen: bool) -> None:
     """Print the workflow (an id or a .yaml file) as a Mermaid state diagram."""
     from ..views.diagram import mermaid_diagram
-    from ..workflow.loader import find_definition, load_definition
+    from .definitions import definition_for
 
-    if workflow.endswith((".yaml", ".yml")) or os.sep in workflow:
-        definition = load_definition(workflow)
-    else:
-        definition = find_definition(workflow, app.workflows_path)
+    definition = definition_for(app, workflow)
     click.echo(mermaid_diagram(definition, reopen=not no_reopen), nl=False)

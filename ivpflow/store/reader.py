@@ -58,6 +58,14 @@ _DEFINITION = Sql(
     select(_definitions_table.c.digest, _definitions_table.c.compiled,
            _definitions_table.c.source, _definitions_table.c.path)
     .where(_definitions_table.c.digest == bindparam("digest")))
+# The newest definition stored of one workflow (the one its latest start or upgrade used).
+_NEWEST_OF_WORKFLOW = Sql(
+    select(_definitions_table.c.digest, _definitions_table.c.compiled,
+           _definitions_table.c.source, _definitions_table.c.path)
+    .where(_definitions_table.c.workflow == bindparam("workflow"))
+    .order_by(_definitions_table.c.stored_at.desc(), _definitions_table.c.digest).limit(1))
+_STORED_WORKFLOWS = Sql(select(_definitions_table.c.workflow).distinct()
+                        .order_by(_definitions_table.c.workflow))
 _FIRST_IDS = Sql(select(_processes.c.id).order_by(_processes.c.id).limit(2))
 _ALL_IDS = Sql(select(_processes.c.id).order_by(_processes.c.id))
 _events = tables.events
@@ -129,6 +137,22 @@ def read_definition(tx: Tx | Connection, digest: str) -> Definition:
         assert found, f"definition {digest} is missing"
         _remember(*found[0])
     return _definitions[digest]
+
+
+def newest_definition(tx: Tx, workflow: str) -> tuple[Definition, str] | None:
+    """The definition of this workflow id stored last (by a start or an upgrade), if any,
+    and the path it was first stored from (the parsed definition may carry another path:
+    definitions are kept by their text's digest)."""
+    found = tx.fetch([(_NEWEST_OF_WORKFLOW, {"workflow": workflow})])[0]
+    if not found:
+        return None
+    _remember(*found[0])
+    return _definitions[found[0][0]], str(found[0][3])
+
+
+def stored_workflows(tx: Tx) -> list[str]:
+    """The ids of every workflow the database holds a definition of."""
+    return [str(row[0]) for row in tx.fetch([(_STORED_WORKFLOWS, {})])[0]]
 
 
 def _remember(digest: str, compiled: str, source: str, path: str) -> None:

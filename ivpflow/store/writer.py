@@ -48,7 +48,7 @@ _CANCEL = Sql(
     update(_outbox)
     .where(_outbox.c.process_id == bindparam("pid"), _outbox.c.item == bindparam("item"),
            _outbox.c.status == "queued")
-    .values(status="cancelled", error="item settled"))
+    .values(status="cancelled", error=bindparam("why")))
 # A failed message back in the queue, to be tried now as if new.
 _REQUEUE = Sql(
     update(_outbox)
@@ -113,13 +113,15 @@ class Change:
         self.touch = touch  # a change of the process's data: a new version, the time it changed
         self.new = new
         self.events: list[dict[str, Any]] = []
-        self.cancelled: list[str] = []
+        self.cancelled: list[tuple[str, str]] = []
         self.requeued: list[int] = []
+        self.stored: list[Definition] = []
 
     # ---------------------------------------------------------------- the rows
 
     def set(self, **fields: Any) -> None:
-        """Change fields of the process row itself (its phase, …)."""
+        """Change fields of the process row itself (its phase, …), or replace a part's rows
+        whole (an upgrade's phases and items, in their new order)."""
         self.process = self.process._replace(**fields)
 
     def update(self, part: str, key: Any, **fields: Any) -> None:
@@ -164,9 +166,16 @@ class Change:
                             "actor": self.actor, "event": event, "from_state": source,
                             "to_state": dest, "item": item, "note": note})
 
-    def cancel_reminders(self, item_id: str) -> None:
-        """Cancel the queued reminders of an item this change settles."""
-        self.cancelled.append(item_id)
+    def cancel_reminders(self, item_id: str, why: str = "item settled") -> None:
+        """Cancel the queued reminders of an item this change settles (or removes)."""
+        self.cancelled.append((item_id, why))
+
+    def use_definition(self, definition: Definition) -> None:
+        """Point the process at another definition of its workflow, stored (once, by its
+        digest) with this change; the plan is made from it."""
+        self.definition = definition
+        self.set(definition_digest=definition.digest, workflow=definition.id)
+        self.stored.append(definition)
 
     def requeue_message(self, ident: int) -> None:
         """Put a failed outbox message of this process back in the queue."""
@@ -267,6 +276,8 @@ def write(tx: Tx, work: Change, *,
         after = after._replace(version=was.version + (0 if work.new else 1),
                                updated_at=work.stamp)
     writes: list[tuple[Sql, Params | Sequence[Params]]] = list(before)
+    if work.stored:
+        writes += _definition_writes(tx, work.stored, work.stamp)
     if work.new:
         writes.append((_INSERT_HEAD, {name: getattr(after, name) for name in HEAD}))
     else:
@@ -280,7 +291,8 @@ def write(tx: Tx, work: Change, *,
         writes += _part_writes(name, part, was.id, () if work.new else getattr(was, name),
                                getattr(after, name))
     if work.cancelled:
-        writes.append((_CANCEL, [{"pid": was.id, "item": item} for item in work.cancelled]))
+        writes.append((_CANCEL, [{"pid": was.id, "item": item, "why": why}
+                                 for item, why in work.cancelled]))
     if work.requeued:
         writes.append((_REQUEUE, [{"pid": was.id, "ident": ident, "stamp": work.stamp}
                                   for ident in work.requeued]))
@@ -290,6 +302,17 @@ def write(tx: Tx, work: Change, *,
         tx.execute(writes, check=None if work.new else check, commit=True)
     except Stale:
         raise ConflictError(was.id, was.version) from None
+
+
+def _definition_writes(tx: Tx, definitions: Sequence[Definition],
+                       stamp: datetime) -> list[tuple[Sql, Params | Sequence[Params]]]:
+    """The INSERTs of the definitions the database does not hold yet (before the process row
+    that refers to them)."""
+    known = tx.fetch([(_DEFINITION_KNOWN, {"digest": d.digest}) for d in definitions])
+    return [(_INSERT_DEFINITION, {
+        "digest": d.digest, "workflow": d.id, "path": d.path, "source": d.source,
+        "compiled": compile_definition(d), "stored_at": stamp})
+        for d, rows in zip(definitions, known, strict=True) if not rows]
 
 
 def _part_writes(name: str, part: Part, process_id: str, before: Sequence[Any],
