@@ -338,6 +338,10 @@ def make_workflow(municipalities: Sequence[str], *, start: date, adopt_by: date 
     """A commented workflow definition for these gemeenten, planned from `start` to the raad
     meeting `adopt_by`, that `ivpflow check` accepts as it is."""
     names = _names(municipalities)
+    if title is not None:
+        title = " ".join(check_text("--title", title, one_line=True).split())
+        if not title or "{" in title or "}" in title:
+            raise InvalidValueError("--title", title, "must be text without { or }")
     years = _period(period) if period is not None else None
     given = adopt_by is not None
     if adopt_by is None:
