@@ -177,6 +177,15 @@ class MissingReasonError(InvalidValueError):
         self.what, self.value, self.rule = option, "", "is required"
 
 
+class MissingOptionError(InvalidValueError):
+    """A request needs an option that was not given."""
+
+    def __init__(self, option: str, why: str) -> None:
+        self.option = option
+        IvpflowError.__init__(self, f"Missing {option}: {why}")
+        self.what, self.value, self.rule = option, "", "is required"
+
+
 class FileAccessError(InvalidValueError):
     """A file or folder the request names cannot be read or written."""
 

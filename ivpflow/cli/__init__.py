@@ -17,6 +17,7 @@ from . import (  # noqa: E402,F401
     definitions,
     delete,
     documents,
+    init,
     mail,
     planning,
     processes,

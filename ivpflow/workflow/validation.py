@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -39,18 +40,36 @@ _RELATIVE = re.compile(
     re.IGNORECASE,
 )
 _ANCHOR = re.compile(r"^(?P<edge>start|end)(?:\s+of\s+(?P<phase>\S+))?$", re.IGNORECASE)
-_TOP_KEYS = {"id", "title", "description", "period", "replaces", "start", "municipalities",
-             "roles", "phases", "calendar", "lead_times", "meetings", "target", "reminders"}
-_PHASE_KEYS = {"id", "title", "description", "due", "duration", "final", "roll", "tasks",
-               "decisions", "documents"}
-_CALENDAR_KEYS = {"closing_days", "closed", "recess", "lead_times"}
 _DURATION = re.compile(r"^(?P<n>\d+)\s+(?P<unit>working\s+days?|days?|weeks?)$", re.IGNORECASE)
-_ITEM_KEYS = {
-    "task": {"id", "title", "role", "due", "required", "roll", "description", "per_municipality"},
-    "decision": {"id", "title", "body", "role", "due", "required", "roll", "description",
-                 "per_municipality", "document"},
-    "document": {"id", "title", "role", "due", "required", "roll", "description",
-                 "per_municipality"},
+
+# Every key a definition may have, by where it stands: the parser refuses any other, and
+# docs/workflow-format.md describes each one (tests/test_workflow_format.py keeps them equal).
+TOP_KEYS = frozenset({"id", "title", "description", "period", "replaces", "start",
+                      "municipalities", "roles", "phases", "calendar", "lead_times", "meetings",
+                      "target", "reminders"})
+PHASE_KEYS = frozenset({"id", "title", "description", "due", "duration", "final", "roll",
+                        "tasks", "decisions", "documents"})
+_COMMON_ITEM_KEYS = frozenset({"id", "title", "role", "due", "required", "roll", "description",
+                               "per_municipality"})
+ITEM_KEYS = {
+    "task": _COMMON_ITEM_KEYS,
+    "decision": _COMMON_ITEM_KEYS | {"body", "document"},
+    "document": _COMMON_ITEM_KEYS,
+}
+CALENDAR_KEYS = frozenset({"closing_days", "closed", "recess", "lead_times"})
+MUNICIPALITY_KEYS = CALENDAR_KEYS | {"name"}  # a gemeente written as a mapping
+PERIOD_KEYS = frozenset({"from", "to", "why"})  # an entry of calendar.closed or .recess
+REPLACES_KEYS = frozenset({"title", "until"})
+TARGET_KEYS = frozenset({"phase", "by"})
+MEETING_KEYS = frozenset({"body", "date", "papers_due"})
+REMINDER_KEYS = frozenset({"before", "overdue_every", "escalate_after", "escalate_to",
+                           "digest_to", "digest_horizon", "draft_before"})
+ROLE_KEYS = frozenset({"title"})  # a role written as a mapping instead of its title
+KEYS: dict[str, frozenset[str]] = {
+    "definition": TOP_KEYS, "phase": PHASE_KEYS, **ITEM_KEYS, "calendar": CALENDAR_KEYS,
+    "municipality": MUNICIPALITY_KEYS, "period": PERIOD_KEYS, "replaces": REPLACES_KEYS,
+    "target": TARGET_KEYS, "meeting": MEETING_KEYS, "reminders": REMINDER_KEYS,
+    "role": ROLE_KEYS,
 }
 _DEFAULT_REQUIRED = {"task": True, "decision": True, "document": False}
 
@@ -90,7 +109,7 @@ class DefinitionParser:
         if not isinstance(data, LDict):
             self.problem(1, "a definition is a mapping with id, title, roles and phases")
             raise self.fail()
-        self.unknown_keys(data, _TOP_KEYS, "definition")
+        self.unknown_keys(data, TOP_KEYS, "definition")
         def_id = self.ident(data, "id", "definition")
         title = self.string(data, "title", required=True)
         roles = self.roles(data)
@@ -166,8 +185,7 @@ class DefinitionParser:
         if not isinstance(raw, LDict):
             self.problem(data.line_of("reminders"), "reminders must be a mapping")
             return defaults
-        self.unknown_keys(raw, {"before", "overdue_every", "escalate_after", "escalate_to",
-                                "digest_to", "digest_horizon", "draft_before"}, "reminders")
+        self.unknown_keys(raw, REMINDER_KEYS, "reminders")
         before = raw.get("before", list(defaults.before))
         if (not isinstance(before, list)
                 or not all(isinstance(n, int) and not isinstance(n, bool) and 0 < n <= 40
@@ -223,7 +241,7 @@ class DefinitionParser:
             if not isinstance(entry, LDict) or not {"from", "to"} <= set(entry):
                 self.problem(entry_line, f"each {what} period needs from, to and why")
                 continue
-            self.unknown_keys(entry, {"from", "to", "why"}, f"{what} period")
+            self.unknown_keys(entry, PERIOD_KEYS, f"{what} period")
             start, end = self.day(entry, "from"), self.day(entry, "to")
             if start and end and end < start:
                 self.problem(entry_line, f"{what} period ends ({end}) before it starts ({start})")
@@ -265,7 +283,7 @@ class DefinitionParser:
         raw = raw if raw is not None else LDict()
         if not hasattr(raw, "line"):
             raw.line, raw.key_lines = line, {}
-        self.unknown_keys(raw, _CALENDAR_KEYS | ({"name"} if base else set()), "calendar")
+        self.unknown_keys(raw, MUNICIPALITY_KEYS if base else CALENDAR_KEYS, "calendar")
         closing: dict[date, str] = dict(base.working.closing_days) if base else {}
         days_raw = raw.get("closing_days")
         if isinstance(days_raw, LDict):
@@ -292,7 +310,7 @@ class DefinitionParser:
     def replaces(self, data: LDict) -> tuple[str | None, date | None]:
         raw = data.get("replaces")
         if isinstance(raw, LDict):
-            self.unknown_keys(raw, {"title", "until"}, "replaces")
+            self.unknown_keys(raw, REPLACES_KEYS, "replaces")
             return self.string(raw, "title", required=True), self.day(raw, "until")
         return self.string(data, "replaces"), None
 
@@ -303,7 +321,7 @@ class DefinitionParser:
         if not isinstance(raw, LDict):
             self.problem(data.line_of("target"), "target must be a mapping with phase and by")
             return None
-        self.unknown_keys(raw, {"phase", "by"}, "target")
+        self.unknown_keys(raw, TARGET_KEYS, "target")
         phase, by = self.string(raw, "phase", required=True), self.day(raw, "by")
         if by is None and raw.get("by") is None:
             self.problem(raw.line, "missing 'by'")
@@ -341,7 +359,7 @@ class DefinitionParser:
             if not isinstance(entry, LDict):
                 self.problem(entry_line, "each meeting is a mapping with body and date")
                 continue
-            self.unknown_keys(entry, {"body", "date", "papers_due"}, "meeting")
+            self.unknown_keys(entry, MEETING_KEYS, "meeting")
             body, day = self.string(entry, "body", required=True), self.day(entry, "date")
             if body is not None and body not in bodies:
                 self.problem(entry.line_of("body"), f"meeting of unknown body '{body}'; bodies: "
@@ -361,7 +379,7 @@ class DefinitionParser:
 
     # -- small readers
 
-    def unknown_keys(self, data: LDict, allowed: set[str], what: str) -> None:
+    def unknown_keys(self, data: LDict, allowed: AbstractSet[str], what: str) -> None:
         for key in data:
             if key not in allowed:
                 self.problem(data.line_of(key), f"unknown key '{key}' in {what}; allowed: "
@@ -411,6 +429,7 @@ class DefinitionParser:
                 self.problem(raw.line_of(role_id), f"role id '{role_id}' must be lower-case "
                                                    f"letters, digits and '-' (at most {MAX_ID})")
             if isinstance(title, LDict):
+                self.unknown_keys(title, ROLE_KEYS, f"role '{role_id}'")
                 title = title.get("title", role_id)
             roles[role_id] = str(title if title is not None else role_id)
         return roles
@@ -501,7 +520,7 @@ class DefinitionParser:
 
     def phase(self, raw: LDict, index: int, roles: Mapping[str, str],
               municipalities: list[str]) -> Phase | None:
-        self.unknown_keys(raw, _PHASE_KEYS, "phase")
+        self.unknown_keys(raw, PHASE_KEYS, "phase")
         phase_id = self.ident(raw, "id", "phase")
         if phase_id is None:
             return None
@@ -539,7 +558,7 @@ class DefinitionParser:
 
     def item(self, kind: str, raw: LDict, phase_id: str, roles: Mapping[str, str],
              municipalities: list[str]) -> list[Item]:
-        self.unknown_keys(raw, _ITEM_KEYS[kind], kind)
+        self.unknown_keys(raw, ITEM_KEYS[kind], kind)
         item_id = self.ident(raw, "id", kind)
         title = self.string(raw, "title", required=kind != "decision")
         body = self.string(raw, "body", required=kind == "decision")

@@ -1,0 +1,56 @@
+"""The command that writes a new workflow file: init."""
+
+from __future__ import annotations
+
+import os
+import shlex
+from collections.abc import Sequence
+
+import click
+
+from ..dates import parse_day
+from .app import App, cli, pass_app
+
+
+@cli.command()
+@click.option("--municipality", "municipalities", multiple=True, metavar="NAME",
+              help="A gemeente of the plan; repeat it for a joint plan of several.")
+@click.option("--period", metavar="YYYY-YYYY",
+              help="The IVP period (default: the four years after adoption).")
+@click.option("--start", "start_text", metavar="DATE",
+              help="The start date of the process (default: today).")
+@click.option("--adopt-by", "adopt_text", metavar="DATE",
+              help="The raad meeting by which the plan must be adopted (default: the end of "
+                   "November before the period, else nine months after the start).")
+@click.option("--id", "ident", metavar="ID",
+              help="The workflow id (default: from the names and the period).")
+@click.option("--title", metavar="TEXT",
+              help="The title (default: Integraal Veiligheidsplan <names> <period>).")
+@click.option("--out", metavar="FILE", help="Where to write it (default: <id>.yaml here).")
+@click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
+@pass_app
+def init(app: App, municipalities: Sequence[str], period: str | None, start_text: str | None,
+         adopt_text: str | None, ident: str | None, title: str | None, out: str | None,
+         force: bool) -> None:
+    """Write a commented workflow file for one gemeente or several, from the VNG template,
+    that `ivpflow check` accepts and `ivpflow start FILE` starts."""
+    from ..workflow.template import make_workflow, write_workflow
+
+    start = parse_day(start_text, option="--start") if start_text else app.now.date()
+    adopt_by = parse_day(adopt_text, option="--adopt-by") if adopt_text else None
+    workflow = make_workflow(municipalities, start=start, adopt_by=adopt_by, period=period,
+                             ident=ident, title=title)
+    path = write_workflow(out or f"{workflow.id}.yaml", workflow, force=force)
+    shown = str(path)
+    if not shown.endswith((".yaml", ".yml")) and os.sep not in shown:
+        shown = os.path.join(".", shown)  # so that `start` takes it for a file, not an id
+    definition = workflow.definition
+    decisions = definition.items_of_kind("decision")
+    click.echo(f"Wrote {shown}: {definition.title} ({len(definition.phases)} phases, "
+               f"{len(definition.items_of_kind('task'))} tasks, {len(decisions)} decisions, "
+               f"{len(definition.items_of_kind('document'))} documents)")
+    for note in workflow.notes:
+        click.echo(f"Note: {note}")
+    quoted = shlex.quote(shown)
+    click.echo(f"Next: check it with: ivpflow check {quoted}; "
+               f"start it with: ivpflow start {quoted}")
