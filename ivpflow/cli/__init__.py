@@ -13,7 +13,7 @@ import gc
 _COLLECTING = gc.isenabled()
 gc.disable()
 
-from . import definitions, documents, mail, planning, processes, views  # noqa: E402,F401
+from . import config, definitions, documents, mail, planning, processes, views  # noqa: E402,F401
 from .app import App, cli, main  # noqa: E402
 
 if _COLLECTING:
