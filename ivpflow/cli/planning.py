@@ -21,7 +21,7 @@ def plan(app: App, process_id: str | None, as_json: bool, only_risk: bool) -> No
     """Show every dated item: planned, forecast and actual date, slack, risk."""
     from ..views.status import process_plan
 
-    rows = process_plan(app.store, process_id, now=app.now)
+    rows = process_plan(app.store_for_reading, process_id, now=app.now)
     if only_risk:
         rows = [r for r in rows if r["at_risk"]]
     if as_json:
@@ -108,7 +108,8 @@ def meeting_list(app: App, process_id: str, as_json: bool) -> None:
     """List the meetings known for a process, with when their papers are due."""
     from ..views.status import process_plan
 
-    rows = [r for r in process_plan(app.store, process_id, now=app.now) if r["kind"] == "meeting"]
+    rows = [r for r in process_plan(app.store_for_reading, process_id, now=app.now)
+            if r["kind"] == "meeting"]
     data: list[dict[str, Any]] = [{"body": r["id"], "date": r["planned"],
                                    "papers_due": r.get("papers_due")} for r in rows]
     if as_json:
@@ -136,9 +137,10 @@ def calendar_command(app: App, first: str, last: str, municipality: str | None,
     from ..views.workdays import working_days
 
     needs_store = process_id is not None or municipality is not None
-    data = working_days(app.store if needs_store else None, parse_day(first, option="DATE"),
-                        parse_day(last, option="DATE"), municipality=municipality,
-                        process_id=process_id, extra=app.workflows_path)
+    data = working_days(app.store_for_reading if needs_store else None,
+                        parse_day(first, option="DATE"), parse_day(last, option="DATE"),
+                        municipality=municipality, process_id=process_id,
+                        extra=app.workflows_path)
     if as_json:
         print_json(data)
         return
