@@ -287,7 +287,11 @@ def read_config_file(path: Path) -> tuple[dict[str, Any], _Password | None]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(str(path), f"not valid TOML: {exc}") from None
+        found = re.search(r" \(at line (\d+), column (\d+)\)$", str(exc))
+        if found is None:
+            raise ConfigError(str(path), f"not valid TOML: {exc}") from None
+        raise ConfigError(f"{path}:{found[1]}", f"not valid TOML: {str(exc)[:found.start()]} "
+                          f"(column {found[2]})") from None
     lines = text.splitlines()
     values: dict[str, Any] = {}
     for name, raw in data.items():
