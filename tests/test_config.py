@@ -342,3 +342,10 @@ def test_a_write_command_still_creates_the_store(runner: CliRunner, here: Path) 
 def test_tick_still_creates_the_store(runner: CliRunner, here: Path) -> None:
     assert run(runner, "tick").exit_code == 0
     assert (here / "store" / "ivpflow.sqlite3").is_file()
+
+
+def test_calendar_of_a_municipality_needs_no_store(runner: CliRunner, here: Path) -> None:
+    result = run(runner, "calendar", "2026-04-27", "2026-04-28", "--municipality", "Losser",
+                 "--json")
+    assert (result.exit_code, json.loads(result.stdout)["working_days"]) == (0, ["2026-04-28"])
+    assert list(here.iterdir()) == []

@@ -134,11 +134,20 @@ def meeting_list(app: App, process_id: str, as_json: bool) -> None:
 def calendar_command(app: App, first: str, last: str, municipality: str | None,
                      process_id: str | None, as_json: bool) -> None:
     """Show the working days between two dates and why the other days are not."""
+    from ..errors import NoStoreError
     from ..views.workdays import working_days
 
-    needs_store = process_id is not None or municipality is not None
-    data = working_days(app.store_for_reading if needs_store else None,
-                        parse_day(first, option="DATE"), parse_day(last, option="DATE"),
+    store = None
+    if process_id is not None:
+        store = app.store_for_reading
+    elif municipality is not None:
+        # The only process's definition knows the municipality best; without a store the
+        # available definitions do.
+        try:
+            store = app.store_for_reading
+        except NoStoreError:
+            store = None
+    data = working_days(store, parse_day(first, option="DATE"), parse_day(last, option="DATE"),
                         municipality=municipality, process_id=process_id,
                         extra=app.workflows_path)
     if as_json:
