@@ -15,7 +15,7 @@ from ivpflow.cli import cli
 from ivpflow.outbox.mail import MailSettings
 from ivpflow.settings import resolve_settings
 
-from .conftest import NOT
+from .conftest import NOT, POSTGRESQL, _admin_execute, _database_url, _drop_database
 
 Rows = dict[str, tuple[Any, str]]
 
@@ -349,3 +349,25 @@ def test_calendar_of_a_municipality_needs_no_store(runner: CliRunner, here: Path
                  "--json")
     assert (result.exit_code, json.loads(result.stdout)["working_days"]) == (0, ["2026-04-28"])
     assert list(here.iterdir()) == []
+
+
+@pytest.mark.skipif(not POSTGRESQL, reason="needs IVPFLOW_TEST_POSTGRESQL")
+def test_a_read_command_on_an_empty_postgresql_database_creates_no_tables(
+        runner: CliRunner, here: Path) -> None:
+    from sqlalchemy import create_engine, inspect
+
+    name = f"ivpflow_test_empty_{os.getpid()}"
+    _admin_execute(f"CREATE DATABASE {name}")
+    try:
+        url = _database_url(name)
+        result = run(runner, "--db", url, "processes")
+        assert (result.exit_code, result.stderr.split(" (")[1]) == (
+            1, "it has no ivpflow tables yet); start a process with 'ivpflow start "
+               "WORKFLOW', or point --store/--db or ivpflow.toml at your store\n")
+        engine = create_engine(url)
+        try:
+            assert inspect(engine).get_table_names() == []
+        finally:
+            engine.dispose()
+    finally:
+        _drop_database(name)
