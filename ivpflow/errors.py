@@ -260,6 +260,17 @@ class StoreError(IvpflowError):
         super().__init__(f"Cannot {action} {database}: {reason}")
 
 
+class NoStoreError(IvpflowError):
+    """A command that only reads found no store (or no ivpflow database) where it looked,
+    and created none."""
+
+    def __init__(self, where: str, reason: str) -> None:
+        self.where, self.reason = where, reason
+        super().__init__(f"No ivpflow store at {where} ({reason}); start a process with "
+                         "'ivpflow start WORKFLOW', or point --store/--db or ivpflow.toml at "
+                         "your store")
+
+
 class StoreBusyError(StoreError):
     """Another writer held the database longer than the busy timeout; nothing was changed."""
 

@@ -103,10 +103,16 @@ VNG = "vng-kernbeleid-veiligheid"
 
 
 @pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def _clean_environment(monkeypatch: pytest.MonkeyPatch,
+                       tmp_path_factory: pytest.TempPathFactory) -> None:
     for name in ("IVPFLOW_STORE", "IVPFLOW_DB", "IVPFLOW_NOW", "IVPFLOW_ACTOR",
-                 "IVPFLOW_WORKFLOWS"):
+                 "IVPFLOW_WORKFLOWS", "IVPFLOW_CONFIG", "IVPFLOW_LANGUAGE", "IVPFLOW_TEMPLATES",
+                 "IVPFLOW_SMTP_URL", "IVPFLOW_SMTP_USER", "IVPFLOW_SMTP_PASSWORD",
+                 "IVPFLOW_MAIL_FROM", "IVPFLOW_SMTP_TIMEOUT", "IVPFLOW_RETRY_HOURS",
+                 "IVPFLOW_LEASE_SECONDS"):
         monkeypatch.delenv(name, raising=False)
+    # No test reads a developer's own ~/.config/ivpflow/ivpflow.toml.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.getbasetemp() / "xdg-config"))
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from ivpflow.store import Store
 from ivpflow.workflow.loader import find_definition
 
 from .conftest import NOT, Invoke, status_of
@@ -481,13 +482,16 @@ def test_check_lists_every_problem_with_file_and_line(ivpflow: Invoke, tmp_path:
 
 
 def test_start_from_an_invalid_file_is_refused_and_creates_nothing(
-        ivpflow: Invoke, tmp_path: Path, store_dir: Path) -> None:
+        ivpflow: Invoke, tmp_path: Path, store_dir: Path, db_args: list[str]) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: bad\ntitle: [unclosed\n", encoding="utf-8")
     result = ivpflow("start", str(bad))
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: {bad}:3: not valid YAML")
-    assert json.loads(ivpflow("processes", "--json").stdout) == []
+    if db_args:  # PostgreSQL: the test's database exists, and holds no process
+        assert json.loads(ivpflow("processes", "--json").stdout) == []
+    else:
+        assert not store_dir.exists()
 
 
 # --------------------------------------------------------------------------- bad input
@@ -517,7 +521,7 @@ def test_status_without_id_among_two_processes_names_them(ivpflow: Invoke,
     assert result.stderr == "Error: More than one process; name one of: not, tweede\n"
 
 
-def test_status_without_any_process(ivpflow: Invoke) -> None:
+def test_status_without_any_process(ivpflow: Invoke, store: Store) -> None:
     result = ivpflow("status")
     assert result.stderr == ("Error: No process yet; start one with 'ivpflow start "
                              "WORKFLOW'\n")

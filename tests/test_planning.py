@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from ivpflow.planning.deadlines import Facts, plan_deadlines, resolve_deadlines
+from ivpflow.store import Store
 from ivpflow.workdays import DEFAULT_CALENDAR
 from ivpflow.workflow.loader import parse_definition
 from ivpflow.workflow.model import Definition
@@ -851,6 +852,7 @@ def test_meeting_remove_replans_the_decision(ivpflow: Invoke, begun: str) -> Non
      (["1 april", "2026-05-31"], "DATE '1 april' is not a date; use YYYY-MM-DD")],
     ids=["second-date-first", "unknown-municipality", "unknown-process", "bad-date"],
 )
-def test_calendar_refuses_bad_input(ivpflow: Invoke, args: list[str], message: str) -> None:
+def test_calendar_refuses_bad_input(ivpflow: Invoke, store: Store, args: list[str],
+                                    message: str) -> None:
     result = ivpflow("calendar", *args)
     assert (result.exit_code, result.stderr, result.stdout) == (1, f"Error: {message}\n", "")

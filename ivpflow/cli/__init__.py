@@ -14,6 +14,7 @@ _COLLECTING = gc.isenabled()
 gc.disable()
 
 from . import (  # noqa: E402,F401
+    config,
     definitions,
     delete,
     documents,

@@ -4,29 +4,34 @@ the one place a library refusal becomes an `Error: …` line."""
 from __future__ import annotations
 
 import gc
-import getpass
 import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..dates import now_local, parse_moment
 from ..errors import IvpflowError
 
+if TYPE_CHECKING:
+    from ..outbox.mail import MailSettings
+    from ..settings import Settings
+
 
 class App:
     """What every command shares: where the data is, the moment, the actor."""
 
     def __init__(self, store_dir: str, db_url: str | None, now: datetime, actor: str,
-                 fixed_clock: bool = False) -> None:
+                 fixed_clock: bool = False, settings: Settings | None = None) -> None:
         self.store_dir = store_dir
         self.db_url = db_url
         self.now = now
         self.actor = actor
         self.fixed_clock = fixed_clock
+        self.settings = settings
         self._store: Any = None
 
     @property
@@ -38,6 +43,28 @@ class App:
             self._store = Store.open(self.store_dir, self.db_url)
         return self._store
 
+    @property
+    def store_for_reading(self) -> Any:
+        """The database for a command that only reads: refused with one line, and nothing
+        created, when the store or its database does not exist yet."""
+        if self._store is None:
+            from ..store import Store
+
+            self._store = Store.open(self.store_dir, self.db_url, create=False)
+        return self._store
+
+    def mail_settings(self) -> MailSettings:
+        """Where mail goes, from the environment and the settings file."""
+        from ..outbox.mail import MailSettings
+
+        environ = self.settings.mail_environment(os.environ) if self.settings else None
+        return MailSettings.from_env(self.store_dir, environ)
+
+    @property
+    def language(self) -> str:
+        """The language of the command line, 'en' or 'nl' (kept for later use)."""
+        return str(self.settings["language"]) if self.settings else "en"
+
     def close(self) -> None:
         """Close the database connections the command opened."""
         if self._store is not None:
@@ -46,7 +73,9 @@ class App:
 
     @property
     def workflows_path(self) -> str | None:
-        """Extra definition locations from IVPFLOW_WORKFLOWS."""
+        """Extra definition locations: IVPFLOW_WORKFLOWS, else `workflows` of the file."""
+        if self.settings is not None:
+            return self.settings.workflows_path
         return os.environ.get("IVPFLOW_WORKFLOWS")
 
 
@@ -63,38 +92,48 @@ class IvpflowGroup(click.Group):
 pass_app = click.make_pass_decorator(App)
 
 
-def _default_actor() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
-
-
+# --store, --db and --actor have no envvar here: the settings (ivpflow.settings) read
+# IVPFLOW_STORE, IVPFLOW_DB and IVPFLOW_ACTOR, so that they know where each value came from.
 @click.group(cls=IvpflowGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--store", "store_dir", envvar="IVPFLOW_STORE", default="store",
-              show_default=True, metavar="DIR",
-              help="Embedded data location: ivpflow.sqlite3, outbox/, drafts/.")
-@click.option("--db", "db_url", envvar="IVPFLOW_DB", metavar="URL",
-              help="SQLAlchemy URL (default: sqlite:///<store>/ivpflow.sqlite3).")
+@click.option("--config", "config_file", metavar="FILE",
+              help="The settings file (env IVPFLOW_CONFIG; default: ivpflow.toml in this "
+                   "folder or the nearest parent, else in the user's config folder). See "
+                   "'ivpflow config'.")
+@click.option("--store", "store_dir", metavar="DIR",
+              help="Embedded data location: ivpflow.sqlite3, outbox/, drafts/ "
+                   "(env IVPFLOW_STORE; default: ./store).")
+@click.option("--db", "db_url", metavar="URL",
+              help="SQLAlchemy URL (env IVPFLOW_DB; default: "
+                   "sqlite:///<store>/ivpflow.sqlite3).")
 @click.option("--now", "now_text", envvar="IVPFLOW_NOW", metavar="ISO",
               help="The moment to act at, e.g. 2026-06-01 or 2026-06-01T08:00 "
                    "(Europe/Amsterdam; default: the real clock).")
-@click.option("--actor", envvar="IVPFLOW_ACTOR", metavar="NAME",
-              help="Who is acting; recorded in the history (default: $USER).")
+@click.option("--actor", metavar="NAME",
+              help="Who is acting; recorded in the history (env IVPFLOW_ACTOR; "
+                   "default: $USER).")
 @click.version_option(package_name="ivpflow")
 @click.pass_context
-def cli(ctx: click.Context, store_dir: str, db_url: str | None, now_text: str | None,
-        actor: str | None) -> None:
+def cli(ctx: click.Context, config_file: str | None, store_dir: str | None,
+        db_url: str | None, now_text: str | None, actor: str | None) -> None:
     """ivpflow runs a municipality's Integraal Veiligheidsplan process (VNG five steps).
 
     A coordinator starts a process from a workflow definition, completes tasks, records the
     decisions of the raad, the college and the driehoek, and advances phase by phase; every
     step is kept in the database with who, when and why.
     """
+    from ..settings import resolve_settings
+
+    settings = resolve_settings({"store": store_dir, "db": db_url, "actor": actor},
+                                os.environ, Path.cwd(), config_file)
     now = parse_moment(now_text) if now_text else now_local()
-    ctx.obj = App(store_dir, db_url, now, actor or os.environ.get("USER") or _default_actor(),
-                  fixed_clock=bool(now_text))
+    ctx.obj = App(settings["store"], settings["db"], now, settings["actor"],
+                  fixed_clock=bool(now_text), settings=settings)
     ctx.call_on_close(ctx.obj.close)
+    if settings.from_file("templates"):
+        # The renderer reads IVPFLOW_TEMPLATES (also in the scheduler's threads); set it for
+        # this command only.
+        os.environ["IVPFLOW_TEMPLATES"] = settings["templates"]
+        ctx.call_on_close(lambda: os.environ.pop("IVPFLOW_TEMPLATES", None))
 
 
 def main(argv: Sequence[str] | None = None) -> None:

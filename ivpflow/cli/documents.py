@@ -49,7 +49,7 @@ def drafts(app: App, process_id: str, as_json: bool) -> None:
     from ..dates import local
     from ..documents.drafts import draft_versions
 
-    rows = draft_versions(app.store, process_id)
+    rows = draft_versions(app.store_for_reading, process_id)
     for row in rows:
         row["created_at"] = local(row["created_at"]).isoformat(timespec="seconds")
     if as_json:
@@ -114,7 +114,7 @@ def priority_list(app: App, process_id: str, as_json: bool) -> None:
     """List the priorities."""
     from ..documents.content import list_priorities
 
-    rows = list_priorities(app.store, process_id)
+    rows = list_priorities(app.store_for_reading, process_id)
     _show(rows, as_json, process_id, "priority", "priorities", ["id", "veld", "theme", "title"],
           lambda r: [r["id"], f"{r['veld']}. {r['veld_naam']}", r["theme"], _line(r["title"])])
 
@@ -189,7 +189,7 @@ def indicator_list(app: App, process_id: str, as_json: bool) -> None:
     """List the indicators."""
     from ..documents.content import list_indicators
 
-    rows = list_indicators(app.store, process_id)
+    rows = list_indicators(app.store_for_reading, process_id)
     _show(rows, as_json, process_id, "indicator", "indicators",
           ["id", "of", "title", "source", "baseline", "target"],
           lambda r: [r["id"], r["priority"] or f"veld {r['veld']}", _line(r["title"]),
@@ -253,7 +253,7 @@ def action_list(app: App, process_id: str, as_json: bool) -> None:
     from ..documents.content import list_actions
 
     rows = [{**r, "termijn": r["termijn"].isoformat() if r["termijn"] else None}
-            for r in list_actions(app.store, process_id)]
+            for r in list_actions(app.store_for_reading, process_id)]
     _show(rows, as_json, process_id, "action", "actions",
           ["id", "priority", "title", "trekker", "termijn", "kosten"],
           lambda r: [r["id"], r["priority"] or "", _line(r["title"]), _line(r["trekker"]),
@@ -310,7 +310,7 @@ def values(app: App, process_id: str, as_json: bool, show_all: bool) -> None:
     """List the values the documents use (zaaknummer, portefeuillehouder, …)."""
     from ..documents.content import VALUES, list_values
 
-    rows = list_values(app.store, process_id)
+    rows = list_values(app.store_for_reading, process_id)
     if show_all:
         known = {r["key"] for r in rows}
         rows += [{"key": key, "municipality": None, "value": None}

@@ -27,12 +27,11 @@ def tick(app: App, as_json: bool) -> None:
 
     Example: ivpflow --now 2026-06-01T08:00 tick
     """
-    from ..outbox.mail import MailSettings
     from ..outbox.scheduler import tick as run_tick
 
     collect_garbage()  # one pass may deliver thousands of reminders
 
-    report = run_tick(app.store, app.now, MailSettings.from_env(app.store_dir),
+    report = run_tick(app.store, app.now, app.mail_settings(),
                       store_dir=Path(app.store_dir))
     if as_json:
         print_json(report.as_dict())
@@ -55,13 +54,12 @@ def scheduler(app: App, every: float) -> None:
     With --now (or IVPFLOW_NOW) the scheduler's clock starts at that moment and runs on.
     """
     from ..dates import now_local
-    from ..outbox.mail import MailSettings
     from ..outbox.scheduler import configure_logging, run_scheduler
 
     collect_garbage()  # runs for months
 
     configure_logging()
-    settings = MailSettings.from_env(app.store_dir)
+    settings = app.mail_settings()
     pause = _seconds("IVPFLOW_DELIVER_PAUSE", 0.0, most=60.0)
     clock = now_local
     if app.fixed_clock:
@@ -110,8 +108,8 @@ def outbox(ctx: click.Context, as_json: bool, status_filter: str | None,
     from ..views.outbox import outbox_messages
 
     app = ctx.ensure_object(App)
-    rows = outbox_messages(app.store, status_filter, process=process_id, recipient=recipient,
-                           limit=limit)
+    rows = outbox_messages(app.store_for_reading, status_filter, process=process_id,
+                           recipient=recipient, limit=limit)
     if as_json:
         print_json(rows)
         return

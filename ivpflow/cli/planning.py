@@ -21,7 +21,7 @@ def plan(app: App, process_id: str | None, as_json: bool, only_risk: bool) -> No
     """Show every dated item: planned, forecast and actual date, slack, risk."""
     from ..views.status import process_plan
 
-    rows = process_plan(app.store, process_id, now=app.now)
+    rows = process_plan(app.store_for_reading, process_id, now=app.now)
     if only_risk:
         rows = [r for r in rows if r["at_risk"]]
     if as_json:
@@ -108,7 +108,8 @@ def meeting_list(app: App, process_id: str, as_json: bool) -> None:
     """List the meetings known for a process, with when their papers are due."""
     from ..views.status import process_plan
 
-    rows = [r for r in process_plan(app.store, process_id, now=app.now) if r["kind"] == "meeting"]
+    rows = [r for r in process_plan(app.store_for_reading, process_id, now=app.now)
+            if r["kind"] == "meeting"]
     data: list[dict[str, Any]] = [{"body": r["id"], "date": r["planned"],
                                    "papers_due": r.get("papers_due")} for r in rows]
     if as_json:
@@ -133,12 +134,22 @@ def meeting_list(app: App, process_id: str, as_json: bool) -> None:
 def calendar_command(app: App, first: str, last: str, municipality: str | None,
                      process_id: str | None, as_json: bool) -> None:
     """Show the working days between two dates and why the other days are not."""
+    from ..errors import NoStoreError
     from ..views.workdays import working_days
 
-    needs_store = process_id is not None or municipality is not None
-    data = working_days(app.store if needs_store else None, parse_day(first, option="DATE"),
-                        parse_day(last, option="DATE"), municipality=municipality,
-                        process_id=process_id, extra=app.workflows_path)
+    store = None
+    if process_id is not None:
+        store = app.store_for_reading
+    elif municipality is not None:
+        # The only process's definition knows the municipality best; without a store the
+        # available definitions do.
+        try:
+            store = app.store_for_reading
+        except NoStoreError:
+            store = None
+    data = working_days(store, parse_day(first, option="DATE"), parse_day(last, option="DATE"),
+                        municipality=municipality, process_id=process_id,
+                        extra=app.workflows_path)
     if as_json:
         print_json(data)
         return

@@ -41,8 +41,8 @@ def processes(app: App, as_json: bool, sort: str | None, limit: int | None) -> N
     from ..views.portfolio import list_processes
 
     # A reader of the table looks for what needs attention; a program wants a stable order.
-    rows = list_processes(app.store, now=app.now, sort=sort or ("id" if as_json else "risk"),
-                          limit=limit)
+    rows = list_processes(app.store_for_reading, now=app.now,
+                          sort=sort or ("id" if as_json else "risk"), limit=limit)
     if as_json:
         print_json(rows, keys=("id", "workflow", "phase", "next_deadline", "overdue", "at_risk"))
         return
@@ -63,7 +63,7 @@ def status(app: App, process_id: str | None, as_json: bool) -> None:
     """Show one process (or the only one) in full."""
     from ..views.status import process_status
 
-    data = process_status(app.store, process_id, now=app.now)
+    data = process_status(app.store_for_reading, process_id, now=app.now)
     if as_json:
         print_json(data)
     else:
@@ -185,7 +185,7 @@ def history(app: App, process_id: str, as_json: bool) -> None:
     """Show the append-only event log of a process."""
     from ..views.history import history as load_history
 
-    events = load_history(app.store, process_id)
+    events = load_history(app.store_for_reading, process_id)
     if as_json:
         print_json(events)
         return

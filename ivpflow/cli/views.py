@@ -40,7 +40,7 @@ def export_ics(app: App, process_id: str, out: str | None) -> None:
     """
     from ..views.ics import export_ics as build
 
-    _write(out or f"{process_id}.ics", build(app.store, process_id, now=app.now))
+    _write(out or f"{process_id}.ics", build(app.store_for_reading, process_id, now=app.now))
 
 
 @cli.command()
@@ -52,7 +52,7 @@ def report(app: App, process_id: str, out: str | None) -> None:
     """A self-contained HTML status report with a timeline picture; prints its path."""
     from ..views.report import render_report
 
-    html = render_report(app.store, process_id, now=app.now)
+    html = render_report(app.store_for_reading, process_id, now=app.now)
     _write(out or f"{process_id}.html", html.encode("utf-8"))
 
 

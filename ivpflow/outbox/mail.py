@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -15,14 +16,17 @@ from urllib.parse import urlsplit
 
 from ..dates import local
 from ..errors import InvalidValueError
+
+# The defaults live with the other settings (ivpflow.settings, ivpflow.toml):
+# LEASE_SECONDS, RETRY_HOURS (how long a message that meets only transient failures is
+# retried), SMTP_TIMEOUT (seconds a connect or one reply may take before the server counts
+# as down) and DEFAULT_SENDER.
+from ..settings import DEFAULT_SENDER as DEFAULT_SENDER
+from ..settings import LEASE_SECONDS as LEASE_SECONDS
+from ..settings import RETRY_HOURS as RETRY_HOURS
+from ..settings import SMTP_TIMEOUT as SMTP_TIMEOUT
 from ..store.rows import OutboxRow
 from ..text import scrub
-
-LEASE_SECONDS = 300.0
-RETRY_HOURS = 72.0  # how long a message that meets only transient failures is retried
-SMTP_TIMEOUT = 30.0  # seconds a connect or one reply may take before the server counts as down
-
-DEFAULT_SENDER = "ivpflow <ivpflow@localhost>"
 
 
 @dataclass(frozen=True)
@@ -39,19 +43,22 @@ class MailSettings:
     retry_hours: float = RETRY_HOURS  # transient failures are retried this long, then failed
 
     @classmethod
-    def from_env(cls, store_dir: str | Path) -> MailSettings:
+    def from_env(cls, store_dir: str | Path,
+                 environ: Mapping[str, str] | None = None) -> MailSettings:
         """Settings from IVPFLOW_SMTP_URL, _USER, _PASSWORD, _TIMEOUT, IVPFLOW_MAIL_FROM,
-        IVPFLOW_LEASE_SECONDS and IVPFLOW_RETRY_HOURS."""
-        timeout = _env_number("IVPFLOW_SMTP_TIMEOUT", SMTP_TIMEOUT, 1, 600, "seconds")
-        lease = _env_number("IVPFLOW_LEASE_SECONDS", LEASE_SECONDS, 10, 86400, "seconds")
-        settings = cls(sender=os.environ.get("IVPFLOW_MAIL_FROM") or DEFAULT_SENDER,
+        IVPFLOW_LEASE_SECONDS and IVPFLOW_RETRY_HOURS (of `environ`, default os.environ;
+        the command line adds those of ivpflow.toml)."""
+        env = os.environ if environ is None else environ
+        timeout = _env_number("IVPFLOW_SMTP_TIMEOUT", SMTP_TIMEOUT, 1, 600, "seconds", env)
+        lease = _env_number("IVPFLOW_LEASE_SECONDS", LEASE_SECONDS, 10, 86400, "seconds", env)
+        settings = cls(sender=env.get("IVPFLOW_MAIL_FROM") or DEFAULT_SENDER,
                        maildir=Path(store_dir) / "outbox",
-                       smtp_url=os.environ.get("IVPFLOW_SMTP_URL") or None,
-                       user=os.environ.get("IVPFLOW_SMTP_USER") or None,
-                       password=os.environ.get("IVPFLOW_SMTP_PASSWORD") or None,
+                       smtp_url=env.get("IVPFLOW_SMTP_URL") or None,
+                       user=env.get("IVPFLOW_SMTP_USER") or None,
+                       password=env.get("IVPFLOW_SMTP_PASSWORD") or None,
                        timeout=timeout, lease_seconds=lease,
                        retry_hours=_env_number("IVPFLOW_RETRY_HOURS", RETRY_HOURS, 1, 720,
-                                               "hours"))
+                                               "hours", env))
         settings.check()
         return settings
 
@@ -77,10 +84,11 @@ class MailSettings:
         return f"{url.scheme}://{host}" + (f":{url.port}" if url.port else "")
 
 
-def _env_number(name: str, default: float, low: float, high: float, unit: str) -> float:
+def _env_number(name: str, default: float, low: float, high: float, unit: str,
+                environ: Mapping[str, str]) -> float:
     """A number of `unit` from the environment, or the default when it is unset or empty;
     refused with one line when it is not a number from `low` to `high`."""
-    text = (os.environ.get(name) or "").strip()
+    text = (environ.get(name) or "").strip()
     if not text:
         return default
     try:

@@ -30,7 +30,7 @@ from sqlalchemy.exc import (
     ProgrammingError,
 )
 
-from ..errors import StoreBusyError, StoreError
+from ..errors import NoStoreError, StoreBusyError, StoreError
 
 # The newest migration in store/migrations/versions; a test keeps the two equal. Comparing
 # against it avoids importing Alembic (a quarter of a second) when the schema is current.
@@ -336,19 +336,43 @@ class Store:
             self.upgrade()
 
     @classmethod
-    def open(cls, store_dir: str | Path | None = None, url: str | None = None) -> Store:
-        """Open (and create or upgrade) the database named by a URL or a store folder."""
+    def open(cls, store_dir: str | Path | None = None, url: str | None = None, *,
+             create: bool = True) -> Store:
+        """Open (and create or upgrade) the database named by a URL or a store folder.
+
+        With `create=False` (the commands that only read) a store folder, SQLite file or
+        database without ivpflow's tables is refused (NoStoreError) and nothing is created.
+        """
         if url is None:
             folder = Path(store_dir or "store")
             if folder.exists() and not folder.is_dir():
                 raise StoreError("use store folder", f"'{folder}'", "it is not a folder")
+            if not create:
+                if not (folder / "ivpflow.sqlite3").is_file():
+                    reason = "ivpflow.sqlite3 not found" if folder.is_dir() \
+                        else "no such folder"
+                    raise NoStoreError(str(folder.absolute()), reason)
             try:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError("create store folder", f"'{folder}'",
                                  str(exc.strerror)) from None
             url = default_url(folder)
-        return cls(url)
+        elif not create:
+            file = _sqlite_file(url)
+            if file is not None and not file.is_file():
+                raise NoStoreError(str(file.absolute()), "no such database file")
+        if create:
+            return cls(url)
+        store = cls(url, upgrade=False)
+        try:
+            if store.current_revision() is None:
+                raise NoStoreError(store.describe(), "it has no ivpflow tables yet")
+            store.upgrade()
+        except BaseException:
+            store.dispose()
+            raise
+        return store
 
     @property
     def dialect(self) -> str:
@@ -470,6 +494,17 @@ class Store:
 def _reason(exc: BaseException) -> str:
     orig = getattr(exc, "orig", None) or exc
     return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL, or None for another database or one in memory."""
+    prefix, sep, database = url.partition(":///")
+    if not sep or not prefix.startswith("sqlite"):
+        return None
+    database = database.split("?", 1)[0]
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
 
 
 def _hide_password(url: str) -> str:
