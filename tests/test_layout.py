@@ -158,9 +158,9 @@ def test_the_wheel_installed_into_a_fresh_venv_runs_from_an_empty_folder(tmp_pat
     empty = tmp_path / "elsewhere"
     empty.mkdir()
 
-    def ivpflow(*args: str) -> subprocess.CompletedProcess[str]:
+    def ivpflow(*args: str, cwd: Path = empty) -> subprocess.CompletedProcess[str]:
         return subprocess.run([env_dir / "bin" / "ivpflow", "--now", "2026-03-02", *args],
-                              cwd=empty, env=clean, capture_output=True, text=True)
+                              cwd=cwd, env=clean, capture_output=True, text=True)
 
     found = ivpflow("workflows", "--json")
     assert found.returncode == 0, found.stderr
@@ -171,3 +171,16 @@ def test_the_wheel_installed_into_a_fresh_venv_runs_from_an_empty_folder(tmp_pat
     assert (started.returncode, started.stdout) == (0, "noordoost-twente-2027-2030\n"), \
         started.stderr
     assert (empty / "store" / "ivpflow.sqlite3").is_file()
+
+    # A municipality's folder with its ivpflow.toml: any folder below it finds the store.
+    gemeente = tmp_path / "gemeente"
+    (gemeente / "stukken").mkdir(parents=True)
+    (gemeente / "ivpflow.toml").write_text('store = "data"\nactor = "griffie"\n',
+                                           encoding="utf-8")
+    below = gemeente / "stukken"
+    started = ivpflow("start", "noordoost-twente-2027-2030", "--id", "not", cwd=below)
+    assert started.returncode == 0, started.stderr
+    assert (gemeente / "data" / "ivpflow.sqlite3").is_file()
+    assert not (gemeente / "stukken" / "store").exists()
+    history = json.loads(ivpflow("history", "not", "--json", cwd=below).stdout)
+    assert history[0]["actor"] == "griffie"
