@@ -20,8 +20,10 @@ def definition_for(app: App, workflow: str, *, open_store: bool = False) -> Defi
     shipped nor on IVPFLOW_WORKFLOWS is looked up in the store, which is opened for it only
     when it exists (or `open_store`, for a command that opens it anyway). A stored one says
     on stderr where it came from."""
-    from ..process.definitions import find_workflow
+    from ..process.definitions import find_workflow, is_file_name
 
+    if is_file_name(workflow):  # a file needs no store: a bad one must not create one
+        return find_workflow(workflow, extra=app.workflows_path).definition
     database = (open_store or app.db_url is not None
                 or (Path(app.store_dir) / "ivpflow.sqlite3").is_file())
     found = find_workflow(workflow, extra=app.workflows_path,
