@@ -22,6 +22,7 @@ from . import (  # noqa: E402,F401
     mail,
     planning,
     processes,
+    shared,
     upgrade,
     views,
 )

@@ -241,9 +241,14 @@ def _unassigned_warning(roles: list[Mapping[str, Any]]) -> str | None:
 
 
 def held_by(people: Sequence[Mapping[str, Any]]) -> str:
-    """The holders of a role: 'A. de Vries (Losser), B. Jansen (Tubbergen)'."""
-    return ", ".join(f"{p['name']} ({p['municipality']})" if p.get("municipality")
-                     else p["name"] for p in people)
+    """The holders of a role: 'A. de Vries (Losser), B. Jansen (Tubbergen)', and 'C. Smit
+    (shared)' for one of the store's shared people."""
+
+    def one(p: Mapping[str, Any]) -> str:
+        notes = [n for n in (p.get("municipality"), "shared" if p.get("shared") else None) if n]
+        return f"{p['name']} ({', '.join(notes)})" if notes else str(p["name"])
+
+    return ", ".join(one(p) for p in people)
 
 
 def said_who(item: Mapping[str, Any], lang: str) -> str:

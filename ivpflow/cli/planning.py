@@ -110,17 +110,22 @@ def meeting_list(app: App, process_id: str, as_json: bool) -> None:
 
     rows = [r for r in process_plan(app.store_for_reading, process_id, now=app.now)
             if r["kind"] == "meeting"]
+    # A shared meeting (ivpflow shared meeting) says so: "shared": true.
     data: list[dict[str, Any]] = [{"body": r["id"], "date": r["planned"],
-                                   "papers_due": r.get("papers_due")} for r in rows]
+                                   "papers_due": r.get("papers_due"),
+                                   **({"shared": True} if r.get("shared") else {})}
+                                  for r in rows]
     if as_json:
         print_json(data)
         return
     if not data:
         click.echo("No meetings known; add them with 'ivpflow meeting add' or 'meeting import'.")
         return
-    table(["date", "body", "papers due"],
+    shared = any(m.get("shared") for m in data)
+    table(["date", "body", "papers due", *(["shared"] if shared else [])],
            [[dutch_date(date.fromisoformat(m["date"]), weekday=True), m["body"],
-             day(m["papers_due"])] for m in data])
+             day(m["papers_due"]), *(["yes" if m.get("shared") else ""] if shared else [])]
+            for m in data])
 
 
 @cli.command("calendar")

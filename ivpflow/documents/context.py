@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from ..planning.holders import holders_of
-from ..store.rows import ProcessRow
+from ..store.rows import ProcessRow, meetings_of, people_of
 from ..workflow.model import POSITIVE_OUTCOMES, Definition, Item
 from ..workflow.veiligheidsvelden import VELDEN, ZORG_EN_VEILIGHEID, professionals_for
 from . import rendering as templates
@@ -40,7 +40,7 @@ class DocumentContext:
         return self.value(key, municipality) or placeholder(what)
 
     def people(self, role: str) -> list[dict[str, str]]:
-        return [{"name": a.name, "email": a.email} for a in self.process.assignments
+        return [{"name": a.name, "email": a.email} for a in people_of(self.process)
                 if a.role == role]
 
     def portefeuillehouder(self, municipality: str | None) -> str:
@@ -48,7 +48,7 @@ class DocumentContext:
         if named:
             return named
         # The gemeente's own burgemeester, by the rule reminders follow (planning.holders).
-        names = [p.name for p in holders_of(self.process.assignments, "portefeuillehouder",
+        names = [p.name for p in holders_of(people_of(self.process), "portefeuillehouder",
                                             municipality, fallback=False).people]
         if len(names) == 1 or (names and municipality is None):
             return templates.enumerate_nl(names)
@@ -93,7 +93,7 @@ class DocumentContext:
 
     def meeting_after(self, body: str | None, day: date | None) -> date | None:
         """The first known meeting of a body on or after a day."""
-        dates = sorted(m.date for m in self.process.meetings if m.body == body
+        dates = sorted(m.date for m in meetings_of(self.process) if m.body == body
                        and (day is None or m.date >= day))
         return dates[0] if dates else None
 

@@ -20,10 +20,16 @@ from sqlalchemy import Connection, and_, select, update
 
 from ..dates import AMSTERDAM, DIGEST_TIME, digest_week, dutch_date, to_utc_naive
 from ..errors import error_line
-from ..planning.holders import Holders, holders_of, holders_of_item, item_municipality
-from ..planning.meetings import last_meeting_by, papers_due
+from ..planning.holders import (
+    Holders,
+    holders_of,
+    holders_of_item,
+    item_municipality,
+    merge_people,
+)
+from ..planning.meetings import last_meeting_by, merge_meetings, papers_due
 from ..store import Store, tables
-from ..store.reader import read_definition, read_processes
+from ..store.reader import read_definition, read_processes, read_shared
 from ..store.rows import ProcessRow
 from ..workdays import WorkingCalendar
 from ..workflow.model import Definition, Item, Meeting, ReminderPolicy
@@ -168,18 +174,23 @@ def _chunks(values: list[Any]) -> list[list[Any]]:
 
 
 class _People:
-    """Who holds which role in a set of processes, read in one query per chunk; who a matter
-    goes to follows the one rule of `planning.holders`."""
+    """Who holds which role in a set of processes, read in one query per chunk, and the
+    store's shared people once; who a matter goes to follows the one rule of
+    `planning.holders` (a process's own holders of a role and gemeente, else the shared)."""
 
     def __init__(self, conn: Connection, process_ids: list[str]) -> None:
-        self.assignments: dict[str, list[Any]] = defaultdict(list)
+        own: dict[str, list[Any]] = defaultdict(list)
         people = tables.assignments
         for chunk in _chunks(process_ids):
             for person in conn.execute(select(people.c.process_id, people.c.role,
                                               people.c.name, people.c.email,
                                               people.c.municipality)
                                        .where(people.c.process_id.in_(chunk))):
-                self.assignments[person.process_id].append(person)
+                own[person.process_id].append(person)
+        shared = (read_shared(conn, ["shared_assignments"])["shared_assignments"]
+                  if process_ids else [])
+        self.assignments: dict[str, tuple[Any, ...]] = {
+            pid: merge_people(own.get(pid, ()), shared) for pid in process_ids}
 
     def of(self, process_id: str, role: str | None,
            municipality: str | None = None) -> Holders:
@@ -326,13 +337,19 @@ class _Meetings:
     a decision's reminder names its meeting and when the papers are due."""
 
     def __init__(self, conn: Connection, process_ids: list[str]) -> None:
-        self.known: dict[str, list[Meeting]] = defaultdict(list)
+        own: dict[str, list[Meeting]] = defaultdict(list)
         meetings = tables.meetings
         for chunk in _chunks(process_ids):
             for row in conn.execute(select(meetings.c.process_id, meetings.c.body,
                                            meetings.c.date, meetings.c.papers_due)
                                     .where(meetings.c.process_id.in_(chunk))):
-                self.known[row.process_id].append(Meeting(row.body, row.date, row.papers_due))
+                own[row.process_id].append(Meeting(row.body, row.date, row.papers_due))
+        shared = ([Meeting(m.body, m.date, m.papers_due, shared=True)
+                   for m in read_shared(conn, ["shared_meetings"])["shared_meetings"]]
+                  if process_ids else [])
+        # The rule of `store.rows.meetings_of`: a process's own, then the shared it lacks.
+        self.known: dict[str, tuple[Meeting, ...]] = {
+            pid: merge_meetings(own.get(pid, ()), shared) for pid in process_ids}
 
     def of(self, process_id: str, definition: Definition, item: Item,
            due: date) -> dict[str, Any] | None:

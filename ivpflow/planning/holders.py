@@ -90,6 +90,15 @@ def holders_of_item(assignments: Iterable[Assignment], definition: Definition,
     return holders_of(assignments, item.role, item_municipality(definition, item))
 
 
+def merge_people(own: Iterable[Assignment],
+                 shared: Iterable[Assignment]) -> tuple[Assignment, ...]:
+    """A process's own holders, and the store's shared holders of each role and gemeente the
+    process has no holder of its own for: the rule by which shared people stand in."""
+    mine = tuple(own)
+    held = {(p.role, p.municipality) for p in mine}
+    return mine + tuple(p for p in shared if (p.role, p.municipality) not in held)
+
+
 def _in_role(people: list[Assignment], role: str,
              municipality: str | None) -> tuple[tuple[Holder, ...], str]:
     in_role = [p for p in people if p.role == role]

@@ -18,6 +18,14 @@ def papers_due(definition: Definition, meeting: Meeting) -> date:
     return working.add_working_days(meeting.date, -definition.lead_time(meeting.body))
 
 
+def merge_meetings(own: Iterable[Meeting], shared: Iterable[Meeting]) -> tuple[Meeting, ...]:
+    """A process's own meetings and the shared ones it has none of its own of on that body and
+    date: the one rule by which every view and the planner see the store's shared calendar."""
+    mine = tuple(own)
+    known = {(m.body, m.date) for m in mine}
+    return mine + tuple(m for m in shared if (m.body, m.date) not in known)
+
+
 def last_meeting_by(meetings: Iterable[Meeting], body: str, day: date) -> Meeting | None:
     """The last meeting of a body on or before a day."""
     found = [m for m in meetings if m.body == body and m.date <= day]

@@ -42,6 +42,7 @@ class PlanRow(TypedDict):
     body: NotRequired[str | None]
     meeting: NotRequired[str | None]
     papers_due: NotRequired[str | None]
+    shared: NotRequired[bool]  # a meeting: one of the store's shared ones
 
 
 class Plan(TypedDict):
@@ -147,11 +148,14 @@ def build_plan(definition: Definition, facts: Facts) -> Plan:
             row["papers_due"] = _iso(papers_due(definition, j.meeting) if j.meeting else None)
         rows.append(row)
     for meeting in sorted(facts.meetings, key=lambda m: (m.date, m.body)):
-        rows.append(PlanRow(kind="meeting", id=meeting.body, phase=None,
-                            planned=_iso(meeting.date), forecast=_iso(meeting.date),
-                            actual=_iso(meeting.date) if meeting.date <= facts.today else None,
-                            slack_days=None, at_risk=False, why=None, reasons=[], latest=None,
-                            papers_due=_iso(papers_due(definition, meeting))))
+        row = PlanRow(kind="meeting", id=meeting.body, phase=None,
+                      planned=_iso(meeting.date), forecast=_iso(meeting.date),
+                      actual=_iso(meeting.date) if meeting.date <= facts.today else None,
+                      slack_days=None, at_risk=False, why=None, reasons=[], latest=None,
+                      papers_due=_iso(papers_due(definition, meeting)))
+        if meeting.shared:
+            row["shared"] = True
+        rows.append(row)
     return Plan(rows=rows, clock=four_year_clock(definition, facts, planned, fc,
                                                  period_start(definition)),
                 deadlines=planned)

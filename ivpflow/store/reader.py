@@ -16,7 +16,17 @@ from ..workflow.loader import load_compiled, parse_definition
 from ..workflow.model import Definition
 from . import tables
 from .db import Sql, Tx
-from .rows import HEAD, PARTS, PEOPLE, PLANNING, EventRow, ProcessRow
+from .rows import (
+    HEAD,
+    PARTS,
+    PEOPLE,
+    PLANNING,
+    SHARED,
+    EventRow,
+    ProcessRow,
+    SharedAssignmentRow,
+    SharedMeetingRow,
+)
 
 CHUNK = 500  # ids per IN (...) list: well under SQLite's limit on parameters
 
@@ -47,6 +57,14 @@ def _part_query(name: str) -> Any:
 
 
 _PARTS = {name: Sql(_part_query(name)) for name in PARTS}
+# The store's shared meetings and people: few rows, read whole with the part they stand beside.
+_SHARED_ROWS: dict[str, Any] = {"shared_meetings": SharedMeetingRow,
+                                "shared_assignments": SharedAssignmentRow}
+_SHARED_TABLES = {"shared_meetings": tables.shared_meetings,
+                  "shared_assignments": tables.shared_assignments}
+_SHARED = {name: Sql(select(*(_SHARED_TABLES[name].c[f] for f in row._fields))
+                     .order_by(*(_SHARED_TABLES[name].c[f] for f in row._fields[:3])))
+           for name, row in _SHARED_ROWS.items()}
 _definitions_table = tables.definitions
 _DEFINITION_OF = Sql(
     select(_definitions_table.c.digest, _definitions_table.c.compiled,
@@ -90,6 +108,7 @@ def read_process(tx: Tx, process_id: str | None, *, parts: Iterable[str] = PEOPL
     if process_id is None:
         process_id = _only_process(tx)
     names = [name for name in PARTS if name in set(parts)]
+    shared = [name for name, part in SHARED.items() if part in set(parts)]
     key = {"pid": process_id}
     if tx.postgresql:
         queries = [(_HEAD_LOCKED if lock else _HEAD, key)]
@@ -101,6 +120,7 @@ def read_process(tx: Tx, process_id: str | None, *, parts: Iterable[str] = PEOPL
         names = [name for name in names if present.get(name, True)]
         queries = []
     queries += [(_PARTS[name], key) for name in names]
+    queries += [(_SHARED[name], {}) for name in shared]
     if not _definitions:
         queries.append((_DEFINITION_OF, key))
     results = tx.fetch(queries)
@@ -110,9 +130,42 @@ def read_process(tx: Tx, process_id: str | None, *, parts: Iterable[str] = PEOPL
         head, results = results[0], results[1:]
     if not _definitions:
         _remember(*results.pop()[0])
+    own, common = results[:len(names)], results[len(names):]
     children: dict[str, Any] = {name: tuple(PARTS[name].row(*row) for row in rows)
-                                for name, rows in zip(names, results, strict=True)}
-    return ProcessRow(*head[0][:len(_HEAD_COLUMNS)], **children)
+                                for name, rows in zip(names, own, strict=True)}
+    process = ProcessRow(*head[0][:len(_HEAD_COLUMNS)], **children)
+    if shared:
+        process = with_shared(process, read_definition(tx, process.definition_digest),
+                              {name: [_SHARED_ROWS[name](*row) for row in rows]
+                               for name, rows in zip(shared, common, strict=True)})
+    return process
+
+
+def with_shared(process: ProcessRow, definition: Definition,
+                found: dict[str, list[Any]]) -> ProcessRow:
+    """The process carrying the store's shared meetings of its definition's bodies and the
+    shared holders of its definition's roles (a role it does not have is ignored); whose own
+    win is for `rows.meetings_of` and `rows.people_of` to say."""
+    fields: dict[str, Any] = {}
+    if "shared_meetings" in found:
+        fields["shared_meetings"] = tuple(m for m in found["shared_meetings"]
+                                          if m.body in definition.bodies)
+    if "shared_assignments" in found:
+        fields["shared_assignments"] = tuple(a for a in found["shared_assignments"]
+                                             if a.role in definition.roles)
+    return process._replace(**fields)
+
+
+def read_shared(conn: Connection | Tx,
+                names: Iterable[str] = tuple(_SHARED)) -> dict[str, list[Any]]:
+    """The store's shared meetings and people (by the names of SHARED), in order."""
+    wanted = list(names)
+    if isinstance(conn, Tx):
+        results = conn.fetch([(_SHARED[name], {}) for name in wanted])
+    else:
+        results = [[tuple(r) for r in conn.execute(_SHARED[name].statement)] for name in wanted]
+    return {name: [_SHARED_ROWS[name](*row) for row in rows]
+            for name, rows in zip(wanted, results, strict=True)}
 
 
 def _only_process(tx: Tx) -> str:
@@ -202,8 +255,14 @@ def _read_chunk(conn: Connection, ids: Sequence[str] | None,
             child = child.where(table.c.process_id.in_(ids))
         for row in conn.execute(child):
             children[name][row[0]].append(part.row(*row[1:]))
+    shared = [name for name, part in SHARED.items() if part in set(parts)]
+    common = read_shared(conn, shared) if shared and heads else {}
     rows = []
     for head in heads:
         mine: dict[str, Any] = {name: tuple(children[name].get(head[0], ())) for name in names}
-        rows.append(ProcessRow(*head, **mine))
+        process = ProcessRow(*head, **mine)
+        if common:
+            process = with_shared(process, read_definition(conn, process.definition_digest),
+                                  common)
+        rows.append(process)
     return rows

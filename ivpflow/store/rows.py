@@ -16,6 +16,8 @@ from sqlalchemy import Table
 
 from ..dates import local
 from ..planning.deadlines import Facts
+from ..planning.holders import Assignment, merge_people
+from ..planning.meetings import merge_meetings
 from ..workflow.model import POSITIVE_OUTCOMES, Blockers, Definition, Meeting
 from . import tables
 
@@ -75,6 +77,27 @@ class AssignmentRow(NamedTuple):
     name: str
     assigned_at: datetime
     municipality: str = ""  # '' for the whole process
+
+
+class SharedMeetingRow(NamedTuple):
+    """A meeting of a decision body known to every process of the store."""
+
+    id: int | None
+    body: str
+    date: _dt.date
+    papers_due: _dt.date | None
+    created_at: datetime
+
+
+class SharedAssignmentRow(NamedTuple):
+    """A person in a role of every process of the store that has the role and no holder of
+    its own for it (for the whole process, or one gemeente)."""
+
+    role: str
+    municipality: str
+    email: str
+    name: str
+    assigned_at: datetime
 
 
 class PriorityRow(NamedTuple):
@@ -167,6 +190,10 @@ class ProcessRow(NamedTuple):
     actions: tuple[ActionRow, ...] = ()
     values: tuple[ValueRow, ...] = ()
     drafts: tuple[DraftRow, ...] = ()
+    # The store's shared meetings and people that apply to this process (its definition's
+    # bodies and roles), read with `meetings` and `assignments`; never written with it.
+    shared_meetings: tuple[SharedMeetingRow, ...] = ()
+    shared_assignments: tuple[SharedAssignmentRow, ...] = ()
 
     def item(self, item_id: str) -> ItemRow:
         """The row of one item (KeyError if the process has none of that id)."""
@@ -234,7 +261,9 @@ PARTS: dict[str, Part] = {part.name: part for part in (
 PLANNING = frozenset({"phases", "items", "meetings", "suspensions"})
 PEOPLE = PLANNING | {"assignments"}  # what the status shows: who fills the roles
 CONTENT = frozenset({"priorities", "indicators", "actions", "values"})
-HEAD = [name for name in ProcessRow._fields if name not in PARTS]
+# What the reader adds to a process that is not its own: read with the part named, not written.
+SHARED = {"shared_meetings": "meetings", "shared_assignments": "assignments"}
+HEAD = [name for name in ProcessRow._fields if name not in PARTS and name not in SHARED]
 
 
 # --------------------------------------------------------------------------- derived facts
@@ -266,11 +295,25 @@ def facts_of(process: ProcessRow, today: date) -> Facts:
     return Facts(
         start=process.start_date, today=today, started=started, completed=completed,
         status={state.phase: state.status for state in process.phases}, settled=settled,
-        meetings=tuple(Meeting(m.body, m.date, m.papers_due) for m in process.meetings),
+        meetings=meetings_of(process),
         suspensions=tuple((local(s.started_at).date(),
                            local(s.ended_at).date() if s.ended_at else None)
                           for s in process.suspensions),
     )
+
+
+def meetings_of(process: ProcessRow) -> tuple[Meeting, ...]:
+    """The meetings a process plans on: its own and the store's shared ones (`shared` set),
+    its own winning where body and date are the same."""
+    return merge_meetings([Meeting(m.body, m.date, m.papers_due) for m in process.meetings],
+                          [Meeting(m.body, m.date, m.papers_due, shared=True)
+                           for m in process.shared_meetings])
+
+
+def people_of(process: ProcessRow) -> tuple[Assignment, ...]:
+    """Who fills the roles of a process: its own holders, and for a role (and gemeente) it
+    has none of its own for, the store's shared ones."""
+    return merge_people(process.assignments, process.shared_assignments)
 
 
 def blockers(items: Sequence[ItemRow], definition: Definition, phase_id: str) -> Blockers:

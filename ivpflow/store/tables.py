@@ -132,6 +132,30 @@ meetings = Table(
     UniqueConstraint("process_id", "body", "date"),
 )
 
+# A meeting of a decision body entered once for every process of the store (a gemeente's raad
+# calendar): each process plans on its own meetings and these; its own one of the same body
+# and date is the one that counts.
+shared_meetings = Table(
+    "shared_meetings", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("body", String(200), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("papers_due", Date),
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("body", "date"),
+)
+
+# A person who fills a role in every process of the store that has the role, for the whole
+# process ('') or one gemeente, unless the process has holders of its own for it.
+shared_assignments = Table(
+    "shared_assignments", metadata,
+    Column("role", String(100), primary_key=True),
+    Column("municipality", String(100), primary_key=True, server_default=""),
+    Column("email", String(320), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("assigned_at", DateTime, nullable=False),
+)
+
 # A stretch during which a process stood still (e.g. around elections).
 suspensions = Table(
     "suspensions", metadata,

@@ -9,12 +9,19 @@ from typing import Any, NotRequired, TypedDict
 
 from ..dates import iso, local
 from ..planning.clock import Clock
-from ..planning.holders import Holders, holders_of_item, item_municipality
+from ..planning.holders import Assignment, Holders, holders_of_item, item_municipality
 from ..planning.plan import Plan, PlanRow, build_plan
 from ..planning.summary import open_deadlines
 from ..store import Store
 from ..store.reader import read_definition, read_process
-from ..store.rows import PLANNING, AssignmentRow, ProcessRow, facts_of, open_suspension
+from ..store.rows import (
+    PLANNING,
+    ProcessRow,
+    SharedAssignmentRow,
+    facts_of,
+    open_suspension,
+    people_of,
+)
 from ..workflow.model import Definition
 
 
@@ -34,6 +41,7 @@ class Person(TypedDict):
     name: str
     email: str
     municipality: str | None  # None: for the whole process
+    shared: NotRequired[bool]  # in `roles`, true: one of the store's shared people
 
 
 class Who(TypedDict):
@@ -188,6 +196,7 @@ def describe(process: ProcessRow, definition: Definition, today: date,
              plan: Plan | None = None) -> Status:
     """The status of a process read with its planning parts (and its plan, if made already)."""
     facts = facts_of(process, today)
+    people = people_of(process)
     plan = plan or build_plan(definition, facts)
     # What is overdue and next, by the rule the portfolio's summary counts with.
     deadlines = open_deadlines(definition, facts, {s.phase: s.due for s in process.phases},
@@ -201,7 +210,7 @@ def describe(process: ProcessRow, definition: Definition, today: date,
         entry = ItemEntry(id=item.id, phase=item.phase, title=item.title, due=iso(state.due),
                           required=item.required, role=item.role,
                           overdue=(item.kind, item.id) in late, note=state.note,
-                          who=_who(holders_of_item(process.assignments, definition, item),
+                          who=_who(holders_of_item(people, definition, item),
                                    item_municipality(definition, item)))
         if item.kind == "decision":
             entry["body"], entry["municipality"] = item.body, item.municipality
@@ -229,9 +238,7 @@ def describe(process: ProcessRow, definition: Definition, today: date,
         start=process.start_date.isoformat(), today=today.isoformat(), phases=phases,
         tasks=tasks, decisions=decisions, documents=documents,
         roles=[RoleEntry(role=role, title=title,
-                         people=[Person(name=a.name, email=a.email,
-                                        municipality=a.municipality or None)
-                                 for a in _by_municipality(process.assignments, definition)
+                         people=[_person(a) for a in _by_municipality(people, definition)
                                  if a.role == role])
                for role, title in definition.roles.items()],
         next_deadline=(Dated(kind=first[1], id=first[2], due=first[0].isoformat())
@@ -247,14 +254,22 @@ def describe(process: ProcessRow, definition: Definition, today: date,
     )
 
 
+def _person(assignment: Assignment) -> Person:
+    person = Person(name=assignment.name, email=assignment.email,
+                    municipality=assignment.municipality or None)
+    if isinstance(assignment, SharedAssignmentRow):
+        person["shared"] = True
+    return person
+
+
 def _who(holders: Holders, municipality: str | None) -> Who:
     return Who(people=[Person(name=p.name, email=p.email, municipality=p.municipality or None)
                        for p in holders.people],
                role=holders.role or None, via=holders.via, municipality=municipality)
 
 
-def _by_municipality(assignments: Iterable[AssignmentRow],
-                     definition: Definition) -> list[AssignmentRow]:
+def _by_municipality(assignments: Iterable[Assignment],
+                     definition: Definition) -> list[Assignment]:
     """Process-wide holders first, then per gemeente in the definition's order."""
     order = {name: index for index, name in enumerate(definition.municipalities, 1)}
     return sorted(assignments, key=lambda a: (order.get(a.municipality, 0), a.municipality,

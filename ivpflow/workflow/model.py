@@ -100,6 +100,7 @@ class Meeting:
     body: str
     date: _dt.date
     papers_due: _dt.date | None = None
+    shared: bool = False  # one of the store's shared meetings, not the process's own
 
 
 @dataclass(frozen=True)

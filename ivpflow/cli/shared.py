@@ -1,0 +1,151 @@
+"""The store's shared meetings and people: `ivpflow shared …`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from ..dates import dutch_date, iso, local, parse_day
+from .app import App, cli, pass_app
+from .output import day, json_option, print_json, table
+
+
+@cli.group()
+def shared() -> None:
+    """Meetings and people shared by every process of the store."""
+
+
+@shared.group("meeting")
+def shared_meeting() -> None:
+    """The shared calendar of the decision bodies (a gemeente's raad, entered once)."""
+
+
+def _replanned(count: int) -> str:
+    return f"{count} process{'es' if count != 1 else ''} re-planned"
+
+
+@shared_meeting.command("add")
+@click.argument("body")
+@click.argument("date_text", metavar="DATE")
+@click.option("--papers-due", "papers_text", metavar="DATE",
+              help="When the papers must be in (default: the body's lead time before).")
+@pass_app
+def shared_meeting_add(app: App, body: str, date_text: str, papers_text: str | None) -> None:
+    """Add a meeting every process with a decision of BODY plans on."""
+    from ..process.shared import add_shared_meetings
+    from ..workflow.model import Meeting
+
+    when = parse_day(date_text, option="DATE")
+    papers = parse_day(papers_text, option="--papers-due") if papers_text else None
+    done = add_shared_meetings(app.store, [Meeting(body, when, papers)], now=app.now,
+                               actor=app.actor)
+    click.echo(f"shared: {body} meets on {dutch_date(when, weekday=True)}; "
+               f"{_replanned(len(done.processes))}")
+
+
+@shared_meeting.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@pass_app
+def shared_meeting_import(app: App, file: str) -> None:
+    """Add shared meetings in bulk from a YAML list or a CSV file (body,date,papers_due)."""
+    from ..errors import FileAccessError
+    from ..process.shared import add_shared_meetings
+    from ..workflow.meeting_files import read_meetings_file
+
+    try:
+        meetings = read_meetings_file(file)
+    except (OSError, ValueError) as exc:
+        raise FileAccessError("read meetings from", file, str(exc)) from None
+    done = add_shared_meetings(app.store, meetings, now=app.now, actor=app.actor,
+                               source="file")
+    click.echo(f"shared: {done.meetings} meetings added; {_replanned(len(done.processes))}")
+
+
+@shared_meeting.command("remove")
+@click.argument("body")
+@click.argument("date_text", metavar="DATE")
+@pass_app
+def shared_meeting_remove(app: App, body: str, date_text: str) -> None:
+    """Remove a shared meeting that will not take place."""
+    from ..process.shared import remove_shared_meeting
+
+    when = parse_day(date_text, option="DATE")
+    done = remove_shared_meeting(app.store, body, when, now=app.now, actor=app.actor)
+    click.echo(f"shared: meeting of {body} on {dutch_date(when)} removed; "
+               f"{_replanned(len(done.processes))}")
+
+
+@shared_meeting.command("list")
+@json_option
+@pass_app
+def shared_meeting_list(app: App, as_json: bool) -> None:
+    """List the shared meetings."""
+    from ..process.shared import shared_meetings
+
+    rows = shared_meetings(app.store_for_reading)
+    data: list[dict[str, Any]] = [{"body": m["body"], "date": iso(m["date"]),
+                                   "papers_due": iso(m["papers_due"]),
+                                   "created_at": local(m["created_at"]).isoformat()}
+                                  for m in rows]
+    if as_json:
+        print_json(data)
+        return
+    if not data:
+        click.echo("No shared meetings; add them with 'ivpflow shared meeting add'.")
+        return
+    table(["date", "body", "papers due"],
+          [[dutch_date(m["date"], weekday=True), m["body"],
+            day(m["papers_due"]) if m["papers_due"] else "—"] for m in rows])
+
+
+def _role_in(role: str, municipality: str) -> str:
+    return f"{role} ({municipality})" if municipality else role
+
+
+@shared.command("assign")
+@click.argument("role")
+@click.option("--name", required=True, help="The person's name.")
+@click.option("--email", required=True, help="Where the reminders go.")
+@click.option("--municipality", metavar="NAME", default="",
+              help="Hold the role for this gemeente only (default: the whole process).")
+@pass_app
+def shared_assign(app: App, role: str, name: str, email: str, municipality: str) -> None:
+    """Fill a role in every process of the store that has it and no holder of its own."""
+    from ..process.shared import assign_shared
+
+    municipality = assign_shared(app.store, role, name=name, email=email, now=app.now,
+                                 municipality=municipality)
+    click.echo(f"shared: {_role_in(role, municipality)} — {name} <{email}>")
+
+
+@shared.command("unassign")
+@click.argument("role")
+@click.option("--email", required=True, help="The e-mail address to remove from the role.")
+@click.option("--municipality", metavar="NAME", default="",
+              help="The gemeente the role was held for (default: the whole process).")
+@pass_app
+def shared_unassign(app: App, role: str, email: str, municipality: str) -> None:
+    """Remove a person from a shared role."""
+    from ..process.shared import unassign_shared
+
+    municipality = unassign_shared(app.store, role, email=email, municipality=municipality)
+    click.echo(f"shared: {_role_in(role, municipality)} — {email} removed")
+
+
+@shared.command("list")
+@json_option
+@pass_app
+def shared_list(app: App, as_json: bool) -> None:
+    """List the shared people."""
+    from ..process.shared import shared_people
+
+    rows = shared_people(app.store_for_reading)
+    if as_json:
+        print_json([{**p, "assigned_at": local(p["assigned_at"]).isoformat()} for p in rows])
+        return
+    if not rows:
+        click.echo("No shared people; add them with 'ivpflow shared assign'.")
+        return
+    table(["role", "municipality", "name", "email"],
+          [[p["role"], p["municipality"] or "", p["name"], p["email"]] for p in rows])
