@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, exists, func, select
+from sqlalchemy import Connection, bindparam, exists, func, literal, select
 
 from ..errors import UnknownProcessError
 from ..workflow.loader import load_compiled, parse_definition
@@ -43,9 +43,14 @@ _HEAD_LOCKED = Sql(select(*_HEAD_COLUMNS).where(_processes.c.id == bindparam("pi
 # a network, the head says whether there are any (a query that finds nothing costs as much as
 # one that finds a few rows); on PostgreSQL all of them go in the read's one round trip.
 _OPTIONAL = ("meetings", "suspensions")
+# On SQLite the head says which optional parts and shared tables hold any rows, so an empty
+# one costs no statement of its own (on PostgreSQL all go in one round trip anyway).
 _HEAD_FLAGGED = Sql(select(*_HEAD_COLUMNS, *(
     exists().where(PARTS[name].table.c.process_id == _processes.c.id).label(name)
-    for name in _OPTIONAL)).where(_processes.c.id == bindparam("pid")))
+    for name in _OPTIONAL), *(
+    exists(select(literal(1)).select_from(getattr(tables, name))).label(name)
+    for name in ("shared_meetings", "shared_assignments"))).where(
+        _processes.c.id == bindparam("pid")))
 
 
 def _part_query(name: str) -> Any:
@@ -110,17 +115,20 @@ def read_process(tx: Tx, process_id: str | None, *, parts: Iterable[str] = PEOPL
     names = [name for name in PARTS if name in set(parts)]
     shared = [name for name, part in SHARED.items() if part in set(parts)]
     key = {"pid": process_id}
+    empty: list[str] = []
     if tx.postgresql:
         queries = [(_HEAD_LOCKED if lock else _HEAD, key)]
     else:
         head = tx.fetch([(_HEAD_FLAGGED, key)])[0]
         if not head:
             raise UnknownProcessError(process_id, process_ids(tx))
-        present = dict(zip(_OPTIONAL, head[0][len(_HEAD_COLUMNS):], strict=True))
+        present = dict(zip((*_OPTIONAL, "shared_meetings", "shared_assignments"),
+                           head[0][len(_HEAD_COLUMNS):], strict=True))
         names = [name for name in names if present.get(name, True)]
+        empty = [name for name in shared if not present[name]]
         queries = []
     queries += [(_PARTS[name], key) for name in names]
-    queries += [(_SHARED[name], {}) for name in shared]
+    queries += [(_SHARED[name], {}) for name in shared if name not in empty]
     if not _definitions:
         queries.append((_DEFINITION_OF, key))
     results = tx.fetch(queries)
@@ -134,10 +142,11 @@ def read_process(tx: Tx, process_id: str | None, *, parts: Iterable[str] = PEOPL
     children: dict[str, Any] = {name: tuple(PARTS[name].row(*row) for row in rows)
                                 for name, rows in zip(names, own, strict=True)}
     process = ProcessRow(*head[0][:len(_HEAD_COLUMNS)], **children)
-    if shared:
+    read = [name for name in shared if name not in empty]
+    if read:
         process = with_shared(process, read_definition(tx, process.definition_digest),
                               {name: [_SHARED_ROWS[name](*row) for row in rows]
-                               for name, rows in zip(shared, common, strict=True)})
+                               for name, rows in zip(read, common, strict=True)})
     return process
 
 
