@@ -65,6 +65,9 @@ class Item:
     municipality: str | None = None
     description: str | None = None
     document: str | None = None  # for a decision: the document its papers are
+    # For a decision: what it asks the body to decide, infinitive clauses without the
+    # closing ';' or '.' ("het huidige beleid te verlengen voor de jaren 2025 en 2026").
+    beslispunten: tuple[str, ...] = ()
     line: int = field(default=0, compare=False)  # where it was written; not part of its value
 
 

@@ -53,7 +53,7 @@ _COMMON_ITEM_KEYS = frozenset({"id", "title", "role", "due", "required", "roll",
                                "per_municipality"})
 ITEM_KEYS = {
     "task": _COMMON_ITEM_KEYS,
-    "decision": _COMMON_ITEM_KEYS | {"body", "document"},
+    "decision": _COMMON_ITEM_KEYS | {"body", "document", "beslispunten"},
     "document": _COMMON_ITEM_KEYS,
 }
 CALENDAR_KEYS = frozenset({"closing_days", "closed", "recess", "lead_times"})
@@ -71,6 +71,8 @@ KEYS: dict[str, frozenset[str]] = {
     "target": TARGET_KEYS, "meeting": MEETING_KEYS, "reminders": REMINDER_KEYS,
     "role": ROLE_KEYS,
 }
+# A beslispunt is an infinitive clause: "… te <werkwoord> …" (pragmatic, not a grammar).
+_INFINITIVE = re.compile(r"(?:^|\s)te\s+\w", re.IGNORECASE)
 _DEFAULT_REQUIRED = {"task": True, "decision": True, "document": False}
 
 
@@ -582,6 +584,7 @@ class DefinitionParser:
             body=body,
             description=self.string(raw, "description"),
             document=self.string(raw, "document") if kind == "decision" else None,
+            beslispunten=self.beslispunten(raw, item_id) if kind == "decision" else (),
             line=raw.line,
         )
         if not self.flag(raw, "per_municipality", False):
@@ -615,10 +618,37 @@ class DefinitionParser:
                 description=base.description,
                 document=(f"{base.document}-{slug(name)}" if base.document in self.groups
                           else base.document),
+                beslispunten=tuple(p.replace("{municipality}", name)
+                                   for p in base.beslispunten),
                 line=base.line,
             )
             for name in municipalities
         ]
+
+    def beslispunten(self, raw: LDict, item_id: str) -> tuple[str, ...]:
+        """A decision's beslispunten: non-empty infinitive clauses, kept without the ';' or
+        '.' a draft puts after each."""
+        value = raw.get("beslispunten")
+        if value is None or value is INVALID:
+            return ()
+        if not isinstance(value, LList):
+            self.problem(raw.line_of("beslispunten"), f"'beslispunten' of decision '{item_id}' "
+                                                      "must be a list of texts")
+            return ()
+        points = []
+        for index, entry in enumerate(value):
+            line = value.item_lines[index] if index < len(value.item_lines) else value.line
+            if not isinstance(entry, str) or isinstance(entry, bool) or not entry.strip():
+                self.problem(line, f"beslispunt {index + 1} of decision '{item_id}' must be a "
+                                   "non-empty text")
+                continue
+            text = " ".join(entry.split()).rstrip(";.").rstrip()
+            if not _INFINITIVE.search(text):
+                self.problem(line, f"beslispunt '{text}' of decision '{item_id}' is not an "
+                                   'infinitive clause ("… te <werkwoord>")')
+                continue
+            points.append(text)
+        return tuple(points)
 
     def check_final(self, phases: list[Phase], raw: LList) -> None:
         finals = [p for p in phases if p.final]
