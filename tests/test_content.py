@@ -194,15 +194,18 @@ def test_values_per_municipality_and_for_all(ivpflow: Invoke, started: str) -> N
                    "Losser").stdout == "not: zaaknummer@Losser = 25Z00346\n"
     ivpflow("set", "not", "team", "Veiligheid")
     assert listed(ivpflow, "values", "not") == [
-        {"key": "team", "municipality": None, "value": "Veiligheid"},
-        {"key": "zaaknummer", "municipality": "Losser", "value": "25Z00346"}]
+        {"key": "team", "municipality": None, "value": "Veiligheid", "document": None,
+         "scope": "proces", "stored_key": "team"},
+        {"key": "zaaknummer", "municipality": "Losser", "value": "25Z00346", "document": None,
+         "scope": "gemeente Losser", "stored_key": "zaaknummer@Losser"}]
 
 
 @pytest.mark.parametrize(("args", "message"), [
     (["zaaknumer", "1"], "Error: Unknown value 'zaaknumer'; values: zaaknummer, "
                          "documentnummer, portefeuillehouder, team, gemeente, burgemeester, "
                          "secretaris, griffier, agendapunt, dekking, themabijeenkomst, "
-                         "themabijeenkomst-aanvang, themabijeenkomst-locatie\n"),
+                         "themabijeenkomst-aanvang, themabijeenkomst-locatie, datum, "
+                         "onderwerp, bijlagen, grondslag, inleiding\n"),
     (["zaaknummer", "1", "--municipality", "Enschede"],
      "Error: 'not' has no municipality 'Enschede'; municipalities: Losser, Dinkelland, "
      "Oldenzaal, Tubbergen\n"),

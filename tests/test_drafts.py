@@ -107,7 +107,10 @@ HEADINGS = {
     "raadsinformatiebrief": [
         "# Raadsinformatiebrief", "## Waarover gaat deze brief?", "## Ons besluit",
         "## Toelichting", "## Waarom deze raadsbrief?", "## Heeft u nog vragen?"],
-    "raadsvoorstel-verlenging-losser": RAADSVOORSTEL,
+    # Two beslispunten in the definition, as in the Losser raadsvoorstel: two arguments.
+    "raadsvoorstel-verlenging-losser": [*RAADSVOORSTEL[:5],
+                                        "### 2.1 [in te vullen: argument bij beslispunt 2]",
+                                        *RAADSVOORSTEL[5:]],
     "veiligheidsanalyse": [
         "# Veiligheidsanalyse Noordoost Twente 2026", "## 1 Inleiding",
         "## 2 Huidige veiligheidssituatie", *(f"### {v}" for v in VELDEN),
@@ -157,7 +160,10 @@ LINES = {
     "raadsvoorstel-verlenging-losser": [
         "| **Onderwerp** | Verlengen Integraal Veiligheidsbeleid Losser |",
         "| **Portefeuillehouder** | J.B. Diepemaat |", "| **Team** | Veiligheid |",
-        "| **Zaaknummer** | 25Z00346 |", "1. verlengen huidig IVP Losser voor 2025 en 2026",
+        "| **Zaaknummer** | 25Z00346 |",
+        "1. het huidige Integrale Veiligheidsbeleid te verlengen voor de jaren 2025 en 2026;",
+        "2. de vaststelling van de gezagsdriehoek NOT van twee gezamenlijke prioriteiten, jeugd "
+        "en veiligheid en ondermijning, te ondersteunen.",
         "- 16 december 2025: gemeenteraad Losser, Verlengen huidig IVP Losser voor 2025 en "
         "2026 (vastgesteld)",
         "| drs. J. van Dam | J.B. Diepemaat |", "De raad van de gemeente Losser;",
@@ -177,9 +183,9 @@ LINES = {
         "| Convenant Veilige school | Jeugd en veiligheid | Team Veiligheid Losser | "
         "30 juni 2027 | € 5.000 |"],
     "raadsvoorstel-ivp-losser": [
-        "1. het Integraal Veiligheidsplan Noordoost Twente 2027-2030 vast te stellen",
+        "1. het Integraal Veiligheidsplan Noordoost Twente 2027-2030 vast te stellen;",
         "2. daarmee de prioriteiten voor 2027-2030 vast te stellen: Jeugd en veiligheid en "
-        "Ondermijning",
+        "Ondermijning.",
         "| 9 oktober 2026 | Raadsvoorstel IVP NOT aanbieden aan de raad van Losser |",
         "- Integraal Veiligheidsplan Noordoost Twente 2027-2030",
         "Aldus besloten in de openbare vergadering van 24 november 2026."],

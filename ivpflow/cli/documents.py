@@ -280,25 +280,33 @@ def action_remove(app: App, process_id: str, action_id: str) -> None:
 @click.argument("key")
 @click.argument("value", required=False)
 @click.option("--municipality", metavar="NAME", help="Only for this municipality's documents.")
+@click.option("--document", metavar="DOC",
+              help="Only for this document (or the besluit of this decision): zaaknummer, "
+                   "documentnummer, datum, onderwerp, bijlagen, dekking, grondslag, inleiding.")
 @click.option("--unset", is_flag=True, help="Remove the value instead.")
 @pass_app
 def set_command(app: App, process_id: str, key: str, value: str | None,
-                municipality: str | None, unset: bool) -> None:
+                municipality: str | None, document: str | None, unset: bool) -> None:
     """Set a value the documents use: zaaknummer, portefeuillehouder, team, … ('ivpflow values
-    ID' lists them)."""
+    ID' lists them).
+
+    A document's draft takes the value of the document for its gemeente, else of the
+    document, else of the gemeente, else of the process.
+    """
     from ..documents.content import set_value, unset_value, value_key
 
     if unset == (value is not None):
         raise click.UsageError("give a VALUE, or --unset without one")
+    stored = value_key(key, municipality, document)
     if unset:
-        unset_value(app.store, process_id, key, municipality=municipality, now=app.now,
-                    actor=app.actor)
-        click.echo(f"{process_id}: {value_key(key, municipality)} removed")
+        unset_value(app.store, process_id, key, municipality=municipality, document=document,
+                    now=app.now, actor=app.actor)
+        click.echo(f"{process_id}: {stored} removed")
         return
     assert value is not None
-    set_value(app.store, process_id, key, value, municipality=municipality, now=app.now,
-              actor=app.actor)
-    click.echo(f"{process_id}: {value_key(key, municipality)} = {_line(value)}")
+    set_value(app.store, process_id, key, value, municipality=municipality, document=document,
+              now=app.now, actor=app.actor)
+    click.echo(f"{process_id}: {stored} = {_line(value)}")
 
 
 @cli.command()
@@ -307,21 +315,23 @@ def set_command(app: App, process_id: str, key: str, value: str | None,
 @click.option("--all", "show_all", is_flag=True, help="Also the keys not set yet.")
 @pass_app
 def values(app: App, process_id: str, as_json: bool, show_all: bool) -> None:
-    """List the values the documents use (zaaknummer, portefeuillehouder, …)."""
-    from ..documents.content import VALUES, list_values
+    """List the values the documents use (zaaknummer, portefeuillehouder, …) and what each
+    applies to: the process, a gemeente, a document, or a document of a gemeente."""
+    from ..documents.content import VALUES, list_values, scope_of
 
     rows = list_values(app.store_for_reading, process_id)
     if show_all:
         known = {r["key"] for r in rows}
-        rows += [{"key": key, "municipality": None, "value": None}
+        rows += [{"key": key, "municipality": None, "value": None, "document": None,
+                  "scope": scope_of(None, None), "stored_key": key}
                  for key in VALUES if key not in known]
     if as_json:
         print_json(rows)
     elif not rows:
         click.echo(f"No values in '{process_id}' yet; keys: {', '.join(VALUES)}")
     else:
-        table(["key", "municipality", "value", "meaning"],
-              [[r["key"], r["municipality"] or "", _line(r["value"]) or "—",
+        table(["key", "applies to", "value", "meaning"],
+              [[r["key"], r["scope"], _line(r["value"]) or "—",
                 VALUES.get(r["key"], "")] for r in rows])
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from difflib import get_close_matches
 from typing import Any
 
 from ..dates import parse_day
@@ -26,6 +27,7 @@ from ..store.rows import CONTENT, ActionRow, IndicatorRow, PriorityRow, ProcessR
 from ..store.writer import Change, change
 from ..text import check_text
 from ..workflow.veiligheidsvelden import veld as find_veld
+from .kinds import DOCUMENT_TYPES
 
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")  # whole: fullmatch
 # An indicator of the veiligheidsanalyse, before any priority is chosen, belongs to a veld.
@@ -35,8 +37,8 @@ VELD_PREFIX = "veld-"
 # The values documents use, and what each means; `set` refuses other keys, so that a typo
 # does not silently leave a document with a placeholder.
 VALUES: dict[str, str] = {
-    "zaaknummer": "zaaknummer in het zaaksysteem (per gemeente met --municipality)",
-    "documentnummer": "documentnummer van het voorstel",
+    "zaaknummer": "zaaknummer in het zaaksysteem (per gemeente en/of per document)",
+    "documentnummer": "documentnummer van het voorstel, de brief of het besluit",
     "portefeuillehouder": "naam van de portefeuillehouder (standaard: wie de rol heeft)",
     "team": "team of afdeling die het voorstel schrijft, bv. Veiligheid",
     "gemeente": "naam van de gemeente, bij een proces zonder gemeentenlijst",
@@ -48,7 +50,18 @@ VALUES: dict[str, str] = {
     "themabijeenkomst": "datum van de themabijeenkomst (JJJJ-MM-DD)",
     "themabijeenkomst-aanvang": "aanvangstijd van de themabijeenkomst (UU:MM)",
     "themabijeenkomst-locatie": "plaats van de themabijeenkomst",
+    "datum": "datum van het document (JJJJ-MM-DD; standaard: het besluit van het college)",
+    "onderwerp": "onderwerp van het document (standaard: uit de titel)",
+    "bijlagen": "bijlagen, een per regel (standaard: de documenten van de fase)",
+    "grondslag": "wettelijke grondslag in het raadsbesluit (standaard: artikel 38b Politiewet)",
+    "inleiding": "tekst van de inleiding of aanleiding",
 }
+# The values one document (or the besluit of one decision) can have of its own, with
+# --document: each voorstel, brief and besluit has its own numbers, date and texts.
+DOCUMENT_VALUES = ("zaaknummer", "documentnummer", "datum", "onderwerp", "bijlagen", "dekking",
+                   "grondslag", "inleiding")
+# Values that may run over several lines: texts and lists.
+_MULTILINE = frozenset({"dekking", "bijlagen", "inleiding"})
 _TIME = re.compile(r"^([01]\d|2[0-3])[.:][0-5]\d$")
 PLURALS = {"priority": "priorities", "indicator": "indicators", "action": "actions"}
 
@@ -298,33 +311,49 @@ def _action_data(action: ActionRow) -> dict[str, Any]:
 # --------------------------------------------------------------------------- values
 
 
-def value_key(key: str, municipality: str | None = None) -> str:
-    """The stored key of a value, for one municipality ('zaaknummer@Losser') or all."""
-    return f"{key}@{municipality}" if municipality else key
+def value_key(key: str, municipality: str | None = None, document: str | None = None) -> str:
+    """The stored key of a value: for all ('zaaknummer'), one municipality
+    ('zaaknummer@Losser'), one document ('zaaknummer#raadsvoorstel-ivp-losser') or one
+    document of one municipality ('zaaknummer#raadsinformatiebrief@Losser')."""
+    return key + (f"#{document}" if document else "") + (f"@{municipality}" if municipality
+                                                          else "")
+
+
+def split_key(stored_key: str) -> tuple[str, str | None, str | None]:
+    """Key, document and municipality of a stored key (value_key's inverse)."""
+    head, _, municipality = stored_key.partition("@")
+    key, _, document = head.partition("#")
+    return key, document or None, municipality or None
 
 
 def set_value(store: Store, process_id: str, key: str, value: str, *,
-              municipality: str | None = None, now: datetime, actor: str) -> None:
+              municipality: str | None = None, document: str | None = None, now: datetime,
+              actor: str) -> None:
     """Set a named value of a process (zaaknummer, portefeuillehouder, …), optionally for one
-    of its municipalities."""
+    of its municipalities and/or one of its documents."""
     if key not in VALUES:
         raise UnknownChoiceError("value", key, VALUES)
-    one_line = key != "dekking"
+    _check_document_key(key, document)
+    one_line = key not in _MULTILINE
     if one_line and ("\n" in value.strip() or "\r" in value.strip()):
         raise InvalidValueError(key, re.split(r"[\r\n]", value.strip())[0] + "…",
                                 "must be one line")
     text = _text(key, value, required=True, one_line=one_line)
     assert text is not None
-    if key == "themabijeenkomst":
-        text = parse_day(text, option="themabijeenkomst").isoformat()
+    if key in ("themabijeenkomst", "datum"):
+        text = parse_day(text, option=key).isoformat()
     elif key == "themabijeenkomst-aanvang":
         if not _TIME.match(text):
             raise NotADateError("themabijeenkomst-aanvang", text, kind="time",
                                 formats="HH:MM, e.g. 19:00")
         text = text.replace(".", ":")
-    stored_key = value_key(key, municipality)
+    stored_key = value_key(key, municipality, document)
     with change(store, process_id, now=now, actor=actor, parts=CONTENT) as work:
         _check_municipality(work, municipality)
+        _check_document(work, document)
+        if len(stored_key) > _MAX_KEY:
+            raise InvalidValueError("Value key", stored_key[:40] + "…", f"is {len(stored_key)} "
+                                    f"characters long; at most {_MAX_KEY} fit")
         stored = next((v for v in work.process.values if v.key == stored_key), None)
         if stored is not None and stored.value == text:
             raise AlreadyDoneError(f"{stored_key} of '{work.process.id}'",
@@ -337,16 +366,26 @@ def set_value(store: Store, process_id: str, key: str, value: str, *,
 
 
 def unset_value(store: Store, process_id: str, key: str, *, municipality: str | None = None,
-                now: datetime, actor: str) -> None:
+                document: str | None = None, now: datetime, actor: str) -> None:
     """Remove a named value of a process."""
-    stored_key = value_key(key, municipality)
+    stored_key = value_key(key, municipality, document)
     with change(store, process_id, now=now, actor=actor, parts=CONTENT) as work:
         _check_municipality(work, municipality)
+        _check_document(work, document)
         if not any(v.key == stored_key for v in work.process.values):
             raise UnknownItemError(work.process.id, "value", stored_key,
                                    [v.key for v in work.process.values], plural="set")
         work.remove("values", stored_key)
         work.record("value-unset", item=stored_key)
+
+
+_MAX_KEY = 100  # the key column of process_values (store/tables.py)
+
+
+def _check_document_key(key: str, document: str | None) -> None:
+    if document is not None and key not in DOCUMENT_VALUES:
+        raise InvalidValueError("Value", key, "is one for the whole process or a gemeente, "
+                                f"not one document; per document: {', '.join(DOCUMENT_VALUES)}")
 
 
 def _check_municipality(work: Change, municipality: str | None) -> None:
@@ -358,17 +397,42 @@ def _check_municipality(work: Change, municipality: str | None) -> None:
                                 f"municipalities: {', '.join(known) or 'none'}")
 
 
+def _check_document(work: Change, document: str | None) -> None:
+    """A document of the definition, a decision (its besluit) or a document type drafted on
+    demand; anything else is refused with the closest known id."""
+    if document is None:
+        return
+    items = [i.id for i in work.definition.items.values() if i.kind in ("document", "decision")]
+    if document in items or document in DOCUMENT_TYPES:
+        return
+    close = get_close_matches(document, items + list(DOCUMENT_TYPES), n=1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    raise InvalidValueError("", work.process.id, f"has no document or decision '{document}'; "
+                            f"{hint}documents: "
+                            f"{', '.join(i.id for i in work.definition.items_of_kind('document'))}")
+
+
 def list_values(store: Store, process_id: str) -> list[dict[str, Any]]:
-    """The named values of a process: key, municipality (or None) and value."""
+    """The named values of a process: key, municipality and document (or None), value and
+    what it applies to."""
     return values_of(_content(store, process_id))
+
+
+def scope_of(document: str | None, municipality: str | None) -> str:
+    """What a value applies to, in words: 'proces', 'gemeente Losser', 'document x', …"""
+    parts = [f"document {document}" if document else "",
+             f"gemeente {municipality}" if municipality else ""]
+    return ", ".join(p for p in parts if p) or "proces"
 
 
 def values_of(process: ProcessRow) -> list[dict[str, Any]]:
     """The named values of a process read with its content."""
     rows = []
     for stored in process.values:
-        key, _, municipality = stored.key.partition("@")
-        rows.append({"key": key, "municipality": municipality or None, "value": stored.value})
+        key, document, municipality = split_key(stored.key)
+        rows.append({"key": key, "municipality": municipality, "value": stored.value,
+                     "document": document, "scope": scope_of(document, municipality),
+                     "stored_key": stored.key})
     return rows
 
 

@@ -17,11 +17,6 @@ from .kinds import DOCUMENT_TYPES, Target, deciders, document_type, municipality
 from .rendering import placeholder
 
 
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[:1].isupper() and not text[1:2].isupper() \
-        else text
-
-
 class DocumentContext:
     """Builds the plain data of one draft from a loaded process."""
 
@@ -29,15 +24,31 @@ class DocumentContext:
         self.process = process
         self.definition = definition
         self.content = content_of(process)
-        self.values = {(v["key"], v["municipality"]): v["value"] for v in self.content["values"]}
+        self.values: dict[tuple[str, str | None, str | None], str] = {
+            (v["key"], v["document"], v["municipality"]): v["value"]
+            for v in self.content["values"]}
         self.items = {state.item_id: state for state in process.items}
         self.phase_states = {state.phase: state for state in process.phases}
 
-    def value(self, key: str, municipality: str | None) -> str | None:
-        return self.values.get((key, municipality)) or self.values.get((key, None))
+    def value(self, key: str, municipality: str | None,
+              document: str | None = None) -> str | None:
+        """A named value as a document sees it: the document's for its gemeente, the
+        document's, the gemeente's, the process's; the first that is set."""
+        scopes = [(document, municipality), (document, None)] if document else []
+        for scope in (*scopes, (None, municipality), (None, None)):
+            found = self.values.get((key, scope[0], scope[1]))
+            if found:
+                return found
+        return None
 
-    def filled(self, key: str, municipality: str | None, what: str) -> str:
-        return self.value(key, municipality) or placeholder(what)
+    def filled(self, key: str, municipality: str | None, what: str,
+               document: str | None = None) -> str:
+        return self.value(key, municipality, document) or placeholder(what)
+
+    def besluit_value(self, key: str, decision: str, municipality: str | None) -> str | None:
+        """A value of one decision's besluit only (set with --document DECISION)."""
+        return self.values.get((key, decision, municipality)) \
+            or self.values.get((key, decision, None))
 
     def people(self, role: str) -> list[dict[str, str]]:
         return [{"name": a.name, "email": a.email} for a in people_of(self.process)
@@ -130,7 +141,7 @@ class DocumentContext:
 
     def build(self, target: Target) -> dict[str, Any]:
         process, definition = self.process, self.definition
-        municipality = target.municipality
+        municipality, doc = target.municipality, target.document
         municipalities = list(definition.municipalities)
         gemeente = municipality or (municipalities[0] if len(municipalities) == 1 else None) \
             or self.value("gemeente", None)
@@ -162,9 +173,13 @@ class DocumentContext:
                         "replaces_until": definition.replaces_until},
             "gemeente": gemeente or placeholder("gemeente"),
             "gemeenten": municipalities or [gemeente or placeholder("gemeente")],
-            "onderwerp": _subject(target),
-            "zaaknummer": self.filled("zaaknummer", municipality, "zaaknummer"),
-            "documentnummer": self.filled("documentnummer", municipality, "documentnummer"),
+            "onderwerp": self.value("onderwerp", municipality, doc) or _subject(target),
+            "zaaknummer": self.filled("zaaknummer", municipality, "zaaknummer", doc),
+            "documentnummer": self.filled("documentnummer", municipality, "documentnummer",
+                                          doc),
+            "grondslag": self.value("grondslag", municipality, doc)
+            or "artikel 38b van de Politiewet",
+            "inleiding": self.value("inleiding", municipality, doc),
             "agendapunt": self.filled("agendapunt", municipality, "invulling door de griffie"),
             "team": self.filled("team", municipality, "team"),
             "portefeuillehouder": self.portefeuillehouder(municipality),
@@ -173,8 +188,9 @@ class DocumentContext:
             "secretaris": self.filled("secretaris", municipality,
                                       "naam gemeentesecretaris"),
             "griffier": self.filled("griffier", municipality, "naam griffier"),
-            "dekking": self.filled("dekking", municipality, "financiële dekking"),
-            "datum": college["date"] if college and college["taken"] else None,
+            "dekking": self.filled("dekking", municipality, "financiële dekking", doc),
+            "datum": _iso_day(self.value("datum", municipality, doc))
+            or (college["date"] if college and college["taken"] else None),
             "coordinator": coordinator[0] if coordinator else None,
             "roles": [{"role": role, "title": title, "people": self.people(role)}
                       for role, title in definition.roles.items()],
@@ -190,7 +206,8 @@ class DocumentContext:
                                     or d["municipality"] in (None, municipality))],
             "raden": raden,
             "beslispunten": self.beslispunten(target, phase.id, raden, priorities),
-            "bijlagen": self.attachments(target, phase.id),
+            "bijlagen": _names_per_line(self.value("bijlagen", municipality, doc))
+            or self.attachments(target, phase.id),
             "velden": self.velden(priorities),
             "zorg_en_veiligheid": ZORG_EN_VEILIGHEID,
             "priorities": priorities,
@@ -232,6 +249,8 @@ class DocumentContext:
                 d["body"], self.items[target.item.id].due if target.item else None)
             rows.append({**d, "gemeente": gemeente or placeholder("gemeente"),
                          "vergadering": when,
+                         "documentnummer": self.besluit_value("documentnummer", d["id"],
+                                                              gemeente),
                          "griffier": self.filled("griffier", gemeente, "naam griffier"),
                          "voorzitter": self.value("burgemeester", gemeente)
                          or self.portefeuillehouder(gemeente)})
@@ -239,6 +258,7 @@ class DocumentContext:
             gemeente = target.municipality or self.value("gemeente", None)
             rows.append({"id": None, "title": target.title, "body": "gemeenteraad",
                          "gemeente": gemeente or placeholder("gemeente"), "vergadering": None,
+                         "documentnummer": None,
                          "outcome": None, "date": None, "taken": False,
                          "griffier": self.filled("griffier", gemeente, "naam griffier"),
                          "voorzitter": self.value("burgemeester", gemeente)
@@ -247,18 +267,41 @@ class DocumentContext:
 
     def beslispunten(self, target: Target, phase_id: str, raden: list[dict[str, Any]],
                      priorities: list[dict[str, Any]]) -> list[str]:
-        """What the raad (or the college) is asked to decide, as far as the process knows."""
+        """What the raad (or the college) is asked to decide, numbered by the template: the
+        beslispunten of the deciding decisions in the definition, else what the process
+        knows (the IVP, the priorities), else one placeholder; each ends in ';', the last
+        in '.'."""
+        own = [p for item in self.deciding(target, phase_id, raden) for p in item.beslispunten]
+        points = list(dict.fromkeys(own)) or self.known_beslispunten(target, phase_id,
+                                                                      priorities)
+        if not points:
+            return [placeholder("beslispunt")]
+        return [f"{p};" if n < len(points) else f"{p}." for n, p in enumerate(points, 1)]
+
+    def deciding(self, target: Target, phase_id: str,
+                 raden: list[dict[str, Any]]) -> list[Item]:
+        """The decisions a proposal asks for: the college's for a collegevoorstel, the
+        gemeenteraden's otherwise."""
+        items = self.definition.items
+        if target.type.name == "collegevoorstel":
+            chosen = deciders(self.definition, target.item.id) if target.item \
+                else list(self.definition.phase(phase_id).of_kind("decision"))
+            return [d for d in chosen if (d.body or "").startswith("college")
+                    and self.concerns(d, target.municipality)]
+        return [items[d["id"]] for d in raden if d["id"] in items]
+
+    def known_beslispunten(self, target: Target, phase_id: str,
+                           priorities: list[dict[str, Any]]) -> list[str]:
+        """Beslispunten that follow from the process: adopting its IVP or its priorities."""
+        if target.type.name == "collegevoorstel":
+            return []
         phase = self.definition.phase(phase_id)
         ivp = [i for i in phase.of_kind("document")
                if document_type(i.id) == DOCUMENT_TYPES["ivp"]]
         chosen = templates.enumerate_nl(p["title"] for p in priorities)
         period = self.definition.period
         points: list[str] = []
-        if target.type.name == "collegevoorstel":
-            points = [_lower_first(d.title) for d in phase.of_kind("decision")
-                      if (d.body or "").startswith("college")
-                      and self.concerns(d, target.municipality)]
-        elif ivp:
+        if ivp:
             points.append(f"het {ivp[0].title} vast te stellen")
             if priorities:
                 points.append(f"daarmee de prioriteiten{' voor ' + period if period else ''} "
@@ -268,9 +311,7 @@ class DocumentContext:
                 for i in phase.of_kind("document"))):
             points.append(f"de prioriteiten{' voor ' + period if period else ''} van het "
                           f"integraal veiligheidsbeleid vast te stellen: {chosen}")
-        else:
-            points = [_lower_first(d["title"]) for d in raden if d["id"]]
-        return points or [placeholder("beslispunt")]
+        return points
 
     def attachments(self, target: Target, phase_id: str) -> list[str]:
         """The documents of the phase that go with a proposal or letter."""
@@ -289,6 +330,11 @@ def _generic_title(item: Item) -> str:
 
 def _names(text: str | None) -> list[str]:
     return [part.strip() for part in re.split(r"[,;\n]", text or "") if part.strip()]
+
+
+def _names_per_line(text: str | None) -> list[str]:
+    return [line.strip().lstrip("-•* ").strip() for line in (text or "").splitlines()
+            if line.strip().lstrip("-•* ").strip()]
 
 
 def _iso_day(text: str | None) -> date | None:
