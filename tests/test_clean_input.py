@@ -200,7 +200,8 @@ LOOKUPS = {
     ("add_indicator", "veld"), ("remove_indicator", "indicator_id"),
     ("add_action", "priority"), ("add_action", "termijn"), ("remove_action", "action_id"),
     ("set_value", "key"), ("set_value", "municipality"), ("unset_value", "key"),
-    ("unset_value", "municipality"), ("render_markdown", "document"),
+    ("unset_value", "municipality"), ("set_value", "document"), ("unset_value", "document"),
+    ("render_markdown", "document"),
     ("draft", "store_dir"), ("draft", "document"), ("draft", "formats"), ("draft", "out"),
     ("render_due_drafts", "store_dir"),
 }
