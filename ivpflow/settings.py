@@ -11,7 +11,6 @@ variable that holds it, `smtp_password_file` the file.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import tomllib
@@ -315,6 +314,8 @@ def _file_keys() -> list[str]:
 
 
 def _did_you_mean(name: str) -> str:
+    import difflib  # only for a misspelt key
+
     close = difflib.get_close_matches(name, _file_keys(), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
 

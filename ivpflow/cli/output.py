@@ -10,7 +10,6 @@ from typing import Any, TypeVar
 import click
 
 from ..dates import dutch_date
-from ..workflow.model import POSITIVE_OUTCOMES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -279,6 +278,8 @@ def _gemeente_gaps(data: Mapping[str, Any]) -> str | None:
 
 def _print_decisions(data: Mapping[str, Any], today: date) -> None:
     """The decisions per municipality: how many are taken and the next open one."""
+    from ..workflow.model import POSITIVE_OUTCOMES  # status alone needs it
+
     decisions = data["decisions"]
     done_phases = {p["id"] for p in data["phases"] if p["status"] == "done"}
     groups: dict[str | None, list[dict[str, Any]]] = {
