@@ -149,8 +149,12 @@ def run() -> int:
     """
     setup()
     ivpflow = BIN / "ivpflow"
-    known = sh(ivpflow, "processes", "--json", capture_output=True).stdout
-    if f'"id": "{PROCESS_ID}"' not in known:
+    # A first run finds no store (read commands never create one) and starts the demo.
+    listing = sh(ivpflow, "processes", "--json", capture_output=True, check=False)
+    if listing.returncode and "No ivpflow store" not in listing.stderr:
+        sys.stderr.write(listing.stderr)
+        return listing.returncode
+    if f'"id": "{PROCESS_ID}"' not in listing.stdout:
         today = (os.environ.get("IVPFLOW_NOW") or datetime.now().isoformat())[:10]
         commands = demo_commands(today)
         print(f"$ ivpflow … ({len(commands)} commands: the demo process {PROCESS_ID} and its "
