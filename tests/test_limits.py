@@ -76,7 +76,7 @@ def test_the_longest_values_are_stored_everywhere(ivpflow: Invoke, tmp_path: Pat
         assert result.exit_code == 0, (step[0], result.output)
     # The document's reminder falls due ten working days before 1 June.
     result = ivpflow("tick", now="2026-05-20T08:00", actor=ACTOR)
-    assert result.exit_code == 0 and "1 reminders queued" in result.stdout, result.output
+    assert result.exit_code == 0 and "1 reminder and " in result.stdout, result.output
     status = json.loads(ivpflow("status", PROCESS, "--json", now="2026-04-01").stdout)
     assert status["roles"][0]["people"] == [
         {"name": NAME, "email": EMAIL, "municipality": None},

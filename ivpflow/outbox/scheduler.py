@@ -59,7 +59,9 @@ class TickReport:
     def lines(self) -> list[str]:
         """A human summary, first line the totals."""
         q, d = self.queue, self.delivery
-        head = (f"{len(q.queued)} reminders queued ({q.late} late), {q.digests} digests, "
+        # `late` counts the reminders and digests that go out after their moment.
+        head = (f"{_count(len(q.queued), 'reminder')} and {_count(q.digests, 'digest')} "
+                f"queued ({q.late} late), "
                 f"{q.cancelled} cancelled; {d.sent} sent, {d.retried} to retry, "
                 f"{d.failed} failed")
         head += f"; {len(self.drafts)} drafts rendered"
@@ -97,6 +99,10 @@ class TickReport:
                                     "error": f.error, "attempts": f.attempts}
                                    for f in self.draft_failures],
                 "summaries": self.summaries}
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def worker_name() -> str:
