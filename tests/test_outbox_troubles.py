@@ -301,7 +301,7 @@ def test_a_bad_setting_from_the_environment_is_one_line(
     monkeypatch.setenv("IVPFLOW_DELIVER_PAUSE", "abc")
     result = ivpflow("scheduler")
     assert (result.exit_code, result.stderr) == (
-        1, "Error: IVPFLOW_DELIVER_PAUSE 'abc' is not a number of seconds\n")
+        1, "Error: IVPFLOW_DELIVER_PAUSE 'abc' must be a number of seconds from 0 to 60\n")
 
 
 def test_an_idle_tick_has_nothing_to_log(analyse: Store, tmp_path: Path) -> None:

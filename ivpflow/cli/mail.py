@@ -54,13 +54,14 @@ def scheduler(app: App, every: float) -> None:
     With --now (or IVPFLOW_NOW) the scheduler's clock starts at that moment and runs on.
     """
     from ..dates import now_local
+    from ..outbox.mail import env_number
     from ..outbox.scheduler import configure_logging, run_scheduler
 
     collect_garbage()  # runs for months
 
     configure_logging()
     settings = app.mail_settings()
-    pause = _seconds("IVPFLOW_DELIVER_PAUSE", 0.0, most=60.0)
+    pause = env_number("IVPFLOW_DELIVER_PAUSE", 0.0, 0, 60, "seconds", os.environ)
     clock = now_local
     if app.fixed_clock:
         began, started = app.now, time.monotonic()
@@ -70,22 +71,6 @@ def scheduler(app: App, every: float) -> None:
 
     run_scheduler(app.store, settings, every_minutes=every, clock=clock, deliver_pause=pause,
                   store_dir=Path(app.store_dir))
-
-
-def _seconds(name: str, default: float, *, most: float) -> float:
-    """A number of seconds from the environment, refused with one line when it is not one."""
-    from ..errors import InvalidValueError
-
-    text = os.environ.get(name, "").strip()
-    if not text:
-        return default
-    try:
-        value = float(text)
-    except ValueError:
-        raise InvalidValueError(name, text, "is not a number of seconds") from None
-    if not 0 <= value <= most:
-        raise InvalidValueError(name, text, f"must be between 0 and {most:g} seconds")
-    return value
 
 
 @cli.group(invoke_without_command=True)

@@ -49,15 +49,15 @@ class MailSettings:
         IVPFLOW_LEASE_SECONDS and IVPFLOW_RETRY_HOURS (of `environ`, default os.environ;
         the command line adds those of ivpflow.toml)."""
         env = os.environ if environ is None else environ
-        timeout = _env_number("IVPFLOW_SMTP_TIMEOUT", SMTP_TIMEOUT, 1, 600, "seconds", env)
-        lease = _env_number("IVPFLOW_LEASE_SECONDS", LEASE_SECONDS, 10, 86400, "seconds", env)
+        timeout = env_number("IVPFLOW_SMTP_TIMEOUT", SMTP_TIMEOUT, 1, 600, "seconds", env)
+        lease = env_number("IVPFLOW_LEASE_SECONDS", LEASE_SECONDS, 10, 86400, "seconds", env)
         settings = cls(sender=env.get("IVPFLOW_MAIL_FROM") or DEFAULT_SENDER,
                        maildir=Path(store_dir) / "outbox",
                        smtp_url=env.get("IVPFLOW_SMTP_URL") or None,
                        user=env.get("IVPFLOW_SMTP_USER") or None,
                        password=env.get("IVPFLOW_SMTP_PASSWORD") or None,
                        timeout=timeout, lease_seconds=lease,
-                       retry_hours=_env_number("IVPFLOW_RETRY_HOURS", RETRY_HOURS, 1, 720,
+                       retry_hours=env_number("IVPFLOW_RETRY_HOURS", RETRY_HOURS, 1, 720,
                                                "hours", env))
         settings.check()
         return settings
@@ -84,7 +84,7 @@ class MailSettings:
         return f"{url.scheme}://{host}" + (f":{url.port}" if url.port else "")
 
 
-def _env_number(name: str, default: float, low: float, high: float, unit: str,
+def env_number(name: str, default: float, low: float, high: float, unit: str,
                 environ: Mapping[str, str]) -> float:
     """A number of `unit` from the environment, or the default when it is unset or empty;
     refused with one line when it is not a number from `low` to `high`."""
