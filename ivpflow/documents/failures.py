@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from ..dates import to_utc_naive
 from ..errors import error_line
@@ -28,17 +28,16 @@ class DraftFailure:
     last_failed_at: datetime
 
 
-def draft_failures(store: Store, process_ids: list[str] | None = None) -> list[DraftFailure]:
-    """The due drafts that failed and have not rendered since, oldest failure first."""
-    query = select(_failures.c.process_id, _failures.c.document, _failures.c.error,
-                   _failures.c.attempts, _failures.c.first_failed_at,
-                   _failures.c.last_failed_at)
-    if process_ids is not None:
-        query = query.where(_failures.c.process_id.in_(process_ids))
-    with store.connect() as conn:
-        rows = conn.execute(query.order_by(_failures.c.first_failed_at,
-                                           _failures.c.process_id, _failures.c.document)).all()
-    return [DraftFailure(*row) for row in rows]
+def draft_failures(conn: Connection, process_ids: list[str]) -> list[DraftFailure]:
+    """The due drafts of some processes that failed and have not rendered since, oldest
+    failure first (read in the caller's transaction)."""
+    query = (select(_failures.c.process_id, _failures.c.document, _failures.c.error,
+                    _failures.c.attempts, _failures.c.first_failed_at,
+                    _failures.c.last_failed_at)
+             .where(_failures.c.process_id.in_(process_ids))
+             .order_by(_failures.c.first_failed_at, _failures.c.process_id,
+                       _failures.c.document))
+    return [DraftFailure(*row) for row in conn.execute(query)]
 
 
 def record_failure(store: Store, process_id: str, document: str, now: datetime,

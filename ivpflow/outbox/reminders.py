@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, select, update
 
 from ..dates import AMSTERDAM, DIGEST_TIME, digest_week, dutch_date, to_utc_naive
+from ..documents.failures import draft_failures
 from ..errors import error_line
 from ..planning.holders import (
     Holders,
@@ -528,7 +529,9 @@ def _digest_context(conn: Connection, process: ProcessRow, definition: Definitio
                         "phase_title": definition.phase(process.phase).title},
             "overdue": overdue, "upcoming": upcoming,
             "undelivered": [_undelivered_entry(m) for m in undelivered(conn, [process.id], now)],
-            "draft_failures": _draft_failures(conn, process.id)}
+            "draft_failures": [{"document": f.document, "error": one_line(f.error),
+                                "since": f.first_failed_at}
+                               for f in draft_failures(conn, [process.id])]}
 
 
 def _undelivered_entry(message: Undelivered) -> dict[str, Any]:
@@ -536,12 +539,3 @@ def _undelivered_entry(message: Undelivered) -> dict[str, Any]:
     return {"id": message.id, "to": f"{one_line(message.recipient_name)} <{message.recipient}>",
             "what": what, "kind": message.kind, "item": message.item,
             "error": one_line(message.error) or None}
-
-
-def _draft_failures(conn: Connection, process_id: str) -> list[dict[str, Any]]:
-    failures = tables.draft_failures
-    return [{"document": row.document, "error": one_line(row.error), "since": row.first_failed_at}
-            for row in conn.execute(select(failures.c.document, failures.c.error,
-                                           failures.c.first_failed_at)
-                                    .where(failures.c.process_id == process_id)
-                                    .order_by(failures.c.document))]

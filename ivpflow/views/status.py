@@ -182,13 +182,14 @@ def troubles(store: Store, process_id: str,
 
     with store.connect() as conn:
         messages = undelivered(conn, [process_id], now)
+        failures = draft_failures(conn, [process_id])
     mails = [MailProblem(id=m.id, status=m.status, kind=m.kind, item=m.item, to=m.recipient,
                          attempts=m.attempts,
                          queued_at=local(m.queued_at).isoformat(timespec="minutes"),
                          error=m.error) for m in messages]
     drafts = [DraftProblem(document=f.document, error=f.error, attempts=f.attempts,
                            since=local(f.first_failed_at).isoformat(timespec="minutes"))
-              for f in draft_failures(store, [process_id])]
+              for f in failures]
     return mails, drafts
 
 
