@@ -239,6 +239,11 @@ def _unassigned_warning(roles: list[Mapping[str, Any]]) -> str | None:
     return f"No one assigned: {', '.join(empty)} — their reminders go {where}"
 
 
+def role_in(role: str, municipality: str) -> str:
+    """A role as held for one gemeente, 'portefeuillehouder (Tubbergen)', or for all."""
+    return f"{role} ({municipality})" if municipality else role
+
+
 def held_by(people: Sequence[Mapping[str, Any]]) -> str:
     """The holders of a role: 'A. de Vries (Losser), B. Jansen (Tubbergen)', and 'C. Smit
     (shared)' for one of the store's shared people."""

@@ -8,7 +8,7 @@ import click
 
 from ..dates import dutch_date, parse_day
 from .app import App, cli, pass_app
-from .output import count, day, json_option, print_json, print_status, table
+from .output import count, day, json_option, print_json, print_status, role_in, table
 
 
 @cli.command()
@@ -154,7 +154,7 @@ def assign(app: App, process_id: str, role: str, name: str, email: str,
 
     municipality = assign_role(app.store, process_id, role, name=name, email=email,
                                now=app.now, actor=app.actor, municipality=municipality)
-    click.echo(f"{process_id}: {_role_in(role, municipality)} — {name} <{email}>")
+    click.echo(f"{process_id}: {role_in(role, municipality)} — {name} <{email}>")
 
 
 @cli.command()
@@ -170,11 +170,7 @@ def unassign(app: App, process_id: str, role: str, email: str, municipality: str
 
     municipality = unassign_role(app.store, process_id, role, email=email, now=app.now,
                                  actor=app.actor, municipality=municipality)
-    click.echo(f"{process_id}: {_role_in(role, municipality)} — {email} removed")
-
-
-def _role_in(role: str, municipality: str) -> str:
-    return f"{role} ({municipality})" if municipality else role
+    click.echo(f"{process_id}: {role_in(role, municipality)} — {email} removed")
 
 
 @cli.command()

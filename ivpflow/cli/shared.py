@@ -8,7 +8,7 @@ import click
 
 from ..dates import dutch_date, iso, local, parse_day
 from .app import App, cli, pass_app
-from .output import day, json_option, print_json, table
+from .output import day, json_option, print_json, role_in, table
 
 
 @cli.group()
@@ -99,10 +99,6 @@ def shared_meeting_list(app: App, as_json: bool) -> None:
             day(m["papers_due"]) if m["papers_due"] else "—"] for m in rows])
 
 
-def _role_in(role: str, municipality: str) -> str:
-    return f"{role} ({municipality})" if municipality else role
-
-
 @shared.command("assign")
 @click.argument("role")
 @click.option("--name", required=True, help="The person's name.")
@@ -116,7 +112,7 @@ def shared_assign(app: App, role: str, name: str, email: str, municipality: str)
 
     municipality = assign_shared(app.store, role, name=name, email=email, now=app.now,
                                  municipality=municipality)
-    click.echo(f"shared: {_role_in(role, municipality)} — {name} <{email}>")
+    click.echo(f"shared: {role_in(role, municipality)} — {name} <{email}>")
 
 
 @shared.command("unassign")
@@ -130,7 +126,7 @@ def shared_unassign(app: App, role: str, email: str, municipality: str) -> None:
     from ..process.shared import unassign_shared
 
     municipality = unassign_shared(app.store, role, email=email, municipality=municipality)
-    click.echo(f"shared: {_role_in(role, municipality)} — {email} removed")
+    click.echo(f"shared: {role_in(role, municipality)} — {email} removed")
 
 
 @shared.command("list")

@@ -34,24 +34,27 @@ class Undelivered(NamedTuple):
     error: str | None
 
 
+def _delayed(now: datetime) -> Any:
+    """The messages still queued DELAYED_AFTER or longer after they were queued."""
+    outbox = tables.outbox
+    return (outbox.c.status == "queued") & (outbox.c.queued_at
+                                            <= to_utc_naive(now - DELAYED_AFTER))
+
+
 def delayed_count(store: Store, now: datetime) -> int:
     """How many queued messages have waited an hour or more since they were queued."""
-    outbox = tables.outbox
     with store.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(outbox).where(
-            outbox.c.status == "queued",
-            outbox.c.queued_at <= to_utc_naive(now - DELAYED_AFTER))).scalar_one())
+        return int(conn.execute(select(func.count()).select_from(tables.outbox)
+                                .where(_delayed(now))).scalar_one())
 
 
 def undelivered(conn: Connection, process_ids: list[str], now: datetime,
                 limit: int = 50) -> list[Undelivered]:
     """The failed and delayed messages of some processes, oldest first (at most `limit`)."""
     outbox = tables.outbox
-    late = (outbox.c.status == "queued") & (outbox.c.queued_at
-                                            <= to_utc_naive(now - DELAYED_AFTER))
     query = (select(*(outbox.c[name] for name in Undelivered._fields))
              .where(outbox.c.process_id.in_(process_ids),
-                    (outbox.c.status == "failed") | late)
+                    (outbox.c.status == "failed") | _delayed(now))
              .order_by(outbox.c.queued_at, outbox.c.id).limit(limit))
     return [Undelivered(*row) for row in conn.execute(query)]
 
