@@ -30,8 +30,11 @@ class IvpflowError(Exception):
 def error_line(exc: BaseException, limit: int = 500) -> str:
     """Any error as one line for a log or a report: ivpflow's own as they are, others
     after their type's name."""
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    line = text if isinstance(exc, IvpflowError) else f"{type(exc).__name__}: {text}"
+    text = " ".join(str(exc).split())
+    if isinstance(exc, IvpflowError) and text:
+        line = text
+    else:
+        line = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
     return line if len(line) <= limit else line[:limit - 1] + "…"
 
 

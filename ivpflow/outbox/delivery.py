@@ -38,7 +38,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import bindparam, select, update
 
 from ..dates import to_utc_naive
-from ..errors import StoreBusyError
+from ..errors import StoreBusyError, error_line
 from ..store import Store, tables
 from ..store.db import Sql
 from ..store.rows import OutboxRow
@@ -437,7 +437,7 @@ def _timed_out(exc: BaseException) -> bool:
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, smtplib.SMTPResponseException):
         return _reply_text(exc.smtp_code, exc.smtp_error)
-    return f"{type(exc).__name__}: {exc}".strip()
+    return error_line(exc)
 
 
 def _reply_text(code: int, text: bytes | str) -> str:
