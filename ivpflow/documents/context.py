@@ -215,7 +215,9 @@ class DocumentContext:
             "actions": actions,
             "themabijeenkomst": {
                 "datum": _iso_day(self.value("themabijeenkomst", municipality)),
-                "aanvang": self.filled("themabijeenkomst-aanvang", municipality, "aanvang"),
+                # Stored as 19:00; Dutch prose writes the time as 19.00 uur.
+                "aanvang": (self.value("themabijeenkomst-aanvang", municipality) or ""
+                            ).replace(":", ".") or placeholder("aanvang"),
                 "locatie": self.filled("themabijeenkomst-locatie", municipality,
                                        "locatie")},
         }

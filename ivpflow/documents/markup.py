@@ -9,6 +9,7 @@ rendering, so that unchanged data gives identical bytes.
 
 from __future__ import annotations
 
+import math
 import re
 import zipfile
 from io import BytesIO
@@ -31,6 +32,10 @@ _BULLET = re.compile(r"^[-*+]\s+(.*)$")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _BREAK = re.compile(r"<br\s*/?>")
 PLACEHOLDER_START = "[in te vullen"
+# A template marks the signature (the paragraph that names who sign and the table of their
+# names) with this comment, which Markdown readers do not show: Word keeps it together on one
+# page, without borders.
+SIGNATURE = "<!-- ondertekening -->"
 
 
 def parse_markdown(text: str) -> list[dict[str, Any]]:
@@ -43,10 +48,14 @@ def parse_markdown(text: str) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
     lines = text.replace("\r\n", "\n").split("\n")
     paragraph: list[str] = []
+    signature = False  # inside a signature: from its marker to the end of its table
 
     def flush() -> None:
         if paragraph:
-            blocks.append({"kind": "paragraph", "runs": inline(" ".join(paragraph))})
+            block: dict[str, Any] = {"kind": "paragraph", "runs": inline(" ".join(paragraph))}
+            if signature:
+                block["signature"] = True
+            blocks.append(block)
             paragraph.clear()
 
     index = 0
@@ -54,7 +63,10 @@ def parse_markdown(text: str) -> list[dict[str, Any]]:
         line = lines[index].rstrip()
         stripped = line.strip()
         heading = _HEADING.match(stripped)
-        if not stripped:
+        if stripped == SIGNATURE:
+            flush()
+            signature = True
+        elif not stripped:
             flush()
         elif heading:
             flush()
@@ -73,7 +85,12 @@ def parse_markdown(text: str) -> list[dict[str, Any]]:
                 rows.append((cells + [[]] * len(header))[:len(header)])
                 index += 1
             empty = all(not any(run["text"] for run in cell) for cell in header)
-            blocks.append({"kind": "table", "header": None if empty else header, "rows": rows})
+            if signature:
+                # The names sign under the titles: both rows are the signature's own.
+                rows, header, empty = ([] if empty else [header]) + rows, [], True
+            blocks.append({"kind": "table", "header": None if empty else header, "rows": rows,
+                           "signature": signature})
+            signature = False
             continue
         elif (_ORDERED.match(stripped) or _BULLET.match(stripped)) and not paragraph:
             ordered = bool(_ORDERED.match(stripped))
@@ -228,6 +245,12 @@ def to_docx(blocks: list[dict[str, Any]], *, title: str, subject: str) -> bytes:
             del package.rels[rel_id]
 
     section = document.sections[0]
+    # A4 with margins of 2.5 cm, as Dutch municipal documents are (python-docx's own
+    # template is US Letter).
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.5)
+    section.top_margin = section.bottom_margin = Cm(2.5)
+    styles = _Styles(document)
     header = section.header.paragraphs[0]
     header.text = f"Concept — {title}"
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -238,54 +261,243 @@ def to_docx(blocks: list[dict[str, Any]], *, title: str, subject: str) -> bytes:
     footer.add_run(" van ")
     _field(footer, "NUMPAGES")
 
-    for block in blocks:
+    turns = _landscape_turns(blocks)
+    portrait_next = False  # after a landscape table: what follows it turns the page back
+    for number, block in enumerate(blocks):
         kind = block["kind"]
+        if turns.get(number) == "skip":
+            continue  # a page break where a new section starts a page anyway
+        if turns.get(number) == "landscape":
+            _start_section(document, landscape=True)
+        elif portrait_next:
+            _start_section(document, landscape=False)
+        portrait_next = False
         if kind == "heading":
-            _runs(document.add_heading(level=min(block["level"], 9)), block["runs"],
-                  WD_COLOR_INDEX.YELLOW)
+            heading = document.add_paragraph(style=styles.heading(min(block["level"], 9)))
+            heading.paragraph_format.keep_with_next = True
+            _runs(heading, block["runs"], WD_COLOR_INDEX.YELLOW)
         elif kind == "paragraph":
-            _runs(document.add_paragraph(), block["runs"], WD_COLOR_INDEX.YELLOW)
+            paragraph = document.add_paragraph()
+            if block.get("signature"):
+                paragraph.paragraph_format.keep_with_next = True
+            _runs(paragraph, block["runs"], WD_COLOR_INDEX.YELLOW)
         elif kind == "break":
             document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         elif kind == "list":
             for number, runs in enumerate(block["items"], start=block["start"]):
                 if block["ordered"]:
                     # Literal numbers: Word's own numbering would run on from list to list.
-                    paragraph = document.add_paragraph(f"{number}.\t", style="List")
+                    paragraph = document.add_paragraph(f"{number}.\t", style=styles.list)
                     paragraph.paragraph_format.left_indent = Cm(0.75)
                     paragraph.paragraph_format.first_line_indent = Cm(-0.75)
                     paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(0.75))
                 else:
-                    paragraph = document.add_paragraph(style="List Bullet")
+                    paragraph = document.add_paragraph(style=styles.bullet)
                 _runs(paragraph, runs, WD_COLOR_INDEX.YELLOW)
         elif kind == "table":
-            header_cells = block["header"]
-            width = len(header_cells) if header_cells else max(
-                (len(r) for r in block["rows"]), default=1)
-            table = document.add_table(rows=0, cols=width)
-            table.style = "Table Grid"
-            if header_cells:
-                row = table.add_row()
-                _repeat_header(row)
-                for cell, runs in zip(row.cells, header_cells, strict=True):
-                    _runs(cell.paragraphs[0], [{**r, "bold": True} for r in runs],
-                          WD_COLOR_INDEX.YELLOW)
-            for cells in block["rows"]:
-                row = table.add_row()
-                for cell, runs in zip(row.cells, cells, strict=False):
-                    _runs(cell.paragraphs[0], runs, WD_COLOR_INDEX.YELLOW)
-            document.add_paragraph()
+            _table(document, block, styles, WD_COLOR_INDEX.YELLOW,
+                   available=LANDSCAPE_WIDTH_CM if block.get("wide") else TEXT_WIDTH_CM)
+            if block.get("wide"):
+                portrait_next = True
+            elif not block.get("signature"):
+                document.add_paragraph()
     buffer = BytesIO()
     document.save(buffer)
     return _stable_zip(buffer.getvalue())
 
 
-def _runs(paragraph: Any, runs: list[dict[str, Any]], highlight: Any) -> None:
+# The width of the text on an A4 page with margins of 2.5 cm, and what a character and a
+# cell's padding take of it in the 11 pt body font: measured for DejaVu Sans, which stands in
+# for Calibri where it is not installed and is the wider of the two, so that a column has
+# room for its longest word in Word and in LibreOffice alike.
+TEXT_WIDTH_CM = 16.0
+LANDSCAPE_WIDTH_CM = 24.7
+CHARACTER_CM = 0.26
+BOLD_FACTOR = 1.15
+PADDING_CM = 0.45
+BODY_PT, SMALLEST_PT = 11.0, 8.0
+
+
+class _Styles:
+    """The styles the drafts use, looked up by name once per document: python-docx searches
+    every style of the document at each lookup by name."""
+
+    def __init__(self, document: Any) -> None:
+        self._styles = document.styles
+        self._found: dict[str, Any] = {}
+
+    def named(self, name: str) -> Any:
+        if name not in self._found:
+            self._found[name] = self._styles[name]
+        return self._found[name]
+
+    def heading(self, level: int) -> Any:
+        return self.named(f"Heading {level}")
+
+    @property
+    def list(self) -> Any:
+        return self.named("List")
+
+    @property
+    def bullet(self) -> Any:
+        return self.named("List Bullet")
+
+    @property
+    def grid(self) -> Any:
+        return self.named("Table Grid")
+
+
+def _table_texts(block: dict[str, Any]) -> tuple[list[list[str]], list[list[bool]], int]:
+    """A table's cells as text, which of them are bold, and its number of columns."""
+    header_cells = block["header"]
+    rows = ([header_cells] if header_cells else []) + block["rows"]
+    width = len(header_cells) if header_cells else max((len(r) for r in rows), default=1)
+    texts = [[plain_text(runs) for runs in cells] for cells in rows]
+    bold = [[bool(runs) and all(r["bold"] or r["br"] for r in runs)
+             or (bool(header_cells) and number == 0) for runs in cells]
+            for number, cells in enumerate(rows)]
+    return texts, bold, width
+
+
+def _landscape_turns(blocks: list[dict[str, Any]]) -> dict[int, str]:
+    """Where the page turns: a table whose longest words do not fit side by side on a
+    portrait page even at the smallest size goes on a landscape page of its own, with the
+    heading just before it; a page break right before that page is dropped."""
+    turns: dict[int, str] = {}
+    for number, block in enumerate(blocks):
+        if block["kind"] != "table":
+            continue
+        texts, bold, width = _table_texts(block)
+        least = _least_widths(texts, width, bold, size=SMALLEST_PT)
+        if sum(least) <= TEXT_WIDTH_CM:
+            continue
+        block["wide"] = True
+        start = number - 1 if number and blocks[number - 1]["kind"] == "heading" else number
+        turns[start] = "landscape"
+        if start and blocks[start - 1]["kind"] == "break":
+            turns[start - 1] = "skip"
+        if number + 1 < len(blocks) and blocks[number + 1]["kind"] == "break":
+            turns[number + 1] = "skip"
+    return turns
+
+
+def _start_section(document: Any, *, landscape: bool) -> None:
+    """A new section on a new page, A4 landscape or portrait, with the same margins."""
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.shared import Cm
+
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    long, short = Cm(29.7), Cm(21)
+    section.page_width, section.page_height = (long, short) if landscape else (short, long)
+
+
+def _table(document: Any, block: dict[str, Any], styles: _Styles, highlight: Any, *,
+           available: float = TEXT_WIDTH_CM) -> None:
+    """A table whose columns are as wide as their content needs and whose rows never split
+    across pages; a table without a header row (the kop of a voorstel, a signature) has no
+    borders, and a signature is kept on one page with the paragraph before it."""
+    from docx.shared import Cm
+
+    header_cells = block["header"]
+    rows = ([header_cells] if header_cells else []) + block["rows"]
+    texts, bold, width = _table_texts(block)
+    table = document.add_table(rows=0, cols=width)
+    if header_cells:
+        table.style = styles.grid
+    table.autofit = False
+    size = table_font_size(texts, width, bold=bold, available=available)
+    widths = column_widths(texts, width, bold=bold, size=size, available=available)
+    for column, cm in zip(table.columns, widths, strict=True):
+        column.width = Cm(cm)
+    keep = bool(block.get("signature"))
+    for number, cells in enumerate(rows):
+        row = table.add_row()
+        _row_properties(row, header=bool(header_cells) and number == 0)
+        last = number == len(rows) - 1
+        for cell, cm, runs in zip(row.cells, widths, (cells + [[]] * width)[:width],
+                                  strict=True):
+            cell.width = Cm(cm)
+            paragraph = cell.paragraphs[0]
+            if keep and not last:
+                paragraph.paragraph_format.keep_with_next = True
+            if header_cells and number == 0:
+                runs = [{**r, "bold": True} for r in runs]
+            _runs(paragraph, runs, highlight, size=None if size == BODY_PT else size)
+
+
+def column_widths(rows: list[list[str]], count: int, *, bold: list[list[bool]] | None = None,
+                  size: float = 11.0, available: float = TEXT_WIDTH_CM) -> list[float]:
+    """Widths in cm for `count` columns holding these texts (`bold`: which cells are set in
+    bold) at `size` points, filling `available`: every column at least as wide as its
+    longest word (so no word breaks inside), the rest of the room shared in proportion to how
+    much more each column's longest line needs."""
+    least, wanted = [PADDING_CM] * count, [PADDING_CM] * count
+    for number, cells in enumerate(rows):
+        for column, text in enumerate(cells[:count]):
+            factor = size / BODY_PT * (BOLD_FACTOR if bold and bold[number][column] else 1.0)
+            lines = text.split("\n") or [""]
+            word = max((len(w) for line in lines for w in line.split()), default=0)
+            line = max(len(line) for line in lines)
+            least[column] = max(least[column], word * CHARACTER_CM * factor + PADDING_CM)
+            wanted[column] = max(wanted[column], line * CHARACTER_CM * factor + PADDING_CM)
+    if sum(least) >= available:  # too many long words: the least, shrunk to fit
+        return [round(w * available / sum(least), 2) for w in least]
+    extra = [want - low for want, low in zip(wanted, least, strict=True)]
+    room = available - sum(least)
+    if sum(wanted) <= available or not sum(extra):
+        # Everything fits on one line: the room goes to every column by what it holds.
+        return [round(w * available / sum(wanted), 2) for w in wanted]
+    return [round(low + room * more / sum(extra), 2)
+            for low, more in zip(least, extra, strict=True)]
+
+
+def table_font_size(rows: list[list[str]], count: int, *, bold: list[list[bool]] | None = None,
+                    available: float = TEXT_WIDTH_CM) -> float:
+    """The font size in points for a table: the body's 11 pt, or smaller (down to 8 pt) when
+    the longest words of its columns do not fit side by side at 11 pt."""
+    least = sum(_least_widths(rows, count, bold, size=BODY_PT))
+    if least <= available:
+        return BODY_PT
+    scale = (available - PADDING_CM * count) / (least - PADDING_CM * count)
+    return max(SMALLEST_PT, math.floor(BODY_PT * scale * 2) / 2)
+
+
+def _least_widths(rows: list[list[str]], count: int, bold: list[list[bool]] | None, *,
+                  size: float) -> list[float]:
+    least = [PADDING_CM] * count
+    for number, cells in enumerate(rows):
+        for column, text in enumerate(cells[:count]):
+            factor = size / BODY_PT * (BOLD_FACTOR if bold and bold[number][column] else 1.0)
+            word = max((len(w) for w in text.split()), default=0)
+            least[column] = max(least[column], word * CHARACTER_CM * factor + PADDING_CM)
+    return least
+
+
+def _row_properties(row: Any, *, header: bool) -> None:
+    """A row that never splits across a page break; a header row repeats on every page."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    properties = row._tr.get_or_add_trPr()
+    properties.append(OxmlElement("w:cantSplit"))
+    if header:
+        marker = OxmlElement("w:tblHeader")
+        marker.set(qn("w:val"), "true")
+        properties.append(marker)
+
+
+def _runs(paragraph: Any, runs: list[dict[str, Any]], highlight: Any, *,
+          size: float | None = None) -> None:
+    from docx.shared import Pt
+
     for spec in runs:
         if spec["br"]:
             paragraph.add_run().add_break()
             continue
         run = paragraph.add_run(scrub(spec["text"]))
+        if size is not None:
+            run.font.size = Pt(size)
         if spec["bold"]:
             run.bold = True
         if spec["italic"]:
@@ -312,15 +524,6 @@ def _field(paragraph: Any, instruction: str) -> None:
     paragraph.add_run()._r.append(char("separate"))
     paragraph.add_run("1")
     paragraph.add_run()._r.append(char("end"))
-
-
-def _repeat_header(row: Any) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    marker = OxmlElement("w:tblHeader")
-    marker.set(qn("w:val"), "true")
-    row._tr.get_or_add_trPr().append(marker)
 
 
 def _set_language(document: Any) -> None:
