@@ -9,7 +9,11 @@ and then:
         tick: reminders land in store/outbox/;
   test  runs ruff, mypy and the whole pytest suite;
   bench runs bench/run.py beside the SpiffWorkflow peer (installed into .venv-peer) and prints
-        one table; set IVPFLOW_BENCH_POSTGRESQL to a server URL to include PostgreSQL.
+        one table; set IVPFLOW_BENCH_POSTGRESQL to a server URL to include PostgreSQL;
+  messages
+        extracts the command line's messages into ivpflow/locale/ivpflow.pot (Babel), merges
+        them into the Dutch catalogue ivpflow/locale/nl/LC_MESSAGES/ivpflow.po and compiles
+        it; translate what it reports as untranslated, then run it again.
 Extra arguments after `test` go to pytest, after `bench` to bench/run.py.
 """
 
@@ -192,6 +196,28 @@ def bench(args: list[str]) -> int:
               check=False).returncode
 
 
+LOCALE = ROOT / "ivpflow" / "locale"
+CATALOGUE = LOCALE / "nl" / "LC_MESSAGES" / "ivpflow.po"
+
+
+def messages() -> int:
+    """Extract, merge and compile the command line's message catalogue (Babel)."""
+    setup("[test]")
+    pybabel = BIN / "pybabel"
+    template = LOCALE / "ivpflow.pot"
+    sh(pybabel, "-q", "extract", "--project", "ivpflow", "--add-location", "file",
+       "--sort-by-file", "--no-wrap", "-k", "_", "-k", "ngettext:1,2", "-o", template,
+       "ivpflow")
+    if CATALOGUE.exists():
+        sh(pybabel, "-q", "update", "--no-wrap", "--ignore-obsolete", "-i", template,
+           "-d", LOCALE, "-D", "ivpflow", "-l", "nl")
+    else:
+        sh(pybabel, "-q", "init", "--no-wrap", "-i", template, "-d", LOCALE, "-D", "ivpflow",
+           "-l", "nl")
+    sh(pybabel, "-q", "compile", "--statistics", "-d", LOCALE, "-D", "ivpflow", "-l", "nl")
+    return 0
+
+
 def main() -> int:
     command, *rest = sys.argv[1:] or ["help"]
     if command == "run":
@@ -200,6 +226,8 @@ def main() -> int:
         return test(rest)
     if command == "bench":
         return bench(rest)
+    if command == "messages":
+        return messages()
     print(__doc__)
     return 0 if command in ("help", "-h", "--help") else 2
 

@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import IvpflowError
+from .i18n import LANGUAGES, locale_language
 
 FILE_NAME = "ivpflow.toml"
 CONFIG_ENV = "IVPFLOW_CONFIG"
-LANGUAGES = ("en", "nl")
 MASK = "***"
 
 # Defaults of the mail settings (MailSettings uses them too).
@@ -431,6 +431,8 @@ def resolve_settings(options: Mapping[str, Any] | None = None,
             values[key.name] = Setting(key.name, raw, f"environment {key.env}")
         elif key.name in from_file:
             values[key.name] = Setting(key.name, from_file[key.name], str(file))
+        elif key.name == "language" and (spoken := locale_language(environ)):
+            values[key.name] = Setting(key.name, spoken[0], f"environment {spoken[1]}")
         else:
             values[key.name] = Setting(key.name, defaults[key.name], "default")
     return Settings(values, file, how, password)

@@ -111,6 +111,10 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch,
                  "IVPFLOW_MAIL_FROM", "IVPFLOW_SMTP_TIMEOUT", "IVPFLOW_RETRY_HOURS",
                  "IVPFLOW_LEASE_SECONDS"):
         monkeypatch.delenv(name, raising=False)
+    # The command line speaks the locale's language: English unless a test asks for Dutch.
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     # No test reads a developer's own ~/.config/ivpflow/ivpflow.toml.
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.getbasetemp() / "xdg-config"))
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from .. import i18n
 from ..dates import now_local, parse_moment
 from ..errors import IvpflowError
 
@@ -62,7 +63,7 @@ class App:
 
     @property
     def language(self) -> str:
-        """The language of the command line, 'en' or 'nl' (kept for later use)."""
+        """The language of the command line, 'en' or 'nl'."""
         return str(self.settings["language"]) if self.settings else "en"
 
     def close(self) -> None:
@@ -126,6 +127,8 @@ def cli(ctx: click.Context, config_file: str | None, store_dir: str | None,
     settings = resolve_settings({"store": store_dir, "db": db_url, "actor": actor},
                                 os.environ, Path.cwd(), config_file)
     now = parse_moment(now_text) if now_text else now_local()
+    i18n.use(settings["language"])
+    ctx.call_on_close(lambda: i18n.use("en"))  # a library call after this one speaks English
     ctx.obj = App(settings["store"], settings["db"], now, settings["actor"],
                   fixed_clock=bool(now_text), settings=settings)
     ctx.call_on_close(ctx.obj.close)
