@@ -23,6 +23,7 @@ from click.testing import CliRunner
 import ivpflow.cli.documents  # noqa: F401  (registers the document commands until cli imports it)
 from ivpflow.cli import cli
 from ivpflow.dates import parse_moment
+from ivpflow.documents.context import ADVICE, VERDICT, advising, month_span
 from ivpflow.documents.drafts import (
     DRAFT_LEAD_WORKING_DAYS,
     DueDraft,
@@ -153,9 +154,10 @@ LINES = {
         "J.G.J. Joosten |"],
     "raadsinformatiebrief": [
         "| **Onderwerp** | Proces en tijdspad IVP NOT 2027-2030 |",
-        # On the meeting of the raad, not the end of November: the planner knows it.
-        "| 24 november 2026 | Vaststelling IVP Noordoost Twente 2027-2030 door de raad van "
-        "Losser |",
+        # The Vervolg in the seeds' shape: a month, what, and who decides.
+        "| Juni 2026 | Prioritering thema's IVP NOT (raadscommissie Losser) |",
+        "| Juli-november 2026 | Opstellen IVP |",
+        "| November 2026 | Vaststelling IVP Noordoost Twente 2027-2030 (gemeenteraad Losser) |",
         "Burgemeester en wethouders van Losser,"],
     "raadsvoorstel-verlenging-losser": [
         "| **Onderwerp** | Verlengen Integraal Veiligheidsbeleid Losser |",
@@ -186,7 +188,9 @@ LINES = {
         "1. het Integraal Veiligheidsplan Noordoost Twente 2027-2030 vast te stellen;",
         "2. daarmee de prioriteiten voor 2027-2030 vast te stellen: Jeugd en veiligheid en "
         "Ondermijning.",
-        "| 9 oktober 2026 | Raadsvoorstel IVP NOT aanbieden aan de raad van Losser |",
+        # What follows the decision the voorstel asks for, not that decision itself.
+        "| December 2026 | Vaststelling uitvoeringsplan 2027 (college Losser en gezagsdriehoek "
+        "NOT) |",
         "- Integraal Veiligheidsplan Noordoost Twente 2027-2030",
         "Aldus besloten in de openbare vergadering van 24 november 2026."],
     "uitvoeringsplan": [
@@ -363,9 +367,25 @@ def test_word_has_the_tables_of_the_markdown(rendered: dict[str, dict[str, Path]
 
 def test_word_planning_table_has_dutch_dates(rendered: dict[str, dict[str, Path]]) -> None:
     word = docx.Document(str(rendered["raadsvoorstel-ivp-losser"]["docx"]))
-    vervolg = next(t for t in word.tables if t.rows[0].cells[0].text == "Uiterlijk")
-    assert [c.text for c in vervolg.rows[2].cells] == [
-        "24 november 2026", "Vaststelling IVP Noordoost Twente 2027-2030 door de raad van Losser"]
+    vervolg = next(t for t in word.tables if t.rows[0].cells[0].text == "Wanneer")
+    assert [[c.text for c in row.cells] for row in vervolg.rows[1:]] == [[
+        "December 2026",
+        "Vaststelling uitvoeringsplan 2027 (college Losser en gezagsdriehoek NOT)"]]
+
+
+def test_a_raadsvoorstel_leaves_its_own_decisions_out_of_its_vervolg(
+        rendered: dict[str, dict[str, Path]]) -> None:
+    text = markdown(rendered, "raadsvoorstel-ivp-losser")
+    vervolg = text.split("## Vervolg")[1].split("## Bijlagen")[0]
+    assert "Vaststelling IVP" not in vervolg and "aanbieden" not in vervolg
+
+
+def test_no_outcome_code_appears_in_a_document(rendered: dict[str, dict[str, Path]]) -> None:
+    codes = [(name, line) for name, formats in rendered.items()
+             for line in formats["md"].read_text(encoding="utf-8").splitlines()
+             if "gewijzigd-vastgesteld" in line or "(vastgesteld)" in line
+             and "raadscommissie" in line]
+    assert codes == []
 
 
 def test_word_properties_are_dutch_with_the_title(rendered: dict[str, dict[str, Path]]) -> None:
@@ -649,3 +669,27 @@ def test_due_drafts_are_rendered_again_after_a_change(ivpflow: Invoke, due_store
     # Rendered again, all; only the raadsvoorstel shows the team, so only it has a new version.
     assert sorted(p.name for p in written) == ["raadsvoorstel-verlenging-losser-v2.docx",
                                                "raadsvoorstel-verlenging-losser-v2.md"]
+
+
+# --------------------------------------------------------------------------- prose
+
+
+@pytest.mark.parametrize(("first", "last", "text"), [
+    (date(2026, 6, 5), date(2026, 6, 30), "Juni 2026"),
+    (date(2026, 10, 9), date(2026, 11, 24), "Oktober/november 2026"),
+    (date(2026, 7, 1), date(2026, 9, 30), "Juli-september 2026"),
+    (date(2026, 12, 1), date(2027, 1, 31), "December 2026-januari 2027"),
+], ids=["one-month", "two-months", "months", "across-years"])
+def test_a_vervolg_row_names_its_months(first: date, last: date, text: str) -> None:
+    assert month_span(first, last) == text
+
+
+@pytest.mark.parametrize(("body", "outcome", "prose"), [
+    ("raadscommissie Losser", "vastgesteld", "positief advies"),
+    ("raadscommissie Losser", "gewijzigd-vastgesteld", "positief advies met wijzigingen"),
+    ("raadscommissie Losser", "verworpen", "negatief advies"),
+    ("gemeenteraad Losser", "gewijzigd-vastgesteld", "gewijzigd vastgesteld"),
+    ("college Losser", "aangehouden", "aangehouden"),
+], ids=["advice", "advice-amended", "advice-negative", "raad-amended", "college-held"])
+def test_a_commissie_advises_and_the_others_decide(body: str, outcome: str, prose: str) -> None:
+    assert (ADVICE if advising(body) else VERDICT)[outcome] == prose

@@ -180,7 +180,8 @@ Tekst van de brief.
 
 | Veiligheidsveld | Categorie | Thema's | Betrokken professionals |
 |---|---|---|---|
-| Integriteitsschendingen | Brandpreventiemaatregelen | Informatiebeveiligingsdienst | evenementenorganisatoren |
+| Integriteitsschendingen | Brandpreventiemaatregelen | Informatiebeveiligingsdienst | """ \
+    """evenementenorganisatoren |
 """
 
 

@@ -7,6 +7,7 @@ import re
 from datetime import date
 from typing import Any
 
+from ..dates import MONTHS_NL
 from ..planning.holders import holders_of
 from ..store.rows import ProcessRow, meetings_of, people_of
 from ..workflow.model import POSITIVE_OUTCOMES, Definition, Item
@@ -15,6 +16,66 @@ from . import rendering as templates
 from .content import content_of
 from .kinds import DOCUMENT_TYPES, Target, deciders, document_type, municipality_of
 from .rendering import placeholder
+
+# How the prose says an outcome: a commissie (oordeelsvormend) advises the raad, the raad, the
+# college and the driehoek decide; the codes themselves never appear in a document.
+VERDICT = {"vastgesteld": "vastgesteld", "gewijzigd-vastgesteld": "gewijzigd vastgesteld",
+           "aangehouden": "aangehouden", "verworpen": "verworpen"}
+ADVICE = {"vastgesteld": "positief advies", "gewijzigd-vastgesteld": "positief advies met "
+          "wijzigingen", "aangehouden": "aangehouden", "verworpen": "negatief advies"}
+ADVISING_BODIES = ("raadscommissie", "commissie", "politiek forum")
+PLURALS = {"gemeenteraad": "gemeenteraden", "raadscommissie": "raadscommissies",
+           "commissie": "commissies", "college": "colleges", "gezagsdriehoek": "gezagsdriehoeken"}
+
+
+def advising(body: str | None) -> bool:
+    """Whether a body gives advice (a raadscommissie) rather than deciding."""
+    return bool(body) and body.lower().startswith(ADVISING_BODIES)  # type: ignore[union-attr]
+
+
+def shared_title(definition: Definition, item: Item) -> str:
+    """A decision's title without the gemeente or body it names, so that the same decision
+    in every gemeente reads as one: "Vaststelling IVP … door de raad van Losser" →
+    "Vaststelling IVP …"."""
+    title = item.title
+    municipality = item.municipality or municipality_of(definition, item.body)
+    if municipality:
+        title = re.sub(rf"\s+(?:in|voor|van|aan|door)(?:\s+(?:de|het))?(?:\s+(?:raad|college)"
+                       rf"\s+van)?\s+{re.escape(municipality)}\b", "", title)
+        title = re.sub(rf"\s+{re.escape(municipality)}\b", "", title)
+    return re.sub(r"\s+door\s+(?:de|het)\s+\S+(?:\s+\S+)?$", "", title).strip() or item.title
+
+
+def deciding_bodies(definition: Definition, items: list[Item]) -> str:
+    """Who decides, as the Vervolg of the seeds says it: the body when there is one
+    ("gemeenteraad Losser"), the kind in the plural for the same body in several gemeenten
+    ("gemeenteraden"), kinds joined by "en"."""
+    kinds: dict[str, set[str]] = {}
+    for item in items:
+        body = item.body or ""
+        municipality = item.municipality or municipality_of(definition, body)
+        kind = body.removesuffix(" " + municipality) if municipality else body
+        kinds.setdefault(kind, set()).add(body)
+    names = [next(iter(bodies)) if len(bodies) == 1 else PLURALS.get(kind, kind)
+             for kind, bodies in kinds.items()]
+    return templates.enumerate_nl(names)
+
+
+def month_span(first: date, last: date) -> str:
+    """The month or months a row of the Vervolg falls in: "Juni 2026", "Oktober/november
+    2026", "Juli-september 2026", "December 2026-januari 2027"."""
+    def month(day: date) -> str:
+        return MONTHS_NL[day.month - 1]
+
+    if (first.year, first.month) == (last.year, last.month):
+        text = f"{month(first)} {first.year}"
+    elif first.year != last.year:
+        text = f"{month(first)} {first.year}-{month(last)} {last.year}"
+    elif last.month == first.month + 1:
+        text = f"{month(first)}/{month(last)} {first.year}"
+    else:
+        text = f"{month(first)}-{month(last)} {first.year}"
+    return text[0].upper() + text[1:]
 
 
 class DocumentContext:
@@ -69,10 +130,14 @@ class DocumentContext:
 
     def decision(self, item: Item) -> dict[str, Any]:
         state = self.items[item.id]
+        advises = advising(item.body)
         return {"id": item.id, "title": item.title, "body": item.body,
                 "municipality": item.municipality or municipality_of(self.definition,
                                                                       item.body),
                 "phase": item.phase, "due": state.due, "outcome": state.outcome,
+                # The outcome as the prose says it: a commissie advises, the others decide.
+                "uitkomst": (ADVICE if advises else VERDICT).get(state.outcome or ""),
+                "advies": advises,
                 "date": state.decided_on, "note": state.note,
                 "taken": state.outcome in POSITIVE_OUTCOMES}
 
@@ -81,26 +146,53 @@ class DocumentContext:
         own = item.municipality or municipality_of(self.definition, item.body)
         return municipality is None or own is None or own == municipality
 
-    def planning(self, from_phase: str, municipality: str | None) -> list[dict[str, Any]]:
-        """The phases from one on and their decisions, by deadline: the 'Vervolg' table."""
+    def planning(self, from_phase: str, municipality: str | None,
+                 document: str | None = None) -> list[dict[str, Any]]:
+        """The 'Vervolg' table in the seeds' shape: from a phase on, a row for each decision
+        (one across the gemeenten that take it) and one for the work of a phase in months
+        without its decisions, under the month or months it falls in, with who decides.
+
+        A document that is the papers of decisions is about them: its Vervolg is what
+        follows them, and they are not in it."""
+        own = [i for i in deciders(self.definition, document)] if document else []
+        after = max((d for d in (self.items[i.id].due for i in own) if d), default=None)
         start = self.definition.phase(from_phase).index
-        rows: list[tuple[date, int, str, str | None]] = []
-        order = 0
+        rows: list[tuple[date, date, int, str]] = []
+        begins = self._phase_beginnings()
         for phase in self.definition.phases[start:]:
             if phase.final:
                 break
-            due = self.phase_states[phase.id].due
-            if due:
-                rows.append((due, order, f"Fase {phase.title}"
-                             + (f": {phase.description}" if phase.description else ""), None))
-                order += 1
+            groups: dict[str, list[Item]] = {}
             for item in phase.of_kind("decision"):
-                state = self.items[item.id]
-                if state.due and self.concerns(item, municipality):
-                    rows.append((state.due, order, item.title, item.body))
-                    order += 1
-        return [{"date": day, "what": what, "body": body}
-                for day, _, what, body in sorted(rows, key=lambda r: (r[0], r[1]))]
+                if item not in own and self.items[item.id].due \
+                        and self.concerns(item, municipality):
+                    groups.setdefault(shared_title(self.definition, item), []).append(item)
+            decided: set[tuple[int, int]] = set()
+            for title, items in groups.items():
+                dues = sorted(d for d in (self.items[i.id].due for i in items) if d)
+                decided.update((d.year, d.month) for d in dues)
+                rows.append((dues[0], dues[-1], len(rows),
+                             f"{title} ({deciding_bodies(self.definition, items)})"))
+            work = [d for d in (self.items[i.id].due for i in phase.items
+                                if i.kind != "decision" and i.required
+                                and self.concerns(i, municipality)) if d]
+            # The work of a phase gets a row of its own when it falls due in a month
+            # without its decisions; it runs from the day after the phase before.
+            if work and not {(d.year, d.month) for d in work} <= decided:
+                rows.append((begins.get(phase.id) or min(work), max(work), len(rows),
+                             phase.title))
+        rows.sort(key=lambda row: (row[0], row[2]))
+        return [{"when": month_span(first, last), "date": first, "until": last, "what": what}
+                for first, last, _, what in rows if after is None or first > after]
+
+    def _phase_beginnings(self) -> dict[str, date]:
+        """When each phase's work begins: the day after the deadline of the phase before."""
+        begins, previous = {}, None
+        for phase in self.definition.phases:
+            if previous is not None:
+                begins[phase.id] = date.fromordinal(previous.toordinal() + 1)
+            previous = self.phase_states[phase.id].due or previous
+        return begins
 
     def meeting_after(self, body: str | None, day: date | None) -> date | None:
         """The first known meeting of a body on or after a day."""
@@ -195,7 +287,7 @@ class DocumentContext:
             "roles": [{"role": role, "title": title, "people": self.people(role)}
                       for role, title in definition.roles.items()],
             "phases": self.phases(),
-            "planning": self.planning(phase.id, municipality),
+            "planning": self.planning(phase.id, municipality, doc),
             "decisions": decisions,
             "besluiten": sorted((d for d in decisions if d["outcome"] and d["date"]
                                  and (municipality is None or d["municipality"]
