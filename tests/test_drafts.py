@@ -693,3 +693,71 @@ def test_a_vervolg_row_names_its_months(first: date, last: date, text: str) -> N
 ], ids=["advice", "advice-amended", "advice-negative", "raad-amended", "college-held"])
 def test_a_commissie_advises_and_the_others_decide(body: str, outcome: str, prose: str) -> None:
     assert (ADVICE if advising(body) else VERDICT)[outcome] == prose
+
+
+# --------------------------------------------------------------------------- meetings
+
+TWO_DECISIONS = """\
+id: twee-besluiten
+title: IVP Haaksbergen 2027-2030
+roles:
+  coordinator: Coördinator
+  griffie: Griffie
+phases:
+  - id: ivp
+    title: Opstellen IVP
+    due: 2026-11
+    decisions:
+      - id: ivp-raad
+        title: IVP vastgesteld door de gemeenteraad
+        body: gemeenteraad
+        role: griffie
+        document: raadsvoorstel-ivp
+        due: 2026-11
+        beslispunten:
+          - het Integraal Veiligheidsplan 2027-2030 vast te stellen
+      - id: prioriteiten-raad
+        title: Prioriteiten vastgesteld door de gemeenteraad
+        body: gemeenteraad
+        role: griffie
+        document: raadsvoorstel-ivp
+        due: 2026-11
+        beslispunten:
+          - de prioriteiten voor 2027-2030 vast te stellen
+    documents:
+      - id: raadsvoorstel-ivp
+        title: Raadsvoorstel IVP 2027-2030
+        role: coordinator
+        due: 2026-10-02
+  - id: klaar
+    title: Klaar
+    final: true
+"""
+
+
+def test_one_meeting_takes_one_besluit_with_every_beslispunt(
+        ivpflow: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "twee.yaml").write_text(TWO_DECISIONS, encoding="utf-8")
+    monkeypatch.setenv("IVPFLOW_WORKFLOWS", str(tmp_path / "twee.yaml"))
+    ivpflow("start", "twee-besluiten", "--id", "hb", "--start", "2026-09-01")
+    ivpflow("set", "hb", "gemeente", "Haaksbergen")
+    ivpflow("meeting", "add", "hb", "gemeenteraad", "2026-11-24")
+    text = printed(ivpflow("draft", "hb", "raadsvoorstel-ivp"))[0].read_text(encoding="utf-8")
+    assert text.count("# Raadsbesluit") == 1
+    besluit = text.split("# Raadsbesluit")[1]
+    assert "1. het Integraal Veiligheidsplan 2027-2030 vast te stellen;" in besluit
+    assert "2. de prioriteiten voor 2027-2030 vast te stellen." in besluit
+    assert "Aldus besloten in de openbare vergadering van 24 november 2026." in besluit
+
+
+def test_the_raadsbesluit_is_dated_on_the_meeting_of_the_plan(ivpflow: Invoke,
+                                                              filled: str) -> None:
+    # An earlier meeting after the voorstel is ready: the plan keeps the last one before the
+    # deadline, and so does the draft.
+    ivpflow("meeting", "add", filled, "gemeenteraad Losser", "2026-11-10")
+    plan = json.loads(ivpflow("plan", filled, "--json").stdout)
+    meeting = next(r["meeting"] for r in plan if r["id"] == "vaststelling-ivp-losser")
+    text = printed(ivpflow("draft", filled, "raadsvoorstel-ivp-losser"))[0].read_text(
+        encoding="utf-8")
+    assert meeting == "2026-11-24"
+    assert "Aldus besloten in de openbare vergadering van 24 november 2026." in text

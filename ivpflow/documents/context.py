@@ -194,11 +194,15 @@ class DocumentContext:
             previous = self.phase_states[phase.id].due or previous
         return begins
 
-    def meeting_after(self, body: str | None, day: date | None) -> date | None:
-        """The first known meeting of a body on or after a day."""
-        dates = sorted(m.date for m in meetings_of(self.process) if m.body == body
-                       and (day is None or m.date >= day))
-        return dates[0] if dates else None
+    def planned_meeting(self, body: str | None, due: date | None) -> date | None:
+        """The meeting a decision is planned on, as the plan has it: the last known meeting
+        of its body on or before its deadline, else the first after it."""
+        dates = sorted(m.date for m in meetings_of(self.process) if m.body == body)
+        if due is None:
+            return dates[0] if dates else None
+        before = [day for day in dates if day <= due]
+        after = [day for day in dates if day > due]
+        return before[-1] if before else (after[0] if after else None)
 
     def priorities(self) -> list[dict[str, Any]]:
         indicators = self.content["indicators"]
@@ -339,9 +343,14 @@ class DocumentContext:
         rows = []
         for d in chosen:
             gemeente = d["municipality"] or target.municipality or self.value("gemeente", None)
-            when = d["date"] if d["taken"] else self.meeting_after(
-                d["body"], self.items[target.item.id].due if target.item else None)
-            rows.append({**d, "gemeente": gemeente or placeholder("gemeente"),
+            when = d["date"] if d["taken"] else self.planned_meeting(d["body"], d["due"])
+            name = gemeente or placeholder("gemeente")
+            same = next((r for r in rows if r["gemeente"] == name and r["vergadering"] == when),
+                        None)
+            if same is not None:  # one meeting takes one besluit, with all its beslispunten
+                same["ids"].append(d["id"])
+                continue
+            rows.append({**d, "ids": [d["id"]], "gemeente": name,
                          "vergadering": when,
                          "documentnummer": self.besluit_value("documentnummer", d["id"],
                                                               gemeente),
@@ -382,7 +391,8 @@ class DocumentContext:
                 else list(self.definition.phase(phase_id).of_kind("decision"))
             return [d for d in chosen if (d.body or "").startswith("college")
                     and self.concerns(d, target.municipality)]
-        return [items[d["id"]] for d in raden if d["id"] in items]
+        return [items[ident] for d in raden for ident in d.get("ids", [d["id"]])
+                if ident in items]
 
     def known_beslispunten(self, target: Target, phase_id: str,
                            priorities: list[dict[str, Any]]) -> list[str]:
