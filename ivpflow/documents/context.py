@@ -340,7 +340,7 @@ class DocumentContext:
                                                            if d["phase"] == phase_id]
         if target.municipality:
             chosen = [d for d in chosen if d["municipality"] in (target.municipality, None)]
-        rows = []
+        rows: list[dict[str, Any]] = []
         for d in chosen:
             gemeente = d["municipality"] or target.municipality or self.value("gemeente", None)
             when = d["date"] if d["taken"] else self.planned_meeting(d["body"], d["due"])
