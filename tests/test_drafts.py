@@ -307,6 +307,20 @@ def test_without_a_document_the_current_phase_is_drafted(ivpflow: Invoke, filled
                      "raadsvoorstel-verlenging-losser-v1.md"]
 
 
+def test_all_drafts_every_document_of_the_process(ivpflow: Invoke, filled: str) -> None:
+    names = [p.name for p in printed(ivpflow("draft", "not", "--all", "--format", "docx"))]
+    assert len(names) == 14  # the documents of the definition, one per gemeente where so
+    assert names[:2] == ["startnotitie-v1.docx", "raadsinformatiebrief-losser-v1.docx"]
+    assert names[-1] == "uitvoeringsplan-v1.docx"
+    assert len({name.rsplit("-v", 1)[0] for name in names}) == 14
+
+
+def test_all_and_a_document_are_one_too_many(ivpflow: Invoke, filled: str) -> None:
+    result = ivpflow("draft", "not", "ivp", "--all")
+    assert (result.exit_code, result.stderr.splitlines()[-1]) == (
+        2, "Error: Name a DOCUMENT or give --all, not both.")
+
+
 def test_a_process_without_municipalities_takes_the_gemeente_value(ivpflow: Invoke) -> None:
     ivpflow("start", VNG, "--id", "hb", "--start", "2026-01-05")
     ivpflow("set", "hb", "gemeente", "Haaksbergen")

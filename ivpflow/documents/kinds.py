@@ -84,10 +84,16 @@ def deciders(definition: Definition, document_id: str) -> list[Item]:
     return [i for i in definition.items_of_kind("decision") if i.document == document_id]
 
 
+ALL = "*"  # as the document of a `draft` request: every document of the process
+
+
 def targets(definition: Definition, process: ProcessRow, document: str | None) -> list[Target]:
     """The drafts a `draft` request names: a document id, a per-municipality group, a type
-    name, or (None) every document of the process's current phase."""
+    name, ALL for every document of the process, or (None) every document of the process's
+    current phase."""
     documents = definition.items_of_kind("document")
+    if document == ALL:
+        return [t for item in documents for t in _item_targets(definition, item)]
     if document is None:
         chosen = [i for i in documents if i.phase == process.phase]
         if not chosen:
