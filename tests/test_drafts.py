@@ -775,3 +775,79 @@ def test_the_raadsbesluit_is_dated_on_the_meeting_of_the_plan(ivpflow: Invoke,
         encoding="utf-8")
     assert meeting == "2026-11-24"
     assert "Aldus besloten in de openbare vergadering van 24 november 2026." in text
+
+
+OCCASIONS = """\
+id: brieven
+title: IVP Haaksbergen 2027-2030
+roles:
+  coordinator: Coördinator
+phases:
+  - id: opstart
+    title: Opstart
+    due: 2026-03
+    documents:
+      - {id: raadsinformatiebrief, title: Raadsinformatiebrief proces en tijdspad,
+         role: coordinator, due: 2026-02}
+  - id: uitvoeringsplan
+    title: Uitvoeringsplan
+    due: 2026-12
+    decisions:
+      - {id: uitvoeringsplan-college, title: Vaststelling uitvoeringsplan 2027, body: college,
+         role: coordinator, document: uitvoeringsplan, due: 2026-12-08}
+    documents:
+      - {id: uitvoeringsplan, title: Uitvoeringsplan 2027, role: coordinator, due: 2026-12-01}
+      - {id: raadsinformatiebrief-uitvoeringsplan-2027,
+         title: Raadsinformatiebrief uitvoeringsplan 2027, role: coordinator, due: 2026-12-15}
+      - {id: raadsinformatiebrief-verantwoording-2027,
+         title: Raadsinformatiebrief verantwoording 2027, role: coordinator, due: 2026-12-22}
+  - {id: klaar, title: Klaar, final: true}
+"""
+
+
+@pytest.fixture
+def letters(ivpflow: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Invoke:
+    (tmp_path / "brieven.yaml").write_text(OCCASIONS, encoding="utf-8")
+    monkeypatch.setenv("IVPFLOW_WORKFLOWS", str(tmp_path / "brieven.yaml"))
+    for command in (("start", "brieven", "--id", "hb", "--start", "2026-01-05"),
+                    ("set", "hb", "gemeente", "Haaksbergen"),
+                    ("priority", "add", "hb", "jeugd", "--veld", "3", "--theme",
+                     "Jeugdcriminaliteit", "--title", "Jeugd en veiligheid"),
+                    ("action", "add", "hb", "school", "--title", "Convenant Veilige school",
+                     "--priority", "jeugd", "--trekker", "Team Veiligheid",
+                     "--termijn", "2027-06-30"),
+                    ("--now", "2026-12-08", "decide", "hb", "uitvoeringsplan-college",
+                     "--outcome", "vastgesteld")):
+        result = ivpflow(*command)
+        assert result.exit_code == 0, result.output
+    return ivpflow
+
+
+def _letter(ivpflow: Invoke, document: str) -> str:
+    return printed(ivpflow("draft", "hb", document))[0].read_text(encoding="utf-8")
+
+
+def test_the_uitvoeringsplan_letter_offers_the_plan_ter_kennisname(letters: Invoke) -> None:
+    text = _letter(letters, "raadsinformatiebrief-uitvoeringsplan-2027")
+    assert "| **Onderwerp** | Uitvoeringsplan 2027 |" in text
+    assert ("Op 8 december 2026 hebben wij het uitvoeringsplan 2027 vastgesteld. Daarin staat "
+            "wat wij en onze partners in 2027 doen om de prioriteiten van het IVP Haaksbergen "
+            "2027-2030 te bereiken: Jeugd en veiligheid.") in text
+    assert "| Convenant Veilige school | Jeugd en veiligheid | Team Veiligheid | 30 juni 2027 |" \
+        in text
+    assert "De planning ziet er als volgt uit:" not in text
+
+
+def test_the_verantwoording_letter_shows_the_indicators(letters: Invoke) -> None:
+    letters("indicator", "add", "hb", "overlast", "--title", "Overlast jeugd", "--priority",
+            "jeugd", "--baseline", "45", "--baseline-year", "2025", "--target", "40")
+    text = _letter(letters, "raadsinformatiebrief-verantwoording-2027")
+    assert "verantwoording af over de uitvoering van het IVP Haaksbergen 2027-2030 in 2027" \
+        in text
+    assert "| Overlast jeugd | 45 (2025) | [in te vullen: stand] | 40 |" in text
+
+
+def test_the_first_letter_is_about_the_process_and_its_tijdspad(letters: Invoke) -> None:
+    text = _letter(letters, "raadsinformatiebrief")
+    assert "De planning ziet er als volgt uit:" in text
+    assert "uitvoeringsplan 2027 vastgesteld" not in text

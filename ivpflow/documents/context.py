@@ -194,6 +194,16 @@ class DocumentContext:
             previous = self.phase_states[phase.id].due or previous
         return begins
 
+    def plan_adopted(self, municipality: str | None) -> date | None:
+        """When the college (of the gemeente) adopted the uitvoeringsplan, if it has."""
+        for item in self.definition.items_of_kind("decision"):
+            state = self.items[item.id]
+            if document_type(item.document or "") == DOCUMENT_TYPES["uitvoeringsplan"] \
+                    and (item.body or "").startswith("college") \
+                    and self.concerns(item, municipality) and state.outcome in POSITIVE_OUTCOMES:
+                return state.decided_on
+        return None
+
     def planned_meeting(self, body: str | None, due: date | None) -> date | None:
         """The meeting a decision is planned on, as the plan has it: the last known meeting
         of its body on or before its deadline, else the first after it."""
@@ -255,7 +265,12 @@ class DocumentContext:
                         and (d["body"] or "").startswith("college")
                         and d["municipality"] in (municipality, None)), None)
         coordinator = self.people("coordinator")
+        occasion = letter_occasion(target.document)
         return {
+            "aanleiding": occasion,
+            "jaar": _year_of(target.title) or _year_of(target.document),
+            "vastgesteld_uitvoeringsplan": self.plan_adopted(municipality)
+            if occasion == "uitvoeringsplan" else None,
             "document": {"id": target.document, "key": target.key, "type": target.type.name,
                          "title": target.title, "municipality": municipality,
                          "phase": phase.id, "phase_title": phase.title,
@@ -439,6 +454,21 @@ def _names(text: str | None) -> list[str]:
 def _names_per_line(text: str | None) -> list[str]:
     return [line.strip().lstrip("-•* ").strip() for line in (text or "").splitlines()
             if line.strip().lstrip("-•* ").strip()]
+
+
+OCCASIONS = ("uitvoeringsplan", "verantwoording", "evaluatie")
+
+
+def letter_occasion(document: str) -> str:
+    """What a raadsinformatiebrief is about, from its id: the uitvoeringsplan ter
+    kennisname, the yearly verantwoording, the evaluation, else the process and its
+    tijdspad."""
+    return next((word for word in OCCASIONS if word in document.split("-")), "tijdspad")
+
+
+def _year_of(text: str) -> str | None:
+    found = re.findall(r"\b(20\d\d)\b", text)
+    return found[-1] if found else None
 
 
 def _iso_day(text: str | None) -> date | None:
