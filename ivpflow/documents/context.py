@@ -267,6 +267,9 @@ class DocumentContext:
         coordinator = self.people("coordinator")
         occasion = letter_occasion(target.document)
         return {
+            "governance": {"driehoek": next(
+                (b for b in dict.fromkeys(i.body for i in definition.items_of_kind("decision"))
+                 if b and b.startswith("gezagsdriehoek")), None)},
             "aanleiding": occasion,
             "jaar": _year_of(target.title) or _year_of(target.document),
             "vastgesteld_uitvoeringsplan": self.plan_adopted(municipality)
