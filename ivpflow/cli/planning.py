@@ -113,9 +113,10 @@ def meeting_import(app: App, process_id: str, file: str, pairs: tuple[str, ...],
     if done.skipped:
         names = sorted(set(done.skipped))
         shown = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
-        click.echo(f"{len(done.skipped)} calendar entr{'ies' if len(done.skipped) != 1 else 'y'}"
-                   f" name no decision body of {process_id} and were left out: {shown} "
-                   "(--map NAME=BODY takes one in)")
+        many = len(done.skipped) != 1
+        click.echo(f"{len(done.skipped)} calendar {'entries name' if many else 'entry names'} "
+                   f"no decision body of {process_id} and {'were' if many else 'was'} left "
+                   f"out: {shown} (--map NAME=BODY takes one in)")
 
 
 @meeting.command("schedule")

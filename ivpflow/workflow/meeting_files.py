@@ -73,6 +73,8 @@ def read_meetings(path: str | Path) -> MeetingsFile:
         if not isinstance(loaded, list):
             raise ValueError("a meetings YAML file is a list of {body, date, papers_due}")
         rows = loaded
+        # Only a file that names papers-due dates says anything about them.
+        papers = any(isinstance(row, dict) and "papers_due" in row for row in rows)
     meetings = []
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, dict) or not row.get("body") or not row.get("date"):
