@@ -180,6 +180,21 @@ def test_a_second_schedule_needs_replace_which_drops_later_occurrences(
     assert listed(ivpflow) == [(RAAD, "2026-03-10"), (RAAD, "2026-04-28")]
 
 
+def test_ending_a_schedule_keeps_its_past_meetings(ivpflow: Invoke, started: str) -> None:
+    ivpflow("meeting", "schedule", "not", RAAD, "every second tuesday", "--until", "2026-06-30")
+    ivpflow("meeting", "add", "not", RAAD, "2026-05-26")
+    result = ivpflow("meeting", "unschedule", "not", RAAD, now="2026-05-01")
+    assert result.stdout == f"not: schedule of {RAAD} ended; 2 later meetings removed\n"
+    assert listed(ivpflow) == [(RAAD, "2026-03-10"), (RAAD, "2026-04-14"),
+                               (RAAD, "2026-05-26")]
+    assert ivpflow("meeting", "schedules", "not").stdout == (
+        "No schedules; give one with 'ivpflow meeting schedule ID BODY RULE'.\n")
+    again = ivpflow("meeting", "unschedule", "not", RAAD)
+    assert (again.exit_code, again.stderr) == (
+        1, "Error: Process 'not' has no meeting schedule 'gemeenteraad Losser'; meeting "
+           "schedules: none\n")
+
+
 def test_a_schedule_outside_the_process_is_refused_unless_forced(ivpflow: Invoke,
                                                                  started: str) -> None:
     args = ["meeting", "schedule", "not", RAAD, "FREQ=MONTHLY;BYDAY=+2TU", "--from",

@@ -157,6 +157,19 @@ def meeting_schedule(app: App, process_id: str, body: str, rule: str, first: str
         click.echo(f"  skipped {dutch_date(skipped, weekday=True)}: {why}")
 
 
+@meeting.command("unschedule")
+@click.argument("process_id", metavar="ID")
+@click.argument("body")
+@pass_app
+def meeting_unschedule(app: App, process_id: str, body: str) -> None:
+    """End a body's recurring schedule: its meetings from today on are removed."""
+    from ..process.schedules import unschedule_meetings
+
+    removed = unschedule_meetings(app.store, process_id, body, now=app.now, actor=app.actor)
+    click.echo(f"{process_id}: schedule of {body} ended; {len(removed)} later meeting"
+               f"{'s' * (len(removed) != 1)} removed")
+
+
 @meeting.command("schedules")
 @click.argument("process_id", metavar="ID")
 @json_option

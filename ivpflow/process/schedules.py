@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from ..dates import dutch_date
-from ..errors import AlreadyDoneError, InvalidValueError, MeetingDayError
+from ..errors import AlreadyDoneError, InvalidValueError, MeetingDayError, UnknownItemError
 from ..store import Store
 from ..store.rows import MeetingRow, ScheduleRow
 from ..store.writer import change
@@ -222,6 +222,27 @@ def schedule_meetings(store: Store, process_id: str, body: str, rule_text: str, 
                            tuple(removed))
         work.record("meeting-schedule", note=_note(result) + forced_note(forced))
         return result
+
+
+def unschedule_meetings(store: Store, process_id: str, body: str, *, now: datetime,
+                        actor: str) -> tuple[date, ...]:
+    """End a body's schedule: its occurrences from today on are removed (earlier ones stay,
+    a decision may have been taken on them); the days removed."""
+    with change(store, process_id, now=now, actor=actor, parts=["schedules"]) as work:
+        process = work.process
+        if not any(s.body == body for s in process.schedules):
+            raise UnknownItemError(process.id, "meeting schedule", body,
+                                   [s.body for s in process.schedules])
+        today = now.date()
+        removed = []
+        for row in process.meetings:
+            if row.body == body and row.source == "schedule" and row.date >= today:
+                work.remove("meetings", row.id)
+                removed.append(row.date)
+        work.remove("schedules", body)
+        work.record("meeting-unscheduled", note=f"{body}: {len(removed)} later meeting"
+                                                f"{'s' * (len(removed) != 1)} removed")
+        return tuple(sorted(removed))
 
 
 def _note(result: Scheduled) -> str:
