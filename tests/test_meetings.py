@@ -147,6 +147,20 @@ def test_a_schedule_skips_feestdagen_and_keeps_meetings_added_by_hand(
         ("2026-04-13", "2026-04-07"), ("2026-04-20", "2026-04-13")]
 
 
+def test_a_decision_is_planned_on_its_schedule(ivpflow: Invoke, started: str) -> None:
+    for municipality in ("Losser", "Dinkelland", "Oldenzaal", "Tubbergen"):
+        result = ivpflow("meeting", "schedule", "not", f"gemeenteraad {municipality}",
+                         "elke tweede dinsdag")
+        assert result.exit_code == 0, result.output
+    rows = json.loads(ivpflow("plan", "not", "--json").stdout)
+    plan = {r["id"]: r for r in rows if r["kind"] != "meeting"}
+    # Planned on the last second Tuesday before 30 November; the forecast (the process is
+    # behind on 2 March) moves to the first meeting after the papers can be ready.
+    assert (plan["vaststelling-ivp-losser"]["planned"],
+            plan["vaststelling-ivp-losser"]["meeting"]) == ("2026-11-10", "2027-01-12")
+    assert len([r for r in rows if r["kind"] == "meeting"]) == 4 * 20
+
+
 def test_an_exception_and_a_cancelled_occurrence_stay_out(ivpflow: Invoke, started: str
                                                           ) -> None:
     rule = ["meeting", "schedule", "not", RAAD, "elke tweede dinsdag", "--from", "2026-09-01",

@@ -94,9 +94,12 @@ def _mapping(pairs: tuple[str, ...]) -> dict[str, str]:
 @pass_app
 def meeting_import(app: App, process_id: str, file: str, pairs: tuple[str, ...],
                    force: bool) -> None:
-    """Take in meetings from a YAML list, a CSV file (body,date,papers_due; ';' and Dutch
-    dates as Excel writes them) or a vergaderkalender's iCalendar (.ics) file; importing the
-    file again adds what is new and updates what changed."""
+    """Take in meetings from a YAML, CSV or iCalendar (.ics) file.
+
+    A CSV has the columns body,date[,papers_due] (or orgaan;datum;stukken, with ';' and
+    d-m-jjjj dates as Excel writes them in Dutch); an .ics file is a vergaderkalender whose
+    summaries name the bodies (--map for other names). Importing the file again adds what is
+    new, updates what changed and leaves the rest."""
     from ..errors import FileAccessError
     from ..process.meetings import import_meetings
     from ..workflow.meeting_files import read_meetings
@@ -136,9 +139,11 @@ def meeting_import(app: App, process_id: str, file: str, pairs: tuple[str, ...],
 def meeting_schedule(app: App, process_id: str, body: str, rule: str, first: str | None,
                      last: str | None, exceptions: tuple[str, ...], replace: bool,
                      force: bool) -> None:
-    """Give a body a recurring schedule: an RRULE ("FREQ=MONTHLY;BYDAY=+2TU") or "every
-    second Tuesday", "every 4 weeks on Thursday", "elke tweede dinsdag", "elke vier weken op
-    donderdag". Days off and recesses are skipped."""
+    """Give a decision body a recurring meeting schedule.
+
+    RULE is an RRULE ("FREQ=MONTHLY;BYDAY=+2TU") or "every second Tuesday", "every 4 weeks
+    on Thursday", "elke tweede dinsdag", "elke vier weken op donderdag". Days off and council
+    recesses are skipped; 'meeting cancel' cancels one occurrence, 'meeting add' adds one."""
     from ..process.schedules import schedule_meetings
 
     done = schedule_meetings(
