@@ -179,6 +179,18 @@ def test_an_exception_and_a_cancelled_occurrence_stay_out(ivpflow: Invoke, start
                           "until": "2026-11-30", "except": ["2026-10-13", "2026-11-10"]}]
 
 
+def test_a_replaced_schedule_drops_a_new_exception(ivpflow: Invoke, started: str) -> None:
+    rule = ["meeting", "schedule", "not", RAAD, "elke tweede dinsdag", "--from", "2026-09-01",
+            "--until", "2026-10-31"]
+    assert ivpflow(*rule).exit_code == 0
+    result = ivpflow(*rule, "--replace", "--except", "2026-09-08")
+    assert result.stdout.splitlines() == [
+        f"not: {RAAD} FREQ=MONTHLY;BYDAY=+2TU from 1 september 2026 to 31 oktober 2026: 0 "
+        "meetings added, 1 known already, 1 later one of the old schedule removed",
+        "  skipped dinsdag 8 september 2026: cancelled"]
+    assert listed(ivpflow) == [(RAAD, "2026-10-13")]
+
+
 def test_a_second_schedule_needs_replace_which_drops_later_occurrences(
         ivpflow: Invoke, started: str) -> None:
     assert ivpflow("meeting", "schedule", "not", RAAD, "every second tuesday").exit_code == 0

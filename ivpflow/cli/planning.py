@@ -156,8 +156,8 @@ def meeting_schedule(app: App, process_id: str, body: str, rule: str, first: str
     click.echo(f"{process_id}: {body} {done.rule} from {dutch_date(done.starts)} to "
                f"{dutch_date(done.ends)}: {count} meeting{'s' * (count != 1)} added"
                + (f", {len(done.known)} known already" if done.known else "")
-               + (f", {len(done.removed)} later ones of the old schedule removed"
-                  if done.removed else ""))
+               + (f", {len(done.removed)} later one{'s' * (len(done.removed) != 1)} of the "
+                  "old schedule removed" if done.removed else ""))
     for skipped, why in done.skipped:
         click.echo(f"  skipped {dutch_date(skipped, weekday=True)}: {why}")
 

@@ -195,11 +195,14 @@ def schedule_meetings(store: Store, process_id: str, body: str, rule_text: str, 
         known: list[date] = []
         skipped: list[tuple[date, str]] = []
         for day in days:
+            row = mine.get(day)
+            # A meeting already, perhaps added by hand, stays as it is; the old schedule's
+            # occurrence on a day now cancelled goes.
+            if row is not None and not (row.source == "schedule" and day in cancelled):
+                known.append(day)
+                continue
             if day in cancelled:
                 skipped.append((day, "cancelled"))
-                continue
-            if day in mine:
-                known.append(day)
                 continue
             why = why_not_on(definition, (first, last), body, day)
             if why is not None:
@@ -211,7 +214,8 @@ def schedule_meetings(store: Store, process_id: str, body: str, rule_text: str, 
         if old is not None:
             # An occurrence that is past stays: a decision may have been taken on it.
             for day, row in sorted(mine.items()):
-                if row.source == "schedule" and day >= today and day not in days:
+                if row.source == "schedule" and day >= today and (day not in days
+                                                                  or day in cancelled):
                     work.remove("meetings", row.id)
                     removed.append(day)
             work.remove("schedules", body)
