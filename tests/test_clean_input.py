@@ -206,7 +206,7 @@ LOOKUPS = {
     ("render_due_drafts", "store_dir"),
     # A calendar's names are mapped to the definition's bodies (the values are looked up).
     ("import_meetings", "mapping"), ("schedule_meetings", "body"),
-    ("schedule_meetings", "rule_text"),
+    ("schedule_meetings", "rule_text"), ("unschedule_meetings", "body"),
 }
 MODULES = [lifecycle, items, meetings, schedules, people, content, drafts]
 
