@@ -290,3 +290,16 @@ class UpgradeRefusedError(IvpflowError):
     def __init__(self, process_id: str, reason: str) -> None:
         self.process_id, self.reason = process_id, reason
         super().__init__(f"Cannot upgrade '{process_id}': {reason}")
+
+
+# --- meetings as the griffie keeps them (issue 16, point 4) --------------------------------
+
+
+class MeetingDayError(IvpflowError):
+    """A meeting falls on a day its body does not meet: a weekend, feestdag or closing day,
+    a council recess, or outside the days the process plans on."""
+
+    def __init__(self, subject: str, why: str) -> None:
+        self.subject, self.why = subject, why
+        super().__init__(f"{subject} is refused: {why}; nothing changed (--force adds it "
+                         "anyway, recorded in the history)")

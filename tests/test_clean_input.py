@@ -23,7 +23,7 @@ from ivpflow.cli import cli
 from ivpflow.documents import content, drafts
 from ivpflow.documents.markup import convert
 from ivpflow.errors import InvalidValueError, TextError
-from ivpflow.process import items, lifecycle, meetings, people
+from ivpflow.process import items, lifecycle, meetings, people, schedules
 from ivpflow.store import Store, tables
 from ivpflow.store.rows import CONTENT
 from ivpflow.text import check_text, scrub
@@ -204,8 +204,11 @@ LOOKUPS = {
     ("render_markdown", "document"),
     ("draft", "store_dir"), ("draft", "document"), ("draft", "formats"), ("draft", "out"),
     ("render_due_drafts", "store_dir"),
+    # A calendar's names are mapped to the definition's bodies (the values are looked up).
+    ("import_meetings", "mapping"), ("schedule_meetings", "body"),
+    ("schedule_meetings", "rule_text"), ("unschedule_meetings", "body"),
 }
-MODULES = [lifecycle, items, meetings, people, content, drafts]
+MODULES = [lifecycle, items, meetings, schedules, people, content, drafts]
 
 
 def parameters(module: types.ModuleType) -> list[tuple[str, str, str]]:

@@ -371,7 +371,7 @@ def two_councils(request: pytest.FixtureRequest, ivpflow: Invoke, tmp_path: Path
     else:
         result = ivpflow("meeting", "import", "t",
                          str(write_meetings(tmp_path, request.param, TWO_COUNCIL_MEETINGS)))
-        assert result.stdout == "t: 4 meetings added\n"
+        assert result.stdout == "t: 4 meetings added, 0 updated, 0 unchanged\n"
     return "t"
 
 
@@ -642,7 +642,7 @@ def test_noordoost_twente_plans_each_raad_on_its_own_meeting(ivpflow: Invoke, be
                                                               tmp_path: Path) -> None:
     file = write_meetings(tmp_path, "yaml", NOT_MEETINGS)
     assert ivpflow("meeting", "import", "not", str(file), now="2025-09-01").stdout == (
-        "not: 13 meetings added\n")
+        "not: 13 meetings added, 0 updated, 0 unchanged\n")
     plan = plan_of(ivpflow, now="2025-09-01")
     expected = {"losser": "2026-11-10", "dinkelland": "2026-11-16", "oldenzaal": "2026-11-25",
                 "tubbergen": "2026-11-26"}
@@ -732,8 +732,9 @@ def test_a_duplicate_meeting_is_refused(ivpflow: Invoke, started: str) -> None:
 @pytest.mark.parametrize(
     ("name", "text", "message"),
     [("ontbreekt.csv", None, "[Errno 2] No such file or directory: 'PATH'"),
-     ("puntkomma.csv", "body;date\ngemeenteraad Losser;2026-11-10\n",
-      "a meetings CSV needs the columns body and date (and papers_due)"),
+     ("andere-kolommen.csv", "naam;dag\ngemeenteraad Losser;10-11-2026\n",
+      "a meetings CSV needs the columns body and date (and papers_due), or orgaan and datum "
+      "(and stukken)"),
      ("geen-lijst.yaml", "body: gemeenteraad Losser\ndate: 2026-11-10\n",
       "a meetings YAML file is a list of {body, date, papers_due}"),
      ("zonder-datum.csv", "body,date\ngemeenteraad Losser,2026-11-10\ngemeenteraad Losser,\n",

@@ -47,15 +47,21 @@ def meeting() -> None:
     """Meetings of the decision bodies (raad, commissie, college, driehoek)."""
 
 
+_FORCE = click.option("--force", is_flag=True,
+                      help="Add a meeting on a day its body cannot meet (a weekend, feestdag, "
+                           "recess or outside the process's days) anyway; recorded.")
+
+
 @meeting.command("add")
 @click.argument("process_id", metavar="ID")
 @click.argument("body")
 @click.argument("date_text", metavar="DATE")
 @click.option("--papers-due", "papers_text", metavar="DATE",
               help="When the papers must be in (default: the body's lead time before).")
+@_FORCE
 @pass_app
 def meeting_add(app: App, process_id: str, body: str, date_text: str,
-                papers_text: str | None) -> None:
+                papers_text: str | None, force: bool) -> None:
     """Add a meeting of a decision body, e.g. "gemeenteraad Losser" 2026-11-24."""
     from ..process.meetings import add_meetings
     from ..workflow.model import Meeting
@@ -63,27 +69,142 @@ def meeting_add(app: App, process_id: str, body: str, date_text: str,
     day = parse_day(date_text, option="DATE")
     papers = parse_day(papers_text, option="--papers-due") if papers_text else None
     add_meetings(app.store, process_id, [Meeting(body, day, papers)], now=app.now,
-                 actor=app.actor)
+                 actor=app.actor, force=force)
     click.echo(f"{process_id}: {body} meets on {dutch_date(day, weekday=True)}")
+
+
+def _mapping(pairs: tuple[str, ...]) -> dict[str, str]:
+    """--map NAME=BODY options as a dict."""
+    found = {}
+    for pair in pairs:
+        name, sep, body = pair.partition("=")
+        if not sep or not name.strip() or not body.strip():
+            raise click.BadParameter(f"'{pair}' is not NAME=BODY", param_hint="--map")
+        found[" ".join(name.split())] = " ".join(body.split())
+    return found
 
 
 @meeting.command("import")
 @click.argument("process_id", metavar="ID")
 @click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--map", "pairs", multiple=True, metavar="NAME=BODY",
+              help="A calendar's name for a decision body, e.g. "
+                   "'Raadsvergadering=gemeenteraad Losser' (repeatable).")
+@_FORCE
 @pass_app
-def meeting_import(app: App, process_id: str, file: str) -> None:
-    """Add meetings in bulk from a YAML list or a CSV file (body,date,papers_due)."""
-    from ..errors import FileAccessError
-    from ..process.meetings import add_meetings
-    from ..workflow.meeting_files import read_meetings_file
+def meeting_import(app: App, process_id: str, file: str, pairs: tuple[str, ...],
+                   force: bool) -> None:
+    """Take in meetings from a YAML, CSV or iCalendar (.ics) file.
 
+    A CSV has the columns body,date[,papers_due] (or orgaan;datum;stukken, with ';' and
+    d-m-jjjj dates as Excel writes them in Dutch); an .ics file is a vergaderkalender whose
+    summaries name the bodies (--map for other names). Importing the file again adds what is
+    new, updates what changed and leaves the rest."""
+    from ..errors import FileAccessError
+    from ..process.meetings import import_meetings
+    from ..workflow.meeting_files import read_meetings
+
+    mapping = _mapping(pairs)
     try:
-        meetings = read_meetings_file(file)
+        meetings = read_meetings(file)
     except (OSError, ValueError) as exc:
         raise FileAccessError("read meetings from", file, str(exc)) from None
-    count = add_meetings(app.store, process_id, meetings, now=app.now, actor=app.actor,
-                         source="file")
-    click.echo(f"{process_id}: {count} meetings added")
+    done = import_meetings(app.store, process_id, meetings, now=app.now, actor=app.actor,
+                           mapping=mapping, force=force)
+    click.echo(f"{process_id}: {done.added} meeting{'s' * (done.added != 1)} added, "
+               f"{done.updated} updated, {done.unchanged} unchanged")
+    if done.skipped:
+        names = sorted(set(done.skipped))
+        shown = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
+        many = len(done.skipped) != 1
+        click.echo(f"{len(done.skipped)} calendar {'entries name' if many else 'entry names'} "
+                   f"no decision body of {process_id} and {'were' if many else 'was'} left "
+                   f"out: {shown} (--map NAME=BODY takes one in)")
+
+
+@meeting.command("schedule")
+@click.argument("process_id", metavar="ID")
+@click.argument("body")
+@click.argument("rule")
+@click.option("--from", "first", metavar="DATE",
+              help="The first day (default: today, or the process's start when later).")
+@click.option("--until", "last", metavar="DATE",
+              help="The last day (default: the end of the days the process plans on).")
+@click.option("--except", "exceptions", metavar="DATE", multiple=True,
+              help="A day the body does not meet after all (repeatable).")
+@click.option("--replace", is_flag=True, help="Replace the body's schedule.")
+@click.option("--force", is_flag=True,
+              help="Let --from or --until lie outside the process's days; recorded.")
+@pass_app
+def meeting_schedule(app: App, process_id: str, body: str, rule: str, first: str | None,
+                     last: str | None, exceptions: tuple[str, ...], replace: bool,
+                     force: bool) -> None:
+    """Give a decision body a recurring meeting schedule.
+
+    RULE is an RRULE ("FREQ=MONTHLY;BYDAY=+2TU") or "every second Tuesday", "every 4 weeks
+    on Thursday", "elke tweede dinsdag", "elke vier weken op donderdag". Days off and council
+    recesses are skipped; 'meeting cancel' cancels one occurrence, 'meeting add' adds one."""
+    from ..process.schedules import schedule_meetings
+
+    done = schedule_meetings(
+        app.store, process_id, body, rule, now=app.now, actor=app.actor,
+        starts=parse_day(first, option="--from") if first else None,
+        ends=parse_day(last, option="--until") if last else None,
+        exceptions=[parse_day(d, option="--except") for d in exceptions],
+        replace=replace, force=force)
+    count = len(done.added)
+    click.echo(f"{process_id}: {body} {done.rule} from {dutch_date(done.starts)} to "
+               f"{dutch_date(done.ends)}: {count} meeting{'s' * (count != 1)} added"
+               + (f", {len(done.known)} known already" if done.known else "")
+               + (f", {len(done.removed)} later one{'s' * (len(done.removed) != 1)} of the "
+                  "old schedule removed" if done.removed else ""))
+    for skipped, why in done.skipped:
+        click.echo(f"  skipped {dutch_date(skipped, weekday=True)}: {why}")
+
+
+@meeting.command("unschedule")
+@click.argument("process_id", metavar="ID")
+@click.argument("body")
+@pass_app
+def meeting_unschedule(app: App, process_id: str, body: str) -> None:
+    """End a body's recurring schedule: its meetings from today on are removed."""
+    from ..process.schedules import unschedule_meetings
+
+    removed = unschedule_meetings(app.store, process_id, body, now=app.now, actor=app.actor)
+    click.echo(f"{process_id}: schedule of {body} ended; {len(removed)} later meeting"
+               f"{'s' * (len(removed) != 1)} removed")
+
+
+@meeting.command("schedules")
+@click.argument("process_id", metavar="ID")
+@json_option
+@pass_app
+def meeting_schedules(app: App, process_id: str, as_json: bool) -> None:
+    """List the recurring meeting schedules of a process."""
+    from ..process.schedules import schedules_of
+
+    rows = schedules_of(app.store_for_reading, process_id)
+    data: list[dict[str, Any]] = [{"body": s.body, "rule": s.rule, "from": s.starts.isoformat(),
+                                   "until": s.ends.isoformat(),
+                                   "except": [d for d in s.exceptions.split(",") if d]}
+                                  for s in rows]
+    if as_json:
+        print_json(data)
+        return
+    if not data:
+        click.echo("No schedules; give one with 'ivpflow meeting schedule ID BODY RULE'.")
+        return
+    table(["body", "rule", "from", "until", "except"],
+          [[d["body"], d["rule"], day(d["from"]), day(d["until"]),
+            ", ".join(day(x) for x in d["except"])] for d in data])
+
+
+def _remove(app: App, process_id: str, body: str, date_text: str) -> None:
+    from ..process.meetings import remove_meeting
+
+    day = parse_day(date_text, option="DATE")
+    remove_meeting(app.store, process_id, body, day, now=app.now, actor=app.actor)
+    click.echo(f"{process_id}: meeting of {body} on {dutch_date(day)} removed")
 
 
 @meeting.command("remove")
@@ -92,12 +213,18 @@ def meeting_import(app: App, process_id: str, file: str) -> None:
 @click.argument("date_text", metavar="DATE")
 @pass_app
 def meeting_remove(app: App, process_id: str, body: str, date_text: str) -> None:
-    """Remove a meeting that will not take place."""
-    from ..process.meetings import remove_meeting
+    """Remove a meeting that will not take place (an occurrence of a schedule is cancelled)."""
+    _remove(app, process_id, body, date_text)
 
-    day = parse_day(date_text, option="DATE")
-    remove_meeting(app.store, process_id, body, day, now=app.now, actor=app.actor)
-    click.echo(f"{process_id}: meeting of {body} on {dutch_date(day)} removed")
+
+@meeting.command("cancel")
+@click.argument("process_id", metavar="ID")
+@click.argument("body")
+@click.argument("date_text", metavar="DATE")
+@pass_app
+def meeting_cancel(app: App, process_id: str, body: str, date_text: str) -> None:
+    """Cancel a meeting, e.g. one occurrence of a schedule (the same as 'meeting remove')."""
+    _remove(app, process_id, body, date_text)
 
 
 @meeting.command("list")

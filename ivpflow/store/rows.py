@@ -60,6 +60,18 @@ class MeetingRow(NamedTuple):
     created_at: datetime
 
 
+class ScheduleRow(NamedTuple):
+    """A recurring meeting schedule of one body: an RRULE between two days, and the days of
+    its occurrences that were cancelled (ISO dates, comma-separated)."""
+
+    body: str
+    rule: str
+    starts: _dt.date
+    ends: _dt.date
+    exceptions: str
+    created_at: datetime
+
+
 class SuspensionRow(NamedTuple):
     """A stretch during which the process stood still; `ended_at` None while it lasts."""
 
@@ -190,6 +202,7 @@ class ProcessRow(NamedTuple):
     actions: tuple[ActionRow, ...] = ()
     values: tuple[ValueRow, ...] = ()
     drafts: tuple[DraftRow, ...] = ()
+    schedules: tuple[ScheduleRow, ...] = ()
     # The store's shared meetings and people that apply to this process (its definition's
     # bodies and roles), read with `meetings` and `assignments`; never written with it.
     shared_meetings: tuple[SharedMeetingRow, ...] = ()
@@ -256,6 +269,7 @@ PARTS: dict[str, Part] = {part.name: part for part in (
     Part("actions", tables.actions, ActionRow, ("id",), ("position",)),
     Part("values", tables.process_values, ValueRow, ("key",), ("key",)),
     Part("drafts", tables.drafts, DraftRow, ("id",), ("id",), "id"),
+    Part("schedules", tables.meeting_schedules, ScheduleRow, ("body",), ("body",)),
 )}
 # What the planner and every change need; the rest is read when asked for.
 PLANNING = frozenset({"phases", "items", "meetings", "suspensions"})

@@ -132,6 +132,20 @@ meetings = Table(
     UniqueConstraint("process_id", "body", "date"),
 )
 
+# A recurring meeting schedule of one decision body in a process (`meeting schedule`): its
+# occurrences are rows of `meetings` with source 'schedule'; the rule and its exceptions are
+# kept so that a cancelled occurrence stays cancelled when the schedule is expanded again.
+meeting_schedules = Table(
+    "meeting_schedules", metadata,
+    _process_key(),
+    Column("body", String(200), primary_key=True),
+    Column("rule", String(500), nullable=False),  # an iCalendar RRULE
+    Column("starts", Date, nullable=False),
+    Column("ends", Date, nullable=False),
+    Column("exceptions", Text, nullable=False, server_default=""),  # ISO dates, comma-separated
+    Column("created_at", DateTime, nullable=False),
+)
+
 # A meeting of a decision body entered once for every process of the store (a gemeente's raad
 # calendar): each process plans on its own meetings and these; its own one of the same body
 # and date is the one that counts.
