@@ -290,3 +290,23 @@ class UpgradeRefusedError(IvpflowError):
     def __init__(self, process_id: str, reason: str) -> None:
         self.process_id, self.reason = process_id, reason
         super().__init__(f"Cannot upgrade '{process_id}': {reason}")
+
+
+# --------------------------------------------------------------------------- corrections (undo)
+
+
+class UndoRefusedError(IvpflowError):
+    """The last event of a process cannot be taken back; nothing was changed."""
+
+    def __init__(self, process_id: str, event: str, when: str, reason: str) -> None:
+        self.process_id, self.event, self.when, self.reason = process_id, event, when, reason
+        super().__init__(f"Cannot undo '{event}' of {when} in '{process_id}': {reason}; "
+                         "nothing changed")
+
+
+class CorrectionRefusedError(IvpflowError):
+    """A decision cannot be corrected as asked; nothing was changed."""
+
+    def __init__(self, subject: str, reason: str) -> None:
+        self.subject, self.reason = subject, reason
+        super().__init__(f"Cannot correct {subject}: {reason}; nothing changed")

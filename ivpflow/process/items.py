@@ -67,7 +67,9 @@ def decide(store: Store, process_id: str, decision_id: str, *, outcome: str, now
         if state.outcome in POSITIVE_OUTCOMES:
             raise AlreadyDoneError(f"Decision '{decision_id}' of '{work.process.id}'",
                                    f"was recorded as {state.outcome} on "
-                                   f"{dutch_date(state.decided_on)}")
+                                   f"{dutch_date(state.decided_on)}; nothing changed; "
+                                   f"change it with 'ivpflow decide {work.process.id} "
+                                   f"{decision_id} --outcome … --correct'", unchanged=False)
         settled = outcome in POSITIVE_OUTCOMES
         work.update("items", decision_id, outcome=outcome, decided_on=on,
                     status="done" if settled else "open", completed_at=work.stamp,
