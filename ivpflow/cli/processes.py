@@ -210,6 +210,7 @@ def unassign(app: App, process_id: str, role: str, email: str, municipality: str
 @pass_app
 def history(app: App, process_id: str, as_json: bool) -> None:
     """Show the append-only event log of a process."""
+    from ..views.history import change_of
     from ..views.history import history as load_history
 
     events = load_history(app.store_for_reading, process_id)
@@ -219,7 +220,6 @@ def history(app: App, process_id: str, as_json: bool) -> None:
     rows = []
     for e in events:
         at = datetime.fromisoformat(e["at"])
-        change = f"{e['from'] or ''} → {e['to']}" if e["to"] else ""
         rows.append([f"{dutch_date(at.date())} {at:%H:%M}", e["actor"], e["event"],
-                     e["item"] or "", change, e["note"] or ""])
+                     e["item"] or "", change_of(e), e["note"] or ""])
     table(["when", "who", "event", "item", "change", "note"], rows)

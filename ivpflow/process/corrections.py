@@ -30,8 +30,8 @@ CORRECTED = "decision-corrected"
 PASSIVE = frozenset({"drafted", "mail-requeued"})
 # Why an event that cannot be taken back cannot, and what to do instead.
 REFUSED = {
-    "started": "the start of a process cannot be undone; remove it with 'ivpflow delete ID "
-               "--yes'",
+    "started": "the start of a process cannot be undone; remove the process with 'ivpflow "
+               "delete {id} --yes'",
     "upgraded": "an upgrade cannot be undone; upgrade again with the earlier definition",
 }
 _DECIDED_ON = re.compile(r"besluit van (\d{1,2}) ([a-z]+) (\d{4})")
