@@ -103,6 +103,11 @@ def undo(store: Store, process_id: str, *, now: datetime, actor: str,
         except _Changed as exc:
             raise UndoRefusedError(work.process.id, target.event, when,
                                    f"the process no longer is as it left it ({exc})") from None
+        # Deadlines an undo moves back may meet reminders cancelled when they moved away:
+        # every open item's never-sent reminders are free to be queued again.
+        for row in work.process.items:
+            if row.status == "open" and row.item_id not in work.rearmed:
+                work.rearm_reminders(row.item_id)
         what = " ".join(part for part in (target.event, target.item) if part)
         if target.from_state or target.to_state:
             what += f" ({target.from_state or '—'} → {target.to_state or '—'})"
