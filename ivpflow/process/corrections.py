@@ -21,7 +21,7 @@ from ..store.rows import PEOPLE, AssignmentRow, EventRow, ItemRow, MeetingRow, V
 from ..store.writer import Change, change
 from ..text import check_text
 from ..workflow.model import OUTCOMES, POSITIVE_OUTCOMES, Item
-from .items import _item
+from .items import item_of
 
 UNDONE = "undone"
 CORRECTED = "decision-corrected"
@@ -394,7 +394,7 @@ def correct_decision(store: Store, process_id: str, decision_id: str, *, outcome
                               now.date().isoformat(), label="today",
                               note="a decision is recorded once taken")
     with change(store, process_id, now=now, actor=actor) as work:
-        item, row = _item(work, decision_id, "decision")
+        item, row = item_of(work, decision_id, "decision")
         subject = f"decision '{decision_id}' of '{work.process.id}'"
         if row.outcome is None or row.decided_on is None:
             raise CorrectionRefusedError(subject, "no outcome is recorded yet; record it with "
