@@ -312,3 +312,57 @@ def test_a_positive_outcome_corrected_to_rejected_is_reminded_again(
     assert read(store).item("verlenging-ivp-losser").status == "open"
     queue_reminders(store, parse_moment("2026-03-02T11:00"), SENDER)
     assert reminders_of(store, "verlenging-ivp-losser") == before
+
+
+# --------------------------------------------------------------------------- drafts
+
+
+def test_an_undone_document_is_due_for_drafting_again(ivpflow: Invoke, store: Store,
+                                                      started: str) -> None:
+    from ivpflow.documents.drafts import due_drafts
+
+    ivpflow("done", "not", "startnotitie", now="2025-10-20T09:00")
+    assert due_drafts(store, parse_moment("2025-10-20T10:00")) == []
+    assert ivpflow("undo", "not", now="2025-10-21T09:00").exit_code == 0
+    assert [d.document for d in due_drafts(store, parse_moment("2025-10-21T10:00"))] == [
+        "startnotitie"]
+
+
+def test_the_stored_summary_follows_an_undo(ivpflow: Invoke, started: str) -> None:
+    def overdue() -> int:
+        result = ivpflow("processes", "--json", now="2026-03-05T12:00")
+        return int(json.loads(result.stdout)[0]["overdue"])
+
+    was = overdue()
+    ivpflow("done", "not", "werkgroep-samenstellen", now="2026-03-04T09:00")  # overdue since 2025
+    assert overdue() == was - 1
+    ivpflow("undo", "not", now="2026-03-05T09:00")
+    assert overdue() == was
+
+
+# --------------------------------------------------------------------------- how it is shown
+
+
+def test_history_shows_what_an_undo_took_back(ivpflow: Invoke, started: str) -> None:
+    ivpflow("done", "not", "werkgroep-samenstellen", now="2026-03-04T09:00")
+    ivpflow("undo", "not", "--reason", "te vroeg", now="2026-03-05T09:00")
+    line = ivpflow("history", "not", now=LATER).stdout.splitlines()[-1]
+    assert line.split("  ")[0] == "5 maart 2026 09:00"
+    assert " undone " in line and "takes back done" in line
+    assert line.endswith("done werkgroep-samenstellen (open → done) of 4 maart 2026 09:00; "
+                         "te vroeg")
+
+
+def test_the_report_names_corrections_in_dutch(ivpflow: Invoke, store: Store,
+                                               started: str) -> None:
+    from ivpflow.views.report import report_context
+
+    ivpflow("decide", "not", "verlenging-ivp-losser", "--outcome", "vastgesteld",
+            now="2026-03-03T09:00")
+    ivpflow("decide", "not", "verlenging-ivp-losser", "--outcome", "verworpen", "--correct",
+            now="2026-03-04T09:00")
+    ivpflow("undo", "not", now="2026-03-05T09:00")
+    shown = report_context(store, "not", now=parse_moment(LATER))["history"][-2:]
+    assert [(e["event"], e["change"]) for e in shown] == [
+        ("besluit gecorrigeerd", "vastgesteld → verworpen"),
+        ("ongedaan gemaakt", "neemt terug: besluit gecorrigeerd")]
