@@ -16,7 +16,7 @@ from ivpflow.process.items import complete, decide
 from ivpflow.process.lifecycle import advance, start_process
 from ivpflow.process.people import assign
 from ivpflow.store import Store
-from ivpflow.store.rows import PEOPLE
+from ivpflow.store.rows import CONTENT, PEOPLE
 from ivpflow.views.outbox import outbox_messages
 from ivpflow.workflow.model import Definition
 
@@ -34,12 +34,14 @@ def history_of(ivpflow: Invoke, process: str = "not") -> list[dict[str, Any]]:
 
 def state(store: Store) -> tuple[Any, ...]:
     """The rows an undo must put back: phase, phases, items, people, meetings, values."""
-    process = read(store, parts=PEOPLE | {"values"})
+    process = read(store, parts=PEOPLE | CONTENT)
     return (process.phase, process.phases, process.items, process.assignments,
-            process.values, process.suspensions,
+            process.values, process.suspensions, process.priorities, process.indicators,
+            process.actions,
             sorted((m.body, m.date, m.papers_due, m.source) for m in process.meetings))
 
 
+PRIORITY = ["priority", "add", "not", "jeugd", "--veld", "2", "--theme", "Jeugd", "--title", "T"]
 # Each: the commands before the one to undo (at 3 March), and the one (at 4 March).
 CASES = {
     "done": ([], ["done", "not", "werkgroep-samenstellen", "--note", "klaar"]),
@@ -72,6 +74,10 @@ CASES = {
     "resumed": ([["suspend", "not", "--reason", "verkiezingen"]], ["resume", "not"]),
     "value-set": ([], ["set", "not", "zaaknummer", "Z-1"]),
     "value-changed": ([["set", "not", "zaaknummer", "Z-1"]], ["set", "not", "zaaknummer", "Z-2"]),
+    "indicator-added": ([PRIORITY], ["indicator", "add", "not", "i1", "--title", "Aantal",
+                                     "--priority", "jeugd"]),
+    "action-added": ([PRIORITY], ["action", "add", "not", "a1", "--title", "Doen",
+                                  "--priority", "jeugd"]),
     "value-unset": ([["set", "not", "zaaknummer", "Z-1"]], ["set", "not", "zaaknummer",
                                                            "--unset"]),
 }
@@ -366,3 +372,21 @@ def test_the_report_names_corrections_in_dutch(ivpflow: Invoke, store: Store,
     assert [(e["event"], e["change"]) for e in shown] == [
         ("besluit gecorrigeerd", "vastgesteld → verworpen"),
         ("ongedaan gemaakt", "neemt terug: besluit gecorrigeerd")]
+
+
+# --------------------------------------------------------------------------- content
+
+
+def test_an_added_priority_is_undone_a_removed_one_is_refused(ivpflow: Invoke, store: Store,
+                                                              started: str) -> None:
+    add = ["priority", "add", "not", "jeugd", "--veld", "2", "--theme", "Jeugd", "--title", "T"]
+    assert ivpflow(*add, now="2026-03-03T09:00").exit_code == 0
+    assert ivpflow("undo", "not", now="2026-03-03T10:00").exit_code == 0
+    assert read(store, parts=PEOPLE | {"priorities"}).priorities == ()
+    ivpflow(*add, now="2026-03-04T09:00")
+    ivpflow("priority", "remove", "not", "jeugd", now="2026-03-04T10:00")
+    result = ivpflow("undo", "not", now="2026-03-04T11:00")
+    assert (result.exit_code, result.stderr) == (1, (
+        "Error: Cannot undo 'priority-removed' of 4 maart 2026 10:00 in 'not': a removed "
+        "priority is not kept in the history; add it again with 'ivpflow priority add not "
+        "jeugd …'; nothing changed\n"))

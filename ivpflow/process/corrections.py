@@ -17,7 +17,7 @@ from datetime import date, datetime
 from ..dates import MONTHS_NL, dutch_date, dutch_moment, local
 from ..errors import CorrectionRefusedError, OutOfOrderError, UndoRefusedError, UnknownChoiceError
 from ..store import Store
-from ..store.rows import PEOPLE, AssignmentRow, EventRow, ItemRow, MeetingRow, ValueRow
+from ..store.rows import CONTENT, PEOPLE, AssignmentRow, EventRow, ItemRow, MeetingRow, ValueRow
 from ..store.writer import Change, change
 from ..text import check_text
 from ..workflow.model import OUTCOMES, POSITIVE_OUTCOMES, Item
@@ -31,9 +31,14 @@ PASSIVE = frozenset({"drafted", "mail-requeued"})
 # Why an event that cannot be taken back cannot, and what to do instead.
 REFUSED = {
     "started": "the start of a process cannot be undone; remove the process with 'ivpflow "
-               "delete {id} --yes'",
+               "delete {process} --yes'",
     "upgraded": "an upgrade cannot be undone; upgrade again with the earlier definition",
+    **{f"{kind}-removed": f"a removed {kind} is not kept in the history; add it again "
+                          f"with 'ivpflow {kind} add {{process}} {{item}} …'"
+       for kind in ("priority", "indicator", "action")},
 }
+# The content parts by the names their events carry: an added one is undone by removing it.
+_CONTENT_PARTS = {"priority": "priorities", "indicator": "indicators", "action": "actions"}
 _DECIDED_ON = re.compile(r"besluit van (\d{1,2}) ([a-z]+) (\d{4})")
 _WHERE = re.compile(r"(?P<role>.+) \((?P<municipality>.+)\)")
 
@@ -84,7 +89,7 @@ def undo(store: Store, process_id: str, *, now: datetime, actor: str,
     """Take back the last event of a process that is still in force, as a new `undone`
     event; what cannot be taken back (a start, an upgrade, …) is refused by name."""
     reason = check_text("Reason", reason)
-    with change(store, process_id, now=now, actor=actor, parts=PEOPLE | {"values"},
+    with change(store, process_id, now=now, actor=actor, parts=PEOPLE | CONTENT,
                 history=True) as work:
         events = in_force(work.history)
         target = next((e for e in reversed(events) if not _passive(e)), None)
@@ -96,7 +101,7 @@ def undo(store: Store, process_id: str, *, now: datetime, actor: str,
         if undoer is None:
             raise UndoRefusedError(work.process.id, target.event, when,
                                    REFUSED.get(target.event, "this event cannot be undone")
-                                   .format(id=work.process.id))
+                                   .format(process=work.process.id, item=target.item))
         earlier = events[:events.index(target)]
         try:
             undoer(work, target, earlier)
@@ -359,6 +364,21 @@ def _undo_value_unset(work: Change, event: EventRow, earlier: list[EventRow]) ->
     work.add("values", ValueRow(event.item or "", before))
 
 
+# --------------------------------------------------------------------------- content
+
+
+def _undo_added(work: Change, event: EventRow, earlier: list[EventRow]) -> None:
+    kind = event.event.removesuffix("-added")
+    part = _CONTENT_PARTS[kind]
+    if not any(row.id == event.item for row in getattr(work.process, part)):
+        raise _Changed(f"it has no {kind} '{event.item}'")
+    held = [row.id for name in ("indicators", "actions") if kind == "priority"
+            for row in getattr(work.process, name) if row.priority_id == event.item]
+    if held:
+        raise _Changed(f"{', '.join(held)} still belong to priority '{event.item}'")
+    work.remove(part, event.item)
+
+
 _UNDO: dict[str, Callable[[Change, EventRow, list[EventRow]], None]] = {
     "done": _undo_done,
     "decided": _undo_decision,
@@ -374,6 +394,7 @@ _UNDO: dict[str, Callable[[Change, EventRow, list[EventRow]], None]] = {
     "unassigned": _undo_unassign,
     "value-set": _undo_value_set,
     "value-unset": _undo_value_unset,
+    **{f"{kind}-added": _undo_added for kind in _CONTENT_PARTS},
 }
 UNDOABLE = frozenset(_UNDO)
 
