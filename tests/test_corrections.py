@@ -390,3 +390,34 @@ def test_an_added_priority_is_undone_a_removed_one_is_refused(ivpflow: Invoke, s
         "Error: Cannot undo 'priority-removed' of 4 maart 2026 10:00 in 'not': a removed "
         "priority is not kept in the history; add it again with 'ivpflow priority add not "
         "jeugd …'; nothing changed\n"))
+
+
+def test_a_removed_meeting_comes_back_without_its_papers_date_and_says_so(
+        ivpflow: Invoke, store: Store, started: str) -> None:
+    ivpflow("meeting", "add", "not", "gemeenteraad Losser", "2026-06-30", "--papers-due",
+            "2026-06-10", now="2026-03-03T09:00")
+    ivpflow("meeting", "remove", "not", "gemeenteraad Losser", "2026-06-30",
+            now="2026-03-04T09:00")
+    assert ivpflow("undo", "not", now="2026-03-05T09:00").exit_code == 0
+    back = [m for m in read(store).meetings if m.body == "gemeenteraad Losser"
+            and m.date.isoformat() == "2026-06-30"]
+    assert [(m.papers_due, m.source) for m in back] == [(None, "cli")]
+    assert history_of(ivpflow)[-1]["note"] == (
+        "meeting-removed of 4 maart 2026 09:00 (its papers date is not in the history: "
+        "planned by the body's term)")
+
+
+def test_rows_changed_behind_the_history_are_not_undone(ivpflow: Invoke, store: Store,
+                                                        started: str) -> None:
+    from sqlalchemy import update
+
+    from ivpflow.store import tables
+
+    ivpflow("done", "not", "werkgroep-samenstellen", now="2026-03-04T09:00")
+    with store.connect() as conn:  # as a hand-made repair would
+        conn.execute(update(tables.items).where(tables.items.c.item_id ==
+                                                "werkgroep-samenstellen").values(status="open"))
+    result = ivpflow("undo", "not", now="2026-03-05T09:00")
+    assert (result.exit_code, result.stderr) == (1, (
+        "Error: Cannot undo 'done' of 4 maart 2026 09:00 in 'not': the process no longer is "
+        "as it left it (werkgroep-samenstellen is open); nothing changed\n"))

@@ -104,7 +104,7 @@ def undo(store: Store, process_id: str, *, now: datetime, actor: str,
                                    .format(process=work.process.id, item=target.item))
         earlier = events[:events.index(target)]
         try:
-            undoer(work, target, earlier)
+            remark = undoer(work, target, earlier)
         except _Changed as exc:
             raise UndoRefusedError(work.process.id, target.event, when,
                                    f"the process no longer is as it left it ({exc})") from None
@@ -117,7 +117,8 @@ def undo(store: Store, process_id: str, *, now: datetime, actor: str,
         if target.from_state or target.to_state:
             what += f" ({target.from_state or '—'} → {target.to_state or '—'})"
         work.record(UNDONE, source=target.event, item=target.item,
-                    note=f"{what} of {when}" + (f"; {reason}" if reason else ""))
+                    note=f"{what} of {when}" + (f" ({remark})" if remark else "")
+                    + (f"; {reason}" if reason else ""))
         return Undone(work.process.id, target.event, target.item, local(target.at))
 
 
@@ -283,7 +284,8 @@ def _undo_meeting(work: Change, event: EventRow, earlier: list[EventRow]) -> Non
         work.remove("meetings", meeting.id)
 
 
-def _undo_meeting_removed(work: Change, event: EventRow, earlier: list[EventRow]) -> None:
+def _undo_meeting_removed(work: Change, event: EventRow,
+                          earlier: list[EventRow]) -> str | None:
     named = _meeting_of(event.note)
     if named is None:
         raise _Changed(f"no meeting can be read from '{event.note}'")
@@ -295,6 +297,9 @@ def _undo_meeting_removed(work: Change, event: EventRow, earlier: list[EventRow]
     listed = next((m for m in work.definition.meetings if (m.body, m.date) == named), None)
     work.add("meetings", MeetingRow(None, body, day, listed.papers_due if listed else None,
                                     "definition" if listed else "cli", work.stamp))
+    if listed is None:
+        return "its papers date is not in the history: planned by the body's term"
+    return None
 
 
 # --------------------------------------------------------------------------- people
@@ -379,7 +384,7 @@ def _undo_added(work: Change, event: EventRow, earlier: list[EventRow]) -> None:
     work.remove(part, event.item)
 
 
-_UNDO: dict[str, Callable[[Change, EventRow, list[EventRow]], None]] = {
+_UNDO: dict[str, Callable[[Change, EventRow, list[EventRow]], str | None]] = {
     "done": _undo_done,
     "decided": _undo_decision,
     CORRECTED: _undo_decision,
