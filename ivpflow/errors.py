@@ -303,3 +303,23 @@ class MeetingDayError(IvpflowError):
         self.subject, self.why = subject, why
         super().__init__(f"{subject} is refused: {why}; nothing changed (--force adds it "
                          "anyway, recorded in the history)")
+
+
+# --------------------------------------------------------------------------- corrections (undo)
+
+
+class UndoRefusedError(IvpflowError):
+    """The last event of a process cannot be taken back; nothing was changed."""
+
+    def __init__(self, process_id: str, event: str, when: str, reason: str) -> None:
+        self.process_id, self.event, self.when, self.reason = process_id, event, when, reason
+        super().__init__(f"Cannot undo '{event}' of {when} in '{process_id}': {reason}; "
+                         "nothing changed")
+
+
+class CorrectionRefusedError(IvpflowError):
+    """A decision cannot be corrected as asked; nothing was changed."""
+
+    def __init__(self, subject: str, reason: str) -> None:
+        self.subject, self.reason = subject, reason
+        super().__init__(f"Cannot correct {subject}: {reason}; nothing changed")

@@ -301,7 +301,8 @@ def test_a_taken_decision_is_not_overwritten(ivpflow: Invoke, started: str) -> N
     result = ivpflow("decide", "not", "verlenging-ivp-losser", "--outcome", "verworpen")
     assert result.exit_code == 1
     assert result.stderr == ("Error: Decision 'verlenging-ivp-losser' of 'not' was recorded as "
-                             "vastgesteld on 2 maart 2026; nothing changed\n")
+                             "vastgesteld on 2 maart 2026; nothing changed; change it with "
+                             "'ivpflow decide not verlenging-ivp-losser --outcome … --correct'\n")
 
 
 @pytest.mark.parametrize(

@@ -124,19 +124,50 @@ def done(app: App, process_id: str, task: str, note: str | None) -> None:
 @click.argument("decision")
 @click.option("--outcome", required=True, metavar="OUTCOME",
               help="vastgesteld, gewijzigd-vastgesteld, aangehouden or verworpen.")
-@click.option("--date", "date_text", metavar="DATE", help="Date of the decision (default: today).")
+@click.option("--date", "date_text", metavar="DATE",
+              help="Date of the decision (default: today; with --correct: the recorded one).")
 @click.option("--note", metavar="TEXT", help="A note for the history.")
+@click.option("--correct", is_flag=True,
+              help="Change the recorded outcome or date (also of a settled decision).")
+@click.option("--reason", metavar="TEXT", help="Why --correct is used; recorded.")
 @pass_app
 def decide(app: App, process_id: str, decision: str, outcome: str, date_text: str | None,
-           note: str | None) -> None:
-    """Record a decision's outcome."""
+           note: str | None, correct: bool, reason: str | None) -> None:
+    """Record a decision's outcome, or correct a recorded one with --correct."""
     from ..process.items import decide as record_decision
 
+    if reason is not None and not correct:
+        raise click.UsageError("--reason is only used with --correct")
+    if note is not None and correct:
+        raise click.UsageError("--correct takes --reason TEXT, not --note")
     on = parse_day(date_text) if date_text else None
+    if correct:
+        from ..process.corrections import correct_decision
+
+        fixed = correct_decision(app.store, process_id, decision, outcome=outcome, now=app.now,
+                                 actor=app.actor, on=on, reason=reason)
+        click.echo(f"{process_id}: {fixed.item.id} ({fixed.item.body}) corrected from "
+                   f"{fixed.was} on {dutch_date(fixed.was_on)} to {fixed.outcome} on "
+                   f"{dutch_date(fixed.on)}")
+        return
     item = record_decision(app.store, process_id, decision, outcome=outcome, now=app.now,
                            actor=app.actor, on=on, note=note)
     click.echo(f"{process_id}: {item.id} ({item.body}) {outcome} on "
                f"{dutch_date(on or app.now.date())}")
+
+
+@cli.command()
+@click.argument("process_id", metavar="ID")
+@click.option("--reason", metavar="TEXT", help="Why; recorded with the undo.")
+@pass_app
+def undo(app: App, process_id: str, reason: str | None) -> None:
+    """Take back the last event of a process, as a new event (the history keeps both)."""
+    from ..dates import dutch_moment
+    from ..process.corrections import undo as undo_event
+
+    done = undo_event(app.store, process_id, now=app.now, actor=app.actor, reason=reason)
+    what = f"{done.event} {done.item}" if done.item else done.event
+    click.echo(f"{done.process}: undone {what} of {dutch_moment(done.at)}")
 
 
 @cli.command()
@@ -179,6 +210,7 @@ def unassign(app: App, process_id: str, role: str, email: str, municipality: str
 @pass_app
 def history(app: App, process_id: str, as_json: bool) -> None:
     """Show the append-only event log of a process."""
+    from ..views.history import change_of
     from ..views.history import history as load_history
 
     events = load_history(app.store_for_reading, process_id)
@@ -188,7 +220,6 @@ def history(app: App, process_id: str, as_json: bool) -> None:
     rows = []
     for e in events:
         at = datetime.fromisoformat(e["at"])
-        change = f"{e['from'] or ''} → {e['to']}" if e["to"] else ""
         rows.append([f"{dutch_date(at.date())} {at:%H:%M}", e["actor"], e["event"],
-                     e["item"] or "", change, e["note"] or ""])
+                     e["item"] or "", change_of(e), e["note"] or ""])
     table(["when", "who", "event", "item", "change", "note"], rows)

@@ -19,7 +19,7 @@ from ..text import check_text
 from ..workflow.model import OUTCOMES, POSITIVE_OUTCOMES, Item
 
 
-def _item(work: Change, item_id: str, *kinds: str) -> tuple[Item, ItemRow]:
+def item_of(work: Change, item_id: str, *kinds: str) -> tuple[Item, ItemRow]:
     """The definition's item and its row, or a refusal that says what the id is."""
     process, definition = work.process, work.definition
     item = definition.items.get(item_id)
@@ -39,7 +39,7 @@ def complete(store: Store, process_id: str, item_id: str, *, now: datetime, acto
     """Mark a task (or a document) done; doing it twice is refused, nothing is overwritten."""
     note = check_text("Note", note)
     with change(store, process_id, now=now, actor=actor) as work:
-        item, state = _item(work, item_id, "task", "document")
+        item, state = item_of(work, item_id, "task", "document")
         if state.status == "done":
             when = local(state.completed_at).date() if state.completed_at else None
             raise AlreadyDoneError(f"{item.kind.capitalize()} '{item_id}' of '{work.process.id}'",
@@ -63,11 +63,13 @@ def decide(store: Store, process_id: str, decision_id: str, *, outcome: str, now
                               now.date().isoformat(), label="today",
                               note="a decision is recorded once taken")
     with change(store, process_id, now=now, actor=actor) as work:
-        item, state = _item(work, decision_id, "decision")
+        item, state = item_of(work, decision_id, "decision")
         if state.outcome in POSITIVE_OUTCOMES:
             raise AlreadyDoneError(f"Decision '{decision_id}' of '{work.process.id}'",
                                    f"was recorded as {state.outcome} on "
-                                   f"{dutch_date(state.decided_on)}")
+                                   f"{dutch_date(state.decided_on)}; nothing changed; "
+                                   f"change it with 'ivpflow decide {work.process.id} "
+                                   f"{decision_id} --outcome … --correct'", unchanged=False)
         settled = outcome in POSITIVE_OUTCOMES
         work.update("items", decision_id, outcome=outcome, decided_on=on,
                     status="done" if settled else "open", completed_at=work.stamp,

@@ -34,8 +34,8 @@ from ..workflow.loader import compile_definition
 from ..workflow.model import Definition
 from . import tables
 from .db import Duplicate, Params, Sql, Stale, Store, Tx
-from .reader import CHUNK, read_definition, read_process, read_processes
-from .rows import HEAD, PARTS, PLANNING, Part, ProcessRow, facts_of
+from .reader import CHUNK, read_definition, read_events, read_process, read_processes
+from .rows import HEAD, PARTS, PLANNING, EventRow, Part, ProcessRow, facts_of
 
 _processes = tables.processes
 _INSERT_HEAD = Sql(insert(_processes), keys=HEAD)
@@ -56,6 +56,13 @@ _REQUEUE = Sql(
            _outbox.c.status == "failed")
     .values(status="queued", attempts=0, next_attempt_at=bindparam("stamp"), error=None,
             first_failed_at=None, unconfirmed=0, claimed_by=None, claimed_until=None))
+# The never-sent reminders of an item that is open again (an undone `done`): their dedupe keys
+# are freed, so the scheduler queues the item's latest moment afresh; sent ones stay and keep
+# their keys, so nothing goes out twice.
+_REARM = Sql(
+    delete(_outbox)
+    .where(_outbox.c.process_id == bindparam("pid"), _outbox.c.item == bindparam("item"),
+           _outbox.c.status == "cancelled", _outbox.c.sent_at.is_(None)))
 SUMMARY_COLUMNS = ("summary_on", "summary_through", "overdue", "at_risk", "next_due",
                    "next_kind", "next_item")
 _SUMMARY = Sql(
@@ -114,6 +121,8 @@ class Change:
         self.new = new
         self.events: list[dict[str, Any]] = []
         self.cancelled: list[tuple[str, str]] = []
+        self.rearmed: list[str] = []
+        self.history: list[EventRow] = []  # read only when the change asks for it
         self.requeued: list[int] = []
         self.stored: list[Definition] = []
 
@@ -170,6 +179,11 @@ class Change:
         """Cancel the queued reminders of an item this change settles (or removes)."""
         self.cancelled.append((item_id, why))
 
+    def rearm_reminders(self, item_id: str) -> None:
+        """Let the reminders of an item this change opens again go out again (those cancelled
+        and never sent); a reminder already sent is not sent twice."""
+        self.rearmed.append(item_id)
+
     def use_definition(self, definition: Definition) -> None:
         """Point the process at another definition of its workflow, stored (once, by its
         digest) with this change; the plan is made from it."""
@@ -198,15 +212,19 @@ def check_actor(actor: str) -> str:
 
 @contextmanager
 def change(store: Store, process_id: str, *, now: datetime, actor: str,
-           parts: Iterable[str] = PLANNING, touch: bool = True) -> Iterator[Change]:
+           parts: Iterable[str] = PLANNING, touch: bool = True,
+           history: bool = False) -> Iterator[Change]:
     """Read a process for a change, let the block change it in memory, then write it.
 
-    The planning parts are always read: the writer plans every change afresh.
+    The planning parts are always read: the writer plans every change afresh. With `history`
+    the block also has the process's events (`work.history`), read under the same lock.
     """
     with store.transaction(write=True) as tx:
         process = read_process(tx, process_id, parts=PLANNING | frozenset(parts), lock=True)
         work = Change(process, read_definition(tx, process.definition_digest), now=now,
                       actor=actor, touch=touch)
+        if history:
+            work.history = read_events(tx, process.id)
         yield work
         write(tx, work)
 
@@ -293,6 +311,8 @@ def write(tx: Tx, work: Change, *,
     if work.cancelled:
         writes.append((_CANCEL, [{"pid": was.id, "item": item, "why": why}
                                  for item, why in work.cancelled]))
+    if work.rearmed:
+        writes.append((_REARM, [{"pid": was.id, "item": item} for item in work.rearmed]))
     if work.requeued:
         writes.append((_REQUEUE, [{"pid": was.id, "ident": ident, "stamp": work.stamp}
                                   for ident in work.requeued]))

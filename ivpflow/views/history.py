@@ -8,6 +8,8 @@ from ..dates import local
 from ..store import Store
 from ..store.reader import read_events, read_process
 
+UNDONE = "undone"  # the event of an undo (process.corrections); its "from" is what it took back
+
 # One entry of `history --json`; "from" is a keyword, so the functional form.
 HistoryEntry = TypedDict("HistoryEntry", {
     "at": str, "actor": str, "event": str, "from": str | None, "to": str | None,
@@ -22,3 +24,10 @@ def history(store: Store, process_id: str) -> list[HistoryEntry]:
     return [HistoryEntry({"at": local(e.at).isoformat(timespec="seconds"), "actor": e.actor,
                           "event": e.event, "from": e.from_state, "to": e.to_state,
                           "item": e.item, "note": e.note}) for e in events]
+
+
+def change_of(entry: HistoryEntry) -> str:
+    """What an entry changed, for a table: 'open → done', or what an undo took back."""
+    if entry["event"] == UNDONE:
+        return f"takes back {entry['from']}"
+    return f"{entry['from'] or ''} → {entry['to']}" if entry["to"] else ""

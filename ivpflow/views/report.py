@@ -26,7 +26,8 @@ EVENT_NL = {"started": "gestart", "advanced": "naar volgende fase", "forced": "g
             "reopened": "heropend", "done": "gereed", "decided": "besluit",
             "assigned": "toegewezen", "unassigned": "toewijzing vervallen",
             "meeting": "vergadering toegevoegd", "meeting-removed": "vergadering vervallen",
-            "suspended": "opgeschort", "resumed": "hervat"}
+            "suspended": "opgeschort", "resumed": "hervat",
+            "undone": "ongedaan gemaakt", "decision-corrected": "besluit gecorrigeerd"}
 CHANGE_NL = {"done": "gereed", "open": "open", **OUTCOME_NL}
 
 # The timeline's geometry, in SVG user units (the picture scales to the page's width).
@@ -374,6 +375,8 @@ def _event(event: Mapping[str, Any]) -> dict[str, Any]:
     at = datetime.fromisoformat(event["at"])
     source, dest = (CHANGE_NL.get(v or "", v or "") for v in (event["from"], event["to"]))
     change = f"{source} → {dest}".strip() if event["to"] else ""
+    if event["event"] == "undone":  # its "from" is the event it took back
+        change = f"neemt terug: {EVENT_NL.get(event['from'] or '', event['from'] or '')}"
     return {"when": f"{dutch_date(at.date())} {at:%H:%M}", "at": event["at"],
             "actor": event["actor"], "event": EVENT_NL.get(event["event"], event["event"]),
             "item": event["item"] or "", "change": change, "note": event["note"] or ""}
