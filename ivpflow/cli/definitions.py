@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .app import App, cli, pass_app
-from .output import json_option, print_json, table
+from .output import json_option, print_json, table, wide_option
 
 if TYPE_CHECKING:
     from ..workflow.model import Definition
@@ -37,6 +37,7 @@ def definition_for(app: App, workflow: str, *, open_store: bool = False) -> Defi
 
 @cli.command()
 @json_option
+@wide_option
 @pass_app
 def workflows(app: App, as_json: bool) -> None:
     """List the workflow definitions available (shipped and IVPFLOW_WORKFLOWS)."""
@@ -63,7 +64,7 @@ def workflows(app: App, as_json: bool) -> None:
     table(["id", "title", "phases"],
            [[r["id"], (r["title"] or click.style("invalid: " + r["error"], fg="red"))
              + (f" (stored; from {r['path']})" if r.get("source") == "stored" else ""),
-             " → ".join(r["phases"])] for r in rows])
+             " → ".join(r["phases"])] for r in rows], cut={1}, wrap={2})
 
 
 def _stored_rows(app: App, listed: set[str]) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ import click
 
 from ..dates import dutch_date
 from .app import App, cli, pass_app
-from .output import day, json_option, print_json, table
+from .output import day, json_option, print_json, table, wide_option
 
 FORMAT_CHOICE = click.Choice(["md", "docx", "html"])
 
@@ -43,6 +43,7 @@ def draft(app: App, process_id: str, document: str | None, formats: tuple[str, .
 @cli.command()
 @click.argument("process_id", metavar="ID")
 @json_option
+@wide_option
 @pass_app
 def drafts(app: App, process_id: str, as_json: bool) -> None:
     """List every kept draft version of a process."""
@@ -61,11 +62,13 @@ def drafts(app: App, process_id: str, as_json: bool) -> None:
         return
     table(["document", "format", "version", "reason", "created", "path"],
           [[r["document"], r["format"], str(r["version"]), r["reason"],
-            r["created_at"][:16].replace("T", " "), r["path"]] for r in rows], right={2})
+            r["created_at"][:16].replace("T", " "), r["path"]] for r in rows], right={2},
+          wrap={5})
 
 
 @cli.command()
 @json_option
+@wide_option
 def templates(as_json: bool) -> None:
     """List the document and mail templates in use and where each comes from."""
     from ..documents.rendering import sources
@@ -75,7 +78,7 @@ def templates(as_json: bool) -> None:
         print_json(rows)
         return
     table(["template", "kind", "origin", "path"],
-          [[r["name"], r["kind"], r["origin"], r["path"]] for r in rows])
+          [[r["name"], r["kind"], r["origin"], r["path"]] for r in rows], wrap={3})
 
 
 # --------------------------------------------------------------------------- priorities
@@ -109,6 +112,7 @@ def priority_add(app: App, process_id: str, priority_id: str, veld: str, theme: 
 @priority.command("list")
 @click.argument("process_id", metavar="ID")
 @json_option
+@wide_option
 @pass_app
 def priority_list(app: App, process_id: str, as_json: bool) -> None:
     """List the priorities."""
@@ -116,7 +120,8 @@ def priority_list(app: App, process_id: str, as_json: bool) -> None:
 
     rows = list_priorities(app.store_for_reading, process_id)
     _show(rows, as_json, process_id, "priority", "priorities", ["id", "veld", "theme", "title"],
-          lambda r: [r["id"], f"{r['veld']}. {r['veld_naam']}", r["theme"], _line(r["title"])])
+          lambda r: [r["id"], f"{r['veld']}. {r['veld_naam']}", r["theme"], _line(r["title"])],
+          cut={1, 2}, wrap={3})
 
 
 @priority.command("remove")
@@ -133,6 +138,7 @@ def priority_remove(app: App, process_id: str, priority_id: str) -> None:
 
 @cli.command()
 @json_option
+@wide_option
 def velden(as_json: bool) -> None:
     """List the five veiligheidsvelden with their categories (reference data)."""
     from ..workflow.veiligheidsvelden import as_data
@@ -143,7 +149,7 @@ def velden(as_json: bool) -> None:
         return
     table(["veld", "name", "categories"],
           [[str(r["nummer"]), r["naam"], "; ".join(c["naam"] for c in r["categorieen"])]
-           for r in rows])
+           for r in rows], wrap={2})
 
 
 # --------------------------------------------------------------------------- indicators
@@ -184,6 +190,7 @@ def indicator_add(app: App, process_id: str, indicator_id: str, title: str,
 @indicator.command("list")
 @click.argument("process_id", metavar="ID")
 @json_option
+@wide_option
 @pass_app
 def indicator_list(app: App, process_id: str, as_json: bool) -> None:
     """List the indicators."""
@@ -194,7 +201,7 @@ def indicator_list(app: App, process_id: str, as_json: bool) -> None:
           ["id", "of", "title", "source", "baseline", "target"],
           lambda r: [r["id"], r["priority"] or f"veld {r['veld']}", _line(r["title"]),
                      _line(r["source"]), _measure(r["baseline"], r["baseline_year"]),
-                     _measure(r["target"], r["target_year"])])
+                     _measure(r["target"], r["target_year"])], cut={2, 3})
 
 
 @indicator.command("remove")
@@ -247,6 +254,7 @@ def action_add(app: App, process_id: str, action_id: str, title: str, priority_i
 @action.command("list")
 @click.argument("process_id", metavar="ID")
 @json_option
+@wide_option
 @pass_app
 def action_list(app: App, process_id: str, as_json: bool) -> None:
     """List the actions."""
@@ -257,7 +265,7 @@ def action_list(app: App, process_id: str, as_json: bool) -> None:
     _show(rows, as_json, process_id, "action", "actions",
           ["id", "priority", "title", "trekker", "termijn", "kosten"],
           lambda r: [r["id"], r["priority"] or "", _line(r["title"]), _line(r["trekker"]),
-                     day(r["termijn"]), _line(r["kosten"])])
+                     day(r["termijn"]), _line(r["kosten"])], cut={2, 3, 5})
 
 
 @action.command("remove")
@@ -313,6 +321,7 @@ def set_command(app: App, process_id: str, key: str, value: str | None,
 @click.argument("process_id", metavar="ID")
 @json_option
 @click.option("--all", "show_all", is_flag=True, help="Also the keys not set yet.")
+@wide_option
 @pass_app
 def values(app: App, process_id: str, as_json: bool, show_all: bool) -> None:
     """List the values the documents use (zaaknummer, portefeuillehouder, …) and what each
@@ -332,19 +341,19 @@ def values(app: App, process_id: str, as_json: bool, show_all: bool) -> None:
     else:
         table(["key", "applies to", "value", "meaning"],
               [[r["key"], r["scope"], _line(r["value"]) or "—",
-                VALUES.get(r["key"], "")] for r in rows])
+                VALUES.get(r["key"], "")] for r in rows], wrap={2}, cut={3})
 
 
 def _show(rows: list[dict[str, Any]], as_json: bool, process_id: str, kind: str,
-          plural: str, headers: list[str], cells: Callable[[dict[str, Any]], list[str]]
-          ) -> None:
+          plural: str, headers: list[str], cells: Callable[[dict[str, Any]], list[str]],
+          **fit: Any) -> None:
     """Print a list of priorities, indicators or actions: JSON, a table, or how to add one."""
     if as_json:
         print_json(rows)
     elif not rows:
         click.echo(f"No {plural} in '{process_id}' yet; add one with 'ivpflow {kind} add'.")
     else:
-        table(headers, [cells(r) for r in rows])
+        table(headers, [cells(r) for r in rows], **fit)
 
 
 def _line(text: str | None) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from .app import App, cli, collect_garbage, pass_app
-from .output import json_option, print_json, table
+from .output import json_option, print_json, table, wide_option
 
 STATUSES = ("queued", "sent", "failed", "cancelled")  # as views.outbox.STATUSES
 
@@ -81,6 +81,7 @@ def scheduler(app: App, every: float) -> None:
 @click.option("--to", "recipient", metavar="ADDR", help="Only the messages to an address.")
 @click.option("--limit", type=click.IntRange(min=1), metavar="N",
               help="Only the newest N messages.")
+@wide_option
 @click.pass_context
 def outbox(ctx: click.Context, as_json: bool, status_filter: str | None,
            process_id: str | None, recipient: str | None, limit: int | None) -> None:
@@ -105,7 +106,8 @@ def outbox(ctx: click.Context, as_json: bool, status_filter: str | None,
     colours = {"sent": "green", "failed": "red", "queued": "yellow", "cancelled": None}
     table(["id", "status", "kind", "to", "subject", "attempts", "error"],
           [[str(r["id"]), click.style(r["status"], fg=colours[r["status"]]), r["kind"], r["to"],
-            r["subject"], str(r["attempts"]), r["error"] or ""] for r in rows], right={5})
+            r["subject"], str(r["attempts"]), r["error"] or ""] for r in rows], right={5},
+          cut={4}, wrap={6})
 
 
 @outbox.command("retry")

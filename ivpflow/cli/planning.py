@@ -9,13 +9,14 @@ import click
 
 from ..dates import dutch_date, parse_day
 from .app import App, cli, pass_app
-from .output import day, json_option, print_json, table
+from .output import day, json_option, print_json, table, wide_option
 
 
 @cli.command()
 @click.argument("process_id", metavar="[ID]", required=False)
 @json_option
 @click.option("--at-risk", "only_risk", is_flag=True, help="Only the items at risk.")
+@wide_option
 @pass_app
 def plan(app: App, process_id: str | None, as_json: bool, only_risk: bool) -> None:
     """Show every dated item: planned, forecast and actual date, slack, risk."""
@@ -28,18 +29,23 @@ def plan(app: App, process_id: str | None, as_json: bool, only_risk: bool) -> No
         print_json(rows)
         return
     lines = []
+    today = app.now.date()
+    colours: list[str | None] = []
     for r in rows:
         slack = "" if r["slack_days"] is None else f"{r['slack_days']:+d}"
-        mark = click.style("!", fg="red", bold=True) if r["at_risk"] else ""
         when = day(r["meeting"]) if r.get("meeting") else ""
-        lines.append([mark, r["kind"], r["id"], day(r["planned"]), day(r["forecast"]),
-                      day(r["actual"]) if r["actual"] else "", slack, when,
-                      r["why"] or ""])
+        lines.append(["!" if r["at_risk"] else "", r["kind"], r["id"], day(r["planned"]),
+                      day(r["forecast"]), day(r["actual"]) if r["actual"] else "", slack,
+                      when, r["why"] or ""])
+        # A meeting in the past is not late; anything else undone past its date is.
+        late = (r["kind"] != "meeting" and not r["actual"] and r["planned"] is not None
+                and date.fromisoformat(r["planned"]) < today)
+        colours.append("red" if late else "yellow" if r["at_risk"] else None)
     if not lines:
         click.echo("Nothing at risk." if only_risk else "Nothing dated.")
         return
     table(["", "kind", "id", "planned", "forecast", "actual", "slack", "meeting", "why"],
-          lines, right={6})
+          lines, right={6}, wrap={8}, drop=(7, 5, 1), colours=colours)
 
 
 @cli.group()
@@ -103,6 +109,7 @@ def meeting_remove(app: App, process_id: str, body: str, date_text: str) -> None
 @meeting.command("list")
 @click.argument("process_id", metavar="ID")
 @json_option
+@wide_option
 @pass_app
 def meeting_list(app: App, process_id: str, as_json: bool) -> None:
     """List the meetings known for a process, with when their papers are due."""
@@ -123,9 +130,9 @@ def meeting_list(app: App, process_id: str, as_json: bool) -> None:
         return
     shared = any(m.get("shared") for m in data)
     table(["date", "body", "papers due", *(["shared"] if shared else [])],
-           [[dutch_date(date.fromisoformat(m["date"]), weekday=True), m["body"],
-             day(m["papers_due"]), *(["yes" if m.get("shared") else ""] if shared else [])]
-            for m in data])
+          [[day(m["date"], weekday=True), m["body"], day(m["papers_due"]),
+            *(["yes" if m.get("shared") else ""] if shared else [])] for m in data],
+          cut={1})
 
 
 @cli.command("calendar")
@@ -135,6 +142,7 @@ def meeting_list(app: App, process_id: str, as_json: bool) -> None:
 @click.option("--process", "process_id", metavar="ID",
               help="Use the calendars of this process's definition (default: the only one).")
 @json_option
+@wide_option
 @pass_app
 def calendar_command(app: App, first: str, last: str, municipality: str | None,
                      process_id: str | None, as_json: bool) -> None:
@@ -162,12 +170,12 @@ def calendar_command(app: App, first: str, last: str, municipality: str | None,
     recess = {c["date"]: c["why"] for c in data.get("recess", [])}
     rows = []
     for iso_day in sorted(set(data["working_days"]) | set(closed)):
-        when = dutch_date(date.fromisoformat(iso_day), weekday=True)
+        when = day(iso_day, weekday=True)
         note = closed.get(iso_day) or ""
         if iso_day in recess:
             note = (note + "; " if note else "") + f"{recess[iso_day]} (no council meetings)"
         rows.append([when, "no" if iso_day in closed else "yes", note])
-    table(["date", "working day", "why"], rows)
+    table(["date", "working day", "why"], rows, cut={2})
     count = len(data["working_days"])
     click.echo(f"{count} working day{'s' * (count != 1)}")
 

@@ -8,7 +8,17 @@ import click
 
 from ..dates import dutch_date, parse_day
 from .app import App, cli, pass_app
-from .output import count, day, json_option, print_json, print_status, role_in, table
+from .output import (
+    count,
+    day,
+    json_option,
+    moment,
+    print_json,
+    print_status,
+    role_in,
+    table,
+    wide_option,
+)
 
 
 @cli.command()
@@ -35,6 +45,7 @@ def start(app: App, workflow: str, process_id: str | None, start_text: str | Non
                    "with --json).")
 @click.option("--limit", type=click.IntRange(min=1), metavar="N",
               help="Only the first N processes in that order.")
+@wide_option
 @pass_app
 def processes(app: App, as_json: bool, sort: str | None, limit: int | None) -> None:
     """List every process: phase, next deadline, overdue and at-risk counts."""
@@ -52,12 +63,15 @@ def processes(app: App, as_json: bool, sort: str | None, limit: int | None) -> N
     table(["id", "workflow", "phase", "next deadline", "item", "overdue", "at risk"],
            [[r["id"], r["workflow"], r["phase"], day(r["next_deadline"]), r["next_item"] or "",
              count(r["overdue"], "red"), count(r["at_risk"], "yellow")] for r in rows],
-           right={5, 6})
+          right={5, 6}, drop=(1, 4),
+          colours=["red" if r["overdue"] else "yellow" if r["at_risk"] else None
+                   for r in rows])
 
 
 @cli.command()
 @click.argument("process_id", metavar="[ID]", required=False)
 @json_option
+@wide_option
 @pass_app
 def status(app: App, process_id: str | None, as_json: bool) -> None:
     """Show one process (or the only one) in full."""
@@ -176,19 +190,26 @@ def unassign(app: App, process_id: str, role: str, email: str, municipality: str
 @cli.command()
 @click.argument("process_id", metavar="ID")
 @json_option
+@click.option("--limit", type=click.IntRange(min=1), metavar="N",
+              help="Only the newest N events (still oldest first).")
+@wide_option
 @pass_app
-def history(app: App, process_id: str, as_json: bool) -> None:
+def history(app: App, process_id: str, as_json: bool, limit: int | None) -> None:
     """Show the append-only event log of a process."""
     from ..views.history import history as load_history
 
     events = load_history(app.store_for_reading, process_id)
+    earlier = max(len(events) - limit, 0) if limit else 0
+    events = events[earlier:]
     if as_json:
         print_json(events)
         return
     rows = []
     for e in events:
-        at = datetime.fromisoformat(e["at"])
         change = f"{e['from'] or ''} → {e['to']}" if e["to"] else ""
-        rows.append([f"{dutch_date(at.date())} {at:%H:%M}", e["actor"], e["event"],
+        rows.append([moment(datetime.fromisoformat(e["at"])), e["actor"], e["event"],
                      e["item"] or "", change, e["note"] or ""])
-    table(["when", "who", "event", "item", "change", "note"], rows)
+    table(["when", "who", "event", "item", "change", "note"], rows, cut={1}, wrap={4, 5})
+    if earlier:
+        click.echo(click.style(f"({earlier} earlier event{'s' * (earlier != 1)} not shown)",
+                               dim=True))

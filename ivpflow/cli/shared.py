@@ -8,7 +8,7 @@ import click
 
 from ..dates import dutch_date, iso, local, parse_day
 from .app import App, cli, pass_app
-from .output import day, json_option, print_json, role_in, table
+from .output import day, json_option, print_json, role_in, table, wide_option
 
 
 @cli.group()
@@ -78,6 +78,7 @@ def shared_meeting_remove(app: App, body: str, date_text: str) -> None:
 
 @shared_meeting.command("list")
 @json_option
+@wide_option
 @pass_app
 def shared_meeting_list(app: App, as_json: bool) -> None:
     """List the shared meetings."""
@@ -95,8 +96,8 @@ def shared_meeting_list(app: App, as_json: bool) -> None:
         click.echo("No shared meetings; add them with 'ivpflow shared meeting add'.")
         return
     table(["date", "body", "papers due"],
-          [[dutch_date(m["date"], weekday=True), m["body"],
-            day(m["papers_due"]) if m["papers_due"] else "—"] for m in rows])
+          [[day(m["date"], weekday=True), m["body"], day(m["papers_due"])] for m in rows],
+          cut={1})
 
 
 @shared.command("assign")
@@ -131,6 +132,7 @@ def shared_unassign(app: App, role: str, email: str, municipality: str) -> None:
 
 @shared.command("list")
 @json_option
+@wide_option
 @pass_app
 def shared_list(app: App, as_json: bool) -> None:
     """List the shared people."""
@@ -144,4 +146,5 @@ def shared_list(app: App, as_json: bool) -> None:
         click.echo("No shared people; add them with 'ivpflow shared assign'.")
         return
     table(["role", "municipality", "name", "email"],
-          [[p["role"], p["municipality"] or "", p["name"], p["email"]] for p in rows])
+          [[p["role"], p["municipality"] or "", p["name"], p["email"]] for p in rows],
+          cut={2})
