@@ -10,7 +10,7 @@ from .app import App, cli, pass_app
 from .output import json_option, print_json, table, wide_option
 
 
-@cli.command("config")
+@cli.command("config", short_help="Show every setting in effect and where it came from.")
 @json_option
 @wide_option
 @pass_app
@@ -32,6 +32,11 @@ def config_command(app: App, as_json: bool) -> None:
 
     --json prints a list of {"key", "value", "source"}: first "config" (the settings file,
     or null), then every setting; "value" is null when unset and a list for "workflows".
+
+    \b
+    Examples:
+      ivpflow config
+      ivpflow --config ./ivpflow.toml config --json
     """
     assert app.settings is not None
     rows = app.settings.shown()

@@ -35,12 +35,18 @@ def definition_for(app: App, workflow: str, *, open_store: bool = False) -> Defi
     return found.definition
 
 
-@cli.command()
+@cli.command(short_help="List the workflow definitions available.")
 @json_option
 @wide_option
 @pass_app
 def workflows(app: App, as_json: bool) -> None:
-    """List the workflow definitions available (shipped and IVPFLOW_WORKFLOWS)."""
+    """List the workflow definitions available (shipped and IVPFLOW_WORKFLOWS).
+
+    \b
+    Examples:
+      ivpflow workflows
+      ivpflow workflows --json
+    """
     from ..errors import DefinitionError
     from ..workflow.loader import definition_paths, load_definition
 
@@ -86,11 +92,16 @@ def _stored_rows(app: App, listed: set[str]) -> list[dict[str, Any]]:
     return rows
 
 
-@cli.command()
+@cli.command(short_help="Validate definition files; every problem as FILE:LINE.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 def check(files: Sequence[str]) -> None:
     """Validate definition files; print every problem as FILE:LINE: message (and what is
-    allowed but probably not meant as FILE:LINE: warning: message)."""
+    allowed but probably not meant as FILE:LINE: warning: message).
+
+    \b
+    Example:
+      ivpflow check mijn-ivp.yaml
+    """
     from ..errors import DefinitionError
     from ..workflow.loader import definition_warnings, load_definition
 

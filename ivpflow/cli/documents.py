@@ -15,7 +15,7 @@ from .output import day, json_option, print_json, table, wide_option
 FORMAT_CHOICE = click.Choice(["md", "docx", "html"])
 
 
-@cli.command()
+@cli.command(short_help="Render the drafts of a document or of the phase.")
 @click.argument("process_id", metavar="ID")
 @click.argument("document", required=False)
 @click.option("--format", "formats", type=FORMAT_CHOICE, multiple=True,
@@ -31,6 +31,12 @@ def draft(app: App, process_id: str, document: str | None, formats: tuple[str, .
     group (raadsvoorstel-ivp: one draft per gemeente) or a document type (collegevoorstel,
     uitnodiging-themabijeenkomst, …). Each changed draft is kept as a new version in
     <store>/drafts/ID/; the paths are printed.
+
+    \b
+    Examples:
+      ivpflow draft not-2027-2030
+      ivpflow draft not-2027-2030 raadsvoorstel-ivp --format docx \\
+        --out concepten
     """
     from ..documents.drafts import draft as render_draft
 
@@ -46,7 +52,12 @@ def draft(app: App, process_id: str, document: str | None, formats: tuple[str, .
 @wide_option
 @pass_app
 def drafts(app: App, process_id: str, as_json: bool) -> None:
-    """List every kept draft version of a process."""
+    """List every kept draft version of a process.
+
+    \b
+    Example:
+      ivpflow drafts not-2027-2030
+    """
     from ..dates import local
     from ..documents.drafts import draft_versions
 
@@ -66,11 +77,17 @@ def drafts(app: App, process_id: str, as_json: bool) -> None:
           wrap={5})
 
 
-@cli.command()
+@cli.command(short_help="List the templates in use and where each comes from.")
 @json_option
 @wide_option
 def templates(as_json: bool) -> None:
-    """List the document and mail templates in use and where each comes from."""
+    """List the document and mail templates in use and where each comes from.
+
+    \b
+    Examples:
+      ivpflow templates
+      ivpflow templates --json
+    """
     from ..documents.rendering import sources
 
     rows = [{**row, "kind": row["name"].split("/", 1)[0]} for row in sources()]
@@ -84,9 +101,17 @@ def templates(as_json: bool) -> None:
 # --------------------------------------------------------------------------- priorities
 
 
-@cli.group()
+@cli.group(short_help="The priorities (speerpunten) of the IVP.")
 def priority() -> None:
-    """The priorities (speerpunten) of the IVP, each in one of the five veiligheidsvelden."""
+    """The priorities (speerpunten) of the IVP, each in one of the five veiligheidsvelden.
+
+    \b
+    Examples:
+      ivpflow priority add not-2027-2030 ondermijning --veld 5 \\
+        --theme 'Ondermijnende criminaliteit' \\
+        --title 'Ondermijning tegengaan'
+      ivpflow priority list not-2027-2030
+    """
 
 
 @priority.command("add")
@@ -100,7 +125,14 @@ def priority() -> None:
 @pass_app
 def priority_add(app: App, process_id: str, priority_id: str, veld: str, theme: str,
                  title: str, rationale: str | None) -> None:
-    """Add a priority."""
+    """Add a priority.
+
+    \b
+    Example:
+      ivpflow priority add not-2027-2030 ondermijning --veld 5 \\
+        --theme 'Ondermijnende criminaliteit' \\
+        --title 'Ondermijning tegengaan'
+    """
     from ..documents.content import add_priority
 
     added = add_priority(app.store, process_id, priority_id, veld=veld, theme=theme,
@@ -115,7 +147,12 @@ def priority_add(app: App, process_id: str, priority_id: str, veld: str, theme: 
 @wide_option
 @pass_app
 def priority_list(app: App, process_id: str, as_json: bool) -> None:
-    """List the priorities."""
+    """List the priorities.
+
+    \b
+    Example:
+      ivpflow priority list not-2027-2030
+    """
     from ..documents.content import list_priorities
 
     rows = list_priorities(app.store_for_reading, process_id)
@@ -124,23 +161,34 @@ def priority_list(app: App, process_id: str, as_json: bool) -> None:
           cut={1, 2}, wrap={3})
 
 
-@priority.command("remove")
+@priority.command("remove", short_help="Remove a priority that has no indicators or actions.")
 @click.argument("process_id", metavar="ID")
 @click.argument("priority_id", metavar="PRIORITY")
 @pass_app
 def priority_remove(app: App, process_id: str, priority_id: str) -> None:
-    """Remove a priority (refused while indicators or actions belong to it)."""
+    """Remove a priority (refused while indicators or actions belong to it).
+
+    \b
+    Example:
+      ivpflow priority remove not-2027-2030 ondermijning
+    """
     from ..documents.content import remove_priority
 
     remove_priority(app.store, process_id, priority_id, now=app.now, actor=app.actor)
     click.echo(f"{process_id}: priority {priority_id} removed")
 
 
-@cli.command()
+@cli.command(short_help="List the five veiligheidsvelden and their categories.")
 @json_option
 @wide_option
 def velden(as_json: bool) -> None:
-    """List the five veiligheidsvelden with their categories (reference data)."""
+    """List the five veiligheidsvelden with their categories (reference data).
+
+    \b
+    Examples:
+      ivpflow velden
+      ivpflow velden --json
+    """
     from ..workflow.veiligheidsvelden import as_data
 
     rows = as_data()
@@ -155,9 +203,17 @@ def velden(as_json: bool) -> None:
 # --------------------------------------------------------------------------- indicators
 
 
-@cli.group()
+@cli.group(short_help="Indicators of a priority or of a veld.")
 def indicator() -> None:
-    """Indicators: of a priority (nulmeting and streefwaarde), or of a veld in the analysis."""
+    """Indicators: of a priority (nulmeting and streefwaarde), or of a veld in the analysis.
+
+    \b
+    Examples:
+      ivpflow indicator add not-2027-2030 inbraken \\
+        --priority ondermijning \\
+        --title 'Woninginbraken per 1.000 woningen'
+      ivpflow indicator list not-2027-2030
+    """
 
 
 @indicator.command("add")
@@ -176,7 +232,16 @@ def indicator_add(app: App, process_id: str, indicator_id: str, title: str,
                   priority_id: str | None, veld: str | None, source: str | None,
                   baseline: str | None, baseline_year: int | None, target: str | None,
                   target_year: int | None) -> None:
-    """Add an indicator."""
+    """Add an indicator.
+
+    \b
+    Example:
+      ivpflow indicator add not-2027-2030 inbraken \\
+        --priority ondermijning \\
+        --title 'Woninginbraken per 1.000 woningen' --source Politie \\
+        --baseline 3.1 --baseline-year 2025 --target 2.5 \\
+        --target-year 2030
+    """
     from ..documents.content import add_indicator
 
     added = add_indicator(app.store, process_id, indicator_id, title=title,
@@ -193,7 +258,12 @@ def indicator_add(app: App, process_id: str, indicator_id: str, title: str,
 @wide_option
 @pass_app
 def indicator_list(app: App, process_id: str, as_json: bool) -> None:
-    """List the indicators."""
+    """List the indicators.
+
+    \b
+    Example:
+      ivpflow indicator list not-2027-2030
+    """
     from ..documents.content import list_indicators
 
     rows = list_indicators(app.store_for_reading, process_id)
@@ -209,7 +279,12 @@ def indicator_list(app: App, process_id: str, as_json: bool) -> None:
 @click.argument("indicator_id", metavar="INDICATOR")
 @pass_app
 def indicator_remove(app: App, process_id: str, indicator_id: str) -> None:
-    """Remove an indicator."""
+    """Remove an indicator.
+
+    \b
+    Example:
+      ivpflow indicator remove not-2027-2030 inbraken
+    """
     from ..documents.content import remove_indicator
 
     remove_indicator(app.store, process_id, indicator_id, now=app.now, actor=app.actor)
@@ -219,9 +294,16 @@ def indicator_remove(app: App, process_id: str, indicator_id: str) -> None:
 # --------------------------------------------------------------------------- actions
 
 
-@cli.group()
+@cli.group(short_help="Actions of the uitvoeringsplan.")
 def action() -> None:
-    """Actions of the uitvoeringsplan: doelstelling, activiteiten, trekker, termijn, kosten."""
+    """Actions of the uitvoeringsplan: doelstelling, activiteiten, trekker, termijn, kosten.
+
+    \b
+    Examples:
+      ivpflow action add not-2027-2030 buurtpreventie \\
+        --priority ondermijning --title Buurtpreventie-apps
+      ivpflow action list not-2027-2030
+    """
 
 
 @action.command("add")
@@ -240,7 +322,15 @@ def action() -> None:
 def action_add(app: App, process_id: str, action_id: str, title: str, priority_id: str | None,
                doelstelling: str | None, activiteiten: str | None, trekker: str | None,
                betrokkenen: str | None, termijn: str | None, kosten: str | None) -> None:
-    """Add an action."""
+    """Add an action.
+
+    \b
+    Example:
+      ivpflow action add not-2027-2030 buurtpreventie \\
+        --priority ondermijning --title Buurtpreventie-apps \\
+        --trekker 'Team Veiligheid' --termijn 2027-06 \\
+        --kosten '€ 10.000'
+    """
     from ..documents.content import add_action
 
     added = add_action(app.store, process_id, action_id, title=title, priority=priority_id,
@@ -257,7 +347,12 @@ def action_add(app: App, process_id: str, action_id: str, title: str, priority_i
 @wide_option
 @pass_app
 def action_list(app: App, process_id: str, as_json: bool) -> None:
-    """List the actions."""
+    """List the actions.
+
+    \b
+    Example:
+      ivpflow action list not-2027-2030
+    """
     from ..documents.content import list_actions
 
     rows = [{**r, "termijn": r["termijn"].isoformat() if r["termijn"] else None}
@@ -273,7 +368,12 @@ def action_list(app: App, process_id: str, as_json: bool) -> None:
 @click.argument("action_id", metavar="ACTION")
 @pass_app
 def action_remove(app: App, process_id: str, action_id: str) -> None:
-    """Remove an action."""
+    """Remove an action.
+
+    \b
+    Example:
+      ivpflow action remove not-2027-2030 buurtpreventie
+    """
     from ..documents.content import remove_action
 
     remove_action(app.store, process_id, action_id, now=app.now, actor=app.actor)
@@ -283,7 +383,7 @@ def action_remove(app: App, process_id: str, action_id: str) -> None:
 # --------------------------------------------------------------------------- values
 
 
-@cli.command("set")
+@cli.command("set", short_help="Set a value the documents use (zaaknummer, …).")
 @click.argument("process_id", metavar="ID")
 @click.argument("key")
 @click.argument("value", required=False)
@@ -300,6 +400,14 @@ def set_command(app: App, process_id: str, key: str, value: str | None,
 
     A document's draft takes the value of the document for its gemeente, else of the
     document, else of the gemeente, else of the process.
+
+    \b
+    Examples:
+      ivpflow set not-2027-2030 zaaknummer Z-2026-0142 \\
+        --municipality Losser
+      ivpflow set not-2027-2030 onderwerp 'IVP 2027-2030' \\
+        --document raadsvoorstel-ivp-losser
+      ivpflow set not-2027-2030 team --unset
     """
     from ..documents.content import set_value, unset_value, value_key
 
@@ -317,7 +425,7 @@ def set_command(app: App, process_id: str, key: str, value: str | None,
     click.echo(f"{process_id}: {stored} = {_line(value)}")
 
 
-@cli.command()
+@cli.command(short_help="List the values the documents use and what they apply to.")
 @click.argument("process_id", metavar="ID")
 @json_option
 @click.option("--all", "show_all", is_flag=True, help="Also the keys not set yet.")
@@ -325,7 +433,13 @@ def set_command(app: App, process_id: str, key: str, value: str | None,
 @pass_app
 def values(app: App, process_id: str, as_json: bool, show_all: bool) -> None:
     """List the values the documents use (zaaknummer, portefeuillehouder, …) and what each
-    applies to: the process, a gemeente, a document, or a document of a gemeente."""
+    applies to: the process, a gemeente, a document, or a document of a gemeente.
+
+    \b
+    Examples:
+      ivpflow values not-2027-2030
+      ivpflow values not-2027-2030 --all
+    """
     from ..documents.content import VALUES, list_values, scope_of
 
     rows = list_values(app.store_for_reading, process_id)

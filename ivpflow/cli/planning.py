@@ -12,14 +12,20 @@ from .app import App, cli, pass_app
 from .output import day, json_option, print_json, table, wide_option
 
 
-@cli.command()
+@cli.command(short_help="Show every dated item: planned, forecast, actual, slack.")
 @click.argument("process_id", metavar="[ID]", required=False)
 @json_option
 @click.option("--at-risk", "only_risk", is_flag=True, help="Only the items at risk.")
 @wide_option
 @pass_app
 def plan(app: App, process_id: str | None, as_json: bool, only_risk: bool) -> None:
-    """Show every dated item: planned, forecast and actual date, slack, risk."""
+    """Show every dated item: planned, forecast and actual date, slack, risk.
+
+    \b
+    Examples:
+      ivpflow plan not-2027-2030
+      ivpflow plan not-2027-2030 --at-risk --wide
+    """
     from ..views.status import process_plan
 
     rows = process_plan(app.store_for_reading, process_id, now=app.now)
@@ -48,9 +54,15 @@ def plan(app: App, process_id: str | None, as_json: bool, only_risk: bool) -> No
           lines, right={6}, wrap={8}, drop=(7, 5, 1), colours=colours)
 
 
-@cli.group()
+@cli.group(short_help="Meetings of the decision bodies (raad, college, …).")
 def meeting() -> None:
-    """Meetings of the decision bodies (raad, commissie, college, driehoek)."""
+    """Meetings of the decision bodies (raad, commissie, college, driehoek).
+
+    \b
+    Examples:
+      ivpflow meeting add not-2027-2030 'gemeenteraad Losser' 2026-11-24
+      ivpflow meeting list not-2027-2030
+    """
 
 
 @meeting.command("add")
@@ -62,7 +74,13 @@ def meeting() -> None:
 @pass_app
 def meeting_add(app: App, process_id: str, body: str, date_text: str,
                 papers_text: str | None) -> None:
-    """Add a meeting of a decision body, e.g. "gemeenteraad Losser" 2026-11-24."""
+    """Add a meeting of a decision body: a raad, commissie, college or the driehoek.
+
+    \b
+    Example:
+      ivpflow meeting add not-2027-2030 'gemeenteraad Losser' 2026-11-24 \\
+        --papers-due 2026-11-03
+    """
     from ..process.meetings import add_meetings
     from ..workflow.model import Meeting
 
@@ -73,12 +91,17 @@ def meeting_add(app: App, process_id: str, body: str, date_text: str,
     click.echo(f"{process_id}: {body} meets on {dutch_date(day, weekday=True)}")
 
 
-@meeting.command("import")
+@meeting.command("import", short_help="Add meetings from a YAML list or a CSV file.")
 @click.argument("process_id", metavar="ID")
 @click.argument("file", type=click.Path(dir_okay=False))
 @pass_app
 def meeting_import(app: App, process_id: str, file: str) -> None:
-    """Add meetings in bulk from a YAML list or a CSV file (body,date,papers_due)."""
+    """Add meetings in bulk from a YAML list or a CSV file (body,date,papers_due).
+
+    \b
+    Example:
+      ivpflow meeting import not-2027-2030 vergaderingen.csv
+    """
     from ..errors import FileAccessError
     from ..process.meetings import add_meetings
     from ..workflow.meeting_files import read_meetings_file
@@ -98,7 +121,13 @@ def meeting_import(app: App, process_id: str, file: str) -> None:
 @click.argument("date_text", metavar="DATE")
 @pass_app
 def meeting_remove(app: App, process_id: str, body: str, date_text: str) -> None:
-    """Remove a meeting that will not take place."""
+    """Remove a meeting that will not take place.
+
+    \b
+    Example:
+      ivpflow meeting remove not-2027-2030 'gemeenteraad Losser' \\
+        2026-11-24
+    """
     from ..process.meetings import remove_meeting
 
     day = parse_day(date_text, option="DATE")
@@ -106,13 +135,19 @@ def meeting_remove(app: App, process_id: str, body: str, date_text: str) -> None
     click.echo(f"{process_id}: meeting of {body} on {dutch_date(day)} removed")
 
 
-@meeting.command("list")
+@meeting.command("list", short_help="List the meetings known for a process.")
 @click.argument("process_id", metavar="ID")
 @json_option
 @wide_option
 @pass_app
 def meeting_list(app: App, process_id: str, as_json: bool) -> None:
-    """List the meetings known for a process, with when their papers are due."""
+    """List the meetings known for a process, with when their papers are due.
+
+    \b
+    Examples:
+      ivpflow meeting list not-2027-2030
+      ivpflow meeting list not-2027-2030 --json
+    """
     from ..views.status import process_plan
 
     rows = [r for r in process_plan(app.store_for_reading, process_id, now=app.now)
@@ -135,7 +170,7 @@ def meeting_list(app: App, process_id: str, as_json: bool) -> None:
           cut={1})
 
 
-@cli.command("calendar")
+@cli.command("calendar", short_help="Show the working days between two dates.")
 @click.argument("first", metavar="DATE")
 @click.argument("last", metavar="DATE")
 @click.option("--municipality", metavar="NAME", help="Include this municipality's own days.")
@@ -146,7 +181,13 @@ def meeting_list(app: App, process_id: str, as_json: bool) -> None:
 @pass_app
 def calendar_command(app: App, first: str, last: str, municipality: str | None,
                      process_id: str | None, as_json: bool) -> None:
-    """Show the working days between two dates and why the other days are not."""
+    """Show the working days between two dates and why the other days are not.
+
+    \b
+    Examples:
+      ivpflow calendar 2026-04-20 2026-05-10
+      ivpflow calendar 2026-12-01 2026-12-31 --municipality Losser
+    """
     from ..errors import NoStoreError
     from ..views.workdays import working_days
 
@@ -180,24 +221,35 @@ def calendar_command(app: App, first: str, last: str, municipality: str | None,
     click.echo(f"{count} working day{'s' * (count != 1)}")
 
 
-@cli.command()
+@cli.command(short_help="Suspend a process; it cannot advance until resumed.")
 @click.argument("process_id", metavar="ID")
 @click.option("--reason", required=True, metavar="TEXT", help="Why; recorded in the history.")
 @pass_app
 def suspend(app: App, process_id: str, reason: str) -> None:
-    """Suspend a process (e.g. around elections); it cannot advance until resumed."""
+    """Suspend a process (e.g. around elections); it cannot advance until resumed.
+
+    \b
+    Example:
+      ivpflow suspend not-2027-2030 --reason gemeenteraadsverkiezingen
+    """
     from ..process.lifecycle import suspend as suspend_process
 
     suspend_process(app.store, process_id, reason=reason, now=app.now, actor=app.actor)
     click.echo(f"{process_id}: suspended on {dutch_date(app.now.date())}")
 
 
-@cli.command()
+@cli.command(short_help="Resume a suspended process.")
 @click.argument("process_id", metavar="ID")
 @click.option("--note", metavar="TEXT", help="A note for the history.")
 @pass_app
 def resume(app: App, process_id: str, note: str | None) -> None:
-    """Resume a suspended process; the forecast shifts by the working days lost."""
+    """Resume a suspended process; the forecast shifts by the working days lost.
+
+    \b
+    Example:
+      ivpflow resume not-2027-2030 \\
+        --note 'nieuwe colleges geïnstalleerd'
+    """
     from ..process.lifecycle import resume as resume_process
 
     lost = resume_process(app.store, process_id, now=app.now, actor=app.actor, note=note)

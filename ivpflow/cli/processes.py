@@ -21,14 +21,20 @@ from .output import (
 )
 
 
-@cli.command()
+@cli.command(short_help="Start a process from a workflow definition.")
 @click.argument("workflow")
 @click.option("--id", "process_id", metavar="ID", help="Process id (default: the workflow id).")
 @click.option("--start", "start_text", metavar="DATE",
               help="Start date (default: the definition's, else today).")
 @pass_app
 def start(app: App, workflow: str, process_id: str | None, start_text: str | None) -> None:
-    """Start a process from a workflow definition (an id or a .yaml file); prints its id."""
+    """Start a process from a workflow definition (an id or a .yaml file); prints its id.
+
+    \b
+    Examples:
+      ivpflow start noordoost-twente-2027-2030 --id not-2027-2030
+      ivpflow start ./mijn-ivp.yaml --start 2026-01-05
+    """
     from ..process.lifecycle import start_process
     from .definitions import definition_for
 
@@ -38,7 +44,7 @@ def start(app: App, workflow: str, process_id: str | None, start_text: str | Non
                              process_id=process_id, start=start_day))
 
 
-@cli.command()
+@cli.command(short_help="List every process: phase, deadline, overdue, at risk.")
 @json_option
 @click.option("--sort", type=click.Choice(["id", "deadline", "risk"]), default=None,
               help="Order of the list (default: risk when there are several processes; id "
@@ -48,7 +54,13 @@ def start(app: App, workflow: str, process_id: str | None, start_text: str | Non
 @wide_option
 @pass_app
 def processes(app: App, as_json: bool, sort: str | None, limit: int | None) -> None:
-    """List every process: phase, next deadline, overdue and at-risk counts."""
+    """List every process: phase, next deadline, overdue and at-risk counts.
+
+    \b
+    Examples:
+      ivpflow processes
+      ivpflow processes --sort deadline --limit 20
+    """
     from ..views.portfolio import list_processes
 
     # A reader of the table looks for what needs attention; a program wants a stable order.
@@ -74,7 +86,13 @@ def processes(app: App, as_json: bool, sort: str | None, limit: int | None) -> N
 @wide_option
 @pass_app
 def status(app: App, process_id: str | None, as_json: bool) -> None:
-    """Show one process (or the only one) in full."""
+    """Show one process (or the only one) in full.
+
+    \b
+    Examples:
+      ivpflow status not-2027-2030
+      ivpflow --now 2026-06-01 status not-2027-2030 --json
+    """
     from ..views.status import process_status
 
     data = process_status(app.store_for_reading, process_id, now=app.now)
@@ -84,7 +102,7 @@ def status(app: App, process_id: str | None, as_json: bool) -> None:
         print_status(data)
 
 
-@cli.command()
+@cli.command(short_help="Move a process to its next phase (or a later one).")
 @click.argument("process_id", metavar="ID")
 @click.option("--to", "to", metavar="PHASE", help="Advance to this later phase.")
 @click.option("--note", metavar="TEXT", help="A note for the history.")
@@ -93,7 +111,14 @@ def status(app: App, process_id: str | None, as_json: bool) -> None:
 @pass_app
 def advance(app: App, process_id: str, to: str | None, note: str | None, force: bool,
             reason: str | None) -> None:
-    """Move a process to its next phase; refused while required tasks or decisions are open."""
+    """Move a process to its next phase; refused while required tasks or decisions are open.
+
+    \b
+    Examples:
+      ivpflow advance not-2027-2030 --note 'startnotitie vastgesteld'
+      ivpflow advance not-2027-2030 --to ivp --force \\
+        --reason 'driehoek besluit volgt in juni'
+    """
     from ..process.lifecycle import advance as advance_process
 
     if force and not (reason and reason.strip()):
@@ -112,7 +137,13 @@ def advance(app: App, process_id: str, to: str | None, note: str | None, force: 
 @click.option("--reason", required=True, metavar="TEXT", help="Why; recorded in the history.")
 @pass_app
 def reopen(app: App, process_id: str, to: str, reason: str) -> None:
-    """Go back to an earlier phase."""
+    """Go back to an earlier phase.
+
+    \b
+    Example:
+      ivpflow reopen not-2027-2030 --to analyse \\
+        --reason 'cijfers politie gecorrigeerd'
+    """
     from ..process.lifecycle import reopen as reopen_process
 
     result = reopen_process(app.store, process_id, to=to, reason=reason, now=app.now,
@@ -126,7 +157,13 @@ def reopen(app: App, process_id: str, to: str, reason: str) -> None:
 @click.option("--note", metavar="TEXT", help="A note for the history.")
 @pass_app
 def done(app: App, process_id: str, task: str, note: str | None) -> None:
-    """Mark a task (or a document) done."""
+    """Mark a task (or a document) done.
+
+    \b
+    Example:
+      ivpflow done not-2027-2030 cijfers-verzamelen \\
+        --note 'CBS en politie'
+    """
     from ..process.items import complete
 
     item = complete(app.store, process_id, task, now=app.now, actor=app.actor, note=note)
@@ -143,7 +180,13 @@ def done(app: App, process_id: str, task: str, note: str | None) -> None:
 @pass_app
 def decide(app: App, process_id: str, decision: str, outcome: str, date_text: str | None,
            note: str | None) -> None:
-    """Record a decision's outcome."""
+    """Record a decision's outcome.
+
+    \b
+    Example:
+      ivpflow decide not-2027-2030 startnotitie-driehoek \\
+        --outcome vastgesteld --date 2026-01-28
+    """
     from ..process.items import decide as record_decision
 
     on = parse_day(date_text) if date_text else None
@@ -153,7 +196,7 @@ def decide(app: App, process_id: str, decision: str, outcome: str, date_text: st
                f"{dutch_date(on or app.now.date())}")
 
 
-@cli.command()
+@cli.command(short_help="Record who fills a role in a process.")
 @click.argument("process_id", metavar="ID")
 @click.argument("role")
 @click.option("--name", required=True, help="The person's name.")
@@ -163,7 +206,15 @@ def decide(app: App, process_id: str, decision: str, outcome: str, date_text: st
 @pass_app
 def assign(app: App, process_id: str, role: str, name: str, email: str,
            municipality: str) -> None:
-    """Record who fills a role of the workflow in this process (or in one of its gemeenten)."""
+    """Record who fills a role of the workflow in this process (or in one of its gemeenten).
+
+    \b
+    Examples:
+      ivpflow assign not-2027-2030 coordinator --name 'A. de Vries' \\
+        --email a.devries@losser.nl
+      ivpflow assign not-2027-2030 portefeuillehouder \\
+        --municipality Losser --name 'J. Smit' --email j.smit@losser.nl
+    """
     from ..process.people import assign as assign_role
 
     municipality = assign_role(app.store, process_id, role, name=name, email=email,
@@ -171,7 +222,7 @@ def assign(app: App, process_id: str, role: str, name: str, email: str,
     click.echo(f"{process_id}: {role_in(role, municipality)} — {name} <{email}>")
 
 
-@cli.command()
+@cli.command(short_help="Remove a person from a role of a process.")
 @click.argument("process_id", metavar="ID")
 @click.argument("role")
 @click.option("--email", required=True, help="The e-mail address to remove from the role.")
@@ -179,7 +230,13 @@ def assign(app: App, process_id: str, role: str, name: str, email: str,
               help="The gemeente the role was held for (default: the whole process).")
 @pass_app
 def unassign(app: App, process_id: str, role: str, email: str, municipality: str) -> None:
-    """Remove a person from a role of this process (or of one of its gemeenten)."""
+    """Remove a person from a role of this process (or of one of its gemeenten).
+
+    \b
+    Example:
+      ivpflow unassign not-2027-2030 coordinator \\
+        --email a.devries@losser.nl
+    """
     from ..process.people import unassign as unassign_role
 
     municipality = unassign_role(app.store, process_id, role, email=email, now=app.now,
@@ -195,7 +252,13 @@ def unassign(app: App, process_id: str, role: str, email: str, municipality: str
 @wide_option
 @pass_app
 def history(app: App, process_id: str, as_json: bool, limit: int | None) -> None:
-    """Show the append-only event log of a process."""
+    """Show the append-only event log of a process.
+
+    \b
+    Examples:
+      ivpflow history not-2027-2030 --limit 20
+      ivpflow history not-2027-2030 --json
+    """
     from ..views.history import history as load_history
 
     events = load_history(app.store_for_reading, process_id)
