@@ -111,6 +111,9 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch,
                  "IVPFLOW_MAIL_FROM", "IVPFLOW_SMTP_TIMEOUT", "IVPFLOW_RETRY_HOURS",
                  "IVPFLOW_LEASE_SECONDS"):
         monkeypatch.delenv(name, raising=False)
+    # Output is fitted and coloured by these; a test that wants them sets them.
+    for name in ("COLUMNS", "NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
     # No test reads a developer's own ~/.config/ivpflow/ivpflow.toml.
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.getbasetemp() / "xdg-config"))
 

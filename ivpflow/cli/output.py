@@ -146,12 +146,13 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
     Only the free-text columns give way: those in `cut` are shortened with "…", those in
     `wrap` wrap onto more lines (or, when that leaves them too narrow, go beneath their row);
     dates (`day`) are written short first, and the columns in `drop` are left out, in that
-    order, only when nothing else helps (a last line says so). `colours` colours whole rows.
+    order, when that is not enough (a last line says so); only then do the other text
+    columns (ids) wrap at their hyphens, every character kept. `colours` colours rows.
     """
     cells = [[c if isinstance(c, str) else str(c) for c in row] for row in rows]
     limit = line_width()
     layout = _Layout(headers, cells, cut, wrap) if limit is None else _fit(
-        headers, cells, limit - len(indent), cut, wrap, drop)
+        headers, cells, limit - len(indent), cut, wrap, drop, right)
     shown = [i for i in range(len(headers)) if i not in layout.hidden]
 
     def line(values: Sequence[str]) -> str:
@@ -166,7 +167,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
         colour = colours[number] if colours else None
         texts = [layout.text(row[i], i) for i in shown]
         pieces = [_wrap(t, layout.widths[i]) if i in wrap and layout.narrowed(i)
-                  else [_cut(t, layout.widths[i]) if i in cut and layout.narrowed(i) else t]
+                  else _at_hyphens(t, layout.widths[i]) if layout.narrowed(i) and i not in cut
+                  else [_cut(t, layout.widths[i]) if layout.narrowed(i) else t]
                   for i, t in zip(shown, texts, strict=True)]
         for depth in range(max(len(p) for p in pieces)):
             click.echo(line([_paint(p[depth] if depth < len(p) else "", colour)
@@ -178,8 +180,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
                 click.echo(indent + BELOW + part)
     if layout.dropped:
         names = ", ".join(headers[i] or "mark" for i in layout.dropped)
-        click.echo(indent + click.style(f"({names} left out to fit {limit} columns; --wide "
-                                        "shows every column)", dim=True))
+        echo_fitted(indent + click.style(f"(not shown: {names}; --wide shows all)", dim=True))
 
 
 class _Layout:
@@ -188,7 +189,8 @@ class _Layout:
 
     def __init__(self, headers: Sequence[str], cells: Sequence[Sequence[str]],
                  cut: Collection[int], wrap: Collection[int], *, short: bool = False,
-                 below: Collection[int] = (), dropped: Sequence[int] = ()) -> None:
+                 below: Collection[int] = (), dropped: Sequence[int] = (),
+                 right: Collection[int] = (), ids: bool = False) -> None:
         self.short = short
         self.below = [i for i in wrap if i in below and i not in dropped]
         self.dropped = list(dropped)
@@ -201,6 +203,18 @@ class _Layout:
         self.least = {i: min(self.natural[i], max(width(headers[i]),
                                                   MIN_WRAP if i in wrap else MIN_CUT))
                       for i in self.flexible}
+        self.ids: set[int] = set()
+        if ids:  # the last resort: the other text columns wrap at their hyphens
+            for i in range(len(headers)):
+                texts = [self.text(row[i], i) for row in cells]
+                if i in self.hidden or i in self.least or i in right or any(
+                        isinstance(t, Day) for t in texts):
+                    continue
+                self.flexible.append(i)
+                self.ids.add(i)
+                self.least[i] = max([width(headers[i])] + [
+                    len(part) + 1 for t in texts for part in click.unstyle(t).split("-")])
+                self.least[i] = min(self.least[i], self.natural[i])
 
     def text(self, cell: str, _index: int) -> str:
         return cell.short if self.short and isinstance(cell, Day) else cell
@@ -218,6 +232,8 @@ class _Layout:
         excess = self.total() - limit
         while excess > 0:
             candidates = [i for i in self.flexible if self.widths[i] > self.least[i]]
+            # Free text goes down to its least before an id wraps.
+            candidates = [i for i in candidates if i not in self.ids] or candidates
             if not candidates:
                 return False
             widest = max(candidates, key=lambda i: self.widths[i])
@@ -227,9 +243,10 @@ class _Layout:
 
 
 def _fit(headers: Sequence[str], cells: Sequence[Sequence[str]], limit: int,
-         cut: Collection[int], wrap: Collection[int], drop: Sequence[int]) -> _Layout:
+         cut: Collection[int], wrap: Collection[int], drop: Sequence[int],
+         right: Collection[int]) -> _Layout:
     """The first layout that fits `limit`: as it is, short dates, narrowed free text, the
-    wrapped columns beneath, then fewer columns; else the narrowest of them."""
+    wrapped columns beneath, fewer columns, ids wrapped at hyphens; else the narrowest."""
     layout = _Layout(headers, cells, cut, wrap)
     if layout.total() <= limit:
         return layout
@@ -239,6 +256,8 @@ def _fit(headers: Sequence[str], cells: Sequence[Sequence[str]], limit: int,
         tries.append({"short": dated, "below": wrap})
     tries += [{"short": dated, "below": wrap, "dropped": drop[:n]}
               for n in range(1, len(drop) + 1)]
+    tries.append({"short": dated, "below": wrap, "dropped": drop, "right": right,
+                  "ids": True})
     for options in tries:
         layout = _Layout(headers, cells, cut, wrap, **options)
         if layout.squeeze(limit):
@@ -256,6 +275,14 @@ def _wrap(text: str, room: int) -> list[str]:
     if width(text) <= room:
         return [text]
     return textwrap.wrap(click.unstyle(text), room) or [""]
+
+
+def _at_hyphens(text: str, room: int) -> list[str]:
+    """An id over lines, broken after its hyphens only: every character kept."""
+    if width(text) <= room:
+        return [text]
+    plain = click.unstyle(text)
+    return textwrap.wrap(plain, room, break_long_words=False, break_on_hyphens=True) or [plain]
 
 
 def _paint(text: str, colour: str | None) -> str:
@@ -364,7 +391,7 @@ def print_status(data: Mapping[str, Any]) -> None:
         table(["due", "working days", "kind", "id", "title", "who"],
                [[day(u["due"]), str(u["working_days_left"]), u["kind"], u["id"],
                  titles.get(u["id"], ""), who(u["id"], u["kind"])] for u in data["upcoming"]],
-               right={1}, indent="  ", cut={4, 5}, drop=(2,))
+               right={1}, indent="  ", cut={4, 5}, drop=(2, 1))
     open_here = [i for i in data["tasks"] + data["documents"]
                  if i["phase"] == data["phase"] and i["status"] != "done"]
     if open_here:

@@ -74,7 +74,7 @@ def meeting() -> None:
 @pass_app
 def meeting_add(app: App, process_id: str, body: str, date_text: str,
                 papers_text: str | None) -> None:
-    """Add a meeting of a decision body: a raad, commissie, college or the driehoek.
+    """Add a meeting of a raad, college or driehoek.
 
     \b
     Example:
