@@ -115,6 +115,9 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch,
     for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
+    # Output is fitted and coloured by these; a test that wants them sets them.
+    for name in ("COLUMNS", "NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
     # No test reads a developer's own ~/.config/ivpflow/ivpflow.toml.
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.getbasetemp() / "xdg-config"))
 

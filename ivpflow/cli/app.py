@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -80,14 +80,48 @@ class App:
         return os.environ.get("IVPFLOW_WORKFLOWS")
 
 
+# The command list of `ivpflow --help`, by task; a command not named here is listed under
+# "Other commands", so that a new one is never hidden.
+COMMAND_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Run a process", ("start", "status", "processes", "done", "decide", "advance", "reopen",
+                       "assign", "unassign", "suspend", "resume", "history", "undo",
+                       "upgrade", "delete")),
+    ("Planning and meetings", ("plan", "meeting", "calendar", "shared")),
+    ("Documents and content", ("draft", "drafts", "set", "values", "priority", "indicator",
+                               "action", "velden", "templates")),
+    ("Views to take away", ("report", "export", "diagram")),
+    ("Mail and scheduler", ("tick", "scheduler", "outbox")),
+    ("Set-up", ("init", "check", "workflows", "config", "completion")),
+)
+
+
 class IvpflowGroup(click.Group):
-    """Turns every library refusal into one `Error: …` line and exit code 1."""
+    """Turns every library refusal into one `Error: …` line and exit code 1, and lists its
+    commands by task."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except IvpflowError as exc:
             raise click.ClickException(str(exc)) from None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        commands = {name: command for name in self.list_commands(ctx)
+                    if (command := self.get_command(ctx, name)) is not None
+                    and not command.hidden}
+        if not commands:
+            return
+        longest = max(len(name) for name in commands)
+        room = formatter.width - 6 - longest
+        listed: set[str] = set()
+        for title, names in (*COMMAND_SECTIONS, ("Other commands", tuple(commands))):
+            # Padded to one width, so that the sections line up with each other.
+            rows = [(name.ljust(longest), commands[name].get_short_help_str(room))
+                    for name in names if name in commands and name not in listed]
+            listed.update(name.rstrip() for name, _ in rows)
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
 
 
 pass_app = click.make_pass_decorator(App)
@@ -112,17 +146,29 @@ pass_app = click.make_pass_decorator(App)
 @click.option("--actor", metavar="NAME",
               help="Who is acting; recorded in the history (env IVPFLOW_ACTOR; "
                    "default: $USER).")
+@click.option("--no-color", "no_color", is_flag=True,
+              help="No colours, also on a terminal (as NO_COLOR=1 does; FORCE_COLOR=1 "
+                   "colours piped output too). Colours are used only on a terminal.")
 @click.version_option(package_name="ivpflow")
 @click.pass_context
 def cli(ctx: click.Context, config_file: str | None, store_dir: str | None,
-        db_url: str | None, now_text: str | None, actor: str | None) -> None:
+        db_url: str | None, now_text: str | None, actor: str | None, no_color: bool) -> None:
     """ivpflow runs a municipality's Integraal Veiligheidsplan process (VNG five steps).
 
     A coordinator starts a process from a workflow definition, completes tasks, records the
     decisions of the raad, the college and the driehoek, and advances phase by phase; every
     step is kept in the database with who, when and why.
+
+    \b
+    Examples:
+      ivpflow start noordoost-twente-2027-2030 --id not-2027-2030
+      ivpflow status not-2027-2030
+      ivpflow --now 2026-06-01 done not-2027-2030 cijfers-verzamelen
+      ivpflow COMMAND --help
     """
     from ..settings import resolve_settings
+
+    ctx.color = colour_choice(no_color, os.environ)
 
     settings = resolve_settings({"store": store_dir, "db": db_url, "actor": actor},
                                 os.environ, Path.cwd(), config_file)
@@ -137,6 +183,17 @@ def cli(ctx: click.Context, config_file: str | None, store_dir: str | None,
         # this command only.
         os.environ["IVPFLOW_TEMPLATES"] = settings["templates"]
         ctx.call_on_close(lambda: os.environ.pop("IVPFLOW_TEMPLATES", None))
+
+
+def colour_choice(no_color: bool, environ: Mapping[str, str]) -> bool | None:
+    """Whether the output is coloured: never with --no-color or NO_COLOR (any value but the
+    empty one, as no-color.org asks), always with FORCE_COLOR (but 0 or false), else None:
+    click then colours a terminal and leaves colour out of a pipe."""
+    if no_color or environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR", "").strip().lower() not in ("", "0", "false"):
+        return True
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -7,11 +7,12 @@ from typing import Any
 import click
 
 from .app import App, cli, pass_app
-from .output import json_option, print_json, table
+from .output import json_option, print_json, table, wide_option
 
 
-@cli.command("config")
+@cli.command("config", short_help="Show every setting in effect and where it came from.")
 @json_option
+@wide_option
 @pass_app
 def config_command(app: App, as_json: bool) -> None:
     """Show every setting in effect, its value and where it came from.
@@ -31,6 +32,11 @@ def config_command(app: App, as_json: bool) -> None:
 
     --json prints a list of {"key", "value", "source"}: first "config" (the settings file,
     or null), then every setting; "value" is null when unset and a list for "workflows".
+
+    \b
+    Examples:
+      ivpflow config
+      ivpflow --config ./ivpflow.toml config --json
     """
     assert app.settings is not None
     rows = app.settings.shown()
@@ -39,7 +45,7 @@ def config_command(app: App, as_json: bool) -> None:
         print_json(rows)
         return
     table(["setting", "value", "source"],
-          [[r["key"], _text(r["value"]), r["source"]] for r in rows])
+          [[r["key"], _text(r["value"]), r["source"]] for r in rows], wrap={1, 2})
 
 
 def _now_row(app: App) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .app import App, cli, pass_app
-from .output import json_option, print_json, table
+from .output import json_option, print_json, table, wide_option
 
 if TYPE_CHECKING:
     from ..workflow.model import Definition
@@ -35,11 +35,18 @@ def definition_for(app: App, workflow: str, *, open_store: bool = False) -> Defi
     return found.definition
 
 
-@cli.command()
+@cli.command(short_help="List the workflow definitions available.")
 @json_option
+@wide_option
 @pass_app
 def workflows(app: App, as_json: bool) -> None:
-    """List the workflow definitions available (shipped and IVPFLOW_WORKFLOWS)."""
+    """List the workflow definitions available (shipped and IVPFLOW_WORKFLOWS).
+
+    \b
+    Examples:
+      ivpflow workflows
+      ivpflow workflows --json
+    """
     from ..errors import DefinitionError
     from ..workflow.loader import definition_paths, load_definition
 
@@ -63,7 +70,7 @@ def workflows(app: App, as_json: bool) -> None:
     table(["id", "title", "phases"],
            [[r["id"], (r["title"] or click.style("invalid: " + r["error"], fg="red"))
              + (f" (stored; from {r['path']})" if r.get("source") == "stored" else ""),
-             " → ".join(r["phases"])] for r in rows])
+             " → ".join(r["phases"])] for r in rows], cut={1}, wrap={2})
 
 
 def _stored_rows(app: App, listed: set[str]) -> list[dict[str, Any]]:
@@ -85,11 +92,16 @@ def _stored_rows(app: App, listed: set[str]) -> list[dict[str, Any]]:
     return rows
 
 
-@cli.command()
+@cli.command(short_help="Validate definition files; every problem as FILE:LINE.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 def check(files: Sequence[str]) -> None:
     """Validate definition files; print every problem as FILE:LINE: message (and what is
-    allowed but probably not meant as FILE:LINE: warning: message)."""
+    allowed but probably not meant as FILE:LINE: warning: message).
+
+    \b
+    Example:
+      ivpflow check mijn-ivp.yaml
+    """
     from ..errors import DefinitionError
     from ..workflow.loader import definition_warnings, load_definition
 

@@ -9,7 +9,7 @@ import click
 from .app import App, cli, pass_app
 
 
-@cli.command()
+@cli.command(short_help="Remove a process after saving its history to a file.")
 @click.argument("process_id", metavar="ID")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Where the history goes (default: ID-history-DATE.json here); never "
@@ -22,6 +22,11 @@ def delete(app: App, process_id: str, out: Path | None, yes: bool) -> None:
     The file is written and synced to disk first; if it cannot be written, nothing is
     deleted. The process's events stay in the append-only log, with a last `deleted` event.
     Without --yes nothing happens (exit 1).
+
+    \b
+    Example:
+      ivpflow delete not-2027-2030 --yes \\
+        --out archief/not-2027-2030.json
     """
     from ..process.removal import archive_name, delete_process, describe_deletion
 

@@ -10,12 +10,12 @@ import click
 
 from ..dates import dutch_date
 from .app import App, cli, pass_app
-from .output import day, json_option, print_json, table
+from .output import day, json_option, print_json, table, wide_option
 
 FORMAT_CHOICE = click.Choice(["md", "docx", "html"])
 
 
-@cli.command()
+@cli.command(short_help="Render the drafts of a document or of the phase.")
 @click.argument("process_id", metavar="ID")
 @click.argument("document", required=False)
 @click.option("--format", "formats", type=FORMAT_CHOICE, multiple=True,
@@ -33,6 +33,13 @@ def draft(app: App, process_id: str, document: str | None, formats: tuple[str, .
     group (raadsvoorstel-ivp: one draft per gemeente) or a document type (collegevoorstel,
     uitnodiging-themabijeenkomst, …); --all drafts every document of the process. Each
     changed draft is kept as a new version in <store>/drafts/ID/; the paths are printed.
+
+    \b
+    Examples:
+      ivpflow draft not-2027-2030
+      ivpflow draft not-2027-2030 raadsvoorstel-ivp --format docx \\
+        --out concepten
+      ivpflow draft not-2027-2030 --all --format docx
     """
     from ..documents.drafts import draft as render_draft
     from ..documents.kinds import ALL
@@ -48,9 +55,15 @@ def draft(app: App, process_id: str, document: str | None, formats: tuple[str, .
 @cli.command()
 @click.argument("process_id", metavar="ID")
 @json_option
+@wide_option
 @pass_app
 def drafts(app: App, process_id: str, as_json: bool) -> None:
-    """List every kept draft version of a process."""
+    """List every kept draft version of a process.
+
+    \b
+    Example:
+      ivpflow drafts not-2027-2030
+    """
     from ..dates import local
     from ..documents.drafts import draft_versions
 
@@ -66,13 +79,21 @@ def drafts(app: App, process_id: str, as_json: bool) -> None:
         return
     table(["document", "format", "version", "reason", "created", "path"],
           [[r["document"], r["format"], str(r["version"]), r["reason"],
-            r["created_at"][:16].replace("T", " "), r["path"]] for r in rows], right={2})
+            r["created_at"][:16].replace("T", " "), r["path"]] for r in rows], right={2},
+          wrap={5})
 
 
-@cli.command()
+@cli.command(short_help="List the templates in use and where each comes from.")
 @json_option
+@wide_option
 def templates(as_json: bool) -> None:
-    """List the document and mail templates in use and where each comes from."""
+    """List the document and mail templates in use and where each comes from.
+
+    \b
+    Examples:
+      ivpflow templates
+      ivpflow templates --json
+    """
     from ..documents.rendering import sources
 
     rows = [{**row, "kind": row["name"].split("/", 1)[0]} for row in sources()]
@@ -80,15 +101,23 @@ def templates(as_json: bool) -> None:
         print_json(rows)
         return
     table(["template", "kind", "origin", "path"],
-          [[r["name"], r["kind"], r["origin"], r["path"]] for r in rows])
+          [[r["name"], r["kind"], r["origin"], r["path"]] for r in rows], wrap={3})
 
 
 # --------------------------------------------------------------------------- priorities
 
 
-@cli.group()
+@cli.group(short_help="The priorities (speerpunten) of the IVP.")
 def priority() -> None:
-    """The priorities (speerpunten) of the IVP, each in one of the five veiligheidsvelden."""
+    """The priorities (speerpunten) of the IVP, each in one of the five veiligheidsvelden.
+
+    \b
+    Examples:
+      ivpflow priority add not-2027-2030 ondermijning --veld 5 \\
+        --theme 'Ondermijnende criminaliteit' \\
+        --title 'Ondermijning tegengaan'
+      ivpflow priority list not-2027-2030
+    """
 
 
 @priority.command("add")
@@ -102,7 +131,14 @@ def priority() -> None:
 @pass_app
 def priority_add(app: App, process_id: str, priority_id: str, veld: str, theme: str,
                  title: str, rationale: str | None) -> None:
-    """Add a priority."""
+    """Add a priority.
+
+    \b
+    Example:
+      ivpflow priority add not-2027-2030 ondermijning --veld 5 \\
+        --theme 'Ondermijnende criminaliteit' \\
+        --title 'Ondermijning tegengaan'
+    """
     from ..documents.content import add_priority
 
     added = add_priority(app.store, process_id, priority_id, veld=veld, theme=theme,
@@ -114,32 +150,51 @@ def priority_add(app: App, process_id: str, priority_id: str, veld: str, theme: 
 @priority.command("list")
 @click.argument("process_id", metavar="ID")
 @json_option
+@wide_option
 @pass_app
 def priority_list(app: App, process_id: str, as_json: bool) -> None:
-    """List the priorities."""
+    """List the priorities.
+
+    \b
+    Example:
+      ivpflow priority list not-2027-2030
+    """
     from ..documents.content import list_priorities
 
     rows = list_priorities(app.store_for_reading, process_id)
     _show(rows, as_json, process_id, "priority", "priorities", ["id", "veld", "theme", "title"],
-          lambda r: [r["id"], f"{r['veld']}. {r['veld_naam']}", r["theme"], _line(r["title"])])
+          lambda r: [r["id"], f"{r['veld']}. {r['veld_naam']}", r["theme"], _line(r["title"])],
+          cut={1, 2}, wrap={3})
 
 
-@priority.command("remove")
+@priority.command("remove", short_help="Remove a priority that has no indicators or actions.")
 @click.argument("process_id", metavar="ID")
 @click.argument("priority_id", metavar="PRIORITY")
 @pass_app
 def priority_remove(app: App, process_id: str, priority_id: str) -> None:
-    """Remove a priority (refused while indicators or actions belong to it)."""
+    """Remove a priority (refused while indicators or actions belong to it).
+
+    \b
+    Example:
+      ivpflow priority remove not-2027-2030 ondermijning
+    """
     from ..documents.content import remove_priority
 
     remove_priority(app.store, process_id, priority_id, now=app.now, actor=app.actor)
     click.echo(f"{process_id}: priority {priority_id} removed")
 
 
-@cli.command()
+@cli.command(short_help="List the five veiligheidsvelden and their categories.")
 @json_option
+@wide_option
 def velden(as_json: bool) -> None:
-    """List the five veiligheidsvelden with their categories (reference data)."""
+    """List the five veiligheidsvelden with their categories (reference data).
+
+    \b
+    Examples:
+      ivpflow velden
+      ivpflow velden --json
+    """
     from ..workflow.veiligheidsvelden import as_data
 
     rows = as_data()
@@ -148,15 +203,23 @@ def velden(as_json: bool) -> None:
         return
     table(["veld", "name", "categories"],
           [[str(r["nummer"]), r["naam"], "; ".join(c["naam"] for c in r["categorieen"])]
-           for r in rows])
+           for r in rows], wrap={2})
 
 
 # --------------------------------------------------------------------------- indicators
 
 
-@cli.group()
+@cli.group(short_help="Indicators of a priority or of a veld.")
 def indicator() -> None:
-    """Indicators: of a priority (nulmeting and streefwaarde), or of a veld in the analysis."""
+    """Indicators: of a priority (nulmeting and streefwaarde), or of a veld in the analysis.
+
+    \b
+    Examples:
+      ivpflow indicator add not-2027-2030 inbraken \\
+        --priority ondermijning \\
+        --title 'Woninginbraken per 1.000 woningen'
+      ivpflow indicator list not-2027-2030
+    """
 
 
 @indicator.command("add")
@@ -175,7 +238,16 @@ def indicator_add(app: App, process_id: str, indicator_id: str, title: str,
                   priority_id: str | None, veld: str | None, source: str | None,
                   baseline: str | None, baseline_year: int | None, target: str | None,
                   target_year: int | None) -> None:
-    """Add an indicator."""
+    """Add an indicator.
+
+    \b
+    Example:
+      ivpflow indicator add not-2027-2030 inbraken \\
+        --priority ondermijning \\
+        --title 'Woninginbraken per 1.000 woningen' --source Politie \\
+        --baseline 3.1 --baseline-year 2025 --target 2.5 \\
+        --target-year 2030
+    """
     from ..documents.content import add_indicator
 
     added = add_indicator(app.store, process_id, indicator_id, title=title,
@@ -189,9 +261,15 @@ def indicator_add(app: App, process_id: str, indicator_id: str, title: str,
 @indicator.command("list")
 @click.argument("process_id", metavar="ID")
 @json_option
+@wide_option
 @pass_app
 def indicator_list(app: App, process_id: str, as_json: bool) -> None:
-    """List the indicators."""
+    """List the indicators.
+
+    \b
+    Example:
+      ivpflow indicator list not-2027-2030
+    """
     from ..documents.content import list_indicators
 
     rows = list_indicators(app.store_for_reading, process_id)
@@ -199,7 +277,7 @@ def indicator_list(app: App, process_id: str, as_json: bool) -> None:
           ["id", "of", "title", "source", "baseline", "target"],
           lambda r: [r["id"], r["priority"] or f"veld {r['veld']}", _line(r["title"]),
                      _line(r["source"]), _measure(r["baseline"], r["baseline_year"]),
-                     _measure(r["target"], r["target_year"])])
+                     _measure(r["target"], r["target_year"])], cut={2, 3})
 
 
 @indicator.command("remove")
@@ -207,7 +285,12 @@ def indicator_list(app: App, process_id: str, as_json: bool) -> None:
 @click.argument("indicator_id", metavar="INDICATOR")
 @pass_app
 def indicator_remove(app: App, process_id: str, indicator_id: str) -> None:
-    """Remove an indicator."""
+    """Remove an indicator.
+
+    \b
+    Example:
+      ivpflow indicator remove not-2027-2030 inbraken
+    """
     from ..documents.content import remove_indicator
 
     remove_indicator(app.store, process_id, indicator_id, now=app.now, actor=app.actor)
@@ -217,9 +300,16 @@ def indicator_remove(app: App, process_id: str, indicator_id: str) -> None:
 # --------------------------------------------------------------------------- actions
 
 
-@cli.group()
+@cli.group(short_help="Actions of the uitvoeringsplan.")
 def action() -> None:
-    """Actions of the uitvoeringsplan: doelstelling, activiteiten, trekker, termijn, kosten."""
+    """Actions of the uitvoeringsplan: doelstelling, activiteiten, trekker, termijn, kosten.
+
+    \b
+    Examples:
+      ivpflow action add not-2027-2030 buurtpreventie \\
+        --priority ondermijning --title Buurtpreventie-apps
+      ivpflow action list not-2027-2030
+    """
 
 
 @action.command("add")
@@ -238,7 +328,15 @@ def action() -> None:
 def action_add(app: App, process_id: str, action_id: str, title: str, priority_id: str | None,
                doelstelling: str | None, activiteiten: str | None, trekker: str | None,
                betrokkenen: str | None, termijn: str | None, kosten: str | None) -> None:
-    """Add an action."""
+    """Add an action.
+
+    \b
+    Example:
+      ivpflow action add not-2027-2030 buurtpreventie \\
+        --priority ondermijning --title Buurtpreventie-apps \\
+        --trekker 'Team Veiligheid' --termijn 2027-06 \\
+        --kosten '€ 10.000'
+    """
     from ..documents.content import add_action
 
     added = add_action(app.store, process_id, action_id, title=title, priority=priority_id,
@@ -252,9 +350,15 @@ def action_add(app: App, process_id: str, action_id: str, title: str, priority_i
 @action.command("list")
 @click.argument("process_id", metavar="ID")
 @json_option
+@wide_option
 @pass_app
 def action_list(app: App, process_id: str, as_json: bool) -> None:
-    """List the actions."""
+    """List the actions.
+
+    \b
+    Example:
+      ivpflow action list not-2027-2030
+    """
     from ..documents.content import list_actions
 
     rows = [{**r, "termijn": r["termijn"].isoformat() if r["termijn"] else None}
@@ -262,7 +366,7 @@ def action_list(app: App, process_id: str, as_json: bool) -> None:
     _show(rows, as_json, process_id, "action", "actions",
           ["id", "priority", "title", "trekker", "termijn", "kosten"],
           lambda r: [r["id"], r["priority"] or "", _line(r["title"]), _line(r["trekker"]),
-                     day(r["termijn"]), _line(r["kosten"])])
+                     day(r["termijn"]), _line(r["kosten"])], cut={2, 3, 5})
 
 
 @action.command("remove")
@@ -270,7 +374,12 @@ def action_list(app: App, process_id: str, as_json: bool) -> None:
 @click.argument("action_id", metavar="ACTION")
 @pass_app
 def action_remove(app: App, process_id: str, action_id: str) -> None:
-    """Remove an action."""
+    """Remove an action.
+
+    \b
+    Example:
+      ivpflow action remove not-2027-2030 buurtpreventie
+    """
     from ..documents.content import remove_action
 
     remove_action(app.store, process_id, action_id, now=app.now, actor=app.actor)
@@ -280,7 +389,7 @@ def action_remove(app: App, process_id: str, action_id: str) -> None:
 # --------------------------------------------------------------------------- values
 
 
-@cli.command("set")
+@cli.command("set", short_help="Set a value the documents use (zaaknummer, …).")
 @click.argument("process_id", metavar="ID")
 @click.argument("key")
 @click.argument("value", required=False)
@@ -297,6 +406,14 @@ def set_command(app: App, process_id: str, key: str, value: str | None,
 
     A document's draft takes the value of the document for its gemeente, else of the
     document, else of the gemeente, else of the process.
+
+    \b
+    Examples:
+      ivpflow set not-2027-2030 zaaknummer Z-2026-0142 \\
+        --municipality Losser
+      ivpflow set not-2027-2030 onderwerp 'IVP 2027-2030' \\
+        --document raadsvoorstel-ivp-losser
+      ivpflow set not-2027-2030 team --unset
     """
     from ..documents.content import set_value, unset_value, value_key
 
@@ -314,14 +431,21 @@ def set_command(app: App, process_id: str, key: str, value: str | None,
     click.echo(f"{process_id}: {stored} = {_line(value)}")
 
 
-@cli.command()
+@cli.command(short_help="List the values the documents use and what they apply to.")
 @click.argument("process_id", metavar="ID")
 @json_option
 @click.option("--all", "show_all", is_flag=True, help="Also the keys not set yet.")
+@wide_option
 @pass_app
 def values(app: App, process_id: str, as_json: bool, show_all: bool) -> None:
     """List the values the documents use (zaaknummer, portefeuillehouder, …) and what each
-    applies to: the process, a gemeente, a document, or a document of a gemeente."""
+    applies to: the process, a gemeente, a document, or a document of a gemeente.
+
+    \b
+    Examples:
+      ivpflow values not-2027-2030
+      ivpflow values not-2027-2030 --all
+    """
     from ..documents.content import VALUES, list_values, scope_of
 
     rows = list_values(app.store_for_reading, process_id)
@@ -337,19 +461,19 @@ def values(app: App, process_id: str, as_json: bool, show_all: bool) -> None:
     else:
         table(["key", "applies to", "value", "meaning"],
               [[r["key"], r["scope"], _line(r["value"]) or "—",
-                VALUES.get(r["key"], "")] for r in rows])
+                VALUES.get(r["key"], "")] for r in rows], wrap={2}, cut={3})
 
 
 def _show(rows: list[dict[str, Any]], as_json: bool, process_id: str, kind: str,
-          plural: str, headers: list[str], cells: Callable[[dict[str, Any]], list[str]]
-          ) -> None:
+          plural: str, headers: list[str], cells: Callable[[dict[str, Any]], list[str]],
+          **fit: Any) -> None:
     """Print a list of priorities, indicators or actions: JSON, a table, or how to add one."""
     if as_json:
         print_json(rows)
     elif not rows:
         click.echo(f"No {plural} in '{process_id}' yet; add one with 'ivpflow {kind} add'.")
     else:
-        table(headers, [cells(r) for r in rows])
+        table(headers, [cells(r) for r in rows], **fit)
 
 
 def _line(text: str | None) -> str:

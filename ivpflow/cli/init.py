@@ -12,7 +12,7 @@ from ..dates import parse_day
 from .app import App, cli, pass_app
 
 
-@cli.command()
+@cli.command(short_help="Write a workflow file for one gemeente or several.")
 @click.option("--municipality", "municipalities", multiple=True, metavar="NAME",
               help="A gemeente of the plan; repeat it for a joint plan of several.")
 @click.option("--period", metavar="YYYY-YYYY",
@@ -33,7 +33,14 @@ def init(app: App, municipalities: Sequence[str], period: str | None, start_text
          adopt_text: str | None, ident: str | None, title: str | None, out: str | None,
          force: bool) -> None:
     """Write a commented workflow file for one gemeente or several, from the VNG template,
-    that `ivpflow check` accepts and `ivpflow start FILE` starts."""
+    that `ivpflow check` accepts and `ivpflow start FILE` starts.
+
+    \b
+    Examples:
+      ivpflow init --municipality Losser --municipality Dinkelland \\
+        --period 2027-2030
+      ivpflow init --municipality Haaksbergen --out haaksbergen.yaml
+    """
     from ..workflow.template import make_workflow, write_workflow
 
     start = parse_day(start_text, option="--start") if start_text else app.now.date()

@@ -10,12 +10,12 @@ from pathlib import Path
 import click
 
 from .app import App, cli, collect_garbage, pass_app
-from .output import json_option, print_json, table
+from .output import json_option, print_json, table, wide_option
 
 STATUSES = ("queued", "sent", "failed", "cancelled")  # as views.outbox.STATUSES
 
 
-@cli.command()
+@cli.command(short_help="Do one pass of the scheduler's work at --now.")
 @json_option
 @pass_app
 def tick(app: App, as_json: bool) -> None:
@@ -25,7 +25,10 @@ def tick(app: App, as_json: bool) -> None:
     draft that could not be rendered), when a message failed or has waited an hour or more,
     so that cron reports it.
 
-    Example: ivpflow --now 2026-06-01T08:00 tick
+    \b
+    Examples:
+      ivpflow tick
+      ivpflow --now 2026-06-01T08:00 tick --json
     """
     from ..outbox.scheduler import tick as run_tick
 
@@ -44,7 +47,7 @@ def tick(app: App, as_json: bool) -> None:
         click.get_current_context().exit(1)
 
 
-@cli.command()
+@cli.command(short_help="Run the scheduler until stopped.")
 @click.option("--every", "every", type=click.FloatRange(min=0.01), default=15.0,
               show_default=True, metavar="MINUTES", help="Minutes between ticks.")
 @pass_app
@@ -52,6 +55,11 @@ def scheduler(app: App, every: float) -> None:
     """Run the scheduler until stopped (SIGTERM or Ctrl-C): ticks on a timer, digest Monday 08:00.
 
     With --now (or IVPFLOW_NOW) the scheduler's clock starts at that moment and runs on.
+
+    \b
+    Examples:
+      ivpflow scheduler
+      ivpflow scheduler --every 5
     """
     from ..dates import now_local
     from ..outbox.mail import env_number
@@ -73,7 +81,8 @@ def scheduler(app: App, every: float) -> None:
                   store_dir=Path(app.store_dir))
 
 
-@cli.group(invoke_without_command=True)
+@cli.group(invoke_without_command=True, 
+           short_help="List the reminder messages and their delivery state.")
 @json_option
 @click.option("--status", "status_filter", type=click.Choice(STATUSES),
               help="Only messages in this state.")
@@ -81,12 +90,17 @@ def scheduler(app: App, every: float) -> None:
 @click.option("--to", "recipient", metavar="ADDR", help="Only the messages to an address.")
 @click.option("--limit", type=click.IntRange(min=1), metavar="N",
               help="Only the newest N messages.")
+@wide_option
 @click.pass_context
 def outbox(ctx: click.Context, as_json: bool, status_filter: str | None,
            process_id: str | None, recipient: str | None, limit: int | None) -> None:
     """List the reminder messages and their delivery state; `outbox retry` requeues.
 
-    Example: ivpflow outbox --status failed --process not-2027-2030
+    \b
+    Examples:
+      ivpflow outbox --status failed --process not-2027-2030
+      ivpflow outbox --to a.devries@losser.nl --limit 20 --wide
+      ivpflow outbox retry --failed
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -105,10 +119,11 @@ def outbox(ctx: click.Context, as_json: bool, status_filter: str | None,
     colours = {"sent": "green", "failed": "red", "queued": "yellow", "cancelled": None}
     table(["id", "status", "kind", "to", "subject", "attempts", "error"],
           [[str(r["id"]), click.style(r["status"], fg=colours[r["status"]]), r["kind"], r["to"],
-            r["subject"], str(r["attempts"]), r["error"] or ""] for r in rows], right={5})
+            r["subject"], str(r["attempts"]), r["error"] or ""] for r in rows], right={5},
+          cut={4}, wrap={6})
 
 
-@outbox.command("retry")
+@outbox.command("retry", short_help="Requeue failed messages for the next tick.")
 @click.argument("ids", nargs=-1, type=int, metavar="[ID]...")
 @click.option("--failed", "all_failed", is_flag=True, help="Requeue every failed message.")
 @click.option("--process", "process_id", metavar="ID",
@@ -118,7 +133,10 @@ def outbox_retry(app: App, ids: tuple[int, ...], all_failed: bool,
                  process_id: str | None) -> None:
     """Requeue failed messages, so the next tick sends them; recorded in each process's history.
 
-    Example: ivpflow outbox retry --failed   or   ivpflow outbox retry 12 13
+    \b
+    Examples:
+      ivpflow outbox retry --failed
+      ivpflow outbox retry 12 13
     """
     from ..outbox.troubles import requeue
 

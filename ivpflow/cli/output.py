@@ -1,17 +1,36 @@
-"""How the command line prints: aligned tables, Dutch dates, colour only on a terminal."""
+"""How the command line prints: aligned tables, Dutch dates, colour only on a terminal.
+
+Tables fit the terminal (`table`): on a terminal, or wherever COLUMNS is set, the free-text
+columns are shortened with "…" or wrapped and ids, dates and numbers are kept whole; piped
+output without COLUMNS is printed in full, as git and gh do, so that scripts see every
+character. `--wide` (`wide_option`) prints everything in full on a terminal too.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
-from datetime import date
+import os
+import sys
+import textwrap
+from collections.abc import Callable, Collection, Mapping, Sequence
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import click
 
-from ..dates import dutch_date
+from ..dates import MONTHS_NL, WEEKDAYS_NL, dutch_date
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+WIDE = "ivpflow.wide"  # ctx.meta key: --wide was given
+GAP = 2  # spaces between the columns of a table
+MIN_CUT = 8  # a shortened column keeps at least this many characters (or its header's)
+MIN_WRAP = 30  # a wrapped column narrower than this goes beneath its row instead
+BELOW = "    "  # the indent of a wrapped column beneath its row
+WIDE_HELP = ("Print every column in full. Without it a table fits the terminal's width "
+             "(COLUMNS when set): titles, notes and subjects are shortened with … or wrapped, "
+             "dates written short, and ids and numbers never cut; piped output with COLUMNS "
+             "unset is always printed in full.")
 
 
 def json_option(func: F) -> F:
@@ -21,6 +40,33 @@ def json_option(func: F) -> F:
     )
 
 
+def wide_option(func: F) -> F:
+    """The --wide flag of the commands that print a table (read by `table` itself)."""
+
+    def remember(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+        if value:
+            ctx.meta[WIDE] = True  # meta is shared by the whole context chain
+
+    return click.option("--wide", is_flag=True, expose_value=False, callback=remember,
+                        help=WIDE_HELP)(func)
+
+
+def line_width() -> int | None:
+    """The width tables and long lines must fit in, None for no limit: COLUMNS when set,
+    else the terminal's width when stdout is one; None with --wide or when piped."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.meta.get(WIDE):
+        return None
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    stream = sys.stdout
+    try:
+        if not stream.isatty():
+            return None
+        return os.get_terminal_size(stream.fileno()).columns or None
+    except (AttributeError, OSError, ValueError):
+        return None
 def print_json(data: Any, *, keys: Sequence[str] | None = None) -> None:
     """Print data as indented JSON, Dutch characters as they are.
 
@@ -43,10 +89,44 @@ def print_json(data: Any, *, keys: Sequence[str] | None = None) -> None:
         click.echo(("[\n" if start == 0 else "") + lines + ("\n]" if last else ","))
 
 
-def day(value: str | date | None) -> str:
+class Day(str):
+    """A date in a table cell, '30 september 2026', that knows its short form '30 sep 2026'
+    for a table that must be narrower (`table`)."""
+
+    short: str
+
+    def __new__(cls, long: str, short: str) -> Day:
+        made = super().__new__(cls, long)
+        made.short = short
+        return made
+
+
+MONTHS_SHORT = tuple(m[:3] if m != "maart" else "mrt" for m in MONTHS_NL)
+
+
+def day(value: str | date | None, *, weekday: bool = False) -> str:
+    """A date for a table cell in Dutch ('30 september 2026', '—' when unknown)."""
     if value is None:
         return "—"
-    return dutch_date(date.fromisoformat(value) if isinstance(value, str) else value)
+    when = date.fromisoformat(value) if isinstance(value, str) else value
+    short = f"{when.day} {MONTHS_SHORT[when.month - 1]} {when.year}"
+    if weekday:
+        short = f"{WEEKDAYS_NL[when.weekday()][:2]} {short}"
+    return Day(dutch_date(when, weekday=weekday), short)
+
+
+def paint(cell: str, **style: Any) -> str:
+    """A table cell styled (`click.style`), a date keeping its short form."""
+    if isinstance(cell, Day):
+        return Day(click.style(str(cell), **style), click.style(cell.short, **style))
+    return click.style(cell, **style)
+
+
+def moment(at: datetime) -> str:
+    """A moment for a table cell: '4 mei 2026 09:00' (short '4 mei 2026 09:00')."""
+    when = day(at.date())
+    assert isinstance(when, Day)
+    return Day(f"{when} {at:%H:%M}", f"{when.short} {at:%H:%M}")
 
 
 def count(value: int, colour: str) -> str:
@@ -54,26 +134,208 @@ def count(value: int, colour: str) -> str:
 
 
 def width(text: str) -> int:
-    return len(click.unstyle(text))
+    # Most cells have no style: unstyling every cell of a 100,000-row table costs seconds.
+    return len(click.unstyle(text)) if "\x1b" in text else len(text)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
-           right: set[int] | None = None, indent: str = "") -> None:
-    """Print rows as aligned columns (styles do not count towards widths)."""
-    right = right or set()
-    cells = [[str(c) for c in row] for row in rows]
-    widths = [max([width(h)] + [width(row[i]) for row in cells]) for i, h in enumerate(headers)]
+          right: Collection[int] = (), indent: str = "", cut: Collection[int] = (),
+          wrap: Collection[int] = (), drop: Sequence[int] = (),
+          colours: Sequence[str | None] | None = None) -> None:
+    """Print rows as aligned columns that fit `line_width()` (styles do not count).
+
+    Only the free-text columns give way: those in `cut` are shortened with "…", those in
+    `wrap` wrap onto more lines (or, when that leaves them too narrow, go beneath their row);
+    dates (`day`) are written short first, and the columns in `drop` are left out, in that
+    order, when that is not enough (a last line says so); only then do the other text
+    columns (ids) wrap at their hyphens, every character kept. `colours` colours rows.
+    """
+    cells = [[c if isinstance(c, str) else str(c) for c in row] for row in rows]
+    limit = line_width()
+    layout = _Layout(headers, cells, cut, wrap) if limit is None else _fit(
+        headers, cells, limit - len(indent), cut, wrap, drop, right)
+    shown = [i for i in range(len(headers)) if i not in layout.hidden]
+    narrowed = [i for i in shown if layout.narrowed(i)]
+    as_is = not layout.short and not narrowed and not layout.below
 
     def line(values: Sequence[str]) -> str:
         parts = []
-        for i, value in enumerate(values):
-            pad = " " * (widths[i] - width(value))
+        for i, value in zip(shown, values, strict=True):
+            pad = " " * (layout.widths[i] - width(value))
             parts.append(pad + value if i in right else value + pad)
-        return (indent + "  ".join(parts)).rstrip()
+        return (indent + (" " * GAP).join(parts)).rstrip()
 
-    click.echo(click.style(line(list(headers)), bold=True))
-    for row in cells:
-        click.echo(line(row))
+    out = [click.style(line([headers[i] for i in shown]), bold=True)]
+    for number, row in enumerate(cells):
+        beneath = ""
+        if as_is:
+            lines = [line([row[i] for i in shown])]
+        else:
+            lines = _row_lines(layout, row, shown, cut, wrap, line)
+            beneath = " · ".join(t for t in (click.unstyle(layout.text(row[i], i)).strip()
+                                            for i in layout.below) if t)
+        colour = colours[number] if colours else None
+        if colour:
+            lines = [_paint(text, colour) for text in lines]
+        out += lines
+        if beneath and limit is not None:
+            out += [indent + BELOW + part for part in
+                    _wrap(beneath, max(limit - len(indent) - len(BELOW), MIN_WRAP))]
+        if len(out) >= 1000:  # one write per thousand lines, not one per line
+            click.echo("\n".join(out))
+            out = []
+    if out:
+        click.echo("\n".join(out))
+    if layout.dropped:
+        names = ", ".join(headers[i] or "mark" for i in layout.dropped)
+        echo_fitted(indent + click.style(f"(not shown: {names}; --wide shows all)", dim=True))
+
+
+def _row_lines(layout: _Layout, row: Sequence[str], shown: Sequence[int],
+               cut: Collection[int], wrap: Collection[int],
+               line: Callable[[Sequence[str]], str]) -> list[str]:
+    """The lines of one row of a narrowed table: cells cut, wrapped or broken at hyphens."""
+    texts = [layout.text(row[i], i) for i in shown]
+    pieces = [_wrap(t, layout.widths[i]) if i in wrap and layout.narrowed(i)
+              else _at_hyphens(t, layout.widths[i]) if layout.narrowed(i) and i not in cut
+              else [_cut(t, layout.widths[i]) if layout.narrowed(i) else t]
+              for i, t in zip(shown, texts, strict=True)]
+    return [line([p[depth] if depth < len(p) else "" for p in pieces])
+            for depth in range(max(len(p) for p in pieces))]
+
+
+class _Layout:
+    """How a table is printed: each column's width, short dates or not, the wrapped columns
+    beneath their rows and the columns left out."""
+
+    def __init__(self, headers: Sequence[str], cells: Sequence[Sequence[str]],
+                 cut: Collection[int], wrap: Collection[int], *, short: bool = False,
+                 below: Collection[int] = (), dropped: Sequence[int] = (),
+                 right: Collection[int] = (), ids: bool = False) -> None:
+        self.short = short
+        self.below = [i for i in wrap if i in below and i not in dropped]
+        self.dropped = list(dropped)
+        self.hidden = set(self.below) | set(dropped)
+        self.natural = [max([width(h)] + [width(self.text(row[i], i)) for row in cells])
+                        for i, h in enumerate(headers)]
+        self.widths = list(self.natural)
+        self.flexible = [i for i in range(len(headers))
+                         if (i in cut or i in wrap) and i not in self.hidden]
+        self.least = {i: min(self.natural[i], max(width(headers[i]),
+                                                  MIN_WRAP if i in wrap else MIN_CUT))
+                      for i in self.flexible}
+        self.ids: set[int] = set()
+        if ids:  # the last resort: the other text columns wrap at their hyphens
+            for i in range(len(headers)):
+                texts = [self.text(row[i], i) for row in cells]
+                if i in self.hidden or i in self.least or i in right or any(
+                        isinstance(t, Day) for t in texts):
+                    continue
+                self.flexible.append(i)
+                self.ids.add(i)
+                self.least[i] = max([width(headers[i])] + [
+                    len(part) + 1 for t in texts for part in click.unstyle(t).split("-")])
+                self.least[i] = min(self.least[i], self.natural[i])
+
+    def text(self, cell: str, _index: int) -> str:
+        return cell.short if self.short and isinstance(cell, Day) else cell
+
+    def narrowed(self, index: int) -> bool:
+        return self.widths[index] < self.natural[index]
+
+    def total(self) -> int:
+        shown = [w for i, w in enumerate(self.widths) if i not in self.hidden]
+        return sum(shown) + GAP * (len(shown) - 1)
+
+    def squeeze(self, limit: int) -> bool:
+        """Narrow the widest free-text column, one character at a time, until the table
+        fits; False (and as narrow as allowed) when it cannot."""
+        excess = self.total() - limit
+        while excess > 0:
+            candidates = [i for i in self.flexible if self.widths[i] > self.least[i]]
+            # Free text goes down to its least before an id wraps.
+            candidates = [i for i in candidates if i not in self.ids] or candidates
+            if not candidates:
+                return False
+            widest = max(candidates, key=lambda i: self.widths[i])
+            self.widths[widest] -= 1
+            excess -= 1
+        return True
+
+
+def _fit(headers: Sequence[str], cells: Sequence[Sequence[str]], limit: int,
+         cut: Collection[int], wrap: Collection[int], drop: Sequence[int],
+         right: Collection[int]) -> _Layout:
+    """The first layout that fits `limit`: as it is, short dates, narrowed free text, the
+    wrapped columns beneath, fewer columns, ids wrapped at hyphens; else the narrowest."""
+    layout = _Layout(headers, cells, cut, wrap)
+    if layout.total() <= limit:
+        return layout
+    dated = any(isinstance(c, Day) for row in cells for c in row)
+    tries: list[dict[str, Any]] = [{"short": dated}]
+    if wrap:
+        tries.append({"short": dated, "below": wrap})
+    tries += [{"short": dated, "below": wrap, "dropped": drop[:n]}
+              for n in range(1, len(drop) + 1)]
+    tries.append({"short": dated, "below": wrap, "dropped": drop, "right": right,
+                  "ids": True})
+    for options in tries:
+        layout = _Layout(headers, cells, cut, wrap, **options)
+        if layout.squeeze(limit):
+            return layout
+    return layout
+
+
+def _cut(text: str, room: int) -> str:
+    if width(text) <= room:
+        return text
+    return click.unstyle(text)[:max(room - 1, 0)].rstrip() + "…"
+
+
+def _wrap(text: str, room: int) -> list[str]:
+    if width(text) <= room:
+        return [text]
+    return textwrap.wrap(click.unstyle(text), room) or [""]
+
+
+def _at_hyphens(text: str, room: int) -> list[str]:
+    """An id over lines, broken after its hyphens only: every character kept."""
+    if width(text) <= room:
+        return [text]
+    plain = click.unstyle(text)
+    return textwrap.wrap(plain, room, break_long_words=False, break_on_hyphens=True) or [plain]
+
+
+def _paint(text: str, colour: str) -> str:
+    """A whole line in a colour; a cell with a style of its own (a red count) keeps it, and
+    the line's colour resumes after it."""
+    start = _COLOUR_START.get(colour)
+    if start is None:
+        start = _COLOUR_START[colour] = click.style("|", fg=colour).split("|")[0]
+    return start + text.replace(RESET, RESET + start) + RESET
+
+
+RESET = "\x1b[0m"
+_COLOUR_START: dict[str, str] = {}
+
+
+def echo_fitted(text: str, *, indent: str = "  ") -> None:
+    """Print a line of prose, folded at spaces to `line_width()` (styles kept)."""
+    limit = line_width()
+    if limit is None or width(text) <= limit:
+        click.echo(text)
+        return
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        longer = f"{current} {word}" if current else word
+        if current.strip() and width(longer) > limit:
+            lines.append(current.rstrip())
+            current = indent + word
+        else:
+            current = longer
+    lines.append(current.rstrip())
+    click.echo("\n".join(lines))
 
 
 STATUS_RISKS_SHOWN = 8
@@ -85,42 +347,44 @@ def print_status(data: Mapping[str, Any]) -> None:
     late, at risk or next, what is open in this phase, and the decisions per municipality."""
     today = date.fromisoformat(data["today"])
     active = next(p for p in data["phases"] if p["id"] == data["phase"])
-    click.echo(click.style(data["title"], bold=True) + f"  ({data['id']})")
-    click.echo(_verdict(data))
+    echo_fitted(click.style(data["title"], bold=True) + f"  ({data['id']})")
+    echo_fitted(_verdict(data))
     since = f" since {day(active['started'])}" if active["started"] else ""
     due = f", due {day(active['due'])}" if active["due"] else ""
-    click.echo(f"Phase: {active['title']} ({active['id']}){since}{due}")
+    echo_fitted(f"Phase: {active['title']} ({active['id']}){since}{due}")
     click.echo(f"Today: {dutch_date(today)}")
     if data.get("suspended"):
-        click.echo(click.style(f"Suspended since {day(data['suspended']['since'])}: "
+        echo_fitted(click.style(f"Suspended since {day(data['suspended']['since'])}: "
                                f"{data['suspended']['reason']}", fg="yellow", bold=True))
     clock = data.get("clock")
     if clock:
         forecast = day(clock["adoption_forecast"]) if clock["adoption_forecast"] else "not known"
-        click.echo(f"IVP {clock['period']}: adoption planned {day(clock['adoption_planned'])}, "
+        echo_fitted(f"IVP {clock['period']}: adoption planned {day(clock['adoption_planned'])}, "
                    f"forecast {forecast}; the next process must start by "
                    f"{day(clock['next_start_by'])}")
         if clock["replaces_until"]:
-            click.echo(f"The plan it replaces runs until {day(clock['replaces_until'])}")
+            echo_fitted(f"The plan it replaces runs until {day(clock['replaces_until'])}")
         for warning in clock["warnings"]:
-            click.echo(click.style(f"Warning: {warning}", fg="red", bold=True))
+            echo_fitted(click.style(f"Warning: {warning}", fg="red", bold=True))
     # A completed process sends no reminders, so an empty role no longer matters.
     unassigned = None if active["final"] else _unassigned_warning(data["roles"])
     if unassigned:
-        click.echo(click.style(unassigned, fg="yellow", bold=True))
+        echo_fitted(click.style(unassigned, fg="yellow", bold=True))
     _print_troubles(data)
     gaps = None if active["final"] else _gemeente_gaps(data)
     if gaps:
-        click.echo(click.style(gaps, fg="yellow", bold=True))
+        echo_fitted(click.style(gaps, fg="yellow", bold=True))
     if any(r["people"] for r in data["roles"]):
         click.echo()
         click.echo(click.style("Roles", bold=True))
         table(["role", "who"], [[r["role"], held_by(r["people"]) or "—"] for r in data["roles"]],
-              indent="  ")
+              indent="  ", cut={1})
     click.echo()
     table(["", "phase", "status", "due", "started", "completed"],
-           [[STATUS_MARK.get(p["status"], ""), p["title"], p["status"], day(p["due"]),
-             day(p["started"]), day(p["completed"])] for p in data["phases"]])
+          [[STATUS_MARK.get(p["status"], ""), p["title"], p["status"], day(p["due"]),
+            day(p["started"]), day(p["completed"])] for p in data["phases"]], cut={1},
+          colours=["red" if p["status"] != "done" and _past(p["due"], today) else None
+                   for p in data["phases"]])
     items = {i["id"]: i for i in data["tasks"] + data["decisions"] + data["documents"]}
     titles = {p["id"]: p["title"] for p in data["phases"]} | {k: v["title"]
                                                               for k, v in items.items()}
@@ -136,16 +400,17 @@ def print_status(data: Mapping[str, Any]) -> None:
         table(["due", "kind", "id", "title", "who"],
                [[day(o["due"]), o["kind"], o["id"], titles.get(o["id"], ""),
                  who(o["id"], o["kind"])]
-                for o in data["overdue"]], indent="  ")
+                for o in data["overdue"]], indent="  ", cut={3, 4}, drop=(1,),
+               colours=["red"] * len(data["overdue"]))
     if data["at_risk"]:
         click.echo()
         click.echo(click.style(f"At risk ({len(data['at_risk'])})", fg="yellow", bold=True))
         shown = data["at_risk"][:STATUS_RISKS_SHOWN]
         table(["due", "forecast", "kind", "id", "why"],
                [[day(r["due"]), day(r["forecast"]), r["kind"], r["id"], r["why"]]
-                for r in shown], indent="  ")
+                for r in shown], indent="  ", wrap={4}, colours=["yellow"] * len(shown))
         if len(data["at_risk"]) > len(shown):
-            click.echo(f"  … and {len(data['at_risk']) - len(shown)} more: "
+            echo_fitted(f"  … and {len(data['at_risk']) - len(shown)} more: "
                        f"ivpflow plan {data['id']} --at-risk")
     if data["upcoming"]:
         click.echo()
@@ -153,7 +418,7 @@ def print_status(data: Mapping[str, Any]) -> None:
         table(["due", "working days", "kind", "id", "title", "who"],
                [[day(u["due"]), str(u["working_days_left"]), u["kind"], u["id"],
                  titles.get(u["id"], ""), who(u["id"], u["kind"])] for u in data["upcoming"]],
-               right={1}, indent="  ")
+               right={1}, indent="  ", cut={4, 5}, drop=(2, 1))
     open_here = [i for i in data["tasks"] + data["documents"]
                  if i["phase"] == data["phase"] and i["status"] != "done"]
     if open_here:
@@ -161,7 +426,8 @@ def print_status(data: Mapping[str, Any]) -> None:
         click.echo(click.style(f"Open in {active['title']}", bold=True))
         table(["id", "title", "due", "required", "who"],
                [[i["id"], i["title"], day(i["due"]), "yes" if i["required"] else "no",
-                 who(i["id"])] for i in open_here], indent="  ")
+                 who(i["id"])] for i in open_here], indent="  ", cut={1, 4}, drop=(3,),
+               colours=["red" if _past(i["due"], today) else None for i in open_here])
     if data["decisions"]:
         _print_decisions(data, today)
 
@@ -172,18 +438,23 @@ def _print_troubles(data: Mapping[str, Any]) -> None:
     failed = [m for m in mails if m["status"] == "failed"]
     waiting = [m for m in mails if m["status"] != "failed"]
     if failed:
-        click.echo(click.style(f"{len(failed)} message(s) failed: ", fg="red", bold=True)
+        echo_fitted(click.style(f"{len(failed)} message(s) failed: ", fg="red", bold=True)
                    + ", ".join(f"#{m['id']} to {m['to']}" for m in failed[:3])
                    + (" …" if len(failed) > 3 else "")
                    + f"; see ivpflow outbox --status failed --process {data['id']}")
     if waiting:
-        click.echo(click.style(f"{len(waiting)} message(s) waiting an hour or more",
+        echo_fitted(click.style(f"{len(waiting)} message(s) waiting an hour or more",
                                fg="yellow", bold=True)
                    + f" (last error: {waiting[-1]['error'] or 'none yet'})")
     for failure in data.get("draft_failures") or []:
-        click.echo(click.style(f"Draft {failure['document']} failed", fg="red", bold=True)
+        echo_fitted(click.style(f"Draft {failure['document']} failed", fg="red", bold=True)
                    + f" since {day(failure['since'][:10])} ({failure['attempts']} tries): "
                    f"{failure['error']}")
+
+
+def _past(due: str | None, today: date) -> bool:
+    """Whether a due date has passed."""
+    return due is not None and date.fromisoformat(due) < today
 
 
 def _verdict(data: Mapping[str, Any]) -> str:
@@ -312,10 +583,10 @@ def _print_decisions(data: Mapping[str, Any], today: date) -> None:
         held = f" ({first['outcome']})" if first["outcome"] else ""
         due = day(first["due"])
         if first["due"] and date.fromisoformat(first["due"]) < today:
-            due = click.style(due, fg="red", bold=True)
+            due = paint(due, fg="red", bold=True)
         rows.append([name, progress, first["id"] + held, first["body"] or "", due])
     table(["municipality", "taken", "next open", "by", "due"], rows, right={1},
-          indent="  ")
+          indent="  ", cut={3})
 
 
 def _municipality_of(decision: Mapping[str, Any], known: dict[str | None, Any]) -> str | None:

@@ -9,16 +9,23 @@ import click
 
 from ..dates import dutch_date, parse_day
 from .app import App, cli, pass_app
-from .output import day, json_option, print_json, table
+from .output import day, json_option, print_json, table, wide_option
 
 
-@cli.command()
+@cli.command(short_help="Show every dated item: planned, forecast, actual, slack.")
 @click.argument("process_id", metavar="[ID]", required=False)
 @json_option
 @click.option("--at-risk", "only_risk", is_flag=True, help="Only the items at risk.")
+@wide_option
 @pass_app
 def plan(app: App, process_id: str | None, as_json: bool, only_risk: bool) -> None:
-    """Show every dated item: planned, forecast and actual date, slack, risk."""
+    """Show every dated item: planned, forecast and actual date, slack, risk.
+
+    \b
+    Examples:
+      ivpflow plan not-2027-2030
+      ivpflow plan not-2027-2030 --at-risk --wide
+    """
     from ..views.status import process_plan
 
     rows = process_plan(app.store_for_reading, process_id, now=app.now)
@@ -28,23 +35,34 @@ def plan(app: App, process_id: str | None, as_json: bool, only_risk: bool) -> No
         print_json(rows)
         return
     lines = []
+    today = app.now.date()
+    colours: list[str | None] = []
     for r in rows:
         slack = "" if r["slack_days"] is None else f"{r['slack_days']:+d}"
-        mark = click.style("!", fg="red", bold=True) if r["at_risk"] else ""
         when = day(r["meeting"]) if r.get("meeting") else ""
-        lines.append([mark, r["kind"], r["id"], day(r["planned"]), day(r["forecast"]),
-                      day(r["actual"]) if r["actual"] else "", slack, when,
-                      r["why"] or ""])
+        lines.append(["!" if r["at_risk"] else "", r["kind"], r["id"], day(r["planned"]),
+                      day(r["forecast"]), day(r["actual"]) if r["actual"] else "", slack,
+                      when, r["why"] or ""])
+        # A meeting in the past is not late; anything else undone past its date is.
+        late = (r["kind"] != "meeting" and not r["actual"] and r["planned"] is not None
+                and date.fromisoformat(r["planned"]) < today)
+        colours.append("red" if late else "yellow" if r["at_risk"] else None)
     if not lines:
         click.echo("Nothing at risk." if only_risk else "Nothing dated.")
         return
     table(["", "kind", "id", "planned", "forecast", "actual", "slack", "meeting", "why"],
-          lines, right={6})
+          lines, right={6}, wrap={8}, drop=(7, 5, 1), colours=colours)
 
 
-@cli.group()
+@cli.group(short_help="Meetings of the decision bodies (raad, college, …).")
 def meeting() -> None:
-    """Meetings of the decision bodies (raad, commissie, college, driehoek)."""
+    """Meetings of the decision bodies (raad, commissie, college, driehoek).
+
+    \b
+    Examples:
+      ivpflow meeting add not-2027-2030 'gemeenteraad Losser' 2026-11-24
+      ivpflow meeting list not-2027-2030
+    """
 
 
 _FORCE = click.option("--force", is_flag=True,
@@ -62,7 +80,13 @@ _FORCE = click.option("--force", is_flag=True,
 @pass_app
 def meeting_add(app: App, process_id: str, body: str, date_text: str,
                 papers_text: str | None, force: bool) -> None:
-    """Add a meeting of a decision body, e.g. "gemeenteraad Losser" 2026-11-24."""
+    """Add a meeting of a raad, college or driehoek.
+
+    \b
+    Example:
+      ivpflow meeting add not-2027-2030 'gemeenteraad Losser' 2026-11-24 \\
+        --papers-due 2026-11-03
+    """
     from ..process.meetings import add_meetings
     from ..workflow.model import Meeting
 
@@ -84,7 +108,7 @@ def _mapping(pairs: tuple[str, ...]) -> dict[str, str]:
     return found
 
 
-@meeting.command("import")
+@meeting.command("import", short_help="Add meetings from a YAML, CSV or .ics file.")
 @click.argument("process_id", metavar="ID")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--map", "pairs", multiple=True, metavar="NAME=BODY",
@@ -99,7 +123,14 @@ def meeting_import(app: App, process_id: str, file: str, pairs: tuple[str, ...],
     A CSV has the columns body,date[,papers_due] (or orgaan;datum;stukken, with ';' and
     d-m-jjjj dates as Excel writes them in Dutch); an .ics file is a vergaderkalender whose
     summaries name the bodies (--map for other names). Importing the file again adds what is
-    new, updates what changed and leaves the rest."""
+    new, updates what changed and leaves the rest.
+
+    \b
+    Examples:
+      ivpflow meeting import not-2027-2030 vergaderingen.csv
+      ivpflow meeting import not-2027-2030 raad-losser.ics \\
+        --map 'Raadsvergadering=gemeenteraad Losser'
+    """
     from ..errors import FileAccessError
     from ..process.meetings import import_meetings
     from ..workflow.meeting_files import read_meetings
@@ -143,7 +174,14 @@ def meeting_schedule(app: App, process_id: str, body: str, rule: str, first: str
 
     RULE is an RRULE ("FREQ=MONTHLY;BYDAY=+2TU") or "every second Tuesday", "every 4 weeks
     on Thursday", "elke tweede dinsdag", "elke vier weken op donderdag". Days off and council
-    recesses are skipped; 'meeting cancel' cancels one occurrence, 'meeting add' adds one."""
+    recesses are skipped; 'meeting cancel' cancels one occurrence, 'meeting add' adds one.
+
+    \b
+    Examples:
+      ivpflow meeting schedule not-2027-2030 'gemeenteraad Losser' \\
+        'every second Tuesday' --except 2026-12-08
+      ivpflow meeting schedule not-2027-2030 'college Losser' 'FREQ=WEEKLY;BYDAY=TU'
+    """
     from ..process.schedules import schedule_meetings
 
     done = schedule_meetings(
@@ -162,12 +200,17 @@ def meeting_schedule(app: App, process_id: str, body: str, rule: str, first: str
         click.echo(f"  skipped {dutch_date(skipped, weekday=True)}: {why}")
 
 
-@meeting.command("unschedule")
+@meeting.command("unschedule", short_help="End a body's recurring schedule.")
 @click.argument("process_id", metavar="ID")
 @click.argument("body")
 @pass_app
 def meeting_unschedule(app: App, process_id: str, body: str) -> None:
-    """End a body's recurring schedule: its meetings from today on are removed."""
+    """End a body's recurring schedule; its meetings from today on are removed.
+
+    \b
+    Example:
+      ivpflow meeting unschedule not-2027-2030 'college Losser'
+    """
     from ..process.schedules import unschedule_meetings
 
     removed = unschedule_meetings(app.store, process_id, body, now=app.now, actor=app.actor)
@@ -180,7 +223,12 @@ def meeting_unschedule(app: App, process_id: str, body: str) -> None:
 @json_option
 @pass_app
 def meeting_schedules(app: App, process_id: str, as_json: bool) -> None:
-    """List the recurring meeting schedules of a process."""
+    """List the recurring meeting schedules of a process.
+
+    \b
+    Example:
+      ivpflow meeting schedules not-2027-2030
+    """
     from ..process.schedules import schedules_of
 
     rows = schedules_of(app.store_for_reading, process_id)
@@ -207,32 +255,50 @@ def _remove(app: App, process_id: str, body: str, date_text: str) -> None:
     click.echo(f"{process_id}: meeting of {body} on {dutch_date(day)} removed")
 
 
-@meeting.command("remove")
+@meeting.command("remove", short_help="Remove a meeting that will not take place.")
 @click.argument("process_id", metavar="ID")
 @click.argument("body")
 @click.argument("date_text", metavar="DATE")
 @pass_app
 def meeting_remove(app: App, process_id: str, body: str, date_text: str) -> None:
-    """Remove a meeting that will not take place (an occurrence of a schedule is cancelled)."""
+    """Remove a meeting that will not take place (an occurrence of a schedule is cancelled).
+
+    \b
+    Example:
+      ivpflow meeting remove not-2027-2030 'gemeenteraad Losser' \\
+        2026-11-24
+    """
     _remove(app, process_id, body, date_text)
 
 
-@meeting.command("cancel")
+@meeting.command("cancel", short_help="Cancel a meeting, e.g. a schedule's occurrence.")
 @click.argument("process_id", metavar="ID")
 @click.argument("body")
 @click.argument("date_text", metavar="DATE")
 @pass_app
 def meeting_cancel(app: App, process_id: str, body: str, date_text: str) -> None:
-    """Cancel a meeting, e.g. one occurrence of a schedule (the same as 'meeting remove')."""
+    """Cancel a meeting, such as one occurrence of a schedule (as 'meeting remove' does).
+
+    \b
+    Example:
+      ivpflow meeting cancel not-2027-2030 'gemeenteraad Losser' 2026-12-15
+    """
     _remove(app, process_id, body, date_text)
 
 
-@meeting.command("list")
+@meeting.command("list", short_help="List the meetings known for a process.")
 @click.argument("process_id", metavar="ID")
 @json_option
+@wide_option
 @pass_app
 def meeting_list(app: App, process_id: str, as_json: bool) -> None:
-    """List the meetings known for a process, with when their papers are due."""
+    """List the meetings known for a process, with when their papers are due.
+
+    \b
+    Examples:
+      ivpflow meeting list not-2027-2030
+      ivpflow meeting list not-2027-2030 --json
+    """
     from ..views.status import process_plan
 
     rows = [r for r in process_plan(app.store_for_reading, process_id, now=app.now)
@@ -250,22 +316,29 @@ def meeting_list(app: App, process_id: str, as_json: bool) -> None:
         return
     shared = any(m.get("shared") for m in data)
     table(["date", "body", "papers due", *(["shared"] if shared else [])],
-           [[dutch_date(date.fromisoformat(m["date"]), weekday=True), m["body"],
-             day(m["papers_due"]), *(["yes" if m.get("shared") else ""] if shared else [])]
-            for m in data])
+          [[day(m["date"], weekday=True), m["body"], day(m["papers_due"]),
+            *(["yes" if m.get("shared") else ""] if shared else [])] for m in data],
+          cut={1})
 
 
-@cli.command("calendar")
+@cli.command("calendar", short_help="Show the working days between two dates.")
 @click.argument("first", metavar="DATE")
 @click.argument("last", metavar="DATE")
 @click.option("--municipality", metavar="NAME", help="Include this municipality's own days.")
 @click.option("--process", "process_id", metavar="ID",
               help="Use the calendars of this process's definition (default: the only one).")
 @json_option
+@wide_option
 @pass_app
 def calendar_command(app: App, first: str, last: str, municipality: str | None,
                      process_id: str | None, as_json: bool) -> None:
-    """Show the working days between two dates and why the other days are not."""
+    """Show the working days between two dates and why the other days are not.
+
+    \b
+    Examples:
+      ivpflow calendar 2026-04-20 2026-05-10
+      ivpflow calendar 2026-12-01 2026-12-31 --municipality Losser
+    """
     from ..errors import NoStoreError
     from ..views.workdays import working_days
 
@@ -289,34 +362,45 @@ def calendar_command(app: App, first: str, last: str, municipality: str | None,
     recess = {c["date"]: c["why"] for c in data.get("recess", [])}
     rows = []
     for iso_day in sorted(set(data["working_days"]) | set(closed)):
-        when = dutch_date(date.fromisoformat(iso_day), weekday=True)
+        when = day(iso_day, weekday=True)
         note = closed.get(iso_day) or ""
         if iso_day in recess:
             note = (note + "; " if note else "") + f"{recess[iso_day]} (no council meetings)"
         rows.append([when, "no" if iso_day in closed else "yes", note])
-    table(["date", "working day", "why"], rows)
+    table(["date", "working day", "why"], rows, cut={2})
     count = len(data["working_days"])
     click.echo(f"{count} working day{'s' * (count != 1)}")
 
 
-@cli.command()
+@cli.command(short_help="Suspend a process; it cannot advance until resumed.")
 @click.argument("process_id", metavar="ID")
 @click.option("--reason", required=True, metavar="TEXT", help="Why; recorded in the history.")
 @pass_app
 def suspend(app: App, process_id: str, reason: str) -> None:
-    """Suspend a process (e.g. around elections); it cannot advance until resumed."""
+    """Suspend a process (e.g. around elections); it cannot advance until resumed.
+
+    \b
+    Example:
+      ivpflow suspend not-2027-2030 --reason gemeenteraadsverkiezingen
+    """
     from ..process.lifecycle import suspend as suspend_process
 
     suspend_process(app.store, process_id, reason=reason, now=app.now, actor=app.actor)
     click.echo(f"{process_id}: suspended on {dutch_date(app.now.date())}")
 
 
-@cli.command()
+@cli.command(short_help="Resume a suspended process.")
 @click.argument("process_id", metavar="ID")
 @click.option("--note", metavar="TEXT", help="A note for the history.")
 @pass_app
 def resume(app: App, process_id: str, note: str | None) -> None:
-    """Resume a suspended process; the forecast shifts by the working days lost."""
+    """Resume a suspended process; the forecast shifts by the working days lost.
+
+    \b
+    Example:
+      ivpflow resume not-2027-2030 \\
+        --note 'nieuwe colleges geïnstalleerd'
+    """
     from ..process.lifecycle import resume as resume_process
 
     lost = resume_process(app.store, process_id, now=app.now, actor=app.actor, note=note)

@@ -8,17 +8,33 @@ import click
 
 from ..dates import dutch_date, parse_day
 from .app import App, cli, pass_app
-from .output import count, day, json_option, print_json, print_status, role_in, table
+from .output import (
+    count,
+    day,
+    json_option,
+    moment,
+    print_json,
+    print_status,
+    role_in,
+    table,
+    wide_option,
+)
 
 
-@cli.command()
+@cli.command(short_help="Start a process from a workflow definition.")
 @click.argument("workflow")
 @click.option("--id", "process_id", metavar="ID", help="Process id (default: the workflow id).")
 @click.option("--start", "start_text", metavar="DATE",
               help="Start date (default: the definition's, else today).")
 @pass_app
 def start(app: App, workflow: str, process_id: str | None, start_text: str | None) -> None:
-    """Start a process from a workflow definition (an id or a .yaml file); prints its id."""
+    """Start a process from a workflow definition (an id or a .yaml file); prints its id.
+
+    \b
+    Examples:
+      ivpflow start noordoost-twente-2027-2030 --id not-2027-2030
+      ivpflow start ./mijn-ivp.yaml --start 2026-01-05
+    """
     from ..process.lifecycle import start_process
     from .definitions import definition_for
 
@@ -28,16 +44,23 @@ def start(app: App, workflow: str, process_id: str | None, start_text: str | Non
                              process_id=process_id, start=start_day))
 
 
-@cli.command()
+@cli.command(short_help="List every process: phase, deadline, overdue, at risk.")
 @json_option
 @click.option("--sort", type=click.Choice(["id", "deadline", "risk"]), default=None,
               help="Order of the list (default: risk when there are several processes; id "
                    "with --json).")
 @click.option("--limit", type=click.IntRange(min=1), metavar="N",
               help="Only the first N processes in that order.")
+@wide_option
 @pass_app
 def processes(app: App, as_json: bool, sort: str | None, limit: int | None) -> None:
-    """List every process: phase, next deadline, overdue and at-risk counts."""
+    """List every process: phase, next deadline, overdue and at-risk counts.
+
+    \b
+    Examples:
+      ivpflow processes
+      ivpflow processes --sort deadline --limit 20
+    """
     from ..views.portfolio import list_processes
 
     # A reader of the table looks for what needs attention; a program wants a stable order.
@@ -52,15 +75,24 @@ def processes(app: App, as_json: bool, sort: str | None, limit: int | None) -> N
     table(["id", "workflow", "phase", "next deadline", "item", "overdue", "at risk"],
            [[r["id"], r["workflow"], r["phase"], day(r["next_deadline"]), r["next_item"] or "",
              count(r["overdue"], "red"), count(r["at_risk"], "yellow")] for r in rows],
-           right={5, 6})
+          right={5, 6}, drop=(1, 4),
+          colours=["red" if r["overdue"] else "yellow" if r["at_risk"] else None
+                   for r in rows])
 
 
 @cli.command()
 @click.argument("process_id", metavar="[ID]", required=False)
 @json_option
+@wide_option
 @pass_app
 def status(app: App, process_id: str | None, as_json: bool) -> None:
-    """Show one process (or the only one) in full."""
+    """Show one process (or the only one) in full.
+
+    \b
+    Examples:
+      ivpflow status not-2027-2030
+      ivpflow --now 2026-06-01 status not-2027-2030 --json
+    """
     from ..views.status import process_status
 
     data = process_status(app.store_for_reading, process_id, now=app.now)
@@ -70,7 +102,7 @@ def status(app: App, process_id: str | None, as_json: bool) -> None:
         print_status(data)
 
 
-@cli.command()
+@cli.command(short_help="Move a process to its next phase (or a later one).")
 @click.argument("process_id", metavar="ID")
 @click.option("--to", "to", metavar="PHASE", help="Advance to this later phase.")
 @click.option("--note", metavar="TEXT", help="A note for the history.")
@@ -79,7 +111,14 @@ def status(app: App, process_id: str | None, as_json: bool) -> None:
 @pass_app
 def advance(app: App, process_id: str, to: str | None, note: str | None, force: bool,
             reason: str | None) -> None:
-    """Move a process to its next phase; refused while required tasks or decisions are open."""
+    """Move a process to its next phase; refused while required tasks or decisions are open.
+
+    \b
+    Examples:
+      ivpflow advance not-2027-2030 --note 'startnotitie vastgesteld'
+      ivpflow advance not-2027-2030 --to ivp --force \\
+        --reason 'driehoek besluit volgt in juni'
+    """
     from ..process.lifecycle import advance as advance_process
 
     if force and not (reason and reason.strip()):
@@ -98,7 +137,13 @@ def advance(app: App, process_id: str, to: str | None, note: str | None, force: 
 @click.option("--reason", required=True, metavar="TEXT", help="Why; recorded in the history.")
 @pass_app
 def reopen(app: App, process_id: str, to: str, reason: str) -> None:
-    """Go back to an earlier phase."""
+    """Go back to an earlier phase.
+
+    \b
+    Example:
+      ivpflow reopen not-2027-2030 --to analyse \\
+        --reason 'cijfers politie gecorrigeerd'
+    """
     from ..process.lifecycle import reopen as reopen_process
 
     result = reopen_process(app.store, process_id, to=to, reason=reason, now=app.now,
@@ -112,14 +157,20 @@ def reopen(app: App, process_id: str, to: str, reason: str) -> None:
 @click.option("--note", metavar="TEXT", help="A note for the history.")
 @pass_app
 def done(app: App, process_id: str, task: str, note: str | None) -> None:
-    """Mark a task (or a document) done."""
+    """Mark a task (or a document) done.
+
+    \b
+    Example:
+      ivpflow done not-2027-2030 cijfers-verzamelen \\
+        --note 'CBS en politie'
+    """
     from ..process.items import complete
 
     item = complete(app.store, process_id, task, now=app.now, actor=app.actor, note=note)
     click.echo(f"{process_id}: {item.kind} {item.id} done ({dutch_date(app.now.date())})")
 
 
-@cli.command()
+@cli.command(short_help="Record a decision's outcome (or correct one).")
 @click.argument("process_id", metavar="ID")
 @click.argument("decision")
 @click.option("--outcome", required=True, metavar="OUTCOME",
@@ -133,7 +184,15 @@ def done(app: App, process_id: str, task: str, note: str | None) -> None:
 @pass_app
 def decide(app: App, process_id: str, decision: str, outcome: str, date_text: str | None,
            note: str | None, correct: bool, reason: str | None) -> None:
-    """Record a decision's outcome, or correct a recorded one with --correct."""
+    """Record a decision's outcome, or correct a recorded one with --correct.
+
+    \b
+    Examples:
+      ivpflow decide not-2027-2030 startnotitie-driehoek \\
+        --outcome vastgesteld --date 2026-01-28
+      ivpflow decide not-2027-2030 startnotitie-driehoek \\
+        --outcome aangehouden --correct --reason 'verkeerd besluit'
+    """
     from ..process.items import decide as record_decision
 
     if reason is not None and not correct:
@@ -156,12 +215,20 @@ def decide(app: App, process_id: str, decision: str, outcome: str, date_text: st
                f"{dutch_date(on or app.now.date())}")
 
 
-@cli.command()
+@cli.command(short_help="Take back the last event of a process.")
 @click.argument("process_id", metavar="ID")
 @click.option("--reason", metavar="TEXT", help="Why; recorded with the undo.")
 @pass_app
 def undo(app: App, process_id: str, reason: str | None) -> None:
-    """Take back the last event of a process, as a new event (the history keeps both)."""
+    """Take back the last event of a process, as a new event (the history keeps both).
+
+    Undo again to take back the event before it. A task or decision that is open again gets
+    the reminders it has not had yet.
+
+    \b
+    Example:
+      ivpflow undo not-2027-2030 --reason 'te vroeg afgevinkt'
+    """
     from ..dates import dutch_moment
     from ..process.corrections import undo as undo_event
 
@@ -170,7 +237,7 @@ def undo(app: App, process_id: str, reason: str | None) -> None:
     click.echo(f"{done.process}: undone {what} of {dutch_moment(done.at)}")
 
 
-@cli.command()
+@cli.command(short_help="Record who fills a role in a process.")
 @click.argument("process_id", metavar="ID")
 @click.argument("role")
 @click.option("--name", required=True, help="The person's name.")
@@ -180,7 +247,15 @@ def undo(app: App, process_id: str, reason: str | None) -> None:
 @pass_app
 def assign(app: App, process_id: str, role: str, name: str, email: str,
            municipality: str) -> None:
-    """Record who fills a role of the workflow in this process (or in one of its gemeenten)."""
+    """Record who fills a role of the workflow in this process (or in one of its gemeenten).
+
+    \b
+    Examples:
+      ivpflow assign not-2027-2030 coordinator --name 'A. de Vries' \\
+        --email a.devries@losser.nl
+      ivpflow assign not-2027-2030 portefeuillehouder \\
+        --municipality Losser --name 'J. Smit' --email j.smit@losser.nl
+    """
     from ..process.people import assign as assign_role
 
     municipality = assign_role(app.store, process_id, role, name=name, email=email,
@@ -188,7 +263,7 @@ def assign(app: App, process_id: str, role: str, name: str, email: str,
     click.echo(f"{process_id}: {role_in(role, municipality)} — {name} <{email}>")
 
 
-@cli.command()
+@cli.command(short_help="Remove a person from a role of a process.")
 @click.argument("process_id", metavar="ID")
 @click.argument("role")
 @click.option("--email", required=True, help="The e-mail address to remove from the role.")
@@ -196,7 +271,13 @@ def assign(app: App, process_id: str, role: str, name: str, email: str,
               help="The gemeente the role was held for (default: the whole process).")
 @pass_app
 def unassign(app: App, process_id: str, role: str, email: str, municipality: str) -> None:
-    """Remove a person from a role of this process (or of one of its gemeenten)."""
+    """Remove a person from a role of this process (or of one of its gemeenten).
+
+    \b
+    Example:
+      ivpflow unassign not-2027-2030 coordinator \\
+        --email a.devries@losser.nl
+    """
     from ..process.people import unassign as unassign_role
 
     municipality = unassign_role(app.store, process_id, role, email=email, now=app.now,
@@ -207,19 +288,32 @@ def unassign(app: App, process_id: str, role: str, email: str, municipality: str
 @cli.command()
 @click.argument("process_id", metavar="ID")
 @json_option
+@click.option("--limit", type=click.IntRange(min=1), metavar="N",
+              help="Only the newest N events (still oldest first).")
+@wide_option
 @pass_app
-def history(app: App, process_id: str, as_json: bool) -> None:
-    """Show the append-only event log of a process."""
+def history(app: App, process_id: str, as_json: bool, limit: int | None) -> None:
+    """Show the append-only event log of a process.
+
+    \b
+    Examples:
+      ivpflow history not-2027-2030 --limit 20
+      ivpflow history not-2027-2030 --json
+    """
     from ..views.history import change_of
     from ..views.history import history as load_history
 
     events = load_history(app.store_for_reading, process_id)
+    earlier = max(len(events) - limit, 0) if limit else 0
+    events = events[earlier:]
     if as_json:
         print_json(events)
         return
     rows = []
     for e in events:
-        at = datetime.fromisoformat(e["at"])
-        rows.append([f"{dutch_date(at.date())} {at:%H:%M}", e["actor"], e["event"],
+        rows.append([moment(datetime.fromisoformat(e["at"])), e["actor"], e["event"],
                      e["item"] or "", change_of(e), e["note"] or ""])
-    table(["when", "who", "event", "item", "change", "note"], rows)
+    table(["when", "who", "event", "item", "change", "note"], rows, cut={1}, wrap={4, 5})
+    if earlier:
+        click.echo(click.style(f"({earlier} earlier event{'s' * (earlier != 1)} not shown)",
+                               dim=True))

@@ -8,31 +8,49 @@ import click
 
 from ..dates import dutch_date, iso, local, parse_day
 from .app import App, cli, pass_app
-from .output import day, json_option, print_json, role_in, table
+from .output import day, json_option, print_json, role_in, table, wide_option
 
 
 @cli.group()
 def shared() -> None:
-    """Meetings and people shared by every process of the store."""
+    """Meetings and people shared by every process of the store.
+
+    \b
+    Examples:
+      ivpflow shared meeting add 'gemeenteraad Losser' 2026-11-24
+      ivpflow shared list
+    """
 
 
-@shared.group("meeting")
+@shared.group("meeting", short_help="The shared calendar of the decision bodies.")
 def shared_meeting() -> None:
-    """The shared calendar of the decision bodies (a gemeente's raad, entered once)."""
+    """The shared calendar of the decision bodies (a gemeente's raad, entered once).
+
+    \b
+    Examples:
+      ivpflow shared meeting add 'gemeenteraad Losser' 2026-11-24
+      ivpflow shared meeting list
+    """
 
 
 def _replanned(count: int) -> str:
     return f"{count} process{'es' if count != 1 else ''} re-planned"
 
 
-@shared_meeting.command("add")
+@shared_meeting.command("add", short_help="Add a meeting that every process plans on.")
 @click.argument("body")
 @click.argument("date_text", metavar="DATE")
 @click.option("--papers-due", "papers_text", metavar="DATE",
               help="When the papers must be in (default: the body's lead time before).")
 @pass_app
 def shared_meeting_add(app: App, body: str, date_text: str, papers_text: str | None) -> None:
-    """Add a meeting every process with a decision of BODY plans on."""
+    """Add a meeting every process with a decision of BODY plans on.
+
+    \b
+    Example:
+      ivpflow shared meeting add 'gemeenteraad Losser' 2026-11-24 \\
+        --papers-due 2026-11-03
+    """
     from ..process.shared import add_shared_meetings
     from ..workflow.model import Meeting
 
@@ -44,11 +62,16 @@ def shared_meeting_add(app: App, body: str, date_text: str, papers_text: str | N
                f"{_replanned(len(done.processes))}")
 
 
-@shared_meeting.command("import")
+@shared_meeting.command("import", short_help="Add shared meetings from a YAML list or a CSV file.")
 @click.argument("file", type=click.Path(dir_okay=False))
 @pass_app
 def shared_meeting_import(app: App, file: str) -> None:
-    """Add shared meetings in bulk from a YAML list or a CSV file (body,date,papers_due)."""
+    """Add shared meetings in bulk from a YAML list or a CSV file (body,date,papers_due).
+
+    \b
+    Example:
+      ivpflow shared meeting import raadsvergaderingen-2026.csv
+    """
     from ..errors import FileAccessError
     from ..process.shared import add_shared_meetings
     from ..workflow.meeting_files import read_meetings_file
@@ -67,7 +90,12 @@ def shared_meeting_import(app: App, file: str) -> None:
 @click.argument("date_text", metavar="DATE")
 @pass_app
 def shared_meeting_remove(app: App, body: str, date_text: str) -> None:
-    """Remove a shared meeting that will not take place."""
+    """Remove a shared meeting that will not take place.
+
+    \b
+    Example:
+      ivpflow shared meeting remove 'gemeenteraad Losser' 2026-11-24
+    """
     from ..process.shared import remove_shared_meeting
 
     when = parse_day(date_text, option="DATE")
@@ -78,9 +106,15 @@ def shared_meeting_remove(app: App, body: str, date_text: str) -> None:
 
 @shared_meeting.command("list")
 @json_option
+@wide_option
 @pass_app
 def shared_meeting_list(app: App, as_json: bool) -> None:
-    """List the shared meetings."""
+    """List the shared meetings.
+
+    \b
+    Example:
+      ivpflow shared meeting list --json
+    """
     from ..process.shared import shared_meetings
 
     rows = shared_meetings(app.store_for_reading)
@@ -95,11 +129,11 @@ def shared_meeting_list(app: App, as_json: bool) -> None:
         click.echo("No shared meetings; add them with 'ivpflow shared meeting add'.")
         return
     table(["date", "body", "papers due"],
-          [[dutch_date(m["date"], weekday=True), m["body"],
-            day(m["papers_due"]) if m["papers_due"] else "—"] for m in rows])
+          [[day(m["date"], weekday=True), m["body"], day(m["papers_due"])] for m in rows],
+          cut={1})
 
 
-@shared.command("assign")
+@shared.command("assign", short_help="Fill a role in every process that has no holder.")
 @click.argument("role")
 @click.option("--name", required=True, help="The person's name.")
 @click.option("--email", required=True, help="Where the reminders go.")
@@ -107,7 +141,13 @@ def shared_meeting_list(app: App, as_json: bool) -> None:
               help="Hold the role for this gemeente only (default: the whole process).")
 @pass_app
 def shared_assign(app: App, role: str, name: str, email: str, municipality: str) -> None:
-    """Fill a role in every process of the store that has it and no holder of its own."""
+    """Fill a role in every process of the store that has it and no holder of its own.
+
+    \b
+    Example:
+      ivpflow shared assign griffie --municipality Losser \\
+        --name 'J. Jansen' --email griffie@losser.nl
+    """
     from ..process.shared import assign_shared
 
     municipality = assign_shared(app.store, role, name=name, email=email, now=app.now,
@@ -122,7 +162,13 @@ def shared_assign(app: App, role: str, name: str, email: str, municipality: str)
               help="The gemeente the role was held for (default: the whole process).")
 @pass_app
 def shared_unassign(app: App, role: str, email: str, municipality: str) -> None:
-    """Remove a person from a shared role."""
+    """Remove a person from a shared role.
+
+    \b
+    Example:
+      ivpflow shared unassign griffie --municipality Losser \\
+        --email griffie@losser.nl
+    """
     from ..process.shared import unassign_shared
 
     municipality = unassign_shared(app.store, role, email=email, municipality=municipality)
@@ -131,9 +177,15 @@ def shared_unassign(app: App, role: str, email: str, municipality: str) -> None:
 
 @shared.command("list")
 @json_option
+@wide_option
 @pass_app
 def shared_list(app: App, as_json: bool) -> None:
-    """List the shared people."""
+    """List the shared people.
+
+    \b
+    Example:
+      ivpflow shared list
+    """
     from ..process.shared import shared_people
 
     rows = shared_people(app.store_for_reading)
@@ -144,4 +196,5 @@ def shared_list(app: App, as_json: bool) -> None:
         click.echo("No shared people; add them with 'ivpflow shared assign'.")
         return
     table(["role", "municipality", "name", "email"],
-          [[p["role"], p["municipality"] or "", p["name"], p["email"]] for p in rows])
+          [[p["role"], p["municipality"] or "", p["name"], p["email"]] for p in rows],
+          cut={2})

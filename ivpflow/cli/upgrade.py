@@ -9,7 +9,7 @@ import click
 from .app import App, cli, pass_app
 
 
-@cli.command()
+@cli.command(short_help="Take a corrected definition into a running process.")
 @click.argument("process_id", metavar="ID")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--dry-run", "dry_run", is_flag=True,
@@ -28,6 +28,13 @@ def upgrade(app: App, process_id: str, file: str, dry_run: bool, renames: Sequen
     FILE is validated as `check` does. What changes is listed: phases, tasks, decisions,
     documents, roles and meetings added (+), removed (-) or changed (~), and the deadlines
     that move. What is done or decided is kept; dropping it needs --force --reason.
+
+    \b
+    Examples:
+      ivpflow upgrade not-2027-2030 noordoost-twente-2027-2030.yaml \\
+        --dry-run
+      ivpflow upgrade not-2027-2030 noordoost-twente-2027-2030.yaml \\
+        --rename thematafels=rondetafelgesprekken
     """
     from ..errors import DefinitionError
     from ..process.upgrade import parse_renames, upgrade_process
