@@ -204,25 +204,8 @@ class Definition:
 
     @cached_property
     def follows(self) -> Mapping[str, str]:
-        """Decision -> the decision it follows: its `after:`, else the one before it in the
-        chain college -> raadscommissie -> gemeenteraad on the same phase, document and
-        gemeente."""
-        found: dict[str, str] = {}
-        decisions = self.items_of_kind("decision")
-        for decision in decisions:
-            if decision.after:
-                found[decision.id] = decision.after
-                continue
-            rank = _chain_rank(decision.body)
-            if rank <= 0:
-                continue
-            before = [other for other in decisions
-                      if 0 <= _chain_rank(other.body) < rank and other.phase == decision.phase
-                      and other.document == decision.document
-                      and self.municipality_of(other) == self.municipality_of(decision)]
-            if before:
-                found[decision.id] = max(before, key=lambda d: _chain_rank(d.body)).id
-        return found
+        """Decision -> the decision it follows (see `chain_follows`)."""
+        return chain_follows(self.items_of_kind("decision"), self.municipalities)
 
     @cached_property
     def chain_order(self) -> list[Item]:
@@ -242,10 +225,7 @@ class Definition:
 
     def municipality_of(self, item: Item) -> str | None:
         """The gemeente of an item: its own, or the one its body names ('college Losser')."""
-        if item.municipality is not None:
-            return item.municipality
-        return next((m for m in self.municipalities if (item.body or "").endswith(" " + m)),
-                    None)
+        return _municipality_of(item, self.municipalities)
 
     @cached_property
     def bodies(self) -> list[str]:
@@ -279,6 +259,33 @@ class Definition:
     def items_of_kind(self, kind: str) -> list[Item]:
         """Every item of one kind, in definition order."""
         return [item for item in self.items.values() if item.kind == kind]
+
+
+def chain_follows(decisions: list[Item], municipalities: tuple[str, ...]) -> dict[str, str]:
+    """Decision -> the decision it follows: its `after:`, else the one before it in the chain
+    college -> raadscommissie -> gemeenteraad on the same phase, document and gemeente."""
+    found: dict[str, str] = {}
+    for decision in decisions:
+        if decision.after:
+            found[decision.id] = decision.after
+            continue
+        rank = _chain_rank(decision.body)
+        if rank <= 0:
+            continue
+        gemeente = _municipality_of(decision, municipalities)
+        before = [other for other in decisions
+                  if 0 <= _chain_rank(other.body) < rank and other.phase == decision.phase
+                  and other.document == decision.document
+                  and _municipality_of(other, municipalities) == gemeente]
+        if before:
+            found[decision.id] = max(before, key=lambda d: _chain_rank(d.body)).id
+    return found
+
+
+def _municipality_of(item: Item, municipalities: tuple[str, ...]) -> str | None:
+    if item.municipality is not None:
+        return item.municipality
+    return next((m for m in municipalities if (item.body or "").endswith(" " + m)), None)
 
 
 def _chain_rank(body: str | None) -> int:

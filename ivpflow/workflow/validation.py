@@ -23,6 +23,7 @@ from .model import (
     Period,
     Phase,
     ReminderPolicy,
+    chain_follows,
     slug,
 )
 from .yamlsource import INVALID, LDict, LList
@@ -143,7 +144,7 @@ class DefinitionParser:
         items = self.unique_ids(phases)
         self.check_references(phases, items)
         self.check_documents(items)
-        self.check_chain(phases, items)
+        self.check_chain(phases, items, tuple(municipalities))
         description, period = self.string(data, "description"), self.string(data, "period")
         if period is not None and not PERIOD_PATTERN.match(period):
             self.problem(data.line_of("period"), f"period '{period}' must be two years, "
@@ -373,30 +374,33 @@ class DefinitionParser:
                 found.append(Meeting(body, day, self.day(entry, "papers_due")))
         return tuple(found)
 
-    def check_chain(self, phases: list[Phase], items: Mapping[str, Item]) -> None:
+    def check_chain(self, phases: list[Phase], items: Mapping[str, Item],
+                    municipalities: tuple[str, ...]) -> None:
         """A decision's `after:` names another decision of its own phase or an earlier one,
-        and no chain of `after:` comes back to where it began."""
+        and no chain of decisions comes back to where it began."""
         order = {phase.id: phase.index for phase in phases}
-        for item in items.values():
+        decisions = [item for item in items.values() if item.kind == "decision"]
+        follows = chain_follows(decisions, municipalities)
+        for item in decisions:
             if item.after is None:
                 continue
             before = items.get(item.after)
             if before is None or before.kind != "decision" or before.id == item.id:
-                known = [i.id for i in items.values() if i.kind == "decision" and i is not item]
+                known = [d.id for d in decisions if d is not item]
                 self.problem(item.line, f"decision '{item.id}' is after unknown decision "
                                         f"'{item.after}'; decisions: {', '.join(known)}")
-            elif order.get(before.phase, 0) > order.get(item.phase, 0):
+                continue
+            if order.get(before.phase, 0) > order.get(item.phase, 0):
                 self.problem(item.line, f"decision '{item.id}' is after '{before.id}' of the "
                                         f"later phase '{before.phase}'")
-            else:
-                seen = {item.id}
-                current: Item | None = before
-                while current is not None and current.after and current.id not in seen:
-                    seen.add(current.id)
-                    current = items.get(current.after)
-                if current is not None and current.id in seen:
-                    self.problem(item.line, f"decision '{item.id}' is after itself through "
-                                            f"'{before.id}'")
+                continue
+            seen, current = {item.id}, before.id
+            while current in follows and current not in seen:
+                seen.add(current)
+                current = follows[current]
+            if current == item.id:
+                self.problem(item.line, f"decision '{item.id}' is after itself through "
+                                        f"'{before.id}'")
 
     def check_documents(self, items: Mapping[str, Item]) -> None:
         for item in items.values():
