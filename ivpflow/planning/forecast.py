@@ -34,6 +34,7 @@ class Forecast:
     meeting: dict[str, Meeting | None] = field(default_factory=dict)
     # Where no date can be forecast (`item` None): the earliest it can still be.
     not_before: dict[str, date] = field(default_factory=dict)
+    waits_for: dict[str, str] = field(default_factory=dict)  # decision -> the undated one before
     # How long the forecast holds as the days pass: every forecast made while the next working
     # day is at most `steady_next` and the day itself at most `steady_day` is this one. Today
     # enters a forecast only where it is compared with another date (a phase's start, the
@@ -163,6 +164,7 @@ def _forecast_item(definition: Definition, facts: Facts, planned: Deadlines,
                 # The decision it follows has no date yet, so neither has this one.
                 result.not_before[item.id] = chain_start(
                     definition, item, {before: result.not_before[before]}) or earliest
+                result.waits_for[item.id] = before
                 return None
     if item.kind == "decision" and item.body in {m.body for m in facts.meetings}:
         document = item.document
