@@ -3,7 +3,9 @@
 A phase starts when it really started, else when the phase before it is due; relative
 deadlines count from those starts and from other items; a decision lands on the last meeting
 of its body on or before its deadline (its papers due the lead time before, the document it
-needs due by then), and councils do not meet in recess.
+needs due by then), and councils do not meet in recess. No decision comes before the one it
+follows in the decision chain (college -> raadscommissie -> gemeenteraad, or `after:`) plus its
+body's chain lead time, with or without meetings.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@ with a target, the latest dates that still make it (planned backwards).
 
 The active phase runs on from today with the working days lost to suspensions added, later
 phases shift by the slip of the phase before them, and a decision lands on the first meeting
-whose papers can still be in.
+whose papers can still be in and that is its chain lead time after the decision it follows.
+Where no date can be forecast, `not_before` keeps the earliest it can still be.
 """
 
 from __future__ import annotations
