@@ -130,11 +130,15 @@ def print_status(data: Mapping[str, Any]) -> None:
         item = items.get(item_id) if kind != "phase" else None
         return said_who(item, "en") if item else ""
 
+    skipped = {i["id"] for i in data["tasks"] + data["decisions"] + data["documents"]
+               if i.get("skipped")}
     if data["overdue"]:
         click.echo()
         click.echo(click.style(f"Overdue ({len(data['overdue'])})", fg="red", bold=True))
         table(["due", "kind", "id", "title", "who"],
-               [[day(o["due"]), o["kind"], o["id"], titles.get(o["id"], ""),
+               [[day(o["due"]), o["kind"], o["id"],
+                 titles.get(o["id"], "") + (" (skipped)" if o["kind"] != "phase" and o["id"]
+                                            in skipped else ""),
                  who(o["id"], o["kind"])]
                 for o in data["overdue"]], indent="  ")
     if data["at_risk"]:

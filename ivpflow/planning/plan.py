@@ -96,8 +96,9 @@ def judge(definition: Definition, facts: Facts, planned: Deadlines | None = None
         not_before = fc.not_before.get(ident) if kind != "phase" and when is None else None
         skipped = bool(settled_phase and item is not None and item.required and actual is None)
         if skipped:
-            # Still work to do, and the plan says so: what a forced advance left open.
-            why = [reason("skipped")] if explain else AT_RISK
+            # Still work to do, and the plan says why; not a risk of being late (it is overdue
+            # or still to come), so the portfolio does not count it twice.
+            why = [reason("skipped")] if explain else []
         elif explain and actual is None and due is not None and not settled_phase:
             if when is None and ident in fc.waits_for:
                 why.append(reason("waits-for", decision=fc.waits_for[ident],
@@ -152,7 +153,8 @@ def build_plan(definition: Definition, facts: Facts) -> Plan:
                      else -days.working_days_between(j.due, j.when))
         row = PlanRow(kind=j.kind, id=j.id, phase=j.phase, planned=_iso(j.due),
                       forecast=_iso(j.actual or j.when), actual=_iso(j.actual),
-                      slack_days=slack, at_risk=bool(j.reasons), why=say(j.reasons),
+                      slack_days=slack, at_risk=bool(j.reasons) and not j.skipped,
+                      why=say(j.reasons),
                       reasons=j.reasons, latest=_iso(j.latest),
                       not_before=_iso(j.not_before), skipped=j.skipped)
         if j.kind == "decision":

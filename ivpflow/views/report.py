@@ -143,14 +143,13 @@ KIND_WEIGHT = {"decision": 0, "phase": 1, "document": 2, "task": 3}
 
 def pressing_risks(risks: list[Any]) -> list[Any]:
     """The risks in the order a portefeuillehouder needs them: the IVP's adoption first, then
-    what a forced advance skipped, what has no date at all, and the rest by how late it is
-    forecast (decisions before phases before documents before tasks where equal)."""
+    what has no date at all, and the rest by how late it is forecast (decisions before phases
+    before documents before tasks where equal)."""
     def key(risk: Mapping[str, Any]) -> tuple[Any, ...]:
-        codes = {reason["code"] for reason in risk["reasons"]}
         when = risk["forecast"] or risk["not_before"]
         late = ((date.fromisoformat(when) - date.fromisoformat(risk["due"])).days
                 if when and risk["due"] else 0)
-        return (not risk["adopting"], "skipped" not in codes, bool(risk["forecast"]), -late,
+        return (not risk["adopting"], bool(risk["forecast"]), -late,
                 KIND_WEIGHT.get(risk["kind"], 4), risk["due"] or "", risk["id"])
     return sorted(risks, key=key)
 
