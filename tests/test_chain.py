@@ -121,3 +121,12 @@ def test_vng_without_meetings_keeps_the_griffies_lead_times(ivpflow: Invoke,
             WORKING.working_days_between(days[1], days[2])) == (10, 5)
     assert phase_due == days[2].isoformat()
     assert not any(row["at_risk"] for row in plan.values())
+
+
+def test_a_raad_without_a_meeting_before_its_deadline_keeps_the_deadline() -> None:
+    # Only the raad of 15 December is known; the chain allows 30 November, so the plan keeps
+    # the deadline and the forecast says it will be late.
+    definition = definition_of(CHAIN)
+    known = Facts(start=date(2026, 9, 1), today=date(2026, 9, 1),
+                  meetings=tuple(m for m in MEETINGS if m.date != date(2026, 11, 10)))
+    assert plan_deadlines(definition, known).item_due["raad"] == date(2026, 11, 30)

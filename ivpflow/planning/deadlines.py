@@ -197,7 +197,7 @@ def _onto_meetings(definition: Definition, facts: Facts, result: Deadlines) -> l
         after = chain_start(definition, decision, item_due)
         if decision.body in bodies_met:
             meeting = last_meeting_by(facts.meetings, decision.body, due)
-            if after is not None and (meeting is None or meeting.date < after):
+            if after is not None and (meeting.date < after if meeting else after > due):
                 # The one it follows comes too late for this meeting: the first one after.
                 meeting = first_meeting_on(facts.meetings, decision.body, after)
             if meeting is None or meeting.date < phase_start[decision.phase]:
