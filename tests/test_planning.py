@@ -495,7 +495,8 @@ def test_status_lists_the_items_at_risk_after_a_slip(ivpflow: Invoke, slipped: s
                           "forecast": "2026-06-19",
                           "why": "forecast 19 juni 2026 is after the deadline 29 mei 2026",
                           "reasons": [{"code": "after-deadline", "forecast": "2026-06-19",
-                                       "due": "2026-05-29"}]}
+                                       "due": "2026-05-29"}],
+                          "not_before": None, "adopting": False}
     assert [r["id"] for r in at_risk[1:8]] == ANALYSE_ITEMS
 
 
