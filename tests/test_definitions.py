@@ -318,7 +318,7 @@ def test_document_that_is_not_a_mapping_is_refused(text: str) -> None:
 
 def test_unknown_top_level_key_is_reported() -> None:
     assert problems_of(changed("title: Testproces", "title: Testproces", "owner: wie")) == [
-        "wf.yaml:3: unknown key 'owner' in definition; allowed: calendar, "
+        "wf.yaml:3: unknown key 'owner' in definition; allowed: calendar, chain_lead_times, "
         "description, id, lead_times, meetings, municipalities, period, phases, reminders, "
         "replaces, roles, start, target, title"]
 
@@ -685,7 +685,7 @@ def test_every_problem_is_reported_sorted_by_line() -> None:
         "wf.yaml:5: the last phase must be the final state ('final: true')",
         "wf.yaml:7: month '2026-13' does not exist",
         "wf.yaml:11: unknown role 'burgemeester'; roles: coordinator",
-        "wf.yaml:14: unknown key 'owner' in definition; allowed: calendar, "
+        "wf.yaml:14: unknown key 'owner' in definition; allowed: calendar, chain_lead_times, "
         "description, id, lead_times, meetings, municipalities, period, phases, reminders, "
         "replaces, roles, start, target, title",
     ]

@@ -145,8 +145,10 @@ def test_status_says_the_coordinator_stands_in(joint: Store, ivpflow: Invoke) ->
     assert line.rstrip().endswith("Coordinator NOT (coordinator, portefeuillehouder unassigned)")
     assert ("No one assigned: portefeuillehouder for Oldenzaal — their reminders go to the "
             "coordinator") in result.stdout
-    overdue = report_context(joint, "not", now=parse_moment(day.isoformat()))["overdue"]
-    who = {o["id"]: o["who"] for o in overdue}
+    # The report lists only the most pressing overdue deadlines; every decision is in its
+    # gemeente's table.
+    councils = report_context(joint, "not", now=parse_moment(day.isoformat()))["councils"]
+    who = {d["id"]: d["who"] for council in councils for d in council["decisions"]}
     assert who[f"{COLLEGE}oldenzaal"] == (
         "Coordinator NOT (coördinator, portefeuillehouder onbezet)")
     assert who[f"{COLLEGE}losser"] == "Burgemeester Losser"

@@ -88,8 +88,11 @@ def test_status_json_of_the_replayed_process(ivpflow: Invoke, replayed: str) -> 
     assert status["overdue"] == []
     assert status["at_risk"] == [{"kind": "decision", "id": "uitvoeringsplan-college-oldenzaal",
                                   "due": "2026-12-31", "forecast": None,
-                                  "why": "no meeting of its body known after it can be ready",
-                                  "reasons": [{"code": "no-meeting"}]}]
+                                  "why": "no meeting of its body known after it can be "
+                                         "ready: not before 7 december 2026",
+                                  "reasons": [{"code": "no-meeting",
+                                               "not_before": "2026-12-07"}],
+                                  "not_before": "2026-12-07", "adopting": False}]
     assert status["upcoming"][0] == {"kind": "task", "id": "veiligheidsmonitor",
                                      "due": "2026-04-30", "working_days_left": 3}
     clock = status["clock"]
@@ -192,8 +195,8 @@ def test_ics_texts_are_dutch_and_open_deadlines_have_alarms(ivpflow: Invoke, rep
     assert ("Gepland besluit: Vaststelling IVP Noordoost Twente 2027-2030 door de raad van "
             "Losser (vaststelling-ivp-losser)") in str(meeting["description"])
     at_risk = str(events["not.uitvoeringsplan-college-oldenzaal@ivpflow"]["description"])
-    assert ("Let op: geen vergadering van het orgaan bekend nadat de stukken klaar kunnen zijn."
-            in at_risk.splitlines())
+    assert ("Let op: geen vergadering van het orgaan bekend nadat de stukken klaar kunnen zijn: "
+            "niet vóór 7 december 2026." in at_risk.splitlines())
     open_future = [e for e in events.values()
                    if not str(e["summary"]).startswith("✓ ")
                    and e.decoded("dtstart") >= date(2026, 4, 27)]
@@ -444,8 +447,10 @@ def test_diagram_ids_are_valid_mermaid_for_any_phase_id() -> None:
       "het huidige plan (het plan dat het vervangt) loopt af op 31 december 2026, vóór de "
       "verwachte vaststelling van het nieuwe IVP (1 februari 2027): verleng het met een "
       "raadsbesluit"),
-     ([reason("no-meeting")], "no meeting of its body known after it can be ready",
-      "geen vergadering van het orgaan bekend nadat de stukken klaar kunnen zijn")],
+     ([reason("no-meeting", not_before=date(2027, 6, 25))],
+      "no meeting of its body known after it can be ready: not before 25 juni 2027",
+      "geen vergadering van het orgaan bekend nadat de stukken klaar kunnen zijn: niet vóór "
+      "25 juni 2027")],
     ids=["late", "target-and-period", "clock", "clock-unnamed-plan", "no-meeting"],
 )
 def test_reasons_are_said_in_english_and_in_dutch(reasons: list[dict[str, Any]], english: str,

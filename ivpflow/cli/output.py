@@ -394,11 +394,15 @@ def print_status(data: Mapping[str, Any]) -> None:
         item = items.get(item_id) if kind != "phase" else None
         return said_who(item, "en") if item else ""
 
+    skipped = {i["id"] for i in data["tasks"] + data["decisions"] + data["documents"]
+               if i.get("skipped")}
     if data["overdue"]:
         click.echo()
         click.echo(click.style(f"Overdue ({len(data['overdue'])})", fg="red", bold=True))
         table(["due", "kind", "id", "title", "who"],
-               [[day(o["due"]), o["kind"], o["id"], titles.get(o["id"], ""),
+               [[day(o["due"]), o["kind"], o["id"],
+                 titles.get(o["id"], "") + (" (skipped)" if o["kind"] != "phase" and o["id"]
+                                            in skipped else ""),
                  who(o["id"], o["kind"])]
                 for o in data["overdue"]], indent="  ", cut={3, 4}, drop=(1,),
                colours=["red"] * len(data["overdue"]))
@@ -407,7 +411,7 @@ def print_status(data: Mapping[str, Any]) -> None:
         click.echo(click.style(f"At risk ({len(data['at_risk'])})", fg="yellow", bold=True))
         shown = data["at_risk"][:STATUS_RISKS_SHOWN]
         table(["due", "forecast", "kind", "id", "why"],
-               [[day(r["due"]), day(r["forecast"]), r["kind"], r["id"], r["why"]]
+               [[day(r["due"]), _forecast_or_not_before(r), r["kind"], r["id"], r["why"]]
                 for r in shown], indent="  ", wrap={4}, colours=["yellow"] * len(shown))
         if len(data["at_risk"]) > len(shown):
             echo_fitted(f"  … and {len(data['at_risk']) - len(shown)} more: "
@@ -468,8 +472,12 @@ def _verdict(data: Mapping[str, Any]) -> str:
         parts.append(click.style(f"{len(data['overdue'])} overdue", fg="red", bold=True))
     if data["at_risk"]:
         parts.append(click.style(f"{len(data['at_risk'])} at risk", fg="yellow", bold=True))
+    skipped = [i for i in data["tasks"] + data["decisions"] + data["documents"]
+               if i.get("skipped")]
+    if skipped:
+        parts.append(click.style(f"{len(skipped)} skipped", fg="yellow", bold=True))
     clock = data.get("clock")
-    adoption, late = _adoption_against_plan(clock) if clock else (None, False)
+    adoption, late = _adoption_against_plan(clock, data["at_risk"]) if clock else (None, False)
     if not parts and not late:
         parts.append(click.style("On track", fg="green", bold=True))
     if adoption:
@@ -477,12 +485,18 @@ def _verdict(data: Mapping[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def _adoption_against_plan(clock: Mapping[str, Any]) -> tuple[str | None, bool]:
-    """The IVP's adoption forecast against its planned date, and whether it is late."""
+def _adoption_against_plan(clock: Mapping[str, Any],
+                           risks: Sequence[Mapping[str, Any]] = ()) -> tuple[str | None, bool]:
+    """The IVP's adoption forecast against its planned date, and whether it is late; when
+    it is not known, why and the earliest it can be."""
     if not clock["adoption_planned"]:
         return None, False
     if not clock["adoption_forecast"]:
-        return click.style("IVP adoption forecast not known", fg="yellow", bold=True), True
+        # The adoption that comes last is the one the clock waits for.
+        unknown = max((r for r in risks if r.get("adopting") and not r["forecast"]),
+                      key=lambda r: r.get("not_before") or "", default=None)
+        why = f": {unknown['why']}" if unknown and unknown["why"] else ""
+        return click.style(f"IVP adoption forecast not known{why}", fg="yellow", bold=True), True
     planned = date.fromisoformat(clock["adoption_planned"])
     forecast = date.fromisoformat(clock["adoption_forecast"])
     text = f"IVP adoption forecast {dutch_date(forecast)}"
@@ -492,6 +506,13 @@ def _adoption_against_plan(clock: Mapping[str, Any]) -> tuple[str | None, bool]:
     if shift < 0:
         return f"{text}, {_days(-shift)} ahead of plan", False
     return f"{text}, as planned", False
+
+
+def _forecast_or_not_before(risk: Mapping[str, Any]) -> str:
+    """A risk's forecast, or when there is none the earliest it can be."""
+    if risk["forecast"] or not risk.get("not_before"):
+        return day(risk["forecast"])
+    return f"not before {day(risk['not_before'])}"
 
 
 def _days(number: int) -> str:

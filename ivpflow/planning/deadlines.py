@@ -3,7 +3,9 @@
 A phase starts when it really started, else when the phase before it is due; relative
 deadlines count from those starts and from other items; a decision lands on the last meeting
 of its body on or before its deadline (its papers due the lead time before, the document it
-needs due by then), and councils do not meet in recess.
+needs due by then), and councils do not meet in recess. No decision comes before the one it
+follows in the decision chain (college -> raadscommissie -> gemeenteraad, or `after:`) plus its
+body's chain lead time, with or without meetings.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ..workdays import WorkingCalendar
-from ..workflow.model import Deadline, Definition, Meeting
-from .meetings import last_meeting_by, papers_due
+from ..workflow.model import Deadline, Definition, Item, Meeting
+from .meetings import first_meeting_on, last_meeting_by, papers_due
 
 ADOPTING_BODY = "gemeenteraad"
 COUNCIL_BODIES = ("gemeenteraad", "raadscommissie")  # the bodies that do not meet in recess
@@ -54,13 +56,16 @@ def resolve_deadlines(
     *,
     started: Mapping[str, date] | None = None,
     completed: Mapping[str, date] | None = None,
+    at_least: Mapping[str, date] | None = None,
 ) -> tuple[dict[str, date | None], dict[str, date | None], dict[str, date]]:
     """The due date of every phase and item, and each phase's (actual or planned) start.
 
     A phase starts when it actually started; otherwise when the phase before it was completed,
     or else on that phase's deadline. Relative deadlines count from those starts and from the
-    deadlines of the items they name; an item of one municipality follows its calendar.
+    deadlines of the items they name; an item of one municipality follows its calendar. A phase
+    in `at_least` is due no earlier than that day (its decision chain takes that long).
     """
+    at_least = at_least or {}
     started = started or {}
     completed = completed or {}
     phase_due: dict[str, date | None] = {}
@@ -90,6 +95,9 @@ def resolve_deadlines(
             else:
                 dues = [d for d in (due_of_item(item.id) for item in phase.items) if d]
                 phase_due[phase.id] = max(dues) if dues else None
+            floor, due = at_least.get(phase.id), phase_due[phase.id]
+            if floor is not None and due is not None and due < floor:
+                phase_due[phase.id] = floor
         return phase_due[phase.id]
 
     def due_of_item(item_id: str) -> date | None:
@@ -148,30 +156,86 @@ def roll(day: date, how: str, calendar: WorkingCalendar) -> date:
 
 
 def plan_deadlines(definition: Definition, facts: Facts) -> Deadlines:
-    """The deadlines of a process, with decisions moved onto the meetings of their bodies."""
-    phase_due, item_due, phase_start = resolve_deadlines(
-        definition, facts.start, started=facts.started, completed=facts.completed)
-    result = Deadlines(phase_due, item_due, phase_start)
+    """The deadlines of a process, with decisions moved onto the meetings of their bodies and
+    none before the decision it follows plus its body's chain lead time.
+
+    A phase with a relative deadline whose required decision the chain moves past that
+    deadline is due when the decision is, and the phases after it start that much later; a
+    fixed deadline stays, and the forecast says the phase is late.
+    """
+    at_least: dict[str, date] = {}
+    for _ in range(len(definition.phases) + 1):
+        phase_due, item_due, phase_start = resolve_deadlines(
+            definition, facts.start, started=facts.started, completed=facts.completed,
+            at_least=at_least)
+        result = Deadlines(phase_due, item_due, phase_start)
+        pushed = False
+        for decision in _onto_meetings(definition, facts, result):
+            due, phase_end = item_due.get(decision.id), phase_due.get(decision.phase)
+            deadline = definition.phase(decision.phase).due
+            if (decision.required and (deadline is None or deadline.is_relative)
+                    and due is not None and phase_end is not None and due > phase_end
+                    and facts.status.get(decision.phase) != "done"):
+                at_least[decision.phase] = max(due, at_least.get(decision.phase, due))
+                pushed = True
+        if not pushed:
+            break
+    return result
+
+
+def _onto_meetings(definition: Definition, facts: Facts, result: Deadlines) -> list[Item]:
+    """Move the decisions onto meetings and after the decisions they follow, in place; the
+    decisions the chain moved later than their deadline."""
+    item_due, phase_start = result.item_due, result.phase_start
+    moved: list[Item] = []
     bodies_met = {m.body for m in facts.meetings}
-    for decision in definition.items_of_kind("decision"):
+    for decision in definition.chain_order:
         due = item_due.get(decision.id)
         if due is None or decision.body is None:
             continue
         local = definition.calendar_for(decision.municipality)
+        after = chain_start(definition, decision, item_due)
         if decision.body in bodies_met:
             meeting = last_meeting_by(facts.meetings, decision.body, due)
+            if after is not None and (meeting.date < after if meeting else after > due):
+                # The one it follows comes too late for this meeting: the first one after.
+                meeting = first_meeting_on(facts.meetings, decision.body, after)
             if meeting is None or meeting.date < phase_start[decision.phase]:
                 # No meeting of its body between the start of its phase and its deadline.
+                if after is not None and after > due:
+                    item_due[decision.id] = after
+                    moved.append(decision)
                 continue
             result.meeting[decision.id] = meeting
             result.papers[decision.id] = papers_due(definition, meeting)
             item_due[decision.id] = meeting.date
+            if meeting.date > due:
+                moved.append(decision)
             if decision.document and item_due.get(decision.document):
                 item_due[decision.document] = min(item_due[decision.document] or due,
                                                   result.papers[decision.id])
-        elif decision.body.startswith(COUNCIL_BODIES) and (
+            continue
+        if after is not None and after > due:
+            item_due[decision.id] = due = after
+            moved.append(decision)
+        if decision.body.startswith(COUNCIL_BODIES) and (
                 recess := local.in_recess(due)) is not None:
-            # No meetings known: at least keep the decision out of the recess.
-            item_due[decision.id] = local.working.previous_working_day(
-                recess.start - timedelta(days=1))
-    return result
+            # No meetings known: at least keep the decision out of the recess; before it
+            # unless the one it follows is only done by then.
+            before = local.working.previous_working_day(recess.start - timedelta(days=1))
+            item_due[decision.id] = (before if after is None or before >= after else
+                                     local.working.next_working_day(
+                                         recess.end + timedelta(days=1)))
+    return moved
+
+
+def chain_start(definition: Definition, decision: Item,
+                dates: Mapping[str, date | None]) -> date | None:
+    """The first day a decision can be taken after the one it follows (given that one's date
+    in `dates`): its body's chain lead time later, on its own gemeente's working days."""
+    before = definition.follows.get(decision.id)
+    day = dates.get(before) if before else None
+    if day is None:
+        return None
+    days = definition.calendar_for(decision.municipality).working
+    return days.add_working_days(day, definition.chain_lead_time(decision.body or ""))

@@ -3,7 +3,8 @@ with a target, the latest dates that still make it (planned backwards).
 
 The active phase runs on from today with the working days lost to suspensions added, later
 phases shift by the slip of the phase before them, and a decision lands on the first meeting
-whose papers can still be in.
+whose papers can still be in and that is its chain lead time after the decision it follows.
+Where no date can be forecast, `not_before` keeps the earliest it can still be.
 """
 
 from __future__ import annotations
@@ -13,7 +14,14 @@ from datetime import date, timedelta
 
 from ..workdays import WorkingCalendar
 from ..workflow.model import Deadline, Definition, Item, Meeting
-from .deadlines import COUNCIL_BODIES, Deadlines, Facts, plan_deadlines, resolve_deadlines
+from .deadlines import (
+    COUNCIL_BODIES,
+    Deadlines,
+    Facts,
+    chain_start,
+    plan_deadlines,
+    resolve_deadlines,
+)
 from .meetings import first_meeting_from, last_meeting_by, papers_due
 
 
@@ -25,6 +33,9 @@ class Forecast:
     end: dict[str, date | None] = field(default_factory=dict)
     item: dict[str, date | None] = field(default_factory=dict)
     meeting: dict[str, Meeting | None] = field(default_factory=dict)
+    # Where no date can be forecast (`item` None): the earliest it can still be.
+    not_before: dict[str, date] = field(default_factory=dict)
+    waits_for: dict[str, str] = field(default_factory=dict)  # decision -> the undated one before
     # How long the forecast holds as the days pass: every forecast made while the next working
     # day is at most `steady_next` and the day itself at most `steady_day` is this one. Today
     # enters a forecast only where it is compared with another date (a phase's start, the
@@ -73,6 +84,7 @@ def forecast(definition: Definition, facts: Facts, planned: Deadlines) -> Foreca
     def waits_for_meeting(item: Item) -> bool:
         return item.kind == "decision" and item.body in bodies_meeting
 
+    chain_position = {d.id: n for n, d in enumerate(definition.chain_order)}
     previous_end: date | None = None
     starts: dict[str, date] = dict(facts.started)
     for index, phase in enumerate(definition.phases):
@@ -108,8 +120,10 @@ def forecast(definition: Definition, facts: Facts, planned: Deadlines) -> Foreca
         end = _moved(phase.due, planned.phase_due.get(phase.id), moved_due.get(phase.id), days,
                      late, lost) or start
         earliest = max(today, start)
-        # Decisions last: one waits for the forecast of the document its papers are.
-        for item in sorted(phase.items, key=lambda i: i.kind == "decision"):
+        # Decisions last: one waits for the forecast of the document its papers are, and of
+        # the decision it follows.
+        for item in sorted(phase.items, key=lambda i: (i.kind == "decision",
+                                                       chain_position.get(i.id, 0))):
             local = definition.calendar_for(item.municipality).working
             when = _moved(item.due, planned.item_due.get(item.id), moved_item.get(item.id), local,
                           late, lost)
@@ -141,22 +155,42 @@ def _forecast_item(definition: Definition, facts: Facts, planned: Deadlines,
                    earliest: date) -> date | None:
     if item.id in facts.settled:
         return facts.settled[item.id]
+    local = definition.calendar_for(item.municipality)
+    after: date | None = None
+    if item.kind == "decision":
+        before = definition.follows.get(item.id)
+        if before is not None:
+            after = chain_start(definition, item, {**result.item, **facts.settled})
+            if after is None and before in result.not_before:
+                # The decision it follows has no date yet, so neither has this one.
+                result.not_before[item.id] = chain_start(
+                    definition, item, {before: result.not_before[before]}) or earliest
+                result.waits_for[item.id] = before
+                return None
     if item.kind == "decision" and item.body in {m.body for m in facts.meetings}:
         document = item.document
         ready = result.item.get(document) if document else None
         # Not before the meeting it is planned on: being ready early does not move a plan.
         planned_meeting = planned.meeting.get(item.id)
         not_before = max(facts.today, planned_meeting.date) if planned_meeting else facts.today
+        if after is not None:
+            not_before = max(not_before, after)
         meeting = first_meeting_from(definition, facts.meetings, item.body or "",
                                      ready or earliest, not_before)
         result.meeting[item.id] = meeting
+        if meeting is None:
+            # The first meeting that could take it has its papers in once they are ready.
+            papers_in = local.working.add_working_days(ready or earliest,
+                                                       definition.lead_time(item.body or ""))
+            result.not_before[item.id] = max(papers_in, not_before)
         if meeting is not None and ready is None:
             # Ready when today is: the meeting holds while its papers can still be in.
             result._steady(papers_due(definition, meeting), earliest)
         if meeting is not None:  # a later today leaves out only meetings before this one
             result._steady_day(meeting.date)
         return meeting.date if meeting else None
-    local = definition.calendar_for(item.municipality)
+    if when is not None and after is not None and when < after:
+        when = after
     if (when and item.kind == "decision" and (item.body or "").startswith(COUNCIL_BODIES)
             and (recess := local.in_recess(when)) is not None):
         # Councils do not meet in recess: the first chance is after it.

@@ -32,6 +32,12 @@ def last_meeting_by(meetings: Iterable[Meeting], body: str, day: date) -> Meetin
     return max(found, key=lambda m: m.date) if found else None
 
 
+def first_meeting_on(meetings: Iterable[Meeting], body: str, day: date) -> Meeting | None:
+    """The first meeting of a body on or after a day."""
+    found = [m for m in meetings if m.body == body and m.date >= day]
+    return min(found, key=lambda m: m.date) if found else None
+
+
 def first_meeting_from(definition: Definition, meetings: Iterable[Meeting], body: str,
                        ready: date, today: date) -> Meeting | None:
     """The first meeting of a body whose papers can still be in when they are ready."""

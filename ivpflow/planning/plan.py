@@ -39,6 +39,8 @@ class PlanRow(TypedDict):
     why: str | None
     reasons: list[dict[str, Any]]
     latest: str | None
+    not_before: str | None  # no forecast: the earliest it can still be
+    skipped: bool  # left open when its phase was left by a forced advance
     body: NotRequired[str | None]
     meeting: NotRequired[str | None]
     papers_due: NotRequired[str | None]
@@ -66,6 +68,8 @@ class Judged(NamedTuple):
     latest: date | None
     item: Item | None
     meeting: Meeting | None  # for a decision: the meeting it is forecast (or planned) on
+    not_before: date | None  # no forecast: the earliest it can still be
+    skipped: bool  # left open when its phase was left by a forced advance
 
 
 # The reasons of a row that is at risk when only whether it is matters (the portfolio's count).
@@ -89,9 +93,18 @@ def judge(definition: Definition, facts: Facts, planned: Deadlines | None = None
             settled_phase: bool = False) -> None:
         why: list[dict[str, Any]] = []
         key = f"phase:{ident}" if kind == "phase" else ident
-        if explain and actual is None and due is not None and not settled_phase:
-            if when is None:
-                why.append(reason("no-meeting"))
+        not_before = fc.not_before.get(ident) if kind != "phase" and when is None else None
+        skipped = bool(settled_phase and item is not None and item.required and actual is None)
+        if skipped:
+            # Still work to do, and the plan says why; not a risk of being late (it is overdue
+            # or still to come), so the portfolio does not count it twice.
+            why = [reason("skipped")] if explain else []
+        elif explain and actual is None and due is not None and not settled_phase:
+            if when is None and ident in fc.waits_for:
+                why.append(reason("waits-for", decision=fc.waits_for[ident],
+                                  not_before=not_before))
+            elif when is None:
+                why.append(reason("no-meeting", not_before=not_before))
             elif when > due:
                 why.append(reason("after-deadline", forecast=when, due=due))
             if when and key in latest and when > latest[key] and latest[key] < due:
@@ -108,7 +121,7 @@ def judge(definition: Definition, facts: Facts, planned: Deadlines | None = None
         meeting = (fc.meeting.get(ident, planned.meeting.get(ident))
                    if kind == "decision" else None)
         rows.append(Judged(kind, ident, phase, due, when, actual, why, latest.get(key), item,
-                           meeting))
+                           meeting, not_before, skipped))
 
     for phase in definition.phases:
         if phase.final:
@@ -140,8 +153,10 @@ def build_plan(definition: Definition, facts: Facts) -> Plan:
                      else -days.working_days_between(j.due, j.when))
         row = PlanRow(kind=j.kind, id=j.id, phase=j.phase, planned=_iso(j.due),
                       forecast=_iso(j.actual or j.when), actual=_iso(j.actual),
-                      slack_days=slack, at_risk=bool(j.reasons), why=say(j.reasons),
-                      reasons=j.reasons, latest=_iso(j.latest))
+                      slack_days=slack, at_risk=bool(j.reasons) and not j.skipped,
+                      why=say(j.reasons),
+                      reasons=j.reasons, latest=_iso(j.latest),
+                      not_before=_iso(j.not_before), skipped=j.skipped)
         if j.kind == "decision":
             row["body"] = j.item.body if j.item else None
             row["meeting"] = _iso(j.meeting.date if j.meeting else None)
@@ -152,6 +167,7 @@ def build_plan(definition: Definition, facts: Facts) -> Plan:
                       planned=_iso(meeting.date), forecast=_iso(meeting.date),
                       actual=_iso(meeting.date) if meeting.date <= facts.today else None,
                       slack_days=None, at_risk=False, why=None, reasons=[], latest=None,
+                      not_before=None, skipped=False,
                       papers_due=_iso(papers_due(definition, meeting)))
         if meeting.shared:
             row["shared"] = True

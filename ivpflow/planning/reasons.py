@@ -13,8 +13,15 @@ from ..dates import dutch_date
 # in DATE_VALUES are ISO dates (None: not yet known).
 REASONS: dict[str, tuple[str, str]] = {
     "no-meeting": (
-        "no meeting of its body known after it can be ready",
-        "geen vergadering van het orgaan bekend nadat de stukken klaar kunnen zijn"),
+        "no meeting of its body known after it can be ready: not before {not_before}",
+        "geen vergadering van het orgaan bekend nadat de stukken klaar kunnen zijn: niet vóór "
+        "{not_before}"),
+    "waits-for": (
+        "it follows '{decision}', which has no date yet: not before {not_before}",
+        "volgt op '{decision}', dat nog geen datum heeft: niet vóór {not_before}"),
+    "skipped": (
+        "left open when its phase was left by a forced advance",
+        "open gelaten toen de fase geforceerd werd afgesloten"),
     "after-deadline": (
         "forecast {forecast} is after the deadline {due}",
         "verwacht op {forecast}, na de termijn van {due}"),
@@ -36,7 +43,8 @@ REASONS: dict[str, tuple[str, str]] = {
         "het nieuwe IVP wordt naar verwachting op {forecast} vastgesteld, na het begin van zijn "
         "periode op {valid_from}"),
 }
-DATE_VALUES = frozenset({"forecast", "due", "latest", "by", "valid_from", "until"})
+DATE_VALUES = frozenset({"forecast", "due", "latest", "by", "valid_from", "until",
+                         "not_before"})
 _UNKNOWN = {"en": ("not yet known", "the plan it replaces"),
             "nl": ("nog niet bekend", "het plan dat het vervangt")}
 

@@ -53,11 +53,16 @@ class Summary:
 
 def open_deadlines(definition: Definition, facts: Facts, phase_due: Mapping[str, date | None],
                    item_due: Mapping[str, date | None]) -> list[tuple[date, str, str]]:
-    """The (due, kind, id) of every phase and item that is not done, in a phase not done:
-    what is overdue and what comes next, for the summary and the status alike."""
+    """The (due, kind, id) of every phase and item that is not done, in a phase not done, and
+    of every required item a forced advance left open (skipped): what is overdue and what
+    comes next, for the summary and the status alike."""
     found: list[tuple[date, str, str]] = []
     for phase in definition.phases:
         if facts.status.get(phase.id, "pending") == "done":
+            for item in phase.items:
+                when = item_due.get(item.id)
+                if when is not None and item.required and item.id not in facts.settled:
+                    found.append((when, item.kind, item.id))
             continue
         due = phase_due.get(phase.id)
         if due is not None and not phase.final:

@@ -87,9 +87,7 @@ def calendar_of(shot: Snapshot, *, now: datetime) -> Calendar:
                             description=f"Termijnen en vergaderingen van {status['title']}",
                             uid=f"{status['id']}@ivpflow")
     calendar.add("x-wr-timezone", "Europe/Amsterdam")
-    days = [date.fromisoformat(r["planned"]) for r in shot.rows if r["planned"]]
-    first = min(days, default=shot.today) - timedelta(days=366)
-    last = max(days, default=shot.today) + timedelta(days=366)
+    first, last = plan_period(shot)
     # Deadlines are whole days, so the events carry dates, not times; the zone says whose
     # days they are and is the one the alarms' 09:00 means.
     calendar.add_component(Timezone.from_tzid("Europe/Amsterdam", first_date=first,
@@ -97,6 +95,32 @@ def calendar_of(shot: Snapshot, *, now: datetime) -> Calendar:
     for event in _events(shot, now):
         calendar.add_component(event)
     return calendar
+
+
+def plan_period(shot: Snapshot) -> tuple[date, date]:
+    """The days the time zone must cover: from the process's start (or the earliest date of
+    its plan) to the last of its dates, forecasts, the IVP period and the four-year clock,
+    each a year wider so that an agenda looking around them still has the rules."""
+    status = shot.status
+    days = [date.fromisoformat(value) for row in shot.rows
+            for value in (row["planned"], row["forecast"], row["actual"], row["not_before"])
+            if value]
+    days += [shot.today, date.fromisoformat(status["start"])]
+    clock: Mapping[str, Any] = status["clock"] or {}
+    days += [date.fromisoformat(value) for value in clock.values()
+             if isinstance(value, str) and _is_date(value)]
+    years = shot.definition.period_years
+    if years:
+        days += [date(years[0], 1, 1), date(years[1], 12, 31)]
+    return min(days) - timedelta(days=366), max(days) + timedelta(days=366)
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
 
 
 def _events(shot: Snapshot, now: datetime) -> Iterable[Event]:

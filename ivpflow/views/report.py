@@ -22,12 +22,22 @@ TEMPLATE = "report/report.html.j2"
 MONTHS_SHORT = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov",
                 "dec")
 STATUS_NL = {"done": "afgerond", "active": "actief", "pending": "nog niet begonnen"}
+# Every event the history can hold, in Dutch (tests/test_report.py finds them in the code).
 EVENT_NL = {"started": "gestart", "advanced": "naar volgende fase", "forced": "geforceerd",
             "reopened": "heropend", "done": "gereed", "decided": "besluit",
             "assigned": "toegewezen", "unassigned": "toewijzing vervallen",
             "meeting": "vergadering toegevoegd", "meeting-removed": "vergadering vervallen",
-            "suspended": "opgeschort", "resumed": "hervat",
-            "undone": "ongedaan gemaakt", "decision-corrected": "besluit gecorrigeerd"}
+            "suspended": "opgeschort", "resumed": "hervat", "upgraded": "definitie bijgewerkt",
+            "drafted": "concept gemaakt", "value-set": "gegeven ingevuld",
+            "value-unset": "gegeven gewist", "priority-added": "prioriteit toegevoegd",
+            "priority-removed": "prioriteit verwijderd",
+            "indicator-added": "indicator toegevoegd",
+            "indicator-removed": "indicator verwijderd", "action-added": "actie toegevoegd",
+            "action-removed": "actie verwijderd", "mail-requeued": "bericht opnieuw verstuurd",
+            "deleted": "verwijderd", "undone": "ongedaan gemaakt",
+            "decision-corrected": "besluit gecorrigeerd",
+            "meeting-schedule": "vergaderschema vastgelegd",
+            "meeting-unscheduled": "vergaderschema beëindigd"}
 CHANGE_NL = {"done": "gereed", "open": "open", **OUTCOME_NL}
 
 # The timeline's geometry, in SVG user units (the picture scales to the page's width).
@@ -36,7 +46,9 @@ LABEL_WIDTH = 178  # the phase names on the left
 RIGHT_MARGIN = 16
 AXIS_HEIGHT = 40
 ROW_HEIGHT = 52
-LANE_HEIGHT = 74  # the meetings lane
+LANE_HEIGHT = 74  # the meetings lane, with room for three levels of labels
+LABEL_LEVEL = 13  # between two levels of meeting labels
+RISKS_SHOWN = 8  # the risks and overdue deadlines the report lists; the plan has them all
 FOOT_HEIGHT = 40  # the labels of the clock's lines, on up to two levels
 CHAR_WIDTH = 5.6  # of the 10-unit label font, to keep meeting labels from overlapping
 
@@ -56,6 +68,7 @@ def report_context(store: Store, process_id: str | None, *, now: datetime) -> di
     status = shot.status
     titles = _titles(status)
     items = {i["id"]: i for i in status["tasks"] + status["decisions"] + status["documents"]}
+    skipped = {ident for ident, item in items.items() if item["skipped"]}
     phase = next(p for p in status["phases"] if p["id"] == status["phase"])
     nxt = status["next_deadline"]
     clock = status["clock"]
@@ -78,16 +91,23 @@ def report_context(store: Store, process_id: str | None, *, now: datetime) -> di
             "adoption_planned": _day(clock["adoption_planned"]) if clock else None,
             "adoption_forecast": _day(clock["adoption_forecast"]) if clock else None,
             "warnings": warnings,
+            "adoption_unknown": _adoption_unknown(status["at_risk"]) if clock and not
+            clock["adoption_forecast"] else None,
         },
         "timeline": timeline(shot),
         "phases": _phases(shot),
         "overdue": [{"kind": KIND_NL[o["kind"]], "id": o["id"],
                      "title": titles.get(o["id"], o["id"]), "due": _day(o["due"]),
-                     "who": _who_of(items, o)} for o in status["overdue"]],
+                     "skipped": o["kind"] != "phase" and o["id"] in skipped,
+                     "who": _who_of(items, o)}
+                    for o in pressing_overdue(status["overdue"])[:RISKS_SHOWN]],
+        "overdue_total": len(status["overdue"]),
         "risks": [{"kind": KIND_NL[r["kind"]], "id": r["id"],
                    "title": titles.get(r["id"], r["id"]), "due": _day(r["due"]),
-                   "forecast": _day(r["forecast"]), "why": say(r["reasons"], "nl") or "",
-                   "who": _who_of(items, r)} for r in status["at_risk"]],
+                   "forecast": _day(r["forecast"]), "not_before": _day(r["not_before"]),
+                   "why": say(r["reasons"], "nl") or "", "who": _who_of(items, r)}
+                  for r in pressing_risks(status["at_risk"])[:RISKS_SHOWN]],
+        "risks_total": len(status["at_risk"]),
         "upcoming": [{"kind": KIND_NL[u["kind"]], "id": u["id"],
                       "title": titles.get(u["id"], u["id"]), "due": _day(u["due"]),
                       "working_days": u["working_days_left"],
@@ -101,11 +121,46 @@ def report_context(store: Store, process_id: str | None, *, now: datetime) -> di
         "clock": clock and {**{k: _day(v) if k in _CLOCK_DATES else v
                                for k, v in dict[str, Any](clock).items()},
                             "warnings": warnings},
-        "history": [_event(e) for e in history(store, status["id"])],
+        # What happened up to the report's moment: a report made for an earlier --now does
+        # not show what was done after it.
+        "history": [_event(e) for e in history(store, status["id"])
+                    if datetime.fromisoformat(e["at"]) <= now],
         "undelivered": status.get("undelivered", []),
         "draft_failures": [{**f, "since": _day(f["since"][:10])}
                            for f in status.get("draft_failures", [])],
     }
+
+
+def _adoption_unknown(risks: list[Any]) -> dict[str, Any] | None:
+    """Why the IVP's adoption has no forecast, and the earliest it can be: of the adoption
+    that comes last, as the clock waits for it."""
+    unknown = [r for r in risks if r["adopting"] and not r["forecast"]]
+    if not unknown:
+        return None
+    last = max(unknown, key=lambda r: r["not_before"] or "")
+    return {"not_before": _day(last["not_before"]), "why": say(last["reasons"], "nl") or ""}
+
+
+KIND_WEIGHT = {"decision": 0, "phase": 1, "document": 2, "task": 3}
+
+
+def pressing_risks(risks: list[Any]) -> list[Any]:
+    """The risks in the order a portefeuillehouder needs them: the IVP's adoption first, then
+    what has no date at all, and the rest by how late it is forecast (decisions before phases
+    before documents before tasks where equal)."""
+    def key(risk: Mapping[str, Any]) -> tuple[Any, ...]:
+        when = risk["forecast"] or risk["not_before"]
+        late = ((date.fromisoformat(when) - date.fromisoformat(risk["due"])).days
+                if when and risk["due"] else 0)
+        return (not risk["adopting"], bool(risk["forecast"]), -late,
+                KIND_WEIGHT.get(risk["kind"], 4), risk["due"] or "", risk["id"])
+    return sorted(risks, key=key)
+
+
+def pressing_overdue(overdue: list[Any]) -> list[Any]:
+    """What is overdue, phases and decisions before documents and tasks, the longest overdue
+    first within each."""
+    return sorted(overdue, key=lambda o: (KIND_WEIGHT.get(o["kind"], 4), o["due"], o["id"]))
 
 
 _CLOCK_DATES = ("valid_from", "expires", "replaces_until", "adoption_planned",
@@ -168,7 +223,9 @@ def timeline(shot: Snapshot) -> dict[str, Any]:
                      "markers": _markers(shot, row["id"], x, top + 42)})
     lane_top = AXIS_HEIGHT + len(phase_rows) * ROW_HEIGHT
     meetings = _meeting_markers(shot, x, lane_top)
-    bottom = lane_top + LANE_HEIGHT
+    levels = max((m["level"] for m in meetings), default=0) + 1
+    lane_height = max(LANE_HEIGHT, 36 + (levels - 1) * LABEL_LEVEL + 12)
+    bottom = lane_top + lane_height
     ticks = []
     month = first
     months = (last.year - first.year) * 12 + last.month - first.month
@@ -181,7 +238,7 @@ def timeline(shot: Snapshot) -> dict[str, Any]:
     return {
         "width": WIDTH, "height": bottom + FOOT_HEIGHT, "left": left, "right": right,
         "axis": AXIS_HEIGHT, "bottom": bottom, "ticks": ticks, "rows": rows,
-        "lane": {"y": lane_top, "height": LANE_HEIGHT}, "meetings": meetings,
+        "lane": {"y": lane_top, "height": lane_height}, "meetings": meetings,
         "today": {"x": x(today), "date": today},
         "lines": _clock_lines(lines, x, (left + right) / 2, bottom),
     }
@@ -216,6 +273,8 @@ def _bar(kind: str, phase: str, start: str, end: str, x: Callable[[str], float],
 def _item_state(row: Mapping[str, Any], phase_status: str, today: date) -> str:
     if row["actual"]:
         return "done"
+    if row.get("skipped"):
+        return "skipped"
     if phase_status == "done":
         return "lapsed"
     if row["planned"] and row["planned"] < today.isoformat():
@@ -224,7 +283,8 @@ def _item_state(row: Mapping[str, Any], phase_status: str, today: date) -> str:
 
 
 ITEM_STATE_NL = {"done": "gereed", "lapsed": "vervallen (fase afgerond)", "overdue": "te laat",
-                 "risk": "risico", "open": "open"}
+                 "risk": "risico", "open": "open",
+                 "skipped": "overgeslagen (fase geforceerd afgesloten)"}
 
 
 def _markers(shot: Snapshot, phase: str, x: Callable[[str], float],
@@ -274,7 +334,7 @@ def _markers(shot: Snapshot, phase: str, x: Callable[[str], float],
 
 
 CLUSTER = 8  # units; at about 1.6 units a day, deadlines within five days
-STATE_WEIGHT = {"lapsed": 0, "done": 1, "open": 2, "risk": 3, "overdue": 4}
+STATE_WEIGHT = {"lapsed": 0, "done": 1, "open": 2, "risk": 3, "overdue": 4, "skipped": 5}
 
 
 BODY_CLASS = (("gemeenteraad", "raad"), ("raadscommissie", "commissie"), ("college", "college"),
@@ -283,8 +343,9 @@ BODY_CLASS = (("gemeenteraad", "raad"), ("raadscommissie", "commissie"), ("colle
 
 def _meeting_markers(shot: Snapshot, x: Callable[[str], float],
                      top: float) -> list[dict[str, Any]]:
-    """A marker per meeting, its short label on the first of three levels with room for it."""
-    ends = [-1e9, -1e9, -1e9]
+    """A marker per meeting, its short label on the first level with room for it: as many
+    levels as meetings that fall close together (four gemeenten in one week) need."""
+    ends: list[float] = []
     markers = []
     for row in shot.rows:
         if row["kind"] != "meeting":
@@ -294,11 +355,14 @@ def _meeting_markers(shot: Snapshot, x: Callable[[str], float],
         label = _short_body(body)
         where = x(row["planned"] or "")
         half = len(label) * CHAR_WIDTH / 2
-        level = next((i for i, end in enumerate(ends) if where - half > end + 4), 0)
+        level = next((i for i, end in enumerate(ends) if where - half > end + 4), len(ends))
+        if level == len(ends):
+            ends.append(where + half)
         ends[level] = where + half
         markers.append({"body": body, "class": css, "x": where, "y": top + 14,
-                        "date": _day(row["planned"]), "label": label,
-                        "label_y": top + 36 + level * 13,
+                        "date": _day(row["planned"]), "label": label, "level": level,
+                        "label_x0": round(where - half, 1), "label_x1": round(where + half, 1),
+                        "label_y": top + 36 + level * LABEL_LEVEL,
                         "past": (row["planned"] or "") < shot.today.isoformat(),
                         "tip": f"{body}: {dutch_date(_day(row['planned']), weekday=True)}"
                                + (f"; stukken uiterlijk {dutch_date(_day(row['papers_due']))}"

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any, NotRequired, TypedDict
 
 from ..dates import iso, local
-from ..planning.clock import Clock
+from ..planning.clock import Clock, adopting_decisions
 from ..planning.holders import Assignment, Holders, holders_of_item, item_municipality
 from ..planning.plan import Plan, PlanRow, build_plan
 from ..planning.summary import open_deadlines
@@ -65,6 +65,7 @@ class ItemEntry(TypedDict):
     overdue: bool
     note: str | None
     who: Who
+    skipped: bool  # left open when its phase was left by a forced advance
     # tasks and documents
     status: NotRequired[str]
     completed: NotRequired[str | None]
@@ -99,6 +100,8 @@ class Risk(TypedDict):
     forecast: str | None
     why: str | None
     reasons: list[dict[str, Any]]
+    not_before: str | None  # no forecast: the earliest it can still be
+    adopting: bool  # a decision adopting the IVP (what the clock's forecast is)
 
 
 class RoleEntry(TypedDict):
@@ -199,6 +202,8 @@ def describe(process: ProcessRow, definition: Definition, today: date,
     facts = facts_of(process, today)
     people = people_of(process)
     plan = plan or build_plan(definition, facts)
+    skipped = {r["id"] for r in plan["rows"] if r["kind"] != "phase" and r["skipped"]}
+    adopting = {item.id for item in adopting_decisions(definition)}
     # What is overdue and next, by the rule the portfolio's summary counts with.
     deadlines = open_deadlines(definition, facts, {s.phase: s.due for s in process.phases},
                                {s.item_id: s.due for s in process.items})
@@ -211,6 +216,7 @@ def describe(process: ProcessRow, definition: Definition, today: date,
         entry = ItemEntry(id=item.id, phase=item.phase, title=item.title, due=iso(state.due),
                           required=item.required, role=item.role,
                           overdue=(item.kind, item.id) in late, note=state.note,
+                          skipped=item.id in skipped,
                           who=_who(holders_of_item(people, definition, item),
                                    item_municipality(definition, item)))
         if item.kind == "decision":
@@ -246,7 +252,9 @@ def describe(process: ProcessRow, definition: Definition, today: date,
                        if first else None),
         overdue=overdue,
         at_risk=[Risk(kind=r["kind"], id=r["id"], due=r["planned"], forecast=r["forecast"],
-                      why=r["why"], reasons=r["reasons"]) for r in plan["rows"] if r["at_risk"]],
+                      why=r["why"], reasons=r["reasons"], not_before=r["not_before"],
+                      adopting=r["kind"] == "decision" and r["id"] in adopting)
+                 for r in plan["rows"] if r["at_risk"]],
         clock=plan["clock"], suspended=_suspension(process),
         upcoming=[Upcoming(kind=kind, id=ident, due=due.isoformat(),
                            working_days_left=_working_days_left(definition, kind, ident, today,

@@ -26,6 +26,14 @@ PERIOD_PATTERN = re.compile(r"^(\d{4})\s*[-–]\s*(\d{4})$")
 DEFAULT_LEAD_TIMES = {"gemeenteraad": 15, "raadscommissie": 10, "college": 5, "gezagsdriehoek": 5,
                       "managementteam": 3}
 FALLBACK_LEAD_TIME = 5
+# The decision chain of a raadsvoorstel (DOMAIN.md): the college offers it, the raadscommissie
+# advises on it, the gemeenteraad adopts it. A decision follows the one before it in this
+# order (same phase, document and gemeente) unless the definition says `after:`.
+CHAIN = ("college", "raadscommissie", "gemeenteraad")
+# Working days a decision of a body comes at least after the decision it follows: the griffie
+# needs the advice of the commissie (or the college's voorstel) in before it can schedule it.
+DEFAULT_CHAIN_LEAD_TIMES = {"raadscommissie": 10, "gemeenteraad": 5}
+FALLBACK_CHAIN_LEAD_TIME = 5
 
 # What keeps a phase from being left, by label: 'open tasks' -> ids.
 Blockers = dict[str, list[str]]
@@ -68,6 +76,7 @@ class Item:
     # For a decision: what it asks the body to decide, infinitive clauses without the
     # closing ';' or '.' ("het huidige beleid te verlengen voor de jaren 2025 en 2026").
     beslispunten: tuple[str, ...] = ()
+    after: str | None = None  # for a decision: the decision it follows, when stated
     line: int = field(default=0, compare=False)  # where it was written; not part of its value
 
 
@@ -160,6 +169,7 @@ class Definition:
     replaces_until: date | None = None  # when the plan this process replaces expires
     target: tuple[str, date] | None = None  # (phase, date) the phase must end by
     reminders: ReminderPolicy = field(default_factory=ReminderPolicy)
+    chain_lead_times: Mapping[str, int] = field(default_factory=dict)  # body or word -> days
     tree: Any = field(default=None, repr=False)  # the validated data, for the compiled form
 
     @property
@@ -183,6 +193,39 @@ class Definition:
                 if key in table:
                     return table[key]
         return DEFAULT_LEAD_TIMES.get(word, FALLBACK_LEAD_TIME)
+
+    def chain_lead_time(self, body: str) -> int:
+        """Working days a decision of `body` comes at least after the one it follows."""
+        word = body.split()[0].lower() if body.split() else body
+        for key in (body, word):
+            if key in self.chain_lead_times:
+                return self.chain_lead_times[key]
+        return DEFAULT_CHAIN_LEAD_TIMES.get(word, FALLBACK_CHAIN_LEAD_TIME)
+
+    @cached_property
+    def follows(self) -> Mapping[str, str]:
+        """Decision -> the decision it follows (see `chain_follows`)."""
+        return chain_follows(self.items_of_kind("decision"), self.municipalities)
+
+    @cached_property
+    def chain_order(self) -> list[Item]:
+        """Every decision, each after the one it follows (definition order otherwise)."""
+        ordered: dict[str, Item] = {}
+
+        def visit(item: Item, seen: frozenset[str]) -> None:
+            before = self.follows.get(item.id)
+            if before is not None and before in self.items and before not in seen \
+                    and before not in ordered:
+                visit(self.items[before], seen | {item.id})
+            ordered.setdefault(item.id, item)
+
+        for decision in self.items_of_kind("decision"):
+            visit(decision, frozenset())
+        return list(ordered.values())
+
+    def municipality_of(self, item: Item) -> str | None:
+        """The gemeente of an item: its own, or the one its body names ('college Losser')."""
+        return _municipality_of(item, self.municipalities)
 
     @cached_property
     def bodies(self) -> list[str]:
@@ -216,6 +259,39 @@ class Definition:
     def items_of_kind(self, kind: str) -> list[Item]:
         """Every item of one kind, in definition order."""
         return [item for item in self.items.values() if item.kind == kind]
+
+
+def chain_follows(decisions: list[Item], municipalities: tuple[str, ...]) -> dict[str, str]:
+    """Decision -> the decision it follows: its `after:`, else the one before it in the chain
+    college -> raadscommissie -> gemeenteraad on the same phase, document and gemeente."""
+    found: dict[str, str] = {}
+    for decision in decisions:
+        if decision.after:
+            found[decision.id] = decision.after
+            continue
+        rank = _chain_rank(decision.body)
+        if rank <= 0:
+            continue
+        gemeente = _municipality_of(decision, municipalities)
+        before = [other for other in decisions
+                  if 0 <= _chain_rank(other.body) < rank and other.phase == decision.phase
+                  and other.document == decision.document
+                  and _municipality_of(other, municipalities) == gemeente]
+        if before:
+            found[decision.id] = max(before, key=lambda d: _chain_rank(d.body)).id
+    return found
+
+
+def _municipality_of(item: Item, municipalities: tuple[str, ...]) -> str | None:
+    if item.municipality is not None:
+        return item.municipality
+    return next((m for m in municipalities if (item.body or "").endswith(" " + m)), None)
+
+
+def _chain_rank(body: str | None) -> int:
+    """A body's place in the decision chain (0 college, 1 commissie, 2 raad), -1 outside it."""
+    word = (body or "").split()[0].lower() if (body or "").split() else ""
+    return CHAIN.index(word) if word in CHAIN else -1
 
 
 def slug(text: str) -> str:

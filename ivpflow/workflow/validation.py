@@ -23,6 +23,7 @@ from .model import (
     Period,
     Phase,
     ReminderPolicy,
+    chain_follows,
     slug,
 )
 from .yamlsource import INVALID, LDict, LList
@@ -46,14 +47,14 @@ _DURATION = re.compile(r"^(?P<n>\d+)\s+(?P<unit>working\s+days?|days?|weeks?)$",
 # docs/workflow-format.md describes each one (tests/test_workflow_format.py keeps them equal).
 TOP_KEYS = frozenset({"id", "title", "description", "period", "replaces", "start",
                       "municipalities", "roles", "phases", "calendar", "lead_times", "meetings",
-                      "target", "reminders"})
+                      "target", "reminders", "chain_lead_times"})
 PHASE_KEYS = frozenset({"id", "title", "description", "due", "duration", "final", "roll",
                         "tasks", "decisions", "documents"})
 _COMMON_ITEM_KEYS = frozenset({"id", "title", "role", "due", "required", "roll", "description",
                                "per_municipality"})
 ITEM_KEYS = {
     "task": _COMMON_ITEM_KEYS,
-    "decision": _COMMON_ITEM_KEYS | {"body", "document", "beslispunten"},
+    "decision": _COMMON_ITEM_KEYS | {"body", "document", "beslispunten", "after"},
     "document": _COMMON_ITEM_KEYS,
 }
 CALENDAR_KEYS = frozenset({"closing_days", "closed", "recess", "lead_times"})
@@ -143,6 +144,7 @@ class DefinitionParser:
         items = self.unique_ids(phases)
         self.check_references(phases, items)
         self.check_documents(items)
+        self.check_chain(phases, items, tuple(municipalities))
         description, period = self.string(data, "description"), self.string(data, "period")
         if period is not None and not PERIOD_PATTERN.match(period):
             self.problem(data.line_of("period"), f"period '{period}' must be two years, "
@@ -172,6 +174,8 @@ class DefinitionParser:
             replaces_until=replaces_until,
             target=target,
             reminders=reminders,
+            chain_lead_times=self.lead_times(data.get("chain_lead_times"),
+                                             data.line_of("chain_lead_times")),
             tree=data,
         )
 
@@ -369,6 +373,34 @@ class DefinitionParser:
             elif body is not None and day is not None:
                 found.append(Meeting(body, day, self.day(entry, "papers_due")))
         return tuple(found)
+
+    def check_chain(self, phases: list[Phase], items: Mapping[str, Item],
+                    municipalities: tuple[str, ...]) -> None:
+        """A decision's `after:` names another decision of its own phase or an earlier one,
+        and no chain of decisions comes back to where it began."""
+        order = {phase.id: phase.index for phase in phases}
+        decisions = [item for item in items.values() if item.kind == "decision"]
+        follows = chain_follows(decisions, municipalities)
+        for item in decisions:
+            if item.after is None:
+                continue
+            before = items.get(item.after)
+            if before is None or before.kind != "decision" or before.id == item.id:
+                known = [d.id for d in decisions if d is not item]
+                self.problem(item.line, f"decision '{item.id}' is after unknown decision "
+                                        f"'{item.after}'; decisions: {', '.join(known)}")
+                continue
+            if order.get(before.phase, 0) > order.get(item.phase, 0):
+                self.problem(item.line, f"decision '{item.id}' is after '{before.id}' of the "
+                                        f"later phase '{before.phase}'")
+                continue
+            seen, current = {item.id}, before.id
+            while current in follows and current not in seen:
+                seen.add(current)
+                current = follows[current]
+            if current == item.id:
+                self.problem(item.line, f"decision '{item.id}' is after itself through "
+                                        f"'{before.id}'")
 
     def check_documents(self, items: Mapping[str, Item]) -> None:
         for item in items.values():
@@ -585,6 +617,7 @@ class DefinitionParser:
             description=self.string(raw, "description"),
             document=self.string(raw, "document") if kind == "decision" else None,
             beslispunten=self.beslispunten(raw, item_id) if kind == "decision" else (),
+            after=self.string(raw, "after") if kind == "decision" else None,
             line=raw.line,
         )
         if not self.flag(raw, "per_municipality", False):
@@ -620,6 +653,8 @@ class DefinitionParser:
                           else base.document),
                 beslispunten=tuple(p.replace("{municipality}", name)
                                    for p in base.beslispunten),
+                after=(f"{base.after}-{slug(name)}" if base.after in self.groups
+                       else base.after),
                 line=base.line,
             )
             for name in municipalities
