@@ -7,13 +7,14 @@ from typing import Any
 
 import click
 
-from ..dates import dutch_date, parse_day
+from ..dates import dutch_date
 from .app import App, cli, pass_app
 from .output import day, json_option, print_json, table
+from .params import DAY, complete_process, force_option
 
 
 @cli.command()
-@click.argument("process_id", metavar="[ID]", required=False)
+@click.argument("process_id", metavar="[ID]", required=False, shell_complete=complete_process)
 @json_option
 @click.option("--at-risk", "only_risk", is_flag=True, help="Only the items at risk.")
 @pass_app
@@ -48,20 +49,18 @@ def meeting() -> None:
 
 
 @meeting.command("add")
-@click.argument("process_id", metavar="ID")
+@click.argument("process_id", metavar="ID", shell_complete=complete_process)
 @click.argument("body")
-@click.argument("date_text", metavar="DATE")
-@click.option("--papers-due", "papers_text", metavar="DATE",
+@click.argument("day", metavar="DATE", type=DAY)
+@click.option("--papers-due", "papers", metavar="DATE", type=DAY,
               help="When the papers must be in (default: the body's lead time before).")
+@force_option
 @pass_app
-def meeting_add(app: App, process_id: str, body: str, date_text: str,
-                papers_text: str | None) -> None:
+def meeting_add(app: App, process_id: str, body: str, day: date, papers: date | None) -> None:
     """Add a meeting of a decision body, e.g. "gemeenteraad Losser" 2026-11-24."""
     from ..process.meetings import add_meetings
     from ..workflow.model import Meeting
 
-    day = parse_day(date_text, option="DATE")
-    papers = parse_day(papers_text, option="--papers-due") if papers_text else None
     add_meetings(app.store, process_id, [Meeting(body, day, papers)], now=app.now,
                  actor=app.actor)
     click.echo(f"{process_id}: {body} meets on {dutch_date(day, weekday=True)}")
@@ -87,15 +86,15 @@ def meeting_import(app: App, process_id: str, file: str) -> None:
 
 
 @meeting.command("remove")
-@click.argument("process_id", metavar="ID")
+@click.argument("process_id", metavar="ID", shell_complete=complete_process)
 @click.argument("body")
-@click.argument("date_text", metavar="DATE")
+@click.argument("day", metavar="DATE", type=DAY)
+@force_option
 @pass_app
-def meeting_remove(app: App, process_id: str, body: str, date_text: str) -> None:
+def meeting_remove(app: App, process_id: str, body: str, day: date) -> None:
     """Remove a meeting that will not take place."""
     from ..process.meetings import remove_meeting
 
-    day = parse_day(date_text, option="DATE")
     remove_meeting(app.store, process_id, body, day, now=app.now, actor=app.actor)
     click.echo(f"{process_id}: meeting of {body} on {dutch_date(day)} removed")
 
@@ -129,14 +128,14 @@ def meeting_list(app: App, process_id: str, as_json: bool) -> None:
 
 
 @cli.command("calendar")
-@click.argument("first", metavar="DATE")
-@click.argument("last", metavar="DATE")
+@click.argument("first", metavar="DATE", type=DAY)
+@click.argument("last", metavar="DATE", type=DAY)
 @click.option("--municipality", metavar="NAME", help="Include this municipality's own days.")
 @click.option("--process", "process_id", metavar="ID",
               help="Use the calendars of this process's definition (default: the only one).")
 @json_option
 @pass_app
-def calendar_command(app: App, first: str, last: str, municipality: str | None,
+def calendar_command(app: App, first: date, last: date, municipality: str | None,
                      process_id: str | None, as_json: bool) -> None:
     """Show the working days between two dates and why the other days are not."""
     from ..errors import NoStoreError
@@ -152,8 +151,7 @@ def calendar_command(app: App, first: str, last: str, municipality: str | None,
             store = app.store_for_reading
         except NoStoreError:
             store = None
-    data = working_days(store, parse_day(first, option="DATE"), parse_day(last, option="DATE"),
-                        municipality=municipality, process_id=process_id,
+    data = working_days(store, first, last, municipality=municipality, process_id=process_id,
                         extra=app.workflows_path)
     if as_json:
         print_json(data)
@@ -175,6 +173,7 @@ def calendar_command(app: App, first: str, last: str, municipality: str | None,
 @cli.command()
 @click.argument("process_id", metavar="ID")
 @click.option("--reason", required=True, metavar="TEXT", help="Why; recorded in the history.")
+@force_option
 @pass_app
 def suspend(app: App, process_id: str, reason: str) -> None:
     """Suspend a process (e.g. around elections); it cannot advance until resumed."""
@@ -187,6 +186,7 @@ def suspend(app: App, process_id: str, reason: str) -> None:
 @cli.command()
 @click.argument("process_id", metavar="ID")
 @click.option("--note", metavar="TEXT", help="A note for the history.")
+@force_option
 @pass_app
 def resume(app: App, process_id: str, note: str | None) -> None:
     """Resume a suspended process; the forecast shifts by the working days lost."""
