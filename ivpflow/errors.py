@@ -119,8 +119,10 @@ class UnknownItemError(IvpflowError):
                  *, plural: str | None = None) -> None:
         self.process_id, self.kind, self.item = process_id, kind, item
         self.available = sorted(available)
-        super().__init__(f"Process '{process_id}' has no {kind} '{item}'"
-                         + _choices(item, self.available, plural or kind + "s", where="its"))
+        choices = _choices(item, self.available, plural or kind + "s", where="its")
+        if choices.startswith("; none of"):
+            choices += f" (see 'ivpflow status {process_id}')"
+        super().__init__(f"Process '{process_id}' has no {kind} '{item}'{choices}")
 
 
 class UnknownPhaseError(IvpflowError):

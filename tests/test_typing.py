@@ -95,8 +95,17 @@ def test_now_is_typed_the_dutch_way(ivpflow: Invoke, started: str, now: str) -> 
      (["start", NOT, "--start", "1 maart"], "'--start'", "'1 maart' is not a date"),
      (["calendar", "1-4-2026", "juni"], "'DATE'", "'juni' is not a date"),
      (["meeting", "add", "not", "college", "dinsdagavond"], "'DATE'",
-      "'dinsdagavond' is not a date")],
-    ids=["now", "now-after", "start", "calendar", "meeting"])
+      "'dinsdagavond' is not a date"),
+     (["meeting", "add", "not", "college", "1-6-2026", "--papers-due", "ma"],
+      "'--papers-due'", "'ma' is not a date"),
+     (["shared", "meeting", "add", "raad", "2026-13-01"], "'DATE'",
+      "'2026-13-01' is not a date"),
+     (["decide", "not", "x", "--outcome", "vastgesteld", "--date", "9-13-2026"], "'--date'",
+      "'9-13-2026' is not a date"),
+     (["init", "--municipality", "Losser", "--adopt-by", "31-11-2026"], "'--adopt-by'",
+      "'31-11-2026' is not a date")],
+    ids=["now", "now-after", "start", "calendar", "meeting", "papers-due", "shared-meeting",
+         "decision-date", "adopt-by"])
 def test_a_date_that_is_none_is_a_usage_error(runner: CliRunner, store_dir: Path,
                                               args: list[str], option: str, text: str) -> None:
     result = runner.invoke(cli, ["--store", str(store_dir), *args])

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
 from click.shell_completion import CompletionItem
@@ -26,18 +26,14 @@ from ..dates import (
 )
 from ..errors import SwappedArgumentsError, UnknownProcessError
 
-if TYPE_CHECKING:
-    from .app import App
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _now(ctx: click.Context | None) -> datetime:
     """The moment the command acts at, once the group has set it; else the real clock."""
-    from .app import App
-
-    app = ctx.find_object(App) if ctx is not None else None
-    return app.now if app is not None else now_local()
+    # The group's App is found by what it has, not its class: app imports this module.
+    now = getattr(ctx.find_root().obj, "now", None) if ctx is not None else None
+    return now if isinstance(now, datetime) else now_local()
 
 
 class DayType(click.ParamType):  # type: ignore[type-arg]
@@ -95,9 +91,7 @@ def one_now(ctx: click.Context, values: tuple[datetime, ...]) -> datetime | None
 
 def _later_now(ctx: click.Context, param: click.Parameter, values: tuple[datetime, ...]) -> None:
     """`--now` after the command: the same as before it, checked against one given there."""
-    from .app import App
-
-    app = ctx.find_object(App)
+    app = ctx.find_root().obj
     if app is None or not values:  # completion, or not given here
         return
     moment = one_now(ctx, values)
@@ -151,7 +145,7 @@ def allowing_earlier(force: bool) -> Iterator[None]:
 # --------------------------------------------------------------------------- the process id
 
 
-def process_or_only(app: App, given: str | None) -> str:
+def process_or_only(app: Any, given: str | None) -> str:
     """The process a command names, or the only one when it names none (as `status` does);
     with several, the refusal names them."""
     if given is not None:
@@ -162,7 +156,7 @@ def process_or_only(app: App, given: str | None) -> str:
         return only_process_id(tx)
 
 
-def id_and_item(app: App, process_id: str | None, item: str | None,
+def id_and_item(app: Any, process_id: str | None, item: str | None,
                 command: str) -> tuple[str, str]:  # ID, item
     """The ID and item of `command ID ITEM`, the ID optional: 'done thematafels' with one
     process is 'done <its id> thematafels'."""
