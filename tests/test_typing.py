@@ -122,18 +122,19 @@ def test_relative_dates_count_from_now(ivpflow: Invoke, started: str) -> None:
 
 
 def test_now_after_the_command(ivpflow: Invoke, runner: CliRunner, store_dir: Path,
-                               started: str) -> None:
-    result = runner.invoke(cli, ["--store", str(store_dir), "status", "not", "--json",
-                                 "--now", "1-6-2026"])
+                               db_args: list[str], started: str) -> None:
+    result = runner.invoke(cli, ["--store", str(store_dir), *db_args, "status", "not",
+                                 "--json", "--now", "1-6-2026"])
     assert result.exit_code == 0, result.output
-    before = runner.invoke(cli, ["--store", str(store_dir), "--now", "2026-06-01", "status",
-                                 "not", "--json"])
+    before = runner.invoke(cli, ["--store", str(store_dir), *db_args, "--now", "2026-06-01",
+                                 "status", "not", "--json"])
     assert json.loads(result.stdout) == json.loads(before.stdout)
 
 
 def test_now_after_the_command_counts_for_its_dates(ivpflow: Invoke, runner: CliRunner,
-                                                    store_dir: Path, started: str) -> None:
-    result = runner.invoke(cli, ["--store", str(store_dir), "decide", "not",
+                                                    store_dir: Path, db_args: list[str],
+                                                    started: str) -> None:
+    result = runner.invoke(cli, ["--store", str(store_dir), *db_args, "decide", "not",
                                  "startnotitie-driehoek", "--date", "vandaag", "--outcome",
                                  "vastgesteld", "--now", "2026-03-04T10:00"])
     assert result.exit_code == 0, result.output
@@ -234,7 +235,8 @@ def test_a_mistyped_task_gets_a_suggestion(ivpflow: Invoke, started: str) -> Non
 
 def test_an_unknown_item_far_from_all_says_how_many() -> None:
     error = UnknownItemError("not", "task", "xyz", [f"taak-{n}" for n in range(32)])
-    assert str(error) == "Process 'not' has no task 'xyz'; none of its 32 tasks is like it"
+    assert str(error) == ("Process 'not' has no task 'xyz'; none of its 32 tasks is like it "
+                          "(see 'ivpflow status not')")
 
 
 def test_a_short_list_is_shown_whole() -> None:
@@ -342,12 +344,14 @@ def test_completion_script(runner: CliRunner, shell: str, marker: str) -> None:
     assert marker in result.stdout and "_IVPFLOW_COMPLETE" in result.stdout
 
 
-def complete(runner: CliRunner, store_dir: Path, words: str) -> list[str]:
+def complete(runner: CliRunner, store_dir: Path, words: str,
+             db_args: list[str] | None = None) -> list[str]:
     """What bash would offer for the last (possibly empty) word of `words`."""
     parts = words.split(" ")
     result = runner.invoke(cli, [], prog_name="ivpflow", env={
         "_IVPFLOW_COMPLETE": "bash_complete", "COMP_WORDS": words,
-        "COMP_CWORD": str(len(parts) - 1), "IVPFLOW_STORE": str(store_dir)})
+        "COMP_CWORD": str(len(parts) - 1), "IVPFLOW_STORE": str(store_dir),
+        "IVPFLOW_DB": db_args[1] if db_args else None})
     assert result.exit_code == 0, result.output
     return [line.split(",", 1)[1] for line in result.stdout.splitlines() if line]
 
@@ -363,9 +367,9 @@ def complete(runner: CliRunner, store_dir: Path, words: str) -> list[str]:
      ("ivpflow done werkgroep-s", ["werkgroep-samenstellen"]),
      ("ivpflow draft not veiligheids", ["veiligheidsanalyse"])],
     ids=["process", "task", "decision", "outcome", "role", "phase", "id-left-out", "document"])
-def test_completion_of_ids_and_items(runner: CliRunner, store_dir: Path, started: str,
-                                     words: str, expected: list[str]) -> None:
-    assert complete(runner, store_dir, words) == expected
+def test_completion_of_ids_and_items(runner: CliRunner, store_dir: Path, db_args: list[str],
+                                     started: str, words: str, expected: list[str]) -> None:
+    assert complete(runner, store_dir, words, db_args) == expected
 
 
 def test_completion_without_a_store_offers_nothing_and_creates_nothing(
