@@ -16,6 +16,41 @@ def _listing(names: Iterable[str], *, limit: int | None = None) -> str:
     return text or "none"
 
 
+# Up to this many allowed values a refusal lists them all; beyond, only the nearest.
+SHORT_LIST = 8
+
+
+def nearest(value: str, names: Iterable[str], limit: int = 3) -> list[str]:
+    """The names closest to a mistyped value, best first: the same but for case, then those
+    it begins or is part of, then the most similar (difflib); at most `limit`."""
+    from difflib import get_close_matches
+
+    names = list(dict.fromkeys(names))
+    wanted = value.strip().lower()
+    if not wanted:
+        return []
+    folded = {name.lower(): name for name in names}
+    found = [folded[wanted]] if wanted in folded else []
+    if len(wanted) >= 2:
+        found += [n for n in names if n.lower().startswith(wanted)]
+        found += [n for n in names if wanted in n.lower()]
+    found += [folded[n] for n in get_close_matches(wanted, list(folded), n=limit, cutoff=0.7)]
+    return list(dict.fromkeys(found))[:limit]
+
+
+def _choices(value: object, names: Sequence[str], plural: str, *, label: str | None = None,
+             where: str = "the") -> str:
+    """What a refusal offers instead of an unknown value: all names when there are few (after
+    `label`, default `plural`), the nearest when there are many, and how many there are when
+    none is near."""
+    if len(names) <= SHORT_LIST:
+        return f"; {label or plural}: {_listing(names)}"
+    near = nearest(str(value), names)
+    if near:
+        return "; did you mean " + " or ".join(f"'{name}'" for name in near) + "?"
+    return f"; none of {where} {len(names)} {plural} is like it"
+
+
 def _shown(value: object) -> str:
     """A value as a message quotes it, on one line: control characters escaped."""
     if not isinstance(value, str):
@@ -55,7 +90,8 @@ class UnknownWorkflowError(IvpflowError):
     def __init__(self, workflow: str, available: Iterable[str]) -> None:
         self.workflow = workflow
         self.available = sorted(available)
-        super().__init__(f"Unknown workflow '{workflow}'; available: {_listing(self.available)}")
+        super().__init__(f"Unknown workflow '{workflow}'"
+                         + _choices(workflow, self.available, "workflows", label="available"))
 
 
 class UnknownProcessError(IvpflowError):
@@ -66,11 +102,13 @@ class UnknownProcessError(IvpflowError):
         self.available = sorted(available)
         if process_id is None:
             if self.available:
-                msg = f"More than one process; name one of: {', '.join(self.available)}"
+                msg = ("More than one process; name one of: "
+                       f"{_listing(self.available, limit=SHORT_LIST)}")
             else:
                 msg = "No process yet; start one with 'ivpflow start WORKFLOW'"
         else:
-            msg = f"Unknown process '{process_id}'; known: {_listing(self.available, limit=10)}"
+            msg = f"Unknown process '{process_id}'" + _choices(
+                process_id, self.available, "processes", label="known")
         super().__init__(msg)
 
 
@@ -81,8 +119,10 @@ class UnknownItemError(IvpflowError):
                  *, plural: str | None = None) -> None:
         self.process_id, self.kind, self.item = process_id, kind, item
         self.available = sorted(available)
-        super().__init__(f"Process '{process_id}' has no {kind} '{item}'; "
-                         f"{plural or kind + 's'}: {_listing(self.available)}")
+        choices = _choices(item, self.available, plural or kind + "s", where="its")
+        if choices.startswith("; none of"):
+            choices += f" (see 'ivpflow status {process_id}')"
+        super().__init__(f"Process '{process_id}' has no {kind} '{item}'{choices}")
 
 
 class UnknownPhaseError(IvpflowError):
@@ -90,8 +130,8 @@ class UnknownPhaseError(IvpflowError):
 
     def __init__(self, process_id: str, phase: str, available: Sequence[str]) -> None:
         self.process_id, self.phase, self.available = process_id, phase, list(available)
-        super().__init__(f"Process '{process_id}' has no phase '{phase}'; phases: "
-                         f"{', '.join(self.available)}")
+        super().__init__(f"Process '{process_id}' has no phase '{phase}'"
+                         + _choices(phase, self.available, "phases", where="its"))
 
 
 class InvalidValueError(IvpflowError):
@@ -136,8 +176,8 @@ class UnknownChoiceError(InvalidValueError):
     def __init__(self, what: str, value: object, allowed: Iterable[str], *,
                  plural: str | None = None) -> None:
         self.allowed = list(allowed)
-        IvpflowError.__init__(self, f"Unknown {what} '{value}'; {plural or what + 's'}: "
-                                    f"{_listing(self.allowed)}")
+        IvpflowError.__init__(self, f"Unknown {what} '{value}'"
+                              + _choices(value, self.allowed, plural or what + "s"))
         self.what, self.value, self.rule = what, value, "is not allowed"
 
 
@@ -323,3 +363,26 @@ class CorrectionRefusedError(IvpflowError):
     def __init__(self, subject: str, reason: str) -> None:
         self.subject, self.reason = subject, reason
         super().__init__(f"Cannot correct {subject}: {reason}; nothing changed")
+
+
+# --- typing: dates and ids as people type them (issue 15, point 3) ---
+
+
+class SwappedArgumentsError(UnknownProcessError):
+    """The process id and the item were given the other way round."""
+
+    def __init__(self, process_id: str, available: Iterable[str], suggestion: str) -> None:
+        UnknownProcessError.__init__(self, process_id, available)
+        self.suggestion = suggestion
+        IvpflowError.__init__(self, f"Unknown process '{process_id}', but it is an item and "
+                                    f"the item is a process: did you mean '{suggestion}'?")
+
+
+class BackdatedError(OutOfOrderError):
+    """A write acts at a moment earlier than the process's last event (or dates a decision
+    before the process began); refused unless forced, so that the history stays in order."""
+
+    def __init__(self, what: str, moment: str, other: str, label: str) -> None:
+        OutOfOrderError.__init__(self, what, moment, "before", other, label=label,
+                                 note="use --force to record it anyway")
+        self.fact = f"{what} {moment} lies before {label} ({other})"

@@ -201,16 +201,13 @@ def test_values_per_municipality_and_for_all(ivpflow: Invoke, started: str) -> N
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["zaaknumer", "1"], "Error: Unknown value 'zaaknumer'; values: zaaknummer, "
-                         "documentnummer, portefeuillehouder, team, gemeente, burgemeester, "
-                         "secretaris, griffier, agendapunt, dekking, themabijeenkomst, "
-                         "themabijeenkomst-aanvang, themabijeenkomst-locatie, datum, "
-                         "onderwerp, bijlagen, grondslag, inleiding\n"),
+    (["zaaknumer", "1"], "Error: Unknown value 'zaaknumer'; did you mean 'zaaknummer'?\n"),
     (["zaaknummer", "1", "--municipality", "Enschede"],
      "Error: 'not' has no municipality 'Enschede'; municipalities: Losser, Dinkelland, "
      "Oldenzaal, Tubbergen\n"),
     (["themabijeenkomst", "12 april"],
-     "Error: themabijeenkomst '12 april' is not a date; use YYYY-MM-DD\n"),
+     "Error: themabijeenkomst '12 april' is not a date; use e.g. 2026-06-01, 1-6-2026, "
+     "1/6/2026, 1 juni 2026, vandaag, morgen or vrijdag\n"),
     (["themabijeenkomst-aanvang", "7 uur"],
      "Error: themabijeenkomst-aanvang '7 uur' is not a time; use HH:MM, e.g. 19:00\n"),
     (["team", "Veilig\nheid"], "Error: team 'Veilig…' must be one line\n"),

@@ -327,11 +327,12 @@ def test_an_undone_document_is_due_for_drafting_again(ivpflow: Invoke, store: St
                                                       started: str) -> None:
     from ivpflow.documents.drafts import due_drafts
 
-    ivpflow("done", "not", "startnotitie", now="2025-10-20T09:00")
-    assert due_drafts(store, parse_moment("2025-10-20T10:00")) == []
-    assert ivpflow("undo", "not", now="2025-10-21T09:00").exit_code == 0
-    assert [d.document for d in due_drafts(store, parse_moment("2025-10-21T10:00"))] == [
-        "startnotitie"]
+    assert ivpflow("done", "not", "startnotitie", now="2026-03-03T09:00").exit_code == 0
+    due = [d.document for d in due_drafts(store, parse_moment("2026-03-03T10:00"))]
+    assert "startnotitie" not in due
+    assert ivpflow("undo", "not", now="2026-03-04T09:00").exit_code == 0
+    assert [d.document for d in due_drafts(store, parse_moment("2026-03-04T10:00"))] == [
+        "startnotitie", *due]
 
 
 def test_the_stored_summary_follows_an_undo(ivpflow: Invoke, started: str) -> None:

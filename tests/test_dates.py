@@ -37,8 +37,8 @@ def test_parse_moment(text: str, expected: datetime) -> None:
     assert moment == expected and moment.utcoffset() == expected.utcoffset()
 
 
-@pytest.mark.parametrize("text", ["", "morgen", "2026-13-01", "01-06-2026"],
-                         ids=["empty", "word", "month-13", "dutch-order"])
+@pytest.mark.parametrize("text", ["", "morgen", "2026-13-01", "01-06-26"],
+                         ids=["empty", "word-without-now", "month-13", "two-digit-year"])
 def test_parse_moment_refuses_what_is_not_a_moment(text: str) -> None:
     with pytest.raises(InvalidValueError, match="is not a date or moment"):
         parse_moment(text)

@@ -134,7 +134,8 @@ def test_a_process_changed_after_the_file_was_written_is_not_deleted(
 
     def meanwhile(path: Path, text: str) -> None:
         write_new(path, text)
-        assert ivpflow("done", busy, "startnotitie-opstellen").exit_code == 0
+        assert ivpflow("done", busy, "startnotitie-opstellen",
+                       now="2026-03-04T09:00").exit_code == 0
 
     monkeypatch.setattr(removal, "_write_new", meanwhile)
     result = ivpflow("delete", busy, "--yes")

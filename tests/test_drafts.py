@@ -653,7 +653,7 @@ def test_due_drafts_from_ten_working_days_before_the_deadline(due_store: Store, 
 
 
 def test_a_done_document_is_no_longer_due(ivpflow: Invoke, due_store: Store) -> None:
-    ivpflow("done", "not", "startnotitie", now="2025-10-20T09:00")
+    ivpflow("done", "not", "startnotitie", "--force", now="2025-10-20T09:00")
     assert due_drafts(due_store, parse_moment("2025-10-20T10:00")) == []
 
 

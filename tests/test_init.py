@@ -112,12 +112,10 @@ def test_an_existing_file_is_kept_unless_force(ivpflow: Invoke, tmp_path: Path) 
      "Error: --municipality 'losser' is given twice (as 'Losser')"),
     (["--municipality", "Losser", "--id", "IVP_Losser"],
      "Error: --id 'IVP_Losser' must be lower-case letters, digits and '-' (at most 100)"),
-    (["--municipality", "Losser", "--adopt-by", "30-11-2026"],
-     "Error: --adopt-by '30-11-2026' is not a date; use YYYY-MM-DD"),
     (["--municipality", "Losser", "--title", "IVP {municipality}"],
      "Error: --title 'IVP {municipality}' must be text without { or }"),
 ], ids=["period-backwards", "period-too-long", "adopt-before-start", "too-short",
-        "adopt-in-recess", "no-municipality", "twice", "bad-id", "not-a-date", "bad-title"])
+        "adopt-in-recess", "no-municipality", "twice", "bad-id", "bad-title"])
 def test_bad_options_get_one_line_and_write_nothing(ivpflow: Invoke, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch,
                                                     args: list[str], error: str) -> None:

@@ -61,7 +61,7 @@ def test_the_longest_values_are_stored_everywhere(ivpflow: Invoke, tmp_path: Pat
          "--municipality", GEMEENTE),
         ("done", PROCESS, "t" * 100, "--note", "n" * 5000),
         ("meeting", "add", PROCESS, body, "2026-06-09"),
-        ("decide", PROCESS, decision, "--outcome", "aangehouden", "--date", "2026-03-30"),
+        ("decide", PROCESS, decision, "--outcome", "aangehouden", "--date", "2026-04-01"),
         ("set", PROCESS, "themabijeenkomst-aanvang", "19:30", "--municipality", GEMEENTE),
         ("priority", "add", PROCESS, "p" * 100, "--veld", "1", "--theme", "t" * 200,
          "--title", "T"),

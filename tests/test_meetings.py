@@ -215,7 +215,7 @@ def test_ending_a_schedule_keeps_its_past_meetings(ivpflow: Invoke, started: str
                                (RAAD, "2026-05-26")]
     assert ivpflow("meeting", "schedules", "not").stdout == (
         "No schedules; give one with 'ivpflow meeting schedule ID BODY RULE'.\n")
-    again = ivpflow("meeting", "unschedule", "not", RAAD)
+    again = ivpflow("meeting", "unschedule", "not", RAAD, now="2026-05-01")
     assert (again.exit_code, again.stderr) == (
         1, "Error: Process 'not' has no meeting schedule 'gemeenteraad Losser'; meeting "
            "schedules: none\n")

@@ -712,9 +712,8 @@ def test_vng_has_nothing_at_risk_on_its_first_day(ivpflow: Invoke, start: str) -
     [(["gemeenteraad Enschede", "2026-11-10"],
       f"'gemeenteraad Enschede' decides nothing in 'not'; bodies: {NOT_BODIES}"),
      (["gemeenteraad Losser", "2026-11-10", "--papers-due", "2026-11-12"],
-      "Papers due 2026-11-12 lies after the meeting (2026-11-10)"),
-     (["gemeenteraad Losser", "10-11-2026"], "DATE '10-11-2026' is not a date; use YYYY-MM-DD")],
-    ids=["body-that-decides-nothing", "papers-due-after-meeting", "bad-date"],
+      "Papers due 2026-11-12 lies after the meeting (2026-11-10)")],
+    ids=["body-that-decides-nothing", "papers-due-after-meeting"],
 )
 def test_meeting_add_refuses_bad_input(ivpflow: Invoke, started: str, args: list[str],
                                        message: str) -> None:
@@ -854,9 +853,8 @@ def test_meeting_remove_replans_the_decision(ivpflow: Invoke, begun: str) -> Non
                                     "(2026-05-31)"),
      (["2026-04-01", "2026-05-31", "--municipality", "Almelo"],
       "No definition knows municipality 'Almelo'"),
-     (["2026-04-01", "2026-05-31", "--process", "nope"], "Unknown process 'nope'; known: none"),
-     (["1 april", "2026-05-31"], "DATE '1 april' is not a date; use YYYY-MM-DD")],
-    ids=["second-date-first", "unknown-municipality", "unknown-process", "bad-date"],
+     (["2026-04-01", "2026-05-31", "--process", "nope"], "Unknown process 'nope'; known: none")],
+    ids=["second-date-first", "unknown-municipality", "unknown-process"],
 )
 def test_calendar_refuses_bad_input(ivpflow: Invoke, store: Store, args: list[str],
                                     message: str) -> None:

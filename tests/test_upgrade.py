@@ -118,7 +118,9 @@ def test_the_upgraded_database_reads_and_writes(empty_url: str) -> None:
         assert {r["id"] for r in list_processes(store, now=NOW)} == {"not-2027-2030",
                                                                      "vng-losser"}
         before = read(store, "not-2027-2030").version
-        complete(store, "not-2027-2030", "cijfers-verzamelen", now=NOW, actor="upgrade")
+        # After the fixture's last event (09:56): a change is not recorded before it.
+        complete(store, "not-2027-2030", "cijfers-verzamelen", now=NOW.replace(hour=11),
+                 actor="upgrade")
         after = read(store, "not-2027-2030")
         assert after.version == before + 1 and after.summary_on == NOW.date()
         assert history(store, "not-2027-2030")[-1]["actor"] == "upgrade"

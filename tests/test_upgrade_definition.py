@@ -154,7 +154,8 @@ def test_a_changed_title_keeps_the_facts(ivpflow: Invoke, started: Path,
 
 def test_a_decision_and_a_meeting_survive_an_upgrade(ivpflow: Invoke, started: Path,
                                                      tmp_path: Path) -> None:
-    assert ivpflow("meeting", "add", "p", "college van B&W", "2026-04-07").exit_code == 0
+    assert ivpflow("meeting", "add", "p", "college van B&W", "2026-04-07",
+                   now=LATER).exit_code == 0
     assert ivpflow("decide", "p", "startnotitie", "--outcome", "vastgesteld", "--date",
                    "2026-03-09", now=LATER).exit_code == 0
     file = corrected(tmp_path, ("title: Cijfers verzamelen", "title: Cijfers ophalen"))
@@ -168,7 +169,7 @@ def test_a_decision_and_a_meeting_survive_an_upgrade(ivpflow: Invoke, started: P
 def test_a_removed_open_task_is_gone_with_its_queued_reminder(
         ivpflow: Invoke, store: Store, started: Path, tmp_path: Path) -> None:
     assert ivpflow("assign", "p", "coordinator", "--name", "Anne", "--email",
-                   "anne@klein.example").exit_code == 0
+                   "anne@klein.example", now="2026-03-05T10:00").exit_code == 0
     queue_reminders(store, parse_moment("2026-03-18T08:00"), SENDER)
     queued = [m for m in outbox_messages(store) if m["item"] == "planning"]
     assert [m["status"] for m in queued] == ["queued"]

@@ -14,6 +14,7 @@ _COLLECTING = gc.isenabled()
 gc.disable()
 
 from . import (  # noqa: E402,F401
+    completion,
     config,
     definitions,
     delete,
@@ -27,6 +28,10 @@ from . import (  # noqa: E402,F401
     views,
 )
 from .app import App, cli, main  # noqa: E402
+from .params import add_now_option  # noqa: E402
+
+for _command in cli.commands.values():  # `ivpflow status --now …` as well as before it
+    add_now_option(_command)
 
 if _COLLECTING:
     gc.enable()

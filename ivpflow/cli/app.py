@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .. import i18n
-from ..dates import now_local, parse_moment
+from ..dates import now_local
 from ..errors import IvpflowError
+from .params import MOMENT, NOW_HELP, one_now
 
 if TYPE_CHECKING:
     from ..outbox.mail import MailSettings
@@ -32,6 +33,7 @@ class App:
         self.now = now
         self.actor = actor
         self.fixed_clock = fixed_clock
+        self.given_now: datetime | None = now if fixed_clock else None
         self.settings = settings
         self._store: Any = None
 
@@ -140,9 +142,8 @@ pass_app = click.make_pass_decorator(App)
 @click.option("--db", "db_url", metavar="URL",
               help="SQLAlchemy URL (env IVPFLOW_DB; default: "
                    "sqlite:///<store>/ivpflow.sqlite3).")
-@click.option("--now", "now_text", envvar="IVPFLOW_NOW", metavar="ISO",
-              help="The moment to act at, e.g. 2026-06-01 or 2026-06-01T08:00 "
-                   "(Europe/Amsterdam; default: the real clock).")
+@click.option("--now", "now_given", envvar="IVPFLOW_NOW", metavar="MOMENT", type=MOMENT,
+              multiple=True, help=NOW_HELP.replace("; before", " (env IVPFLOW_NOW); before"))
 @click.option("--actor", metavar="NAME",
               help="Who is acting; recorded in the history (env IVPFLOW_ACTOR; "
                    "default: $USER).")
@@ -152,7 +153,8 @@ pass_app = click.make_pass_decorator(App)
 @click.version_option(package_name="ivpflow")
 @click.pass_context
 def cli(ctx: click.Context, config_file: str | None, store_dir: str | None,
-        db_url: str | None, now_text: str | None, actor: str | None, no_color: bool) -> None:
+        db_url: str | None, now_given: tuple[datetime, ...], actor: str | None,
+        no_color: bool) -> None:
     """ivpflow runs a municipality's Integraal Veiligheidsplan process (VNG five steps).
 
     A coordinator starts a process from a workflow definition, completes tasks, records the
@@ -172,11 +174,11 @@ def cli(ctx: click.Context, config_file: str | None, store_dir: str | None,
 
     settings = resolve_settings({"store": store_dir, "db": db_url, "actor": actor},
                                 os.environ, Path.cwd(), config_file)
-    now = parse_moment(now_text) if now_text else now_local()
+    given = one_now(ctx, now_given)
     i18n.use(settings["language"])
     ctx.call_on_close(lambda: i18n.use("en"))  # a library call after this one speaks English
-    ctx.obj = App(settings["store"], settings["db"], now, settings["actor"],
-                  fixed_clock=bool(now_text), settings=settings)
+    ctx.obj = App(settings["store"], settings["db"], given or now_local(), settings["actor"],
+                  fixed_clock=given is not None, settings=settings)
     ctx.call_on_close(ctx.obj.close)
     if settings.from_file("templates"):
         # The renderer reads IVPFLOW_TEMPLATES (also in the scheduler's threads); set it for

@@ -51,7 +51,10 @@ def config_command(app: App, as_json: bool) -> None:
 def _now_row(app: App) -> dict[str, Any]:
     from click.core import ParameterSource
 
-    given = click.get_current_context().find_root().get_parameter_source("now_text")
+    ctx = click.get_current_context()
+    given = ctx.get_parameter_source("now_later")  # 'config --now …'
+    if given is not ParameterSource.COMMANDLINE:
+        given = ctx.find_root().get_parameter_source("now_given")
     source = {ParameterSource.COMMANDLINE: "option",
               ParameterSource.ENVIRONMENT: "environment IVPFLOW_NOW"}.get(
                   given or ParameterSource.DEFAULT, "default")

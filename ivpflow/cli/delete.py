@@ -7,10 +7,11 @@ from pathlib import Path
 import click
 
 from .app import App, cli, pass_app
+from .params import complete_process
 
 
 @cli.command(short_help="Remove a process after saving its history to a file.")
-@click.argument("process_id", metavar="ID")
+@click.argument("process_id", metavar="ID", shell_complete=complete_process)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Where the history goes (default: ID-history-DATE.json here); never "
                    "overwritten.")

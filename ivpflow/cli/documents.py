@@ -11,13 +11,14 @@ import click
 from ..dates import dutch_date
 from .app import App, cli, pass_app
 from .output import day, json_option, print_json, table, wide_option
+from .params import complete_document, complete_process, force_option
 
 FORMAT_CHOICE = click.Choice(["md", "docx", "html"])
 
 
 @cli.command(short_help="Render the drafts of a document or of the phase.")
-@click.argument("process_id", metavar="ID")
-@click.argument("document", required=False)
+@click.argument("process_id", metavar="ID", shell_complete=complete_process)
+@click.argument("document", required=False, shell_complete=complete_document)
 @click.option("--format", "formats", type=FORMAT_CHOICE, multiple=True,
               help="md, docx or html (repeat for several; default md).")
 @click.option("--out", "out", metavar="DIR", type=click.Path(file_okay=False),
@@ -128,6 +129,7 @@ def priority() -> None:
 @click.option("--theme", required=True, help="Theme within the veld, e.g. Jeugdcriminaliteit.")
 @click.option("--title", required=True, help="The priority as the IVP names it.")
 @click.option("--rationale", metavar="TEXT", help="Why: aanleiding and doelen.")
+@force_option
 @pass_app
 def priority_add(app: App, process_id: str, priority_id: str, veld: str, theme: str,
                  title: str, rationale: str | None) -> None:
@@ -170,6 +172,7 @@ def priority_list(app: App, process_id: str, as_json: bool) -> None:
 @priority.command("remove", short_help="Remove a priority that has no indicators or actions.")
 @click.argument("process_id", metavar="ID")
 @click.argument("priority_id", metavar="PRIORITY")
+@force_option
 @pass_app
 def priority_remove(app: App, process_id: str, priority_id: str) -> None:
     """Remove a priority (refused while indicators or actions belong to it).
@@ -233,6 +236,7 @@ def indicator() -> None:
 @click.option("--baseline-year", type=int, metavar="YEAR", help="Year of the nulmeting.")
 @click.option("--target", help="Streefwaarde.")
 @click.option("--target-year", type=int, metavar="YEAR", help="Year of the streefwaarde.")
+@force_option
 @pass_app
 def indicator_add(app: App, process_id: str, indicator_id: str, title: str,
                   priority_id: str | None, veld: str | None, source: str | None,
@@ -283,6 +287,7 @@ def indicator_list(app: App, process_id: str, as_json: bool) -> None:
 @indicator.command("remove")
 @click.argument("process_id", metavar="ID")
 @click.argument("indicator_id", metavar="INDICATOR")
+@force_option
 @pass_app
 def indicator_remove(app: App, process_id: str, indicator_id: str) -> None:
     """Remove an indicator.
@@ -324,6 +329,7 @@ def action() -> None:
 @click.option("--termijn", metavar="DATE", help="When it is done: YYYY-MM-DD, or YYYY-MM for "
                                                 "the month's last working day.")
 @click.option("--kosten", metavar="TEXT", help="Costs, e.g. '€ 10.000' or PM.")
+@force_option
 @pass_app
 def action_add(app: App, process_id: str, action_id: str, title: str, priority_id: str | None,
                doelstelling: str | None, activiteiten: str | None, trekker: str | None,
@@ -372,6 +378,7 @@ def action_list(app: App, process_id: str, as_json: bool) -> None:
 @action.command("remove")
 @click.argument("process_id", metavar="ID")
 @click.argument("action_id", metavar="ACTION")
+@force_option
 @pass_app
 def action_remove(app: App, process_id: str, action_id: str) -> None:
     """Remove an action.
@@ -398,6 +405,7 @@ def action_remove(app: App, process_id: str, action_id: str) -> None:
               help="Only for this document (or the besluit of this decision): zaaknummer, "
                    "documentnummer, datum, onderwerp, bijlagen, dekking, grondslag, inleiding.")
 @click.option("--unset", is_flag=True, help="Remove the value instead.")
+@force_option
 @pass_app
 def set_command(app: App, process_id: str, key: str, value: str | None,
                 municipality: str | None, document: str | None, unset: bool) -> None:

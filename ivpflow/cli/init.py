@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import shlex
 from collections.abc import Sequence
+from datetime import date
 
 import click
 
-from ..dates import parse_day
 from .app import App, cli, pass_app
+from .params import DAY
 
 
 @cli.command(short_help="Write a workflow file for one gemeente or several.")
@@ -17,9 +18,9 @@ from .app import App, cli, pass_app
               help="A gemeente of the plan; repeat it for a joint plan of several.")
 @click.option("--period", metavar="YYYY-YYYY",
               help="The IVP period (default: the four years after adoption).")
-@click.option("--start", "start_text", metavar="DATE",
+@click.option("--start", "start_day", metavar="DATE", type=DAY,
               help="The start date of the process (default: today).")
-@click.option("--adopt-by", "adopt_text", metavar="DATE",
+@click.option("--adopt-by", "adopt_by", metavar="DATE", type=DAY,
               help="The raad meeting by which the plan must be adopted (default: the end of "
                    "November before the period, else nine months after the start).")
 @click.option("--id", "ident", metavar="ID",
@@ -29,8 +30,8 @@ from .app import App, cli, pass_app
 @click.option("--out", metavar="FILE", help="Where to write it (default: <id>.yaml here).")
 @click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
 @pass_app
-def init(app: App, municipalities: Sequence[str], period: str | None, start_text: str | None,
-         adopt_text: str | None, ident: str | None, title: str | None, out: str | None,
+def init(app: App, municipalities: Sequence[str], period: str | None, start_day: date | None,
+         adopt_by: date | None, ident: str | None, title: str | None, out: str | None,
          force: bool) -> None:
     """Write a commented workflow file for one gemeente or several, from the VNG template,
     that `ivpflow check` accepts and `ivpflow start FILE` starts.
@@ -43,8 +44,7 @@ def init(app: App, municipalities: Sequence[str], period: str | None, start_text
     """
     from ..workflow.template import make_workflow, write_workflow
 
-    start = parse_day(start_text, option="--start") if start_text else app.now.date()
-    adopt_by = parse_day(adopt_text, option="--adopt-by") if adopt_text else None
+    start = start_day or app.now.date()
     workflow = make_workflow(municipalities, start=start, adopt_by=adopt_by, period=period,
                              ident=ident, title=title)
     path = write_workflow(out or f"{workflow.id}.yaml", workflow, force=force)

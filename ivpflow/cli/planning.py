@@ -7,13 +7,14 @@ from typing import Any
 
 import click
 
-from ..dates import dutch_date, parse_day
+from ..dates import dutch_date
 from .app import App, cli, pass_app
 from .output import day, json_option, print_json, table, wide_option
+from .params import DAY, allowing_earlier, complete_process, force_option
 
 
 @cli.command(short_help="Show every dated item: planned, forecast, actual, slack.")
-@click.argument("process_id", metavar="[ID]", required=False)
+@click.argument("process_id", metavar="[ID]", required=False, shell_complete=complete_process)
 @json_option
 @click.option("--at-risk", "only_risk", is_flag=True, help="Only the items at risk.")
 @wide_option
@@ -71,15 +72,15 @@ _FORCE = click.option("--force", is_flag=True,
 
 
 @meeting.command("add")
-@click.argument("process_id", metavar="ID")
+@click.argument("process_id", metavar="ID", shell_complete=complete_process)
 @click.argument("body")
-@click.argument("date_text", metavar="DATE")
-@click.option("--papers-due", "papers_text", metavar="DATE",
+@click.argument("day", metavar="DATE", type=DAY)
+@click.option("--papers-due", "papers", metavar="DATE", type=DAY,
               help="When the papers must be in (default: the body's lead time before).")
 @_FORCE
 @pass_app
-def meeting_add(app: App, process_id: str, body: str, date_text: str,
-                papers_text: str | None, force: bool) -> None:
+def meeting_add(app: App, process_id: str, body: str, day: date, papers: date | None,
+                force: bool) -> None:
     """Add a meeting of a raad, college or driehoek.
 
     \b
@@ -90,10 +91,9 @@ def meeting_add(app: App, process_id: str, body: str, date_text: str,
     from ..process.meetings import add_meetings
     from ..workflow.model import Meeting
 
-    day = parse_day(date_text, option="DATE")
-    papers = parse_day(papers_text, option="--papers-due") if papers_text else None
-    add_meetings(app.store, process_id, [Meeting(body, day, papers)], now=app.now,
-                 actor=app.actor, force=force)
+    with allowing_earlier(force):
+        add_meetings(app.store, process_id, [Meeting(body, day, papers)], now=app.now,
+                     actor=app.actor, force=force)
     click.echo(f"{process_id}: {body} meets on {dutch_date(day, weekday=True)}")
 
 
@@ -109,7 +109,7 @@ def _mapping(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 @meeting.command("import", short_help="Add meetings from a YAML, CSV or .ics file.")
-@click.argument("process_id", metavar="ID")
+@click.argument("process_id", metavar="ID", shell_complete=complete_process)
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--map", "pairs", multiple=True, metavar="NAME=BODY",
               help="A calendar's name for a decision body, e.g. "
@@ -140,8 +140,9 @@ def meeting_import(app: App, process_id: str, file: str, pairs: tuple[str, ...],
         meetings = read_meetings(file)
     except (OSError, ValueError) as exc:
         raise FileAccessError("read meetings from", file, str(exc)) from None
-    done = import_meetings(app.store, process_id, meetings, now=app.now, actor=app.actor,
-                           mapping=mapping, force=force)
+    with allowing_earlier(force):
+        done = import_meetings(app.store, process_id, meetings, now=app.now, actor=app.actor,
+                               mapping=mapping, force=force)
     click.echo(f"{process_id}: {done.added} meeting{'s' * (done.added != 1)} added, "
                f"{done.updated} updated, {done.unchanged} unchanged")
     if done.skipped:
@@ -154,21 +155,21 @@ def meeting_import(app: App, process_id: str, file: str, pairs: tuple[str, ...],
 
 
 @meeting.command("schedule")
-@click.argument("process_id", metavar="ID")
+@click.argument("process_id", metavar="ID", shell_complete=complete_process)
 @click.argument("body")
 @click.argument("rule")
-@click.option("--from", "first", metavar="DATE",
+@click.option("--from", "first", metavar="DATE", type=DAY,
               help="The first day (default: today, or the process's start when later).")
-@click.option("--until", "last", metavar="DATE",
+@click.option("--until", "last", metavar="DATE", type=DAY,
               help="The last day (default: the end of the days the process plans on).")
-@click.option("--except", "exceptions", metavar="DATE", multiple=True,
+@click.option("--except", "exceptions", metavar="DATE", multiple=True, type=DAY,
               help="A day the body does not meet after all (repeatable).")
 @click.option("--replace", is_flag=True, help="Replace the body's schedule.")
 @click.option("--force", is_flag=True,
               help="Let --from or --until lie outside the process's days; recorded.")
 @pass_app
-def meeting_schedule(app: App, process_id: str, body: str, rule: str, first: str | None,
-                     last: str | None, exceptions: tuple[str, ...], replace: bool,
+def meeting_schedule(app: App, process_id: str, body: str, rule: str, first: date | None,
+                     last: date | None, exceptions: tuple[date, ...], replace: bool,
                      force: bool) -> None:
     """Give a decision body a recurring meeting schedule.
 
@@ -184,12 +185,10 @@ def meeting_schedule(app: App, process_id: str, body: str, rule: str, first: str
     """
     from ..process.schedules import schedule_meetings
 
-    done = schedule_meetings(
-        app.store, process_id, body, rule, now=app.now, actor=app.actor,
-        starts=parse_day(first, option="--from") if first else None,
-        ends=parse_day(last, option="--until") if last else None,
-        exceptions=[parse_day(d, option="--except") for d in exceptions],
-        replace=replace, force=force)
+    with allowing_earlier(force):
+        done = schedule_meetings(
+            app.store, process_id, body, rule, now=app.now, actor=app.actor,
+            starts=first, ends=last, exceptions=list(exceptions), replace=replace, force=force)
     count = len(done.added)
     click.echo(f"{process_id}: {body} {done.rule} from {dutch_date(done.starts)} to "
                f"{dutch_date(done.ends)}: {count} meeting{'s' * (count != 1)} added"
@@ -201,7 +200,7 @@ def meeting_schedule(app: App, process_id: str, body: str, rule: str, first: str
 
 
 @meeting.command("unschedule", short_help="End a body's recurring schedule.")
-@click.argument("process_id", metavar="ID")
+@click.argument("process_id", metavar="ID", shell_complete=complete_process)
 @click.argument("body")
 @pass_app
 def meeting_unschedule(app: App, process_id: str, body: str) -> None:
@@ -219,7 +218,7 @@ def meeting_unschedule(app: App, process_id: str, body: str) -> None:
 
 
 @meeting.command("schedules")
-@click.argument("process_id", metavar="ID")
+@click.argument("process_id", metavar="ID", shell_complete=complete_process)
 @json_option
 @pass_app
 def meeting_schedules(app: App, process_id: str, as_json: bool) -> None:
@@ -247,20 +246,20 @@ def meeting_schedules(app: App, process_id: str, as_json: bool) -> None:
             ", ".join(day(x) for x in d["except"])] for d in data])
 
 
-def _remove(app: App, process_id: str, body: str, date_text: str) -> None:
+def _remove(app: App, process_id: str, body: str, day: date) -> None:
     from ..process.meetings import remove_meeting
 
-    day = parse_day(date_text, option="DATE")
     remove_meeting(app.store, process_id, body, day, now=app.now, actor=app.actor)
     click.echo(f"{process_id}: meeting of {body} on {dutch_date(day)} removed")
 
 
 @meeting.command("remove", short_help="Remove a meeting that will not take place.")
-@click.argument("process_id", metavar="ID")
+@click.argument("process_id", metavar="ID", shell_complete=complete_process)
 @click.argument("body")
-@click.argument("date_text", metavar="DATE")
+@click.argument("day", metavar="DATE", type=DAY)
+@force_option
 @pass_app
-def meeting_remove(app: App, process_id: str, body: str, date_text: str) -> None:
+def meeting_remove(app: App, process_id: str, body: str, day: date) -> None:
     """Remove a meeting that will not take place (an occurrence of a schedule is cancelled).
 
     \b
@@ -268,22 +267,23 @@ def meeting_remove(app: App, process_id: str, body: str, date_text: str) -> None
       ivpflow meeting remove not-2027-2030 'gemeenteraad Losser' \\
         2026-11-24
     """
-    _remove(app, process_id, body, date_text)
+    _remove(app, process_id, body, day)
 
 
 @meeting.command("cancel", short_help="Cancel a meeting, e.g. a schedule's occurrence.")
-@click.argument("process_id", metavar="ID")
+@click.argument("process_id", metavar="ID", shell_complete=complete_process)
 @click.argument("body")
-@click.argument("date_text", metavar="DATE")
+@click.argument("day", metavar="DATE", type=DAY)
+@force_option
 @pass_app
-def meeting_cancel(app: App, process_id: str, body: str, date_text: str) -> None:
+def meeting_cancel(app: App, process_id: str, body: str, day: date) -> None:
     """Cancel a meeting, such as one occurrence of a schedule (as 'meeting remove' does).
 
     \b
     Example:
       ivpflow meeting cancel not-2027-2030 'gemeenteraad Losser' 2026-12-15
     """
-    _remove(app, process_id, body, date_text)
+    _remove(app, process_id, body, day)
 
 
 @meeting.command("list", short_help="List the meetings known for a process.")
@@ -322,15 +322,15 @@ def meeting_list(app: App, process_id: str, as_json: bool) -> None:
 
 
 @cli.command("calendar", short_help="Show the working days between two dates.")
-@click.argument("first", metavar="DATE")
-@click.argument("last", metavar="DATE")
+@click.argument("first", metavar="DATE", type=DAY)
+@click.argument("last", metavar="DATE", type=DAY)
 @click.option("--municipality", metavar="NAME", help="Include this municipality's own days.")
 @click.option("--process", "process_id", metavar="ID",
               help="Use the calendars of this process's definition (default: the only one).")
 @json_option
 @wide_option
 @pass_app
-def calendar_command(app: App, first: str, last: str, municipality: str | None,
+def calendar_command(app: App, first: date, last: date, municipality: str | None,
                      process_id: str | None, as_json: bool) -> None:
     """Show the working days between two dates and why the other days are not.
 
@@ -352,8 +352,7 @@ def calendar_command(app: App, first: str, last: str, municipality: str | None,
             store = app.store_for_reading
         except NoStoreError:
             store = None
-    data = working_days(store, parse_day(first, option="DATE"), parse_day(last, option="DATE"),
-                        municipality=municipality, process_id=process_id,
+    data = working_days(store, first, last, municipality=municipality, process_id=process_id,
                         extra=app.workflows_path)
     if as_json:
         print_json(data)
@@ -375,6 +374,7 @@ def calendar_command(app: App, first: str, last: str, municipality: str | None,
 @cli.command(short_help="Suspend a process; it cannot advance until resumed.")
 @click.argument("process_id", metavar="ID")
 @click.option("--reason", required=True, metavar="TEXT", help="Why; recorded in the history.")
+@force_option
 @pass_app
 def suspend(app: App, process_id: str, reason: str) -> None:
     """Suspend a process (e.g. around elections); it cannot advance until resumed.
@@ -392,6 +392,7 @@ def suspend(app: App, process_id: str, reason: str) -> None:
 @cli.command(short_help="Resume a suspended process.")
 @click.argument("process_id", metavar="ID")
 @click.option("--note", metavar="TEXT", help="A note for the history.")
+@force_option
 @pass_app
 def resume(app: App, process_id: str, note: str | None) -> None:
     """Resume a suspended process; the forecast shifts by the working days lost.

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import click
 
-from ..dates import dutch_date, parse_day
+from ..dates import dutch_date
 from .app import App, cli, pass_app
 from .output import (
     count,
@@ -19,15 +19,31 @@ from .output import (
     table,
     wide_option,
 )
+from .params import (
+    DAY,
+    complete_decision,
+    complete_outcome,
+    complete_phase,
+    complete_process,
+    complete_process_or_decision,
+    complete_process_or_role,
+    complete_process_or_task,
+    complete_role,
+    complete_task,
+    force_option,
+    id_and_item,
+    process_or_only,
+    swapped,
+)
 
 
 @cli.command(short_help="Start a process from a workflow definition.")
 @click.argument("workflow")
 @click.option("--id", "process_id", metavar="ID", help="Process id (default: the workflow id).")
-@click.option("--start", "start_text", metavar="DATE",
+@click.option("--start", "start_day", metavar="DATE", type=DAY,
               help="Start date (default: the definition's, else today).")
 @pass_app
-def start(app: App, workflow: str, process_id: str | None, start_text: str | None) -> None:
+def start(app: App, workflow: str, process_id: str | None, start_day: date | None) -> None:
     """Start a process from a workflow definition (an id or a .yaml file); prints its id.
 
     \b
@@ -38,7 +54,6 @@ def start(app: App, workflow: str, process_id: str | None, start_text: str | Non
     from ..process.lifecycle import start_process
     from .definitions import definition_for
 
-    start_day = parse_day(start_text, option="--start") if start_text else None
     definition = definition_for(app, workflow, open_store=True)
     click.echo(start_process(app.store, definition, now=app.now, actor=app.actor,
                              process_id=process_id, start=start_day))
@@ -81,7 +96,7 @@ def processes(app: App, as_json: bool, sort: str | None, limit: int | None) -> N
 
 
 @cli.command()
-@click.argument("process_id", metavar="[ID]", required=False)
+@click.argument("process_id", metavar="[ID]", required=False, shell_complete=complete_process)
 @json_option
 @wide_option
 @pass_app
@@ -103,13 +118,15 @@ def status(app: App, process_id: str | None, as_json: bool) -> None:
 
 
 @cli.command(short_help="Move a process to its next phase (or a later one).")
-@click.argument("process_id", metavar="ID")
-@click.option("--to", "to", metavar="PHASE", help="Advance to this later phase.")
+@click.argument("process_id", metavar="[ID]", required=False, shell_complete=complete_process)
+@click.option("--to", "to", metavar="PHASE", help="Advance to this later phase.",
+              shell_complete=complete_phase)
 @click.option("--note", metavar="TEXT", help="A note for the history.")
-@click.option("--force", is_flag=True, help="Advance although required work is open.")
+@click.option("--force", is_flag=True, help="Advance although required work is open (or at a "
+              "moment before the last event in the history).")
 @click.option("--reason", metavar="TEXT", help="Why --force is used (required with it).")
 @pass_app
-def advance(app: App, process_id: str, to: str | None, note: str | None, force: bool,
+def advance(app: App, process_id: str | None, to: str | None, note: str | None, force: bool,
             reason: str | None) -> None:
     """Move a process to its next phase; refused while required tasks or decisions are open.
 
@@ -125,18 +142,23 @@ def advance(app: App, process_id: str, to: str | None, note: str | None, force: 
         raise click.UsageError("--force needs --reason TEXT; the reason is recorded")
     if reason and not force:
         raise click.UsageError("--reason is only used with --force")
-    result = advance_process(app.store, process_id, now=app.now, actor=app.actor, to=to,
-                             note=note, force=force, reason=reason)
+    from .params import allowing_earlier
+
+    with allowing_earlier(force):
+        result = advance_process(app.store, process_or_only(app, process_id), now=app.now,
+                                 actor=app.actor, to=to, note=note, force=force, reason=reason)
     forced = " (forced)" if result.forced else ""
     click.echo(f"{result.process}: {result.source} → {result.dest}{forced}")
 
 
 @cli.command()
-@click.argument("process_id", metavar="ID")
-@click.option("--to", "to", required=True, metavar="PHASE", help="The earlier phase.")
+@click.argument("process_id", metavar="[ID]", required=False, shell_complete=complete_process)
+@click.option("--to", "to", required=True, metavar="PHASE", help="The earlier phase.",
+              shell_complete=complete_phase)
 @click.option("--reason", required=True, metavar="TEXT", help="Why; recorded in the history.")
+@force_option
 @pass_app
-def reopen(app: App, process_id: str, to: str, reason: str) -> None:
+def reopen(app: App, process_id: str | None, to: str, reason: str) -> None:
     """Go back to an earlier phase.
 
     \b
@@ -146,18 +168,20 @@ def reopen(app: App, process_id: str, to: str, reason: str) -> None:
     """
     from ..process.lifecycle import reopen as reopen_process
 
-    result = reopen_process(app.store, process_id, to=to, reason=reason, now=app.now,
-                            actor=app.actor)
+    result = reopen_process(app.store, process_or_only(app, process_id), to=to, reason=reason,
+                            now=app.now, actor=app.actor)
     click.echo(f"{result.process}: {result.source} → {result.dest} (reopened)")
 
 
-@cli.command()
-@click.argument("process_id", metavar="ID")
-@click.argument("task")
+@cli.command(short_help="Mark a task (or a document) done.")
+@click.argument("process_id", metavar="[ID]", required=False,
+                shell_complete=complete_process_or_task)
+@click.argument("task", required=False, shell_complete=complete_task)
 @click.option("--note", metavar="TEXT", help="A note for the history.")
+@force_option
 @pass_app
-def done(app: App, process_id: str, task: str, note: str | None) -> None:
-    """Mark a task (or a document) done.
+def done(app: App, process_id: str | None, task: str | None, note: str | None) -> None:
+    """Mark a task (or a document) done; ID may be left out when there is one process.
 
     \b
     Example:
@@ -166,25 +190,30 @@ def done(app: App, process_id: str, task: str, note: str | None) -> None:
     """
     from ..process.items import complete
 
-    item = complete(app.store, process_id, task, now=app.now, actor=app.actor, note=note)
+    process_id, task = id_and_item(app, process_id, task, "done task")
+    with swapped("done", process_id, task):
+        item = complete(app.store, process_id, task, now=app.now, actor=app.actor, note=note)
     click.echo(f"{process_id}: {item.kind} {item.id} done ({dutch_date(app.now.date())})")
 
 
 @cli.command(short_help="Record a decision's outcome (or correct one).")
-@click.argument("process_id", metavar="ID")
-@click.argument("decision")
-@click.option("--outcome", required=True, metavar="OUTCOME",
-              help="vastgesteld, gewijzigd-vastgesteld, aangehouden or verworpen.")
-@click.option("--date", "date_text", metavar="DATE",
+@click.argument("process_id", metavar="[ID]", required=False,
+                shell_complete=complete_process_or_decision)
+@click.argument("decision", required=False, shell_complete=complete_decision)
+@click.option("--outcome", required=True, metavar="OUTCOME", shell_complete=complete_outcome,
+              help="vastgesteld, gewijzigd-vastgesteld, aangehouden or verworpen (any case).")
+@click.option("--date", "on", metavar="DATE", type=DAY,
               help="Date of the decision (default: today; with --correct: the recorded one).")
 @click.option("--note", metavar="TEXT", help="A note for the history.")
 @click.option("--correct", is_flag=True,
               help="Change the recorded outcome or date (also of a settled decision).")
 @click.option("--reason", metavar="TEXT", help="Why --correct is used; recorded.")
+@force_option
 @pass_app
-def decide(app: App, process_id: str, decision: str, outcome: str, date_text: str | None,
-           note: str | None, correct: bool, reason: str | None) -> None:
-    """Record a decision's outcome, or correct a recorded one with --correct.
+def decide(app: App, process_id: str | None, decision: str | None, outcome: str,
+           on: date | None, note: str | None, correct: bool, reason: str | None) -> None:
+    """Record a decision's outcome, or correct a recorded one with --correct; ID may be left
+    out when there is one process.
 
     \b
     Examples:
@@ -194,32 +223,37 @@ def decide(app: App, process_id: str, decision: str, outcome: str, date_text: st
         --outcome aangehouden --correct --reason 'verkeerd besluit'
     """
     from ..process.items import decide as record_decision
+    from ..process.items import outcome_of
 
     if reason is not None and not correct:
         raise click.UsageError("--reason is only used with --correct")
     if note is not None and correct:
         raise click.UsageError("--correct takes --reason TEXT, not --note")
-    on = parse_day(date_text) if date_text else None
+    process_id, decision = id_and_item(app, process_id, decision, "decide decision")
+    outcome = outcome_of(outcome)
     if correct:
         from ..process.corrections import correct_decision
 
-        fixed = correct_decision(app.store, process_id, decision, outcome=outcome, now=app.now,
-                                 actor=app.actor, on=on, reason=reason)
+        with swapped("decide", process_id, decision):
+            fixed = correct_decision(app.store, process_id, decision, outcome=outcome,
+                                     now=app.now, actor=app.actor, on=on, reason=reason)
         click.echo(f"{process_id}: {fixed.item.id} ({fixed.item.body}) corrected from "
                    f"{fixed.was} on {dutch_date(fixed.was_on)} to {fixed.outcome} on "
                    f"{dutch_date(fixed.on)}")
         return
-    item = record_decision(app.store, process_id, decision, outcome=outcome, now=app.now,
-                           actor=app.actor, on=on, note=note)
+    with swapped("decide", process_id, decision):
+        item = record_decision(app.store, process_id, decision, outcome=outcome, now=app.now,
+                               actor=app.actor, on=on, note=note)
     click.echo(f"{process_id}: {item.id} ({item.body}) {outcome} on "
                f"{dutch_date(on or app.now.date())}")
 
 
 @cli.command(short_help="Take back the last event of a process.")
-@click.argument("process_id", metavar="ID")
+@click.argument("process_id", metavar="[ID]", required=False, shell_complete=complete_process)
 @click.option("--reason", metavar="TEXT", help="Why; recorded with the undo.")
+@force_option
 @pass_app
-def undo(app: App, process_id: str, reason: str | None) -> None:
+def undo(app: App, process_id: str | None, reason: str | None) -> None:
     """Take back the last event of a process, as a new event (the history keeps both).
 
     Undo again to take back the event before it. A task or decision that is open again gets
@@ -232,22 +266,26 @@ def undo(app: App, process_id: str, reason: str | None) -> None:
     from ..dates import dutch_moment
     from ..process.corrections import undo as undo_event
 
-    done = undo_event(app.store, process_id, now=app.now, actor=app.actor, reason=reason)
+    done = undo_event(app.store, process_or_only(app, process_id), now=app.now,
+                      actor=app.actor, reason=reason)
     what = f"{done.event} {done.item}" if done.item else done.event
     click.echo(f"{done.process}: undone {what} of {dutch_moment(done.at)}")
 
 
 @cli.command(short_help="Record who fills a role in a process.")
-@click.argument("process_id", metavar="ID")
-@click.argument("role")
+@click.argument("process_id", metavar="[ID]", required=False,
+                shell_complete=complete_process_or_role)
+@click.argument("role", required=False, shell_complete=complete_role)
 @click.option("--name", required=True, help="The person's name.")
 @click.option("--email", required=True, help="Their e-mail address (reminders go there).")
 @click.option("--municipality", metavar="NAME", default="",
               help="Only for this gemeente of the process (default: the whole process).")
+@force_option
 @pass_app
-def assign(app: App, process_id: str, role: str, name: str, email: str,
+def assign(app: App, process_id: str | None, role: str | None, name: str, email: str,
            municipality: str) -> None:
-    """Record who fills a role of the workflow in this process (or in one of its gemeenten).
+    """Record who fills a role of the workflow in this process (or in one of its gemeenten);
+    ID may be left out when there is one process.
 
     \b
     Examples:
@@ -258,20 +296,26 @@ def assign(app: App, process_id: str, role: str, name: str, email: str,
     """
     from ..process.people import assign as assign_role
 
-    municipality = assign_role(app.store, process_id, role, name=name, email=email,
-                               now=app.now, actor=app.actor, municipality=municipality)
+    process_id, role = id_and_item(app, process_id, role, "assign role")
+    with swapped("assign", process_id, role):
+        municipality = assign_role(app.store, process_id, role, name=name, email=email,
+                                   now=app.now, actor=app.actor, municipality=municipality)
     click.echo(f"{process_id}: {role_in(role, municipality)} — {name} <{email}>")
 
 
 @cli.command(short_help="Remove a person from a role of a process.")
-@click.argument("process_id", metavar="ID")
-@click.argument("role")
+@click.argument("process_id", metavar="[ID]", required=False,
+                shell_complete=complete_process_or_role)
+@click.argument("role", required=False, shell_complete=complete_role)
 @click.option("--email", required=True, help="The e-mail address to remove from the role.")
 @click.option("--municipality", metavar="NAME", default="",
               help="The gemeente the role was held for (default: the whole process).")
+@force_option
 @pass_app
-def unassign(app: App, process_id: str, role: str, email: str, municipality: str) -> None:
-    """Remove a person from a role of this process (or of one of its gemeenten).
+def unassign(app: App, process_id: str | None, role: str | None, email: str,
+             municipality: str) -> None:
+    """Remove a person from a role of this process (or of one of its gemeenten); ID may be
+    left out when there is one process.
 
     \b
     Example:
@@ -280,20 +324,22 @@ def unassign(app: App, process_id: str, role: str, email: str, municipality: str
     """
     from ..process.people import unassign as unassign_role
 
-    municipality = unassign_role(app.store, process_id, role, email=email, now=app.now,
-                                 actor=app.actor, municipality=municipality)
+    process_id, role = id_and_item(app, process_id, role, "unassign role")
+    with swapped("unassign", process_id, role):
+        municipality = unassign_role(app.store, process_id, role, email=email, now=app.now,
+                                     actor=app.actor, municipality=municipality)
     click.echo(f"{process_id}: {role_in(role, municipality)} — {email} removed")
 
 
-@cli.command()
-@click.argument("process_id", metavar="ID")
+@cli.command(short_help="Show the append-only event log of a process.")
+@click.argument("process_id", metavar="[ID]", required=False, shell_complete=complete_process)
 @json_option
 @click.option("--limit", type=click.IntRange(min=1), metavar="N",
               help="Only the newest N events (still oldest first).")
 @wide_option
 @pass_app
-def history(app: App, process_id: str, as_json: bool, limit: int | None) -> None:
-    """Show the append-only event log of a process.
+def history(app: App, process_id: str | None, as_json: bool, limit: int | None) -> None:
+    """Show the append-only event log of a process (or the only one).
 
     \b
     Examples:
@@ -303,7 +349,7 @@ def history(app: App, process_id: str, as_json: bool, limit: int | None) -> None
     from ..views.history import change_of
     from ..views.history import history as load_history
 
-    events = load_history(app.store_for_reading, process_id)
+    events = load_history(app.store_for_reading, process_or_only(app, process_id))
     earlier = max(len(events) - limit, 0) if limit else 0
     events = events[earlier:]
     if as_json:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import click
 
-from ..dates import dutch_date, iso, local, parse_day
+from ..dates import dutch_date, iso, local
 from .app import App, cli, pass_app
 from .output import day, json_option, print_json, role_in, table, wide_option
+from .params import DAY, force_option
 
 
 @cli.group()
@@ -39,11 +41,12 @@ def _replanned(count: int) -> str:
 
 @shared_meeting.command("add", short_help="Add a meeting that every process plans on.")
 @click.argument("body")
-@click.argument("date_text", metavar="DATE")
-@click.option("--papers-due", "papers_text", metavar="DATE",
+@click.argument("when", metavar="DATE", type=DAY)
+@click.option("--papers-due", "papers", metavar="DATE", type=DAY,
               help="When the papers must be in (default: the body's lead time before).")
+@force_option
 @pass_app
-def shared_meeting_add(app: App, body: str, date_text: str, papers_text: str | None) -> None:
+def shared_meeting_add(app: App, body: str, when: date, papers: date | None) -> None:
     """Add a meeting every process with a decision of BODY plans on.
 
     \b
@@ -54,8 +57,6 @@ def shared_meeting_add(app: App, body: str, date_text: str, papers_text: str | N
     from ..process.shared import add_shared_meetings
     from ..workflow.model import Meeting
 
-    when = parse_day(date_text, option="DATE")
-    papers = parse_day(papers_text, option="--papers-due") if papers_text else None
     done = add_shared_meetings(app.store, [Meeting(body, when, papers)], now=app.now,
                                actor=app.actor)
     click.echo(f"shared: {body} meets on {dutch_date(when, weekday=True)}; "
@@ -87,9 +88,10 @@ def shared_meeting_import(app: App, file: str) -> None:
 
 @shared_meeting.command("remove")
 @click.argument("body")
-@click.argument("date_text", metavar="DATE")
+@click.argument("when", metavar="DATE", type=DAY)
+@force_option
 @pass_app
-def shared_meeting_remove(app: App, body: str, date_text: str) -> None:
+def shared_meeting_remove(app: App, body: str, when: date) -> None:
     """Remove a shared meeting that will not take place.
 
     \b
@@ -98,7 +100,6 @@ def shared_meeting_remove(app: App, body: str, date_text: str) -> None:
     """
     from ..process.shared import remove_shared_meeting
 
-    when = parse_day(date_text, option="DATE")
     done = remove_shared_meeting(app.store, body, when, now=app.now, actor=app.actor)
     click.echo(f"shared: meeting of {body} on {dutch_date(when)} removed; "
                f"{_replanned(len(done.processes))}")

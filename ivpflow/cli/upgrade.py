@@ -54,9 +54,12 @@ def upgrade(app: App, process_id: str, file: str, dry_run: bool, renames: Sequen
                                    "nothing changed") from None
     for warning in definition_warnings(definition):
         click.echo(warning)
-    result = upgrade_process(app.store, process_id, definition, now=app.now, actor=app.actor,
-                             renames=parse_renames(list(renames)), force=force, reason=reason,
-                             dry_run=dry_run)
+    from .params import allowing_earlier
+
+    with allowing_earlier(force):  # --force --reason also lets it act before the last event
+        result = upgrade_process(app.store, process_id, definition, now=app.now,
+                                 actor=app.actor, renames=parse_renames(list(renames)),
+                                 force=force, reason=reason, dry_run=dry_run)
     done = "upgraded to" if result.written else "would upgrade to"
     click.echo(f"{result.process}: {done} {result.path} (definition {result.source[:12]} → "
                f"{result.dest[:12]})" + ("" if result.written else "; dry run, nothing written"))

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from .app import App, cli, pass_app
+from .params import complete_process
 
 
 def _write(out: str, data: bytes) -> None:
@@ -35,7 +36,7 @@ def export() -> None:
 
 
 @export.command("ics", short_help="Write every deadline and meeting as an iCalendar file.")
-@click.argument("process_id", metavar="ID")
+@click.argument("process_id", metavar="ID", shell_complete=complete_process)
 @click.option("--out", metavar="FILE", help="Where to write it ('-' for stdout; default: ID.ics).")
 @pass_app
 def export_ics(app: App, process_id: str, out: str | None) -> None:
@@ -54,7 +55,7 @@ def export_ics(app: App, process_id: str, out: str | None) -> None:
 
 
 @cli.command(short_help="Write a self-contained HTML status report.")
-@click.argument("process_id", metavar="ID")
+@click.argument("process_id", metavar="ID", shell_complete=complete_process)
 @click.option("--out", metavar="FILE",
               help="Where to write it ('-' for stdout; default: ID.html).")
 @pass_app

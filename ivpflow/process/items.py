@@ -7,6 +7,7 @@ from datetime import date, datetime
 from ..dates import dutch_date, local
 from ..errors import (
     AlreadyDoneError,
+    BackdatedError,
     InvalidValueError,
     OutOfOrderError,
     UnknownChoiceError,
@@ -34,6 +35,15 @@ def item_of(work: Change, item_id: str, *kinds: str) -> tuple[Item, ItemRow]:
     return item, process.item(item_id)
 
 
+def outcome_of(text: str) -> str:
+    """The outcome a person typed, as the workflow names it: case and the separator between
+    words do not matter ('Gewijzigd vastgesteld' is gewijzigd-vastgesteld)."""
+    folded = "-".join(text.strip().lower().replace("_", " ").replace("-", " ").split())
+    if folded not in OUTCOMES:
+        raise UnknownChoiceError("outcome", text, OUTCOMES)
+    return folded
+
+
 def complete(store: Store, process_id: str, item_id: str, *, now: datetime, actor: str,
              note: str | None = None) -> Item:
     """Mark a task (or a document) done; doing it twice is refused, nothing is overwritten."""
@@ -55,8 +65,7 @@ def decide(store: Store, process_id: str, decision_id: str, *, outcome: str, now
            actor: str, on: date | None = None, note: str | None = None) -> Item:
     """Record the outcome of a decision; a positive one settles it for good."""
     note = check_text("Note", note)
-    if outcome not in OUTCOMES:
-        raise UnknownChoiceError("outcome", outcome, OUTCOMES)
+    outcome = outcome_of(outcome)
     on = on or now.date()
     if on > now.date():
         raise OutOfOrderError("Decision date", on.isoformat(), "after",
@@ -64,6 +73,10 @@ def decide(store: Store, process_id: str, decision_id: str, *, outcome: str, now
                               note="a decision is recorded once taken")
     with change(store, process_id, now=now, actor=actor) as work:
         item, state = item_of(work, decision_id, "decision")
+        if on < work.process.start_date:
+            work.allow_earlier(BackdatedError("Decision date", dutch_date(on),
+                                              dutch_date(work.process.start_date),
+                                              f"the start of '{work.process.id}'"))
         if state.outcome in POSITIVE_OUTCOMES:
             raise AlreadyDoneError(f"Decision '{decision_id}' of '{work.process.id}'",
                                    f"was recorded as {state.outcome} on "

@@ -177,6 +177,12 @@ def read_shared(conn: Connection | Tx,
             for name, rows in zip(wanted, results, strict=True)}
 
 
+def only_process_id(tx: Tx) -> str:
+    """The id of the store's only process; an UnknownProcessError naming them when there
+    are several (or none)."""
+    return _only_process(tx)
+
+
 def _only_process(tx: Tx) -> str:
     ids = [row[0] for row in tx.fetch([(_FIRST_IDS, {})])[0]]
     if len(ids) != 1:

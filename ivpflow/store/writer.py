@@ -20,13 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
-from ..dates import to_utc_naive
-from ..errors import ConflictError, InvalidValueError, ProcessExistsError
+from ..dates import dutch_moment, to_utc_naive
+from ..errors import BackdatedError, ConflictError, InvalidValueError, ProcessExistsError
 from ..planning.deadlines import plan_deadlines
 from ..planning.summary import Summary, summarize
 from ..text import check_text
@@ -125,6 +126,16 @@ class Change:
         self.history: list[EventRow] = []  # read only when the change asks for it
         self.requeued: list[int] = []
         self.stored: list[Definition] = []
+        self.backdated: list[str] = []  # why the events are out of order (forced)
+
+    def allow_earlier(self, refusal: BackdatedError) -> None:
+        """Record something out of order when the caller allowed it with `backdating()`
+        (the events' notes and the warnings say what), else raise the refusal."""
+        allowed = _BACKDATING.get()
+        if allowed is None:
+            raise refusal
+        allowed.warnings.append(refusal.fact)
+        self.backdated.append(f"forced: {refusal.fact}")
 
     # ---------------------------------------------------------------- the rows
 
@@ -171,6 +182,8 @@ class Change:
     def record(self, event: str, *, source: str | None = None, dest: str | None = None,
                item: str | None = None, note: str | None = None) -> None:
         """Append an entry to the history: who, when, what, from and to, and why."""
+        if self.backdated:
+            note = "; ".join(part for part in (note, *self.backdated) if part)
         self.events.append({"process_id": self.process.id, "at": self.stamp,
                             "actor": self.actor, "event": event, "from_state": source,
                             "to_state": dest, "item": item, "note": note})
@@ -194,6 +207,30 @@ class Change:
     def requeue_message(self, ident: int) -> None:
         """Put a failed outbox message of this process back in the queue."""
         self.requeued.append(ident)
+
+
+class Backdating:
+    """Permission, for the writes inside `backdating()`, to record at a moment earlier than a
+    process's last change; the warnings say what was recorded out of order."""
+
+    def __init__(self) -> None:
+        self.warnings: list[str] = []
+
+
+_BACKDATING: ContextVar[Backdating | None] = ContextVar("ivpflow_backdating", default=None)
+
+
+@contextmanager
+def backdating() -> Iterator[Backdating]:
+    """Allow the changes made inside the block to act at a moment earlier than a process's
+    last change (or to date a decision before the process began). Each such event's note
+    says so, and the returned object's warnings list them."""
+    allowed = Backdating()
+    token = _BACKDATING.set(allowed)
+    try:
+        yield allowed
+    finally:
+        _BACKDATING.reset(token)
 
 
 MAX_ACTOR = 200  # events.actor, items.completed_by
@@ -225,6 +262,12 @@ def change(store: Store, process_id: str, *, now: datetime, actor: str,
                       actor=actor, touch=touch)
         if history:
             work.history = read_events(tx, process.id)
+        # Only the data's changes are kept in order: the scheduler's own events (a draft
+        # made, a message requeued) follow the real clock whatever a replay's --now says.
+        if touch and work.stamp < process.updated_at:
+            work.allow_earlier(BackdatedError(
+                f"Process '{process.id}': the moment", dutch_moment(now),
+                dutch_moment(process.updated_at), "the last event in its history"))
         yield work
         write(tx, work)
 
@@ -291,8 +334,10 @@ def write(tx: Tx, work: Change, *,
     was = work.before
     after = apply_plan(work.process, work.definition, work.now.date())
     if work.touch:
+        # The latest moment, also after a forced earlier one: the next change is held to it.
         after = after._replace(version=was.version + (0 if work.new else 1),
-                               updated_at=work.stamp)
+                               updated_at=work.stamp if work.new
+                               else max(work.stamp, was.updated_at))
     writes: list[tuple[Sql, Params | Sequence[Params]]] = list(before)
     if work.stored:
         writes += _definition_writes(tx, work.stored, work.stamp)
