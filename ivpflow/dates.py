@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from .errors import NotADateError
+from .errors import DateOutOfRangeError, NotADateError
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DIGEST_TIME = time(8, 0)  # the weekly digest goes out on Monday at 08:00
@@ -31,6 +31,8 @@ def parse_moment(text: str, *, option: str = "--now") -> datetime:
     except ValueError:
         raise NotADateError(option, text, kind="date or moment",
                             formats="YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
+    # Before the time zone: 9999-12-31T23:00-05:00 would overflow on its way to Amsterdam.
+    check_range(moment.date(), option, text)
     if moment.tzinfo is None:
         return moment.replace(tzinfo=AMSTERDAM)
     return moment.astimezone(AMSTERDAM)
@@ -39,9 +41,25 @@ def parse_moment(text: str, *, option: str = "--now") -> datetime:
 def parse_day(text: str, *, option: str = "--date") -> date:
     """Parse an ISO calendar date (YYYY-MM-DD)."""
     try:
-        return date.fromisoformat(text.strip())
+        return check_range(date.fromisoformat(text.strip()), option, text)
     except ValueError:
         raise NotADateError(option, text) from None
+
+
+# The dates ivpflow plans with. A plan runs four years; a window of a century keeps the
+# working-day calendar (built year by year) small, and every date it derives far from
+# date.max, so that no input reaches an OverflowError.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2099, 12, 31)
+
+
+def check_range(day: date, what: str = "date", text: str | None = None) -> date:
+    """The day itself if it lies between FIRST_DAY and LAST_DAY, else DateOutOfRangeError
+    naming `what` and the text it was written as."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise DateOutOfRangeError(what, text if text is not None else day,
+                                  FIRST_DAY, LAST_DAY)
+    return day
 
 
 def now_local() -> datetime:

@@ -290,3 +290,15 @@ class UpgradeRefusedError(IvpflowError):
     def __init__(self, process_id: str, reason: str) -> None:
         self.process_id, self.reason = process_id, reason
         super().__init__(f"Cannot upgrade '{process_id}': {reason}")
+
+
+# -- bounded input (issue 15, point 5): dates, numbers, files and templates within limits
+
+
+class DateOutOfRangeError(InvalidValueError):
+    """A date lies outside the years ivpflow plans with."""
+
+    def __init__(self, what: str, value: object, first: object, last: object) -> None:
+        self.first, self.last = first, last
+        super().__init__(what, value, f"lies outside the dates ivpflow plans with "
+                                      f"({first} to {last})")
