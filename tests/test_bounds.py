@@ -3,8 +3,10 @@ line, quickly, and change nothing."""
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -43,3 +45,103 @@ def test_a_far_now_is_one_line_fast_and_changes_nothing(ivpflow: Invoke, started
                                  "plans with (2000-01-01 to 2099-12-31)\n")
     assert time.perf_counter() - began < 2
     assert ivpflow("history", started, "--json").stdout == before
+
+
+BASE = """\
+id: proef
+title: Proef
+roles: {coordinator: Coördinator}
+phases:
+  - id: analyse
+    title: Analyse
+    due: 2026-06-30
+    tasks:
+      - {id: taak, title: Taak, role: coordinator, due: 2026-04-30}
+    decisions:
+      - {id: besluit, title: Besluit, body: gemeenteraad Losser, due: 2026-06-15}
+  - {id: klaar, title: Klaar, final: true}
+"""
+TASK = "      - {id: taak, title: Taak, role: coordinator, due: 2026-04-30}\n"
+DECISION = "      - {id: besluit, title: Besluit, body: gemeenteraad Losser, due: 2026-06-15}\n"
+
+
+def variant(old: str, new: str, extra: str = "") -> str:
+    assert old in BASE
+    return BASE.replace(old, new) + extra
+
+
+BAD_DEFINITIONS = [
+    pytest.param(variant("due: 2026-04-30", "due: 100000000 working days after start"),
+                 "9: deadline '100000000 working days after start' moves 100000000 working "
+                 "days; at most 2000 (about eight years)", id="working-days"),
+    pytest.param(variant("due: 2026-04-30", "due: 97 months before end"),
+                 "9: deadline '97 months before end' moves 97 months; at most 96 (about eight "
+                 "years)", id="months"),
+    pytest.param(variant(TASK, "".join(
+        f"      - {{id: t{n}, title: T, role: coordinator, due: 1900 working days after "
+        f"{'start' if n == 0 else f't{n - 1}'}}}\n" for n in range(4))),
+                 "12: relative deadlines add up to about 31 years (t0 -> t1 -> t2 -> t3); a "
+                 "plan spans at most 20", id="chain"),
+    pytest.param(variant("due: 2026-06-30", "duration: 401 weeks"),
+                 "7: duration is 2005 working days; at most 2000 (about eight years)",
+                 id="duration"),
+    pytest.param(variant("due: 2026-04-30", "due: 9999-12-31"),
+                 "9: deadline 9999-12-31 lies outside the dates ivpflow plans with (2000-01-01 "
+                 "to 2099-12-31)", id="date"),
+    pytest.param(BASE + "start: 1999-12-31\n",
+                 "13: start 1999-12-31 lies outside the dates ivpflow plans with (2000-01-01 to "
+                 "2099-12-31)", id="start"),
+    pytest.param(BASE + "calendar:\n  closed:\n    - {from: 2026-07-01, to: 2026-12-31, why: a}"
+                        "\n    - {from: 2027-01-01, to: 2027-07-31, why: b}\n",
+                 "14: closed periods run together from 2026-07-01 to 2027-07-31; at most 366 "
+                 "days in a row", id="closures"),
+    pytest.param(variant(DECISION, DECISION.replace("title: Besluit, ", "")),
+                 "11: missing 'title'", id="decision-title"),
+    pytest.param(variant("title: Taak", "title: '  '"), "9: 'title' must not be empty",
+                 id="blank-title"),
+    pytest.param(BASE + "meetings:\n  - {body: gemeenteraad Losser, date: 2026-06-10}\n"
+                        "  - {body: gemeenteraad Losser, date: 2026-06-10}\n",
+                 "15: meeting of gemeenteraad Losser on 2026-06-10 is listed twice",
+                 id="meeting-twice"),
+    pytest.param(BASE + "meetings:\n  - {body: gemeenteraad Losser, date: 2026-06-10, "
+                        "papers_due: 2026-06-11}\n",
+                 "14: papers due 2026-06-11 lie after the meeting of gemeenteraad Losser on "
+                 "2026-06-10", id="papers-after"),
+]
+
+
+@pytest.mark.parametrize(("text", "problem"), BAD_DEFINITIONS)
+def test_check_refuses_what_start_cannot_plan(ivpflow: Invoke, tmp_path: Path, text: str,
+                                              problem: str) -> None:
+    file = tmp_path / "proef.yaml"
+    file.write_text(text, encoding="utf-8")
+    checked = ivpflow("check", str(file))
+    assert (checked.exit_code, checked.stdout) == (1, f"{file}:{problem}\n")
+    started = ivpflow("start", str(file))
+    assert (started.exit_code, started.stderr) == (1, f"Error: {file}:{problem}\n")
+    assert ivpflow("processes").exit_code == 1  # no store was made: nothing was written
+
+
+def test_the_limits_themselves_are_accepted(ivpflow: Invoke, tmp_path: Path) -> None:
+    file = tmp_path / "proef.yaml"
+    file.write_text(variant("due: 2026-04-30", "due: 2000 working days after start",
+                            "start: 2000-01-03\ncalendar:\n  closed:\n"
+                            "    - {from: 2026-07-01, to: 2027-07-01, why: dicht}\n"),
+                    encoding="utf-8")
+    assert ivpflow("start", str(file), "--id", "p").exit_code == 0
+    plan = {row["id"]: row["planned"] for row in json.loads(ivpflow("plan", "p", "--json").stdout)}
+    assert plan["taak"] == "2007-11-12"  # 2000 working days: weekends and feestdagen out
+
+
+def test_a_stored_definition_is_read_as_it_was_accepted() -> None:
+    from ivpflow.workflow.loader import compile_definition, load_compiled, parse_definition
+
+    text = variant("due: 2026-04-30", "due: 2000 working days after start")
+    compiled = json.loads(compile_definition(parse_definition(text, "proef.yaml")))
+    # As processes started before these rules keep it: a longer offset, no decision title.
+    phase = compiled["data"]["phases"][0]
+    phase["tasks"][0]["due"] = "2500 working days after start"
+    del phase["decisions"][0]["title"]
+    definition = load_compiled(json.dumps(compiled), text, "proef.yaml")
+    assert definition.items["taak"].due.amount == 2500  # type: ignore[union-attr]
+    assert definition.items["besluit"].title == "gemeenteraad Losser"
