@@ -145,3 +145,48 @@ def test_a_stored_definition_is_read_as_it_was_accepted() -> None:
     definition = load_compiled(json.dumps(compiled), text, "proef.yaml")
     assert definition.items["taak"].due.amount == 2500  # type: ignore[union-attr]
     assert definition.items["besluit"].title == "gemeenteraad Losser"
+
+
+def laughs(levels: int = 9) -> str:
+    """A 'billion laughs' file: each level nine aliases of the one before (9**9 strings)."""
+    lines = ["id: lol", "title: LOL", "roles: {coordinator: C}", 'a: &a ["lol", "lol"]']
+    for level in range(1, levels):
+        name, before = chr(ord("a") + level), chr(ord("a") + level - 1)
+        lines.append(f"{name}: &{name} [{', '.join([f'*{before}'] * 9)}]")
+    return "\n".join([*lines, f"phases: *{chr(ord('a') + levels - 1)}"]) + "\n"
+
+
+def test_billion_laughs_is_refused_at_once_in_little_memory(ivpflow: Invoke,
+                                                            tmp_path: Path) -> None:
+    import tracemalloc
+
+    file = tmp_path / "lol.yaml"
+    file.write_text(laughs(), encoding="utf-8")
+    tracemalloc.start()
+    began = time.perf_counter()
+    result = ivpflow("check", str(file))
+    elapsed = time.perf_counter() - began
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert result.exit_code == 1 and elapsed < 0.5 and peak < 5_000_000
+    assert result.stdout.splitlines()[0] == (f"{file}:5: aliases ('*name') are not supported; "
+                                             "write the value out")
+
+
+def test_a_star_that_is_no_alias_is_read(tmp_path: Path) -> None:
+    from ivpflow.workflow.loader import parse_definition
+
+    definition = parse_definition(variant("title: Taak", "title: '*belangrijk* *'"))
+    assert definition.items["taak"].title == "*belangrijk* *"
+
+
+def test_a_meetings_file_with_an_alias_is_refused(ivpflow: Invoke, started: str,
+                                                  tmp_path: Path) -> None:
+    file = tmp_path / "raad.yaml"
+    file.write_text("- &m {body: gemeenteraad Losser, date: 2026-11-10}\n- *m\n",
+                    encoding="utf-8")
+    result = ivpflow("meeting", "import", started, str(file))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+    assert "line 2: aliases ('*name') are not supported; write the value out" in result.stderr
+    assert json.loads(ivpflow("meeting", "list", started, "--json").stdout) == []

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..dates import FIRST_DAY, LAST_DAY
 from .model import Meeting
 
 
@@ -26,6 +27,11 @@ def read_meetings_file(path: str | Path) -> list[Meeting]:
     else:
         import yaml
 
+        from .yamlsource import ALIAS_PROBLEM, alias_lines
+
+        refused = alias_lines(text)
+        if refused:
+            raise ValueError(f"line {refused[0]}: {ALIAS_PROBLEM}")
         try:
             # Every value as text, so a wrong date is reported with its row, not by YAML.
             loaded = yaml.load(text, Loader=yaml.BaseLoader) or []
@@ -51,6 +57,10 @@ def _day(value: object, row: int) -> date:
     if isinstance(value, date):
         return value
     try:
-        return date.fromisoformat(str(value).strip())
+        day = date.fromisoformat(str(value).strip())
     except ValueError:
         raise ValueError(f"row {row}: '{value}' is not a date (YYYY-MM-DD)") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"row {row}: {day} lies outside the dates ivpflow plans with "
+                         f"({FIRST_DAY} to {LAST_DAY})")
+    return day

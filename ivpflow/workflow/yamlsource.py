@@ -41,6 +41,33 @@ class Text(str):
     line: int
 
 
+# An alias repeats a value where it stands; nested ones ("billion laughs") grow a small file
+# into gigabytes. A definition writes every value out.
+ALIAS_PROBLEM = "aliases ('*name') are not supported; write the value out"
+MAX_ALIASES_SHOWN = 10
+
+
+def alias_lines(text: str) -> list[int]:
+    """The lines of the first aliases in YAML text (none for text that cannot be parsed:
+    the parser reports that itself). Reads events only: aliases are not expanded."""
+    if "*" not in text:  # no alias without its star: most files are spared the extra pass
+        return []
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    lines: list[int] = []
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.AliasEvent):
+                mark = event.start_mark
+                lines.append(mark.line + 1 if mark is not None else 1)
+                if len(lines) == MAX_ALIASES_SHOWN:
+                    break
+    except yaml.YAMLError:
+        pass
+    return lines
+
+
 def load_yaml(text: str, problems: list[tuple[int, str]]) -> Any:
     """Parse YAML text into LDict/LList/scalars; append (line, message) for every problem."""
     # Imported here: reading a stored process needs no YAML, and PyYAML costs 40 ms to import.
@@ -48,6 +75,10 @@ def load_yaml(text: str, problems: list[tuple[int, str]]) -> Any:
 
     # The C loader composes the same nodes several times faster when libyaml is present.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    refused = alias_lines(text)
+    if refused:
+        problems.extend((line, ALIAS_PROBLEM) for line in refused)
+        return None
     try:
         node = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
