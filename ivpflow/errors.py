@@ -302,3 +302,16 @@ class DateOutOfRangeError(InvalidValueError):
         self.first, self.last = first, last
         super().__init__(what, value, f"lies outside the dates ivpflow plans with "
                                       f"({first} to {last})")
+
+
+class CorruptStoreError(StoreError):
+    """The SQLite file is damaged; nothing is read from it as if whole, nor written into it."""
+
+    def __init__(self, file: str, reason: str) -> None:
+        recovered = (file.removesuffix(".sqlite3") + "-recovered.sqlite3"
+                     if file.endswith(".sqlite3") else file + ".recovered")
+        IvpflowError.__init__(self, f"{file} is damaged ({reason}); nothing was changed. Save "
+                                    f"what it holds with: sqlite3 {file} \".recover\" | "
+                                    f"sqlite3 {recovered}")
+        self.action, self.database, self.reason = "use", file, reason
+        self.file, self.recovered = file, recovered
