@@ -191,3 +191,23 @@ def test_a_meetings_file_with_an_alias_is_refused(ivpflow: Invoke, started: str,
     assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
     assert "line 2: aliases ('*name') are not supported; write the value out" in result.stderr
     assert json.loads(ivpflow("meeting", "list", started, "--json").stdout) == []
+
+
+@pytest.mark.parametrize(("command", "message"), [
+    (("outbox", "--limit", "1" + "0" * 23), "Invalid value for '--limit': 1" + "0" * 23
+     + " is not in the range 1<=x<=1000000."),
+    (("processes", "--limit", "1000001"), "Invalid value for '--limit': 1000001 is not in the "
+                                          "range 1<=x<=1000000."),
+    (("outbox", "retry", "9" * 20), "Invalid value for '[ID]...': " + "9" * 20 + " is not in "
+                                    "the range 1<=x<=9223372036854775807."),
+    (("scheduler", "--every", "1e308"), "Invalid value for '--every': 1e+308 is not in the "
+                                        "range 0.01<=x<=1440."),
+], ids=["outbox-limit", "processes-limit", "retry-id", "scheduler-every"])
+def test_numbers_past_their_bounds_are_usage_errors(ivpflow: Invoke, started: str,
+                                                    command: tuple[str, ...],
+                                                    message: str) -> None:
+    before = ivpflow("history", started, "--json").stdout
+    result = ivpflow(*command)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == f"Error: {message}"
+    assert ivpflow("history", started, "--json").stdout == before

@@ -10,7 +10,7 @@ import click
 
 from ..dates import dutch_date
 from .app import App, cli, pass_app
-from .output import day, json_option, print_json, table
+from .output import YEARS, day, json_option, print_json, table
 
 FORMAT_CHOICE = click.Choice(["md", "docx", "html"])
 
@@ -162,9 +162,9 @@ def indicator() -> None:
 @click.option("--veld", metavar="N", help="Or, in the analysis, the veld it belongs to.")
 @click.option("--source", help="Bron, e.g. Politie, veiligheidsmonitor.")
 @click.option("--baseline", help="Nulmeting (value).")
-@click.option("--baseline-year", type=int, metavar="YEAR", help="Year of the nulmeting.")
+@click.option("--baseline-year", type=YEARS, metavar="YEAR", help="Year of the nulmeting.")
 @click.option("--target", help="Streefwaarde.")
-@click.option("--target-year", type=int, metavar="YEAR", help="Year of the streefwaarde.")
+@click.option("--target-year", type=YEARS, metavar="YEAR", help="Year of the streefwaarde.")
 @pass_app
 def indicator_add(app: App, process_id: str, indicator_id: str, title: str,
                   priority_id: str | None, veld: str | None, source: str | None,

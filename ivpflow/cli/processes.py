@@ -8,7 +8,16 @@ import click
 
 from ..dates import dutch_date, parse_day
 from .app import App, cli, pass_app
-from .output import count, day, json_option, print_json, print_status, role_in, table
+from .output import (
+    MAX_LIMIT,
+    count,
+    day,
+    json_option,
+    print_json,
+    print_status,
+    role_in,
+    table,
+)
 
 
 @cli.command()
@@ -33,7 +42,7 @@ def start(app: App, workflow: str, process_id: str | None, start_text: str | Non
 @click.option("--sort", type=click.Choice(["id", "deadline", "risk"]), default=None,
               help="Order of the list (default: risk when there are several processes; id "
                    "with --json).")
-@click.option("--limit", type=click.IntRange(min=1), metavar="N",
+@click.option("--limit", type=click.IntRange(min=1, max=MAX_LIMIT), metavar="N",
               help="Only the first N processes in that order.")
 @pass_app
 def processes(app: App, as_json: bool, sort: str | None, limit: int | None) -> None:
