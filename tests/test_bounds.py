@@ -211,3 +211,13 @@ def test_numbers_past_their_bounds_are_usage_errors(ivpflow: Invoke, started: st
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1] == f"Error: {message}"
     assert ivpflow("history", started, "--json").stdout == before
+
+
+def test_a_binary_value_is_refused_by_check_not_by_start(ivpflow: Invoke,
+                                                         tmp_path: Path) -> None:
+    file = tmp_path / "proef.yaml"
+    file.write_text(BASE + "description: !!binary aGFsbG8=\n", encoding="utf-8")
+    problem = (f"{file}:13: values tagged '!!binary' are not supported; write text, a number "
+               "or a date")
+    assert ivpflow("check", str(file)).stdout == problem + "\n"
+    assert ivpflow("start", str(file)).stderr == f"Error: {problem}\n"

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 _BOOL_WORDS = {"true", "false"}
+# The scalars a definition holds besides text (which is read before these are looked at).
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{kind}"
+               for kind in ("bool", "int", "float", "null", "timestamp")}
 
 
 class _Invalid:
@@ -138,6 +141,11 @@ class _Converter:
             text = Text(node.value)
             text.line = line
             return text
+        if node.tag not in _PLAIN_TAGS:
+            # !!binary would be bytes, which no stored copy of the definition can hold.
+            problems.append((line, f"values tagged '{node.tag.replace('tag:yaml.org,2002:', '!!')}'"
+                                   " are not supported; write text, a number or a date"))
+            return INVALID
         try:
             return self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError) as exc:
