@@ -221,3 +221,13 @@ def test_a_binary_value_is_refused_by_check_not_by_start(ivpflow: Invoke,
                "or a date")
     assert ivpflow("check", str(file)).stdout == problem + "\n"
     assert ivpflow("start", str(file)).stderr == f"Error: {problem}\n"
+
+
+def test_yaml_nested_a_thousand_deep_is_one_problem(tmp_path: Path) -> None:
+    from ivpflow.errors import DefinitionError
+    from ivpflow.workflow.loader import load_definition
+
+    file = tmp_path / "diep.yaml"
+    file.write_text(BASE + "description: " + "[" * 900 + "]" * 900 + "\n", encoding="utf-8")
+    with pytest.raises(DefinitionError, match=rf"^{file}:13: nested more than 50 deep$"):
+        load_definition(file)

@@ -48,6 +48,7 @@ class Text(str):
 # into gigabytes. A definition writes every value out.
 ALIAS_PROBLEM = "aliases ('*name') are not supported; write the value out"
 MAX_ALIASES_SHOWN = 10
+MAX_DEPTH = 50
 
 
 def alias_lines(text: str) -> list[int]:
@@ -59,13 +60,19 @@ def alias_lines(text: str) -> list[int]:
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     lines: list[int] = []
+    before: Any = None
     try:
         for event in yaml.parse(text, Loader=loader):
-            if isinstance(event, yaml.AliasEvent):
+            # The alias of a merge key ('<<: *basis') is left to the merge key's own problem;
+            # a merge key's value is never read.
+            merged = (isinstance(before, yaml.ScalarEvent) and before.value == "<<"
+                      and not before.style)
+            if isinstance(event, yaml.AliasEvent) and not merged:
                 mark = event.start_mark
                 lines.append(mark.line + 1 if mark is not None else 1)
                 if len(lines) == MAX_ALIASES_SHOWN:
                     break
+            before = event
     except yaml.YAMLError:
         pass
     return lines
@@ -104,10 +111,21 @@ class _Converter:
         self.yaml = yaml
         self.problems = problems
         self.constructor = yaml.constructor.SafeConstructor()
+        self.seen: set[int] = set()
 
-    def convert(self, node: Any) -> Any:
+    def convert(self, node: Any, depth: int = 0) -> Any:
         yaml, problems = self.yaml, self.problems
         line = node.start_mark.line + 1
+        if depth > MAX_DEPTH:
+            # A definition nests six deep; a thousand would reach Python's recursion limit.
+            problems.append((line, f"nested more than {MAX_DEPTH} deep"))
+            return INVALID
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            # A node met twice is an alias that alias_lines let pass: never expand it.
+            if id(node) in self.seen:
+                problems.append((line, ALIAS_PROBLEM))
+                return INVALID
+            self.seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             result = LDict()
             result.line = line
@@ -125,11 +143,11 @@ class _Converter:
                     problems.append((key_line, f"duplicate key '{key}' (first on line "
                                                f"{result.key_lines[key]})"))
                     continue
-                result[key] = self.convert(value_node)
+                result[key] = self.convert(value_node, depth + 1)
                 result.key_lines[key] = key_line
             return result
         if isinstance(node, yaml.SequenceNode):
-            seq = LList(self.convert(child) for child in node.value)
+            seq = LList(self.convert(child, depth + 1) for child in node.value)
             seq.line = line
             seq.item_lines = [child.start_mark.line + 1 for child in node.value]
             return seq
