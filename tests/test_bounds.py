@@ -229,5 +229,6 @@ def test_yaml_nested_a_thousand_deep_is_one_problem(tmp_path: Path) -> None:
 
     file = tmp_path / "diep.yaml"
     file.write_text(BASE + "description: " + "[" * 900 + "]" * 900 + "\n", encoding="utf-8")
-    with pytest.raises(DefinitionError, match=rf"^{file}:13: nested more than 50 deep$"):
+    with pytest.raises(DefinitionError) as refused:
         load_definition(file)
+    assert f"{file}:13: nested more than 50 deep" in refused.value.problems
