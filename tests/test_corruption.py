@@ -79,3 +79,20 @@ def test_a_file_that_is_no_database_is_one_line(ivpflow: Invoke, store_dir: Path
     assert result.exit_code == 1
     assert result.stderr == (f"Error: {database} is damaged (file is not a database); nothing "
                              f"was changed. {way_out(database)}")
+
+
+def test_every_write_of_a_long_running_store_is_refused(damaged: Path,
+                                                       store_dir: Path) -> None:
+    from ivpflow.errors import CorruptStoreError
+    from ivpflow.store import Store
+
+    before = fingerprint(store_dir)
+    store = Store.open(store_dir)
+    try:
+        for _ in range(2):  # as a scheduler's ticks would try, one after the other
+            with pytest.raises(CorruptStoreError, match=r"is damaged \(quick_check: "):
+                with store.connect(immediate=True):
+                    pass
+    finally:
+        store.dispose()
+    assert fingerprint(store_dir) == before

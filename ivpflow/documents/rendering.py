@@ -95,7 +95,7 @@ def _bounded_sandbox() -> Any:
             if operator == "*":
                 for sized, times in ((left, right), (right, left)):
                     if isinstance(sized, (str, list, tuple)) and isinstance(times, int):
-                        _spend(len(sized) * times)
+                        _spend(len(sized) * max(times, 0))
             elif (isinstance(left, int) and isinstance(right, int) and abs(left) > 1
                     and right > MAX_EXPONENT):
                 raise SecurityError(f"a power above {MAX_EXPONENT} is not allowed")

@@ -447,14 +447,14 @@ class Store:
         when the file is small enough for one to be cheap)."""
         if self._verified:
             return
-        self._verified = True
         pages = driver.execute("PRAGMA page_count").fetchone()[0]
-        if pages > MAX_CHECKED_PAGES:
-            return
-        found = [row[0] for row in driver.execute("PRAGMA quick_check(1)").fetchall()]
-        if found != ["ok"]:
-            detail = str(found[0]).replace("*** in database main ***", "")
-            raise self._corrupt("quick_check: " + " ".join(detail.split())[:200])
+        if pages <= MAX_CHECKED_PAGES:
+            found = [row[0] for row in driver.execute("PRAGMA quick_check(1)").fetchall()]
+            if found != ["ok"]:
+                # Not marked verified: a scheduler's next tick is refused the same way.
+                detail = str(found[0]).replace("*** in database main ***", "")
+                raise self._corrupt("quick_check: " + " ".join(detail.split())[:200])
+        self._verified = True
 
     @contextmanager
     def transaction(self, *, write: bool = False, durable: bool = True) -> Iterator[Tx]:
