@@ -10,7 +10,7 @@ import click
 
 from ..dates import dutch_date
 from .app import App, cli, pass_app
-from .output import YEARS, day, json_option, print_json, table
+from .output import day, json_option, print_json, table
 
 FORMAT_CHOICE = click.Choice(["md", "docx", "html"])
 
@@ -22,19 +22,24 @@ FORMAT_CHOICE = click.Choice(["md", "docx", "html"])
               help="md, docx or html (repeat for several; default md).")
 @click.option("--out", "out", metavar="DIR", type=click.Path(file_okay=False),
               help="Also write a copy named <document>.<format> into DIR.")
+@click.option("--all", "every", is_flag=True,
+              help="Every document of the process, of every phase, in one go.")
 @pass_app
 def draft(app: App, process_id: str, document: str | None, formats: tuple[str, ...],
-          out: str | None) -> None:
+          out: str | None, every: bool) -> None:
     """Render the draft of a document (or of every document of the current phase).
 
     DOCUMENT is a document id of the process (raadsvoorstel-ivp-losser), a per-municipality
     group (raadsvoorstel-ivp: one draft per gemeente) or a document type (collegevoorstel,
-    uitnodiging-themabijeenkomst, …). Each changed draft is kept as a new version in
-    <store>/drafts/ID/; the paths are printed.
+    uitnodiging-themabijeenkomst, …); --all drafts every document of the process. Each
+    changed draft is kept as a new version in <store>/drafts/ID/; the paths are printed.
     """
     from ..documents.drafts import draft as render_draft
+    from ..documents.kinds import ALL
 
-    files = render_draft(app.store, app.store_dir, process_id, document,
+    if every and document:
+        raise click.UsageError("Name a DOCUMENT or give --all, not both.")
+    files = render_draft(app.store, app.store_dir, process_id, ALL if every else document,
                          formats=formats or ("md",), now=app.now, actor=app.actor, out=out)
     for file in files:
         click.echo(str(file.path))
@@ -162,9 +167,9 @@ def indicator() -> None:
 @click.option("--veld", metavar="N", help="Or, in the analysis, the veld it belongs to.")
 @click.option("--source", help="Bron, e.g. Politie, veiligheidsmonitor.")
 @click.option("--baseline", help="Nulmeting (value).")
-@click.option("--baseline-year", type=YEARS, metavar="YEAR", help="Year of the nulmeting.")
+@click.option("--baseline-year", type=int, metavar="YEAR", help="Year of the nulmeting.")
 @click.option("--target", help="Streefwaarde.")
-@click.option("--target-year", type=YEARS, metavar="YEAR", help="Year of the streefwaarde.")
+@click.option("--target-year", type=int, metavar="YEAR", help="Year of the streefwaarde.")
 @pass_app
 def indicator_add(app: App, process_id: str, indicator_id: str, title: str,
                   priority_id: str | None, veld: str | None, source: str | None,

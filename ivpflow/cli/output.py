@@ -9,14 +9,13 @@ from typing import Any, TypeVar
 
 import click
 
-from ..dates import FIRST_DAY, LAST_DAY, dutch_date
+from ..dates import dutch_date
 
 F = TypeVar("F", bound=Callable[..., Any])
 # Bounds of numbers on the command line, so that none reaches the database as an overflow:
-# a `--limit` (more rows than any store holds), a row id (SQLite's INTEGER) and a year.
+# a `--limit` (more rows than any store holds) and a row id (SQLite's INTEGER).
 MAX_LIMIT = 1_000_000
 MAX_ID = 2**63 - 1
-YEARS = click.IntRange(FIRST_DAY.year, LAST_DAY.year)
 
 
 def json_option(func: F) -> F:
