@@ -22,24 +22,19 @@ FORMAT_CHOICE = click.Choice(["md", "docx", "html"])
               help="md, docx or html (repeat for several; default md).")
 @click.option("--out", "out", metavar="DIR", type=click.Path(file_okay=False),
               help="Also write a copy named <document>.<format> into DIR.")
-@click.option("--all", "every", is_flag=True,
-              help="Every document of the process, of every phase, in one go.")
 @pass_app
 def draft(app: App, process_id: str, document: str | None, formats: tuple[str, ...],
-          out: str | None, every: bool) -> None:
+          out: str | None) -> None:
     """Render the draft of a document (or of every document of the current phase).
 
     DOCUMENT is a document id of the process (raadsvoorstel-ivp-losser), a per-municipality
     group (raadsvoorstel-ivp: one draft per gemeente) or a document type (collegevoorstel,
-    uitnodiging-themabijeenkomst, …); --all drafts every document of the process. Each
-    changed draft is kept as a new version in <store>/drafts/ID/; the paths are printed.
+    uitnodiging-themabijeenkomst, …). Each changed draft is kept as a new version in
+    <store>/drafts/ID/; the paths are printed.
     """
     from ..documents.drafts import draft as render_draft
-    from ..documents.kinds import ALL
 
-    if every and document:
-        raise click.UsageError("Name a DOCUMENT or give --all, not both.")
-    files = render_draft(app.store, app.store_dir, process_id, ALL if every else document,
+    files = render_draft(app.store, app.store_dir, process_id, document,
                          formats=formats or ("md",), now=app.now, actor=app.actor, out=out)
     for file in files:
         click.echo(str(file.path))
