@@ -6,7 +6,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from .errors import NotADateError
+from .errors import DateOutOfRangeError, NotADateError
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DIGEST_TIME = time(8, 0)  # the weekly digest goes out on Monday at 08:00
@@ -131,6 +131,8 @@ def _iso_moment(text: str) -> datetime | None:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
         return None
+    # Before the time zone: 9999-12-31T23:00-05:00 would overflow on its way to Amsterdam.
+    check_range(moment.date(), "moment", text)
     if moment.tzinfo is None:
         return moment.replace(tzinfo=AMSTERDAM)
     return moment.astimezone(AMSTERDAM)
@@ -138,19 +140,40 @@ def _iso_moment(text: str) -> datetime | None:
 
 def parse_moment(text: str, *, option: str = "--now", now: datetime | None = None) -> datetime:
     """Parse a moment as people type it (see `read_moment`), in Europe/Amsterdam (aware);
-    words like 'morgen' only when `now` is given."""
-    moment = read_moment(text, now)
+    words like 'morgen' only when `now` is given. Outside FIRST_DAY..LAST_DAY it is
+    DateOutOfRangeError."""
+    try:
+        moment = read_moment(text, now)
+    except DateOutOfRangeError:
+        raise DateOutOfRangeError(option, text, FIRST_DAY, LAST_DAY) from None
     if moment is None:
         raise NotADateError(option, text, kind="date or moment", formats=MOMENT_EXAMPLES)
+    check_range(moment.date(), option, text)
     return moment
 
 
 def parse_day(text: str, *, option: str = "--date", today: date | None = None) -> date:
     """Parse a calendar date as people type it (see `read_day`); words like 'morgen' only
-    when `today` is given."""
+    when `today` is given. Outside FIRST_DAY..LAST_DAY it is DateOutOfRangeError."""
     day = read_day(text, today)
     if day is None:
         raise NotADateError(option, text, formats=DAY_EXAMPLES)
+    return check_range(day, option, text)
+
+
+# The dates ivpflow plans with. A plan runs four years; a window of a century keeps the
+# working-day calendar (built year by year) small, and every date it derives far from
+# date.max, so that no input reaches an OverflowError.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2099, 12, 31)
+
+
+def check_range(day: date, what: str = "date", text: str | None = None) -> date:
+    """The day itself if it lies between FIRST_DAY and LAST_DAY, else DateOutOfRangeError
+    naming `what` and the text it was written as."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise DateOutOfRangeError(what, text if text is not None else day,
+                                  FIRST_DAY, LAST_DAY)
     return day
 
 

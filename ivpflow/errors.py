@@ -386,3 +386,28 @@ class BackdatedError(OutOfOrderError):
         OutOfOrderError.__init__(self, what, moment, "before", other, label=label,
                                  note="use --force to record it anyway")
         self.fact = f"{what} {moment} lies before {label} ({other})"
+
+
+# -- bounded input (issue 15, point 5): dates, numbers, files and templates within limits
+
+
+class DateOutOfRangeError(InvalidValueError):
+    """A date lies outside the years ivpflow plans with."""
+
+    def __init__(self, what: str, value: object, first: object, last: object) -> None:
+        self.first, self.last = first, last
+        super().__init__(what, value, f"lies outside the dates ivpflow plans with "
+                                      f"({first} to {last})")
+
+
+class CorruptStoreError(StoreError):
+    """The SQLite file is damaged; nothing is read from it as if whole, nor written into it."""
+
+    def __init__(self, file: str, reason: str) -> None:
+        recovered = (file.removesuffix(".sqlite3") + "-recovered.sqlite3"
+                     if file.endswith(".sqlite3") else file + ".recovered")
+        IvpflowError.__init__(self, f"{file} is damaged ({reason}); nothing was changed. Save "
+                                    f"what it holds with: sqlite3 {file} \".recover\" | "
+                                    f"sqlite3 {recovered}")
+        self.action, self.database, self.reason = "use", file, reason
+        self.file, self.recovered = file, recovered

@@ -544,8 +544,10 @@ def test_a_file_that_is_not_a_database_is_left_alone(runner: object, tmp_path: P
     digest = hashlib.sha256((bad / "ivpflow.sqlite3").read_bytes()).hexdigest()
     result = CliRunner().invoke(cli, ["--store", str(bad), "start", NOT])
     assert result.exit_code == 1
-    assert result.stderr == (f"Error: Cannot open sqlite:///{bad}/ivpflow.sqlite3: file is not "
-                             "a database\n")
+    assert result.stderr == (f"Error: {bad}/ivpflow.sqlite3 is damaged (file is not a database); "
+                             f"nothing was changed. Save what it holds with: sqlite3 "
+                             f"{bad}/ivpflow.sqlite3 \".recover\" | sqlite3 "
+                             f"{bad}/ivpflow-recovered.sqlite3\n")
     assert hashlib.sha256((bad / "ivpflow.sqlite3").read_bytes()).hexdigest() == digest
 
 

@@ -441,6 +441,7 @@ def per_municipality_anchor(municipalities: str, anchor: str = "besluit") -> str
     text = before_final("""\
         decisions:
           - id: besluit
+            title: raad van {municipality}
             body: raad van {municipality}
             due: 2026-05-29
             per_municipality: true

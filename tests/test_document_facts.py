@@ -219,9 +219,10 @@ def test_check_refuses_a_beslispunt_that_is_no_text(ivpflow: Invoke, tmp_path: P
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: bad\ntitle: Bad\nroles: {griffie: Griffie}\nphases:\n"
                    "  - id: een\n    title: Een\n    decisions:\n"
-                   "      - id: d\n        body: gemeenteraad\n        role: griffie\n"
+                   "      - id: d\n        title: Besluit\n        body: gemeenteraad\n"
+                   "        role: griffie\n"
                    f"        beslispunten:\n          - {entry}\n"
                    "  - {id: eind, title: Eind, final: true}\n", encoding="utf-8")
     result = ivpflow("check", str(bad))
     assert result.exit_code == 1
-    assert result.stdout == f"{bad}:12: {message}\n"
+    assert result.stdout == f"{bad}:13: {message}\n"

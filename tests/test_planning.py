@@ -58,6 +58,7 @@ TWO_COUNCILS = """\
         due: 2026-06
         decisions:
           - id: vaststelling
+            title: gemeenteraad {municipality}
             body: gemeenteraad {municipality}
             per_municipality: true
             role: griffie
@@ -124,7 +125,7 @@ TARGET = """\
         duration: 15 working days
         due: 2026-05
         decisions:
-          - {id: raad, body: gemeenteraad, role: griffie, due: end}
+          - {id: raad, title: gemeenteraad, body: gemeenteraad, role: griffie, due: end}
       - {id: klaar, title: Klaar, final: true}
 """
 
@@ -336,7 +337,7 @@ def test_a_relative_raad_decision_due_in_recess_is_not_at_risk_on_day_one(
             title: Vaststelling
             due: 10 weeks after start
             decisions:
-              - {id: raad, body: gemeenteraad, role: griffie, due: end}
+              - {id: raad, title: gemeenteraad, body: gemeenteraad, role: griffie, due: end}
           - {id: klaar, title: Klaar, final: true}
         """)
     ivpflow("start", str(path), "--id", "r", now="2026-05-04")
@@ -797,7 +798,7 @@ MEETINGS_FILE = """\
         title: Vaststelling
         due: 2026-06
         decisions:
-          - {{id: raad, body: gemeenteraad, role: griffie, due: end}}
+          - {{id: raad, title: gemeenteraad, body: gemeenteraad, role: griffie, due: end}}
       - {{id: klaar, title: Klaar, final: true}}
 """
 

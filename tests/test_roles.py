@@ -264,6 +264,7 @@ phases:
     title: IVP
     decisions:
       - id: vaststelling
+        title: "gemeenteraad {municipality}"
         body: "gemeenteraad {municipality}"
         per_municipality: true
         due: 2026-11-30

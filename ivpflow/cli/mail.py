@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from .app import App, cli, collect_garbage, pass_app
-from .output import json_option, print_json, table, wide_option
+from .output import MAX_ID, MAX_LIMIT, json_option, print_json, table, wide_option
 
 STATUSES = ("queued", "sent", "failed", "cancelled")  # as views.outbox.STATUSES
 
@@ -48,8 +48,8 @@ def tick(app: App, as_json: bool) -> None:
 
 
 @cli.command(short_help="Run the scheduler until stopped.")
-@click.option("--every", "every", type=click.FloatRange(min=0.01), default=15.0,
-              show_default=True, metavar="MINUTES", help="Minutes between ticks.")
+@click.option("--every", "every", type=click.FloatRange(min=0.01, max=1440), default=15.0,
+              show_default=True, metavar="MINUTES", help="Minutes between ticks (at most a day).")
 @pass_app
 def scheduler(app: App, every: float) -> None:
     """Run the scheduler until stopped (SIGTERM or Ctrl-C): ticks on a timer, digest Monday 08:00.
@@ -88,7 +88,7 @@ def scheduler(app: App, every: float) -> None:
               help="Only messages in this state.")
 @click.option("--process", "process_id", metavar="ID", help="Only the messages of a process.")
 @click.option("--to", "recipient", metavar="ADDR", help="Only the messages to an address.")
-@click.option("--limit", type=click.IntRange(min=1), metavar="N",
+@click.option("--limit", type=click.IntRange(min=1, max=MAX_LIMIT), metavar="N",
               help="Only the newest N messages.")
 @wide_option
 @click.pass_context
@@ -124,7 +124,7 @@ def outbox(ctx: click.Context, as_json: bool, status_filter: str | None,
 
 
 @outbox.command("retry", short_help="Requeue failed messages for the next tick.")
-@click.argument("ids", nargs=-1, type=int, metavar="[ID]...")
+@click.argument("ids", nargs=-1, type=click.IntRange(min=1, max=MAX_ID), metavar="[ID]...")
 @click.option("--failed", "all_failed", is_flag=True, help="Requeue every failed message.")
 @click.option("--process", "process_id", metavar="ID",
               help="With --failed: only the failed messages of a process.")

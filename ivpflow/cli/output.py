@@ -21,6 +21,10 @@ import click
 from ..dates import MONTHS_NL, WEEKDAYS_NL, dutch_date
 
 F = TypeVar("F", bound=Callable[..., Any])
+# Bounds of numbers on the command line, so that none reaches the database as an overflow:
+# a `--limit` (more rows than any store holds) and a row id (SQLite's INTEGER).
+MAX_LIMIT = 1_000_000
+MAX_ID = 2**63 - 1
 
 WIDE = "ivpflow.wide"  # ctx.meta key: --wide was given
 GAP = 2  # spaces between the columns of a table

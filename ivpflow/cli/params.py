@@ -18,13 +18,14 @@ from click.shell_completion import CompletionItem
 from ..dates import (
     DAY_EXAMPLES,
     MOMENT_EXAMPLES,
+    check_range,
     dutch_moment,
     local,
     now_local,
     read_day,
     read_moment,
 )
-from ..errors import SwappedArgumentsError, UnknownProcessError
+from ..errors import DateOutOfRangeError, SwappedArgumentsError, UnknownProcessError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,7 +49,10 @@ class DayType(click.ParamType):  # type: ignore[type-arg]
         day = read_day(str(value), local(_now(ctx)).date())
         if day is None:
             self.fail(f"'{value}' is not a date; use {DAY_EXAMPLES}", param, ctx)
-        return day
+        try:
+            return check_range(day, "date", str(value))
+        except DateOutOfRangeError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 class MomentType(click.ParamType):  # type: ignore[type-arg]
@@ -61,7 +65,12 @@ class MomentType(click.ParamType):  # type: ignore[type-arg]
                 ctx: click.Context | None) -> datetime:
         if isinstance(value, datetime):
             return value
-        moment = read_moment(str(value), now_local())
+        try:
+            moment = read_moment(str(value), now_local())
+            if moment is not None:
+                check_range(moment.date(), "moment", str(value))
+        except DateOutOfRangeError as exc:
+            self.fail(str(exc), param, ctx)
         if moment is None:
             self.fail(f"'{value}' is not a date or moment; use {MOMENT_EXAMPLES}", param, ctx)
         return moment

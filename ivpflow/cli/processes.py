@@ -9,6 +9,7 @@ import click
 from ..dates import dutch_date
 from .app import App, cli, pass_app
 from .output import (
+    MAX_LIMIT,
     count,
     day,
     json_option,
@@ -64,7 +65,7 @@ def start(app: App, workflow: str, process_id: str | None, start_day: date | Non
 @click.option("--sort", type=click.Choice(["id", "deadline", "risk"]), default=None,
               help="Order of the list (default: risk when there are several processes; id "
                    "with --json).")
-@click.option("--limit", type=click.IntRange(min=1), metavar="N",
+@click.option("--limit", type=click.IntRange(min=1, max=MAX_LIMIT), metavar="N",
               help="Only the first N processes in that order.")
 @wide_option
 @pass_app

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,10 @@ from ..errors import IvpflowError
 from ..text import scrub
 
 SHIPPED = Path(__file__).resolve().parent.parent / "templates"
+# The most characters one template (or one macro or block of it) may produce: a draft, a
+# report or a mail is a few hundred kilobytes; a loop without end must stop long before memory.
+MAX_OUTPUT = 10_000_000
+MAX_EXPONENT = 10_000  # `x ** n` beyond this would compute for minutes
 
 
 class TemplateError(IvpflowError):
@@ -27,6 +32,76 @@ class TemplateError(IvpflowError):
     def __init__(self, template: str, reason: str) -> None:
         self.template, self.reason = template, reason  # template: 'name' or 'file:line'
         super().__init__(f"Template {template}: {reason}")
+
+
+class _TooLong(Exception):
+    """A template's output (or the work towards it) passed MAX_OUTPUT."""
+
+
+# What one rendering has spent: characters of values printed, of strings multiplied, and
+# steps of range(). A macro collects its output in a list before joining it, so the join
+# alone would see a loop's 10 GB only once they are held.
+_spent: ContextVar[list[int]] = ContextVar("template_spent")
+
+
+def _spend(amount: int) -> None:
+    box = _spent.get(None)
+    if box is not None:
+        box[0] += amount
+        if box[0] > MAX_OUTPUT:
+            raise _TooLong()
+
+
+def _bounded_join(parts: Any) -> str:
+    # Jinja joins every template's, macro's and block's output with the environment's
+    # `concat`: counting there bounds the text itself, literal text included.
+    kept, total = [], 0
+    for part in parts:
+        total += len(part)
+        if total > MAX_OUTPUT:
+            raise _TooLong()
+        kept.append(part)
+    return "".join(kept)
+
+
+def _counted(finalize: Any) -> Any:
+    """A `finalize` that spends the length of every value a template prints."""
+
+    def counted(value: Any) -> Any:
+        shown = finalize(value) if finalize is not None else value
+        _spend(len(shown) if isinstance(shown, str) else 1)
+        return shown
+
+    return counted
+
+
+def _bounded_range(*args: int) -> range:
+    steps = range(*args)
+    _spend(len(steps))
+    return steps
+
+
+@lru_cache(maxsize=1)
+def _bounded_sandbox() -> Any:
+    """The sandbox, with `*` and `**` kept from building what no output may hold."""
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import SandboxedEnvironment
+
+    class BoundedSandbox(SandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**"})
+        concat = staticmethod(_bounded_join)
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            if operator == "*":
+                for sized, times in ((left, right), (right, left)):
+                    if isinstance(sized, (str, list, tuple)) and isinstance(times, int):
+                        _spend(len(sized) * max(times, 0))
+            elif (isinstance(left, int) and isinstance(right, int) and abs(left) > 1
+                    and right > MAX_EXPONENT):
+                raise SecurityError(f"a power above {MAX_EXPONENT} is not allowed")
+            return super().call_binop(context, operator, left, right)
+
+    return BoundedSandbox
 
 
 class Markdown(str):
@@ -79,14 +154,15 @@ def override_dir() -> Path | None:
 @lru_cache(maxsize=8)
 def _environment(override: str | None, markdown: bool = False) -> Any:
     from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, select_autoescape
-    from jinja2.sandbox import SandboxedEnvironment
 
     loaders = [FileSystemLoader(override)] if override else []
     loaders.append(FileSystemLoader(str(SHIPPED)))
-    options: dict[str, Any] = {"autoescape": False, "finalize": markdown_escape} if markdown \
-        else {"autoescape": select_autoescape(enabled_extensions=("html", "html.j2"),
-                                              default_for_string=False, default=False)}
-    env = SandboxedEnvironment(
+    options: dict[str, Any] = {"autoescape": False, "finalize": _counted(markdown_escape)} \
+        if markdown else {"finalize": _counted(None),
+                          "autoescape": select_autoescape(enabled_extensions=("html", "html.j2"),
+                                                          default_for_string=False,
+                                                          default=False)}
+    env = _bounded_sandbox()(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
@@ -94,6 +170,7 @@ def _environment(override: str | None, markdown: bool = False) -> Any:
         lstrip_blocks=True,
         **options,
     )
+    env.globals["range"] = _bounded_range
     env.filters["datum"] = lambda day: dutch_date(day) if day else "[in te vullen: datum]"
     env.filters["dag_datum"] = lambda day: dutch_date(day, weekday=True) if day else ""
     if markdown:
@@ -116,6 +193,8 @@ def render(name: str, context: dict[str, Any]) -> str:
 
     override = override_dir()
     env = _environment(str(override) if override else None, name.endswith(".md.j2"))
+    template = None
+    spent = _spent.set([0])
     try:
         template = env.get_template(name)
         return scrub(str(template.render(**context)))
@@ -131,6 +210,17 @@ def render(name: str, context: dict[str, Any]) -> str:
         # A template that computes with the wrong kind of value (e.g. a municipality's own).
         where = _template_line(exc, name)
         raise TemplateError(where, f"{type(exc).__name__}: {exc}") from None
+    except _TooLong as exc:
+        # Past the last template frame (the final join): the template, without a line.
+        where = _template_line(exc, template.filename or name if template else name)
+        raise TemplateError(where, f"its output passes {MAX_OUTPUT // 1_000_000} million "
+                                   "characters (a loop without end?)") from None
+    except RecursionError as exc:
+        raise TemplateError(_template_line(exc, name),
+                            "calls nest too deep (a macro that calls itself without end?)"
+                            ) from None
+    finally:
+        _spent.reset(spent)
 
 
 def exists(name: str) -> bool:

@@ -30,13 +30,21 @@ from sqlalchemy.exc import (
     ProgrammingError,
 )
 
-from ..errors import NoStoreError, StoreBusyError, StoreError
+from ..errors import CorruptStoreError, NoStoreError, StoreBusyError, StoreError
 
 # The newest migration in store/migrations/versions; a test keeps the two equal. Comparing
 # against it avoids importing Alembic (a quarter of a second) when the schema is current.
 SCHEMA_HEAD = "0011"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
+# A SQLite file of at most this many pages (4 KiB each) is checked (PRAGMA quick_check) before
+# the first write of a Store, so that a damaged page elsewhere in the file is found before
+# anything is written next to it. Measured here: 3 ms for a store of 30 processes (140
+# pages), 0.4 s for 20,000 pages; reads are never checked, so `status` stays as fast. A
+# larger file is not checked; a damaged page is then still refused where a statement meets it.
+MAX_CHECKED_PAGES = 5_000
+# What SQLite says of a damaged file (SQLITE_CORRUPT, SQLITE_NOTADB).
+_DAMAGED = ("malformed", "file is not a database", "database corruption")
 
 Params = Mapping[str, Any]
 
@@ -201,6 +209,8 @@ class Tx:
             else:
                 driver.execute("BEGIN IMMEDIATE" if self.write else "BEGIN")
             self._begun = True
+            if self.write and not self.postgresql:
+                self.store.verify(driver)  # a refusal rolls the BEGIN back
         return driver
 
     def _opening(self, driver: Any) -> None:
@@ -332,6 +342,7 @@ class Store:
     def __init__(self, url: str, *, upgrade: bool = True) -> None:
         self.url = url
         self.engine = self._create_engine(url)
+        self._verified = not url.startswith("sqlite")
         if upgrade:
             self.upgrade()
 
@@ -409,7 +420,8 @@ class Store:
                     return None
                 return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
         except DatabaseError as exc:
-            raise StoreError("open", self.describe(), _reason(exc)) from None
+            raise self._damaged(exc) or StoreError("open", self.describe(), _reason(exc)) \
+                from None
 
     def upgrade(self) -> None:
         """Create or upgrade the schema to the newest revision (Alembic), if it is not."""
@@ -427,7 +439,22 @@ class Store:
                 )
                 command.upgrade(config, "head")
         except DatabaseError as exc:
-            raise StoreError("upgrade", self.describe(), _reason(exc)) from None
+            raise self._damaged(exc) or StoreError("upgrade", self.describe(), _reason(exc)) \
+                from None
+
+    def verify(self, driver: Any) -> None:
+        """Before the first write on a SQLite file: refuse it if it is damaged (a quick_check,
+        when the file is small enough for one to be cheap)."""
+        if self._verified:
+            return
+        pages = driver.execute("PRAGMA page_count").fetchone()[0]
+        if pages <= MAX_CHECKED_PAGES:
+            found = [row[0] for row in driver.execute("PRAGMA quick_check(1)").fetchall()]
+            if found != ["ok"]:
+                # Not marked verified: a scheduler's next tick is refused the same way.
+                detail = str(found[0]).replace("*** in database main ***", "")
+                raise self._corrupt("quick_check: " + " ".join(detail.split())[:200])
+        self._verified = True
 
     @contextmanager
     def transaction(self, *, write: bool = False, durable: bool = True) -> Iterator[Tx]:
@@ -461,6 +488,8 @@ class Store:
             if immediate and self.dialect == "sqlite":
                 conn = conn.execution_options(sqlite_begin="IMMEDIATE")
             with conn.begin():
+                if immediate and self.dialect == "sqlite":
+                    self.verify(conn.connection.driver_connection)
                 yield conn
 
     @contextmanager
@@ -475,9 +504,30 @@ class Store:
             raise self._translate(exc.orig or exc) from None
         except (dbapi.OperationalError, dbapi.ProgrammingError, dbapi.InternalError) as exc:
             raise self._translate(exc) from None
+        except (DatabaseError, dbapi.DatabaseError) as exc:
+            # SQLite reports a damaged page (met in the middle of a read) as the bare
+            # DatabaseError; any other one of that kind is a bug and keeps its traceback.
+            damaged = self._damaged(exc)
+            if damaged is None:
+                raise
+            raise damaged from None
         # Anything else (a value the column cannot take, …) is a bug: it keeps its traceback.
 
+    def _damaged(self, exc: BaseException) -> CorruptStoreError | None:
+        """The error for a damaged SQLite file, if that is what `exc` says."""
+        reason = _reason(exc)
+        if self.dialect != "sqlite" or not any(word in reason.lower() for word in _DAMAGED):
+            return None
+        return self._corrupt(reason)
+
+    def _corrupt(self, reason: str) -> CorruptStoreError:
+        file = _sqlite_file(self.url)
+        return CorruptStoreError(str(file) if file else self.describe(), reason)
+
     def _translate(self, exc: BaseException) -> StoreError:
+        damaged = self._damaged(exc)
+        if damaged is not None:
+            return damaged
         message = str(exc).lower()
         # SQLite: another writer held the lock past the busy timeout; PostgreSQL: a deadlock
         # or serialization failure between two transactions. Nothing was written.

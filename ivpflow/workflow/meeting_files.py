@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from ..dates import FIRST_DAY, LAST_DAY
 from .model import Meeting
 
 # The column names a CSV may use, English or Dutch, by the field they fill.
@@ -63,6 +64,11 @@ def read_meetings(path: str | Path) -> MeetingsFile:
     else:
         import yaml
 
+        from .yamlsource import ALIAS_PROBLEM, alias_lines
+
+        refused = alias_lines(text)
+        if refused:
+            raise ValueError(f"line {refused[0]}: {ALIAS_PROBLEM}")
         try:
             # Every value as text, so a wrong date is reported with its row, not by YAML.
             loaded = yaml.load(text, Loader=yaml.BaseLoader) or []
@@ -121,20 +127,25 @@ def _csv_rows(text: str) -> tuple[list[dict[str, str]], bool]:
 
 
 def _day(value: object, row: int) -> date:
-    if isinstance(value, date):
-        return value
     text = str(value).strip()
     try:
         iso = _ISO_DATE.match(text)
-        if iso:
-            return date.fromisoformat(iso.group(1))
         dutch = _DUTCH_DATE.match(text)
-        if dutch:
-            day, month, year = (int(part) for part in dutch.groups())
-            return date(year, month, day)
+        if isinstance(value, date):
+            day = value
+        elif iso:
+            day = date.fromisoformat(iso.group(1))
+        elif dutch:
+            number, month, year = (int(part) for part in dutch.groups())
+            day = date(year, month, number)
+        else:
+            raise ValueError(text)
     except ValueError:
-        pass
-    raise ValueError(f"row {row}: '{value}' is not a date (YYYY-MM-DD or D-M-YYYY)") from None
+        raise ValueError(f"row {row}: '{value}' is not a date (YYYY-MM-DD or D-M-YYYY)") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"row {row}: {day} lies outside the dates ivpflow plans with "
+                         f"({FIRST_DAY} to {LAST_DAY})")
+    return day
 
 
 def _calendar_meetings(data: bytes) -> list[Meeting]:

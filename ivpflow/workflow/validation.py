@@ -9,8 +9,18 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from ..dates import FIRST_DAY, LAST_DAY
 from ..errors import DefinitionError
 from ..workdays import DEFAULT_CALENDAR, WorkingCalendar
+from .graph import find_cycle, longest_chain, node_name
+from .limits import (
+    MAX_CHAIN_YEARS,
+    MAX_CLOSED_DAYS,
+    MAX_WORKING_DAYS,
+    days_moved,
+    longest_closure,
+    offset_problem,
+)
 from .model import (
     KINDS,
     PERIOD_PATTERN,
@@ -75,6 +85,7 @@ KEYS: dict[str, frozenset[str]] = {
 # A beslispunt is an infinitive clause: "… te <werkwoord> …" (pragmatic, not a grammar).
 _INFINITIVE = re.compile(r"(?:^|\s)te\s+\w", re.IGNORECASE)
 _DEFAULT_REQUIRED = {"task": True, "decision": True, "document": False}
+_WINDOW = f"the dates ivpflow plans with ({FIRST_DAY} to {LAST_DAY})"
 
 
 def _as_ldict(values: Mapping[str, Any], line: int) -> LDict:
@@ -95,6 +106,14 @@ class DefinitionParser:
         self.groups: set[str] = set()
         # A `final:` that could not be read is reported once, not again as a missing final.
         self.final_unreadable = False
+        # The rules that came after processes were stored (bounds, a decision's title) hold
+        # for files; a stored definition's compiled copy is read as it was accepted.
+        self.strict = tree is None
+
+    def limit(self, line: int, message: str) -> None:
+        """A problem under a rule that stored definitions predate (see `strict`)."""
+        if self.strict:
+            self.problem(line, message)
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append((line, message))
@@ -149,6 +168,10 @@ class DefinitionParser:
         if period is not None and not PERIOD_PATTERN.match(period):
             self.problem(data.line_of("period"), f"period '{period}' must be two years, "
                                                  "e.g. 2027-2030")
+        elif period is not None and not all(
+                FIRST_DAY.year <= int(year) <= LAST_DAY.year
+                for year in PERIOD_PATTERN.match(period).groups()):  # type: ignore[union-attr]
+            self.limit(data.line_of("period"), f"period '{period}' lies outside {_WINDOW}")
         replaces, replaces_until = self.replaces(data)
         meetings = self.meetings(data, items)
         target = self.target(data, phases)
@@ -232,9 +255,14 @@ class DefinitionParser:
         if value is None or value is INVALID:
             return None
         if isinstance(value, date) and not isinstance(value, datetime):
+            self.in_window(value, data.line_of(key), key)
             return value
         self.problem(data.line_of(key), f"{key} must be a date (YYYY-MM-DD), not '{value}'")
         return None
+
+    def in_window(self, value: date, line: int, what: str) -> None:
+        if not FIRST_DAY <= value <= LAST_DAY:
+            self.limit(line, f"{what} {value} lies outside {_WINDOW}")
 
     def periods(self, raw: Any, line: int, what: str) -> tuple[Period, ...]:
         if raw is None:
@@ -251,6 +279,11 @@ class DefinitionParser:
             start, end = self.day(entry, "from"), self.day(entry, "to")
             if start and end and end < start:
                 self.problem(entry_line, f"{what} period ends ({end}) before it starts ({start})")
+            elif start and end and (end - start).days + 1 > MAX_CLOSED_DAYS:
+                self.limit(entry_line, f"{what} period {start} to {end} is "
+                                       f"{(end - start).days + 1} days long; at most "
+                                       f"{MAX_CLOSED_DAYS}")
+                found.append(Period(start, end, str(entry.get("why") or what)))
             elif start and end:
                 found.append(Period(start, end, str(entry.get("why") or what)))
         return tuple(found)
@@ -271,14 +304,20 @@ class DefinitionParser:
     def working_days(self, value: Any, line: int, what: str) -> int | None:
         """A duration in working days: 15, '15 working days' or '3 weeks' (5 per week)."""
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-            return value
-        match = _DURATION.match(" ".join(str(value).split())) if isinstance(value, str) else None
-        if match is None or match.group("unit").lower().startswith("day"):
-            self.problem(line, f"{what} must be working days or weeks, e.g. '15 working days' "
-                               f"or '3 weeks', not '{value}'")
-            return None
-        per = 5 if match.group("unit").lower().startswith("week") else 1
-        return int(match.group("n")) * per
+            amount = value
+        else:
+            match = (_DURATION.match(" ".join(str(value).split())) if isinstance(value, str)
+                     else None)
+            if match is None or match.group("unit").lower().startswith("day"):
+                self.problem(line, f"{what} must be working days or weeks, e.g. '15 working "
+                                   f"days' or '3 weeks', not '{value}'")
+                return None
+            per = 5 if match.group("unit").lower().startswith("week") else 1
+            amount = int(match.group("n")) * per
+        if amount > MAX_WORKING_DAYS:
+            self.limit(line, f"{what} is {amount} working days; at most {MAX_WORKING_DAYS} "
+                             "(about eight years)")
+        return amount
 
     def local_calendar(self, raw: Any, line: int, base: LocalCalendar | None, *,
                        lead_times: Any = None, lead_line: int = 0) -> LocalCalendar:
@@ -295,14 +334,25 @@ class DefinitionParser:
         if isinstance(days_raw, LDict):
             for key, why in days_raw.items():
                 try:
-                    closing[date.fromisoformat(str(key))] = str(why or "sluitingsdag")
+                    day = date.fromisoformat(str(key))
                 except ValueError:
                     self.problem(days_raw.line_of(key), f"closing day '{key}' is not a date")
+                    continue
+                self.in_window(day, days_raw.line_of(key), "closing day")
+                closing[day] = str(why or "sluitingsdag")
         elif days_raw is not None:
             self.problem(raw.line_of("closing_days"), "closing_days must map dates to reasons")
         closed = (base.working.closed_periods if base else ()) + tuple(
             (p.start, p.end, p.why) for p in self.periods(raw.get("closed"),
                                                           raw.line_of("closed"), "closed"))
+        longest = longest_closure([(start, end) for start, end, _ in closed])
+        if (longest and (longest[1] - longest[0]).days + 1 > MAX_CLOSED_DAYS
+                and longest not in [(start, end) for start, end, _ in closed]):
+            # The working-day search walks a closure day by day; periods run together count
+            # as one.
+            self.limit(raw.line_of("closed"), f"closed periods run together from {longest[0]} "
+                                              f"to {longest[1]}; at most {MAX_CLOSED_DAYS} "
+                                              "days in a row")
         recess = self.periods(raw.get("recess"), raw.line_of("recess"), "recess")
         leads = dict(base.lead_times) if base else {}
         leads.update(self.lead_times(raw.get("lead_times"), raw.line_of("lead_times")))
@@ -371,7 +421,14 @@ class DefinitionParser:
                 self.problem(entry.line_of("body"), f"meeting of unknown body '{body}'; bodies: "
                                                     f"{', '.join(sorted(bodies))}")
             elif body is not None and day is not None:
-                found.append(Meeting(body, day, self.day(entry, "papers_due")))
+                papers = self.day(entry, "papers_due")
+                if papers is not None and papers > day:
+                    self.limit(entry.line_of("papers_due"), f"papers due {papers} lie after the "
+                                                            f"meeting of {body} on {day}")
+                if any(m.body == body and m.date == day for m in found):
+                    self.limit(entry_line, f"meeting of {body} on {day} is listed twice")
+                    continue
+                found.append(Meeting(body, day, papers))
         return tuple(found)
 
     def check_chain(self, phases: list[Phase], items: Mapping[str, Item],
@@ -430,6 +487,8 @@ class DefinitionParser:
         if isinstance(value, (LDict, LList)) or isinstance(value, bool):
             self.problem(data.line_of(key), f"'{key}' must be text")
             return None
+        if required and not str(value).strip():
+            self.limit(data.line_of(key), f"'{key}' must not be empty")
         return str(value)
 
     def ident(self, data: LDict, key: str, what: str) -> str | None:
@@ -514,6 +573,7 @@ class DefinitionParser:
             self.problem(line, f"deadline '{value}' must be a date without a time")
             return None
         if isinstance(value, date):
+            self.in_window(value, line, "deadline")
             return Deadline(text=value.isoformat(), day=value, roll=roll)
         if not isinstance(value, str):
             self.problem(line, f"deadline '{value}' is not a date, a month or a relative "
@@ -526,6 +586,8 @@ class DefinitionParser:
             if not 1 <= mon <= 12:
                 self.problem(line, f"month '{text}' does not exist")
                 return None
+            if not FIRST_DAY.year <= year <= LAST_DAY.year:
+                self.limit(line, f"deadline {text} lies outside {_WINDOW}")
             return Deadline(text=text, month=(year, mon), roll=roll)
         edge = _ANCHOR.match(text)
         if edge:
@@ -547,8 +609,12 @@ class DefinitionParser:
             target = edge.group("phase") or own_phase
         else:
             kind, target = "item", anchor_text
-        return Deadline(text=text, amount=sign * int(rel.group("n")), unit=unit_name,
-                        anchor_kind=kind, anchor=target, roll=roll)
+        deadline = Deadline(text=text, amount=sign * int(rel.group("n")), unit=unit_name,
+                            anchor_kind=kind, anchor=target, roll=roll)
+        too_far = offset_problem(deadline)
+        if too_far:
+            self.limit(line, too_far)
+        return deadline
 
     # -- structure
 
@@ -594,7 +660,8 @@ class DefinitionParser:
              municipalities: list[str]) -> list[Item]:
         self.unknown_keys(raw, ITEM_KEYS[kind], kind)
         item_id = self.ident(raw, "id", kind)
-        title = self.string(raw, "title", required=kind != "decision")
+        # A decision's title was once optional (the body stood in): stored ones may lack it.
+        title = self.string(raw, "title", required=kind != "decision" or self.strict)
         body = self.string(raw, "body", required=kind == "decision")
         role = self.string(raw, "role", required=kind == "task")
         if role is not None and roles and role not in roles:
@@ -758,41 +825,19 @@ class DefinitionParser:
                 node = (anchor_node(item.due, item.line)
                         if item.due is not None and item.due.is_relative else None)
                 graph[key] = [node] if node else []
-        cycle = _find_cycle(graph)
+        cycle = find_cycle(graph)
         if cycle:
-            names = " -> ".join(_node_name(node) for node in cycle)
+            names = " -> ".join(node_name(node) for node in cycle)
             self.problem(lines.get(cycle[0], 1), f"relative deadlines form a cycle: {names}")
-
-
-def _node_name(node: tuple[str, str]) -> str:
-    kind, ident = node
-    return ident if kind == "item" else f"{kind} of {ident}"
-
-
-def _find_cycle(graph: Mapping[tuple[str, str], list[tuple[str, str]]]) -> list[Any] | None:
-    """One cycle in a dependency graph, as the path around it, or None."""
-    state: dict[tuple[str, str], int] = {}
-    path: list[tuple[str, str]] = []
-
-    def visit(node: tuple[str, str]) -> list[Any] | None:
-        state[node] = 1
-        path.append(node)
-        for nxt in graph.get(node, []):
-            if state.get(nxt) == 1:
-                return path[path.index(nxt):] + [nxt]
-            if nxt not in state:
-                found = visit(nxt)
-                if found:
-                    return found
-        path.pop()
-        state[node] = 2
-        return None
-
-    for node in graph:
-        if node not in state:
-            found = visit(node)
-            if found:
-                return found
-    return None
-
+            return
+        moved = {node: days_moved(phases[phase_ids.index(ident)].due if kind == "end"
+                                  else items[ident].due if kind == "item" else None)
+                 for node in graph for kind, ident in [node]}
+        total, chain = longest_chain(graph, moved)
+        if total > MAX_CHAIN_YEARS * 366:
+            names = " -> ".join(node_name(node) for node in reversed(chain)
+                                if moved.get(node))
+            self.limit(lines.get(chain[0], 1), f"relative deadlines add up to about "
+                                               f"{round(total / 365.25)} years ({names}); a plan "
+                                               f"spans at most {MAX_CHAIN_YEARS}")
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 _BOOL_WORDS = {"true", "false"}
+# The scalars a definition holds besides text (which is read before these are looked at).
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{kind}"
+               for kind in ("bool", "int", "float", "null", "timestamp")}
 
 
 class _Invalid:
@@ -41,6 +44,40 @@ class Text(str):
     line: int
 
 
+# An alias repeats a value where it stands; nested ones ("billion laughs") grow a small file
+# into gigabytes. A definition writes every value out.
+ALIAS_PROBLEM = "aliases ('*name') are not supported; write the value out"
+MAX_ALIASES_SHOWN = 10
+MAX_DEPTH = 50
+
+
+def alias_lines(text: str) -> list[int]:
+    """The lines of the first aliases in YAML text (none for text that cannot be parsed:
+    the parser reports that itself). Reads events only: aliases are not expanded."""
+    if "*" not in text:  # no alias without its star: most files are spared the extra pass
+        return []
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    lines: list[int] = []
+    before: Any = None
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            # The alias of a merge key ('<<: *basis') is left to the merge key's own problem;
+            # a merge key's value is never read.
+            merged = (isinstance(before, yaml.ScalarEvent) and before.value == "<<"
+                      and not before.style)
+            if isinstance(event, yaml.AliasEvent) and not merged:
+                mark = event.start_mark
+                lines.append(mark.line + 1 if mark is not None else 1)
+                if len(lines) == MAX_ALIASES_SHOWN:
+                    break
+            before = event
+    except yaml.YAMLError:
+        pass
+    return lines
+
+
 def load_yaml(text: str, problems: list[tuple[int, str]]) -> Any:
     """Parse YAML text into LDict/LList/scalars; append (line, message) for every problem."""
     # Imported here: reading a stored process needs no YAML, and PyYAML costs 40 ms to import.
@@ -48,6 +85,10 @@ def load_yaml(text: str, problems: list[tuple[int, str]]) -> Any:
 
     # The C loader composes the same nodes several times faster when libyaml is present.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    refused = alias_lines(text)
+    if refused:
+        problems.extend((line, ALIAS_PROBLEM) for line in refused)
+        return None
     try:
         node = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
@@ -70,10 +111,21 @@ class _Converter:
         self.yaml = yaml
         self.problems = problems
         self.constructor = yaml.constructor.SafeConstructor()
+        self.seen: set[int] = set()
 
-    def convert(self, node: Any) -> Any:
+    def convert(self, node: Any, depth: int = 0) -> Any:
         yaml, problems = self.yaml, self.problems
         line = node.start_mark.line + 1
+        if depth > MAX_DEPTH:
+            # A definition nests six deep; a thousand would reach Python's recursion limit.
+            problems.append((line, f"nested more than {MAX_DEPTH} deep"))
+            return INVALID
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            # A node met twice is an alias that alias_lines let pass: never expand it.
+            if id(node) in self.seen:
+                problems.append((line, ALIAS_PROBLEM))
+                return INVALID
+            self.seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             result = LDict()
             result.line = line
@@ -91,11 +143,11 @@ class _Converter:
                     problems.append((key_line, f"duplicate key '{key}' (first on line "
                                                f"{result.key_lines[key]})"))
                     continue
-                result[key] = self.convert(value_node)
+                result[key] = self.convert(value_node, depth + 1)
                 result.key_lines[key] = key_line
             return result
         if isinstance(node, yaml.SequenceNode):
-            seq = LList(self.convert(child) for child in node.value)
+            seq = LList(self.convert(child, depth + 1) for child in node.value)
             seq.line = line
             seq.item_lines = [child.start_mark.line + 1 for child in node.value]
             return seq
@@ -107,6 +159,11 @@ class _Converter:
             text = Text(node.value)
             text.line = line
             return text
+        if node.tag not in _PLAIN_TAGS:
+            # !!binary would be bytes, which no stored copy of the definition can hold.
+            problems.append((line, f"values tagged '{node.tag.replace('tag:yaml.org,2002:', '!!')}'"
+                                   " are not supported; write text, a number or a date"))
+            return INVALID
         try:
             return self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError) as exc:
