@@ -290,3 +290,14 @@ class UpgradeRefusedError(IvpflowError):
     def __init__(self, process_id: str, reason: str) -> None:
         self.process_id, self.reason = process_id, reason
         super().__init__(f"Cannot upgrade '{process_id}': {reason}")
+
+
+# --- the four-year clock and extensions (issue 16, points 1 and 2)
+
+
+class ExtensionError(InvalidValueError):
+    """A decision cannot extend the current plan as asked; nothing was recorded."""
+
+    def __init__(self, decision: str, reason: str) -> None:
+        self.decision, self.reason = decision, reason
+        IvpflowError.__init__(self, f"Decision '{decision}' cannot extend the plan: {reason}")

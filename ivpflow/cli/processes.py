@@ -126,15 +126,18 @@ def done(app: App, process_id: str, task: str, note: str | None) -> None:
               help="vastgesteld, gewijzigd-vastgesteld, aangehouden or verworpen.")
 @click.option("--date", "date_text", metavar="DATE", help="Date of the decision (default: today).")
 @click.option("--note", metavar="TEXT", help="A note for the history.")
+@click.option("--extends", "extends_text", metavar="DATE",
+              help="A gemeenteraad's decision that extends the current plan until DATE.")
 @pass_app
 def decide(app: App, process_id: str, decision: str, outcome: str, date_text: str | None,
-           note: str | None) -> None:
+           note: str | None, extends_text: str | None) -> None:
     """Record a decision's outcome."""
     from ..process.items import decide as record_decision
 
     on = parse_day(date_text) if date_text else None
+    extends = parse_day(extends_text, option="--extends") if extends_text else None
     item = record_decision(app.store, process_id, decision, outcome=outcome, now=app.now,
-                           actor=app.actor, on=on, note=note)
+                           actor=app.actor, on=on, note=note, extends=extends)
     click.echo(f"{process_id}: {item.id} ({item.body}) {outcome} on "
                f"{dutch_date(on or app.now.date())}")
 
