@@ -48,6 +48,7 @@ class Clock(TypedDict):
     extended_until: str | None  # the day a raad decision extended this plan until
     replaces: str | None
     replaces_until: str | None  # moved by a raad decision that extended the replaced plan
+    replaces_extended: bool  # whether a raad decision of this process moved replaces_until
     adoption_planned: str | None
     adoption_forecast: str | None
     adopted: str | None  # the day the (last) raad adopted the plan; None until all have
@@ -109,7 +110,9 @@ def four_year_clock(definition: Definition, facts: Facts, planned: Deadlines, fc
     return Clock(period=definition.period, purpose=definition.purpose,
                  valid_from=_iso(valid_from), expires=expires.isoformat(),
                  extended_until=_iso(own), replaces=definition.replaces,
-                 replaces_until=_iso(until), adoption_planned=_iso(adoption_planned),
+                 replaces_until=_iso(until),
+                 replaces_extended=until is not None and until != definition.replaces_until,
+                 adoption_planned=_iso(adoption_planned),
                  adoption_forecast=_iso(adoption_forecast), adopted=_iso(adopted),
                  lead_working_days=lead, next_start_by=next_start_by.isoformat(),
                  successor=None, next_warning=_iso(next_warning),

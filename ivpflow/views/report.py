@@ -108,7 +108,8 @@ def report_context(store: Store, process_id: str | None, *, now: datetime) -> di
 
 
 _CLOCK_DATES = ("valid_from", "expires", "replaces_until", "adoption_planned",
-                "adoption_forecast", "next_start_by")
+                "adoption_forecast", "next_start_by", "adopted", "extended_until",
+                "next_warning")
 
 
 # --------------------------------------------------------------------------- the timeline
