@@ -226,7 +226,8 @@ def _adoption_against_plan(clock: Mapping[str, Any]) -> tuple[str | None, bool]:
     """The IVP's adoption forecast against its planned date, and whether it is late."""
     if clock["adopted"]:
         # What the adopted plan's clock warns of is said on its own line; it is not on track.
-        return (f"IVP adopted {dutch_date(date.fromisoformat(clock['adopted']))}",
+        what = "Extension" if clock["purpose"] == "extension" else "IVP"
+        return (f"{what} adopted {dutch_date(date.fromisoformat(clock['adopted']))}",
                 bool(clock["reasons"]))
     if not clock["adoption_planned"]:
         return None, False

@@ -20,7 +20,8 @@ def successors(conn: Connection, heads: Iterable[tuple[str, str]] | None = None)
     the (id, definition digest) of every process when the caller has read them already."""
     if heads is None:
         p = tables.processes
-        heads = conn.execute(select(p.c.id, p.c.definition_digest)).tuples().all()
+        heads = [(row.id, row.definition_digest)
+                 for row in conn.execute(select(p.c.id, p.c.definition_digest))]
     by_digest: dict[str, list[str]] = defaultdict(list)
     for process_id, digest in heads:
         by_digest[digest].append(process_id)
