@@ -262,3 +262,18 @@ def test_add_months_keeps_the_day_or_takes_the_months_last() -> None:
     assert [add_months(date(2028, 2, 29), 12), add_months(date(2030, 3, 31), -1),
             add_months(date(2026, 11, 24), 48)] == [date(2029, 2, 28), date(2030, 2, 28),
                                                      date(2030, 11, 24)]
+
+
+def test_the_digest_of_a_completed_plan_comes_only_while_its_clock_warns(
+        ivpflow: Invoke, store: Store, adopted: str) -> None:
+    ivpflow("advance", "l", "--to", "afgerond", now="2026-12-01")
+    ivpflow("tick", now="2029-02-26T08:00")  # a Monday before the first moment
+    ivpflow("tick", now="2029-09-10T08:00")  # a Monday in the 6-month warning
+    outbox = tables.outbox
+    with store.connect() as conn:
+        digests = conn.execute(select(outbox.c.recipient, outbox.c.moment, outbox.c.body_text)
+                               .where(outbox.c.kind == "digest")).all()
+    assert [(d.recipient, d.moment.isoformat()) for d in digests] == [
+        ("co@example.nl", "2029-09-10")]
+    assert ("Vierjaarsklok:\n  - het volgende IVP-proces moet uiterlijk 5 maart 2030 beginnen, "
+            "binnen 6 maanden: het plan loopt af op 24 november 2030\n") in digests[0].body_text

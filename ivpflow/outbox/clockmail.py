@@ -132,10 +132,11 @@ def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def digest_clock(conn: Connection, process: Any, definition: Definition,
+def digest_clock(conn: Connection, process_id: str, definition: Definition,
                  today: date) -> list[str]:
     """The clock's warnings of a process in Dutch, for its digest (none once a successor of
     an adopted plan is in the store)."""
+    process = read_processes(conn, [process_id], parts=PLANNING)[0]
     clock = build_plan(definition, facts_of(process, today))["clock"]
     if clock is None or not clock["reasons"]:
         return []

@@ -31,10 +31,10 @@ from ..planning.holders import (
 from ..planning.meetings import last_meeting_by, merge_meetings, papers_due
 from ..store import Store, tables
 from ..store.reader import read_definition, read_processes, read_shared
-from ..store.rows import PLANNING, ProcessRow
+from ..store.rows import ProcessRow
 from ..workdays import WorkingCalendar
 from ..workflow.model import Definition, Item, Meeting, ReminderPolicy
-from .clockmail import clock_mails, digest_clock
+from .clockmail import adopted_processes, clock_mails, digest_clock
 from .mail import one_line
 from .troubles import Undelivered, undelivered
 
@@ -470,11 +470,14 @@ def _queue_digests(conn: Connection, store: Store, now: datetime, sender: str,
         return
     people = _People(conn, ids)
     rows, done = [], []
-    for process in read_processes(conn, ids, parts=PLANNING):
+    # Only an adopted plan's clock is read and planned here: a few processes, not all.
+    adopted = set(adopted_processes(conn))
+    for process in read_processes(conn, ids, parts={"phases", "items"}):
         definition = read_definition(conn, process.definition_digest)
         role = definition.reminders.digest_to
         # A completed process has a digest only while its four-year clock warns.
-        clock = digest_clock(conn, process, definition, now.date()) if role else []
+        clock = (digest_clock(conn, process.id, definition, now.date())
+                 if role and process.id in adopted else [])
         if role is None or (definition.phase(process.phase).final and not clock):
             done.append(process.id)
             continue
