@@ -277,3 +277,31 @@ def test_the_digest_of_a_completed_plan_comes_only_while_its_clock_warns(
         ("co@example.nl", "2029-09-10")]
     assert ("Vierjaarsklok:\n  - het volgende IVP-proces moet uiterlijk 5 maart 2030 beginnen, "
             "binnen 6 maanden: het plan loopt af op 24 november 2030\n") in digests[0].body_text
+
+
+def test_check_names_every_bad_clock_setting_with_its_line() -> None:
+    from ivpflow.errors import DefinitionError
+    from ivpflow.workflow.loader import parse_definition
+
+    text = textwrap.dedent(LOSSER.format(first=2027, last=2030, until="2026-12-31")).replace(
+        "target:", "purpose: verlengen\nclock: {warn_months: [12, 0]}\ntarget:").replace(
+        "required: false}", "required: false, extends: 2031}", 1)
+    with pytest.raises(DefinitionError) as exc:
+        parse_definition(text, "wf.yaml")
+    assert exc.value.problems == [
+        "wf.yaml:6: purpose 'verlengen' must be one of: plan, extension",
+        "wf.yaml:7: clock.warn_months must be a list of months between 1 and 36, e.g. "
+        "[12, 6, 3]",
+        "wf.yaml:19: extends of decision 'college-aanbieding' must be a date (YYYY-MM-DD), "
+        "not '2031'"]
+
+
+def test_a_college_decision_cannot_extend_the_plan_in_the_definition() -> None:
+    from ivpflow.errors import DefinitionError
+    from ivpflow.workflow.loader import parse_definition
+
+    text = textwrap.dedent(LOSSER.format(first=2027, last=2030, until="2026-12-31")).replace(
+        "required: false}", "required: false, extends: 2031-06-30}", 1)
+    with pytest.raises(DefinitionError, match=r"wf.yaml:17: decision 'college-aanbieding' of "
+                       r"'college Losser' cannot extend the plan: only a gemeenteraad can"):
+        parse_definition(text, "wf.yaml")
