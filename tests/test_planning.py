@@ -520,7 +520,8 @@ def test_the_clock_of_noordoost_twente_on_its_first_day(ivpflow: Invoke, begun: 
     assert clock == {"period": "2027-2030", "purpose": "plan", "valid_from": "2027-01-01",
                      "expires": "2030-12-31", "extended_until": None,
                      "replaces": NOT_REPLACES, "replaces_until": "2026-12-31",
-                     "adoption_planned": "2026-11-30", "adoption_forecast": "2026-11-30",
+                     "replaces_extended": False, "adoption_planned": "2026-11-30",
+                     "adoption_forecast": "2026-11-30",
                      "adopted": None, "lead_working_days": 317, "next_start_by": "2029-10-02",
                      "successor": None, "next_warning": None, "warnings": [], "reasons": []}
 

@@ -91,10 +91,8 @@ def recipients(process: Any) -> list[tuple[str, str, str]]:
 
 
 def clock_mails(conn: Connection, now: datetime) -> list[dict[str, Any]]:
-    """The clock mails due at `now`: per warning and recipient, its dedupe key, moment and
-    what the mail says (its template context)."""
-    from .reminders import dedupe_key
-
+    """The clock mails due at `now`: per warning and recipient, what its dedupe key is made
+    of (code, step, moment), and what the mail says (its template context)."""
     today = now.date()
     mails: list[dict[str, Any]] = []
     for process, definition, clock in warning_clocks(conn, today):
@@ -102,8 +100,7 @@ def clock_mails(conn: Connection, now: datetime) -> list[dict[str, Any]]:
             since = date.fromisoformat(warning["since"])
             for role, name, email in recipients(process):
                 mails.append({
-                    "key": dedupe_key(process.id, "clock", warning["code"],
-                                      int(warning.get("months") or 1), since, email),
+                    "code": warning["code"], "step": int(warning.get("months") or 1),
                     "process": process.id, "moment": since, "name": name, "email": email,
                     "due": date.fromisoformat(warning.get("by") or warning["expires"]),
                     "context": _context(process.id, definition, clock, warning, role, name,

@@ -557,7 +557,9 @@ def _queue_clock_mails(conn: Connection, store: Store, now: datetime, sender: st
                        report: QueueReport) -> None:
     """The four-year clock's mail per warning moment and recipient, each once."""
     today = now.date()
-    mails = clock_mails(conn, now)
+    mails = [{**mail, "key": dedupe_key(mail["process"], "clock", mail["code"], mail["step"],
+                                        mail["moment"], mail["email"])}
+             for mail in clock_mails(conn, now)]
     outbox = tables.outbox
     known = {key for chunk in _chunks([m["key"] for m in mails])
              for key in conn.scalars(select(outbox.c.dedupe_key)

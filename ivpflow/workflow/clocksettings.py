@@ -4,14 +4,22 @@ warns, and the day a raad decision extends the current plan until."""
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from .model import DEFAULT_WARN_MONTHS, PURPOSES
 from .yamlsource import LDict
 
-if TYPE_CHECKING:
-    from .validation import DefinitionParser
+
+class DefinitionParser(Protocol):
+    """What these readers need of `validation.DefinitionParser`: report a problem."""
+
+    def problem(self, line: int, message: str) -> None: ...
+
+    def string(self, data: LDict, key: str, *, required: bool = False) -> str | None: ...
+
+    def unknown_keys(self, data: LDict, allowed: AbstractSet[str], what: str) -> None: ...
 
 ADOPTING_BODY = "gemeenteraad"  # the body whose decision sets (or extends) the plan
 
