@@ -411,3 +411,14 @@ class CorruptStoreError(StoreError):
                                     f"sqlite3 {recovered}")
         self.action, self.database, self.reason = "use", file, reason
         self.file, self.recovered = file, recovered
+
+
+# --- the four-year clock and extensions (issue 16, points 1 and 2)
+
+
+class ExtensionError(InvalidValueError):
+    """A decision cannot extend the current plan as asked; nothing was recorded."""
+
+    def __init__(self, decision: str, reason: str) -> None:
+        self.decision, self.reason = decision, reason
+        IvpflowError.__init__(self, f"Decision '{decision}' cannot extend the plan: {reason}")

@@ -28,12 +28,12 @@ CHAIN = """\
         title: Vaststelling
         due: 2026-11
         decisions:
-          - {id: college, body: college Losser, role: griffie, document: voorstel,
+          - {id: college, title: College, body: college Losser, role: griffie, document: voorstel,
              due: 2026-10-06}
-          - {id: commissie, body: raadscommissie Losser, role: griffie, document: voorstel,
+          - {id: commissie, title: Commissie, body: raadscommissie Losser, role: griffie, document: voorstel,
              due: 2026-10-27}
-          - {id: raad, body: gemeenteraad Losser, role: griffie, document: voorstel, due: end}
-          - {id: driehoek, body: gezagsdriehoek Losser, role: griffie, after: raad, due: end}
+          - {id: raad, title: Raad, body: gemeenteraad Losser, role: griffie, document: voorstel, due: end}
+          - {id: driehoek, title: Driehoek, body: gezagsdriehoek Losser, role: griffie, after: raad, due: end}
         documents:
           - {id: voorstel, title: Raadsvoorstel, role: griffie, due: 2026-09-18}
       - {id: klaar, title: Klaar, final: true}

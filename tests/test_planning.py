@@ -519,11 +519,13 @@ def test_a_completed_phase_keeps_its_actual_dates(ivpflow: Invoke, slipped: str)
 
 def test_the_clock_of_noordoost_twente_on_its_first_day(ivpflow: Invoke, begun: str) -> None:
     clock = status_of(ivpflow, now="2025-09-01")["clock"]
-    assert clock == {"period": "2027-2030", "valid_from": "2027-01-01", "expires": "2030-12-31",
+    assert clock == {"period": "2027-2030", "purpose": "plan", "valid_from": "2027-01-01",
+                     "expires": "2030-12-31", "extended_until": None,
                      "replaces": NOT_REPLACES, "replaces_until": "2026-12-31",
-                     "adoption_planned": "2026-11-30", "adoption_forecast": "2026-11-30",
-                     "lead_working_days": 317, "next_start_by": "2029-10-02", "warnings": [],
-                     "reasons": []}
+                     "replaces_extended": False, "adoption_planned": "2026-11-30",
+                     "adoption_forecast": "2026-11-30",
+                     "adopted": None, "lead_working_days": 317, "next_start_by": "2029-10-02",
+                     "successor": None, "next_warning": None, "warnings": [], "reasons": []}
 
 
 def test_the_next_process_must_start_on_a_working_day_before_expiry(ivpflow: Invoke,

@@ -19,7 +19,7 @@ DOC = Path(__file__).parent.parent / "docs" / "workflow-format.md"
 HEADINGS = {
     "definition": "The definition (top level)", "role": "Roles",
     "municipality": "Municipalities", "calendar": "Calendar", "period": "Periods",
-    "replaces": "Replaces", "target": "Target", "meeting": "Meetings",
+    "replaces": "Replaces", "clock": "Clock", "target": "Target", "meeting": "Meetings",
     "reminders": "Reminders", "phase": "Phases", "task": "Tasks", "decision": "Decisions",
     "document": "Documents",
 }
@@ -95,6 +95,7 @@ def test_the_complete_example_uses_every_key() -> None:
             note("role", role)
     note("replaces", data["replaces"])
     note("target", data["target"])
+    note("clock", data["clock"])
     note("reminders", data["reminders"])
     for meeting in data["meetings"]:
         note("meeting", meeting)

@@ -362,12 +362,7 @@ def print_status(data: Mapping[str, Any]) -> None:
                                f"{data['suspended']['reason']}", fg="yellow", bold=True))
     clock = data.get("clock")
     if clock:
-        forecast = day(clock["adoption_forecast"]) if clock["adoption_forecast"] else "not known"
-        echo_fitted(f"IVP {clock['period']}: adoption planned {day(clock['adoption_planned'])}, "
-                   f"forecast {forecast}; the next process must start by "
-                   f"{day(clock['next_start_by'])}")
-        if clock["replaces_until"]:
-            echo_fitted(f"The plan it replaces runs until {day(clock['replaces_until'])}")
+        _print_clock(clock)
         for warning in clock["warnings"]:
             echo_fitted(click.style(f"Warning: {warning}", fg="red", bold=True))
     # A completed process sends no reminders, so an empty role no longer matters.
@@ -489,10 +484,36 @@ def _verdict(data: Mapping[str, Any]) -> str:
     return " · ".join(parts)
 
 
+def _print_clock(clock: Mapping[str, Any]) -> None:
+    """The four-year clock: towards adoption, or once adopted, towards the next process."""
+    what = "extension" if clock["purpose"] == "extension" else "IVP"
+    if clock["adopted"]:
+        extended = (f", verlengd tot {day(clock['extended_until'])}"
+                    if clock["extended_until"] and clock["purpose"] != "extension" else "")
+        echo_fitted(f"{what} {clock['period']}: adopted {day(clock['adopted'])}, expires "
+                    f"{day(clock['expires'])}{extended}; the next process must start by "
+                    f"{day(clock['next_start_by'])}")
+        if clock["successor"]:
+            echo_fitted(f"Followed by process '{clock['successor']}'")
+        return
+    forecast = day(clock["adoption_forecast"]) if clock["adoption_forecast"] else "not known"
+    echo_fitted(f"{what} {clock['period']}: adoption planned {day(clock['adoption_planned'])}, "
+                f"forecast {forecast}; the next process must start by "
+                f"{day(clock['next_start_by'])}")
+    if clock["replaces_until"]:
+        extended = " (verlengd by a raadsbesluit)" if clock["replaces_extended"] else ""
+        echo_fitted(f"The plan it replaces runs until {day(clock['replaces_until'])}{extended}")
+
+
 def _adoption_against_plan(clock: Mapping[str, Any],
                            risks: Sequence[Mapping[str, Any]] = ()) -> tuple[str | None, bool]:
     """The IVP's adoption forecast against its planned date, and whether it is late; when
     it is not known, why and the earliest it can be."""
+    if clock["adopted"]:
+        # What the adopted plan's clock warns of is said on its own line; it is not on track.
+        what = "Extension" if clock["purpose"] == "extension" else "IVP"
+        return (f"{what} adopted {dutch_date(date.fromisoformat(clock['adopted']))}",
+                bool(clock["reasons"]))
     if not clock["adoption_planned"]:
         return None, False
     if not clock["adoption_forecast"]:

@@ -209,10 +209,13 @@ def done(app: App, process_id: str | None, task: str | None, note: str | None) -
 @click.option("--correct", is_flag=True,
               help="Change the recorded outcome or date (also of a settled decision).")
 @click.option("--reason", metavar="TEXT", help="Why --correct is used; recorded.")
+@click.option("--extends", "extends", metavar="DATE", type=DAY,
+              help="A gemeenteraad's decision that extends the current plan until DATE.")
 @force_option
 @pass_app
 def decide(app: App, process_id: str | None, decision: str | None, outcome: str,
-           on: date | None, note: str | None, correct: bool, reason: str | None) -> None:
+           on: date | None, note: str | None, correct: bool, reason: str | None,
+           extends: date | None) -> None:
     """Record a decision's outcome, or correct a recorded one with --correct; ID may be left
     out when there is one process.
 
@@ -222,6 +225,8 @@ def decide(app: App, process_id: str | None, decision: str | None, outcome: str,
         --outcome vastgesteld --date 2026-01-28
       ivpflow decide not-2027-2030 startnotitie-driehoek \\
         --outcome aangehouden --correct --reason 'verkeerd besluit'
+      ivpflow decide not-2027-2030 verlenging-ivp-losser \\
+        --outcome vastgesteld --extends 2026-12-31
     """
     from ..process.items import decide as record_decision
     from ..process.items import outcome_of
@@ -230,6 +235,8 @@ def decide(app: App, process_id: str | None, decision: str | None, outcome: str,
         raise click.UsageError("--reason is only used with --correct")
     if note is not None and correct:
         raise click.UsageError("--correct takes --reason TEXT, not --note")
+    if extends is not None and correct:
+        raise click.UsageError("--extends is recorded with the decision, not with --correct")
     process_id, decision = id_and_item(app, process_id, decision, "decide decision")
     outcome = outcome_of(outcome)
     if correct:
@@ -244,7 +251,7 @@ def decide(app: App, process_id: str | None, decision: str | None, outcome: str,
         return
     with swapped("decide", process_id, decision):
         item = record_decision(app.store, process_id, decision, outcome=outcome, now=app.now,
-                               actor=app.actor, on=on, note=note)
+                               actor=app.actor, on=on, note=note, extends=extends)
     click.echo(f"{process_id}: {item.id} ({item.body}) {outcome} on "
                f"{dutch_date(on or app.now.date())}")
 

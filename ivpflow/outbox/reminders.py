@@ -34,6 +34,7 @@ from ..store.reader import read_definition, read_processes, read_shared
 from ..store.rows import ProcessRow
 from ..workdays import WorkingCalendar
 from ..workflow.model import Definition, Item, Meeting, ReminderPolicy
+from .clockmail import adopted_processes, clock_mails, digest_clock
 from .mail import one_line
 from .troubles import Undelivered, undelivered
 
@@ -57,6 +58,7 @@ class QueueReport:
     """What one pass of queueing did."""
 
     queued: list[str] = field(default_factory=list)
+    clock: int = 0  # of `queued`, the four-year clock's mails
     late: int = 0
     cancelled: int = 0
     digests: int = 0
@@ -144,6 +146,7 @@ def queue_reminders(store: Store, now: datetime, sender: str) -> QueueReport:
                                            if w.item.kind == "decision"}))
         _queue_wanted(conn, store, wanted, people, meetings, now, sender, report)
         _queue_digests(conn, store, now, sender, report)
+        _queue_clock_mails(conn, store, now, sender, report)
     return report
 
 
@@ -414,7 +417,7 @@ def _row(store_sender: str, key: str, process_id: str, moment: Moment, item: str
     """The outbox row of one reminder or digest, rendered."""
     from ..documents.rendering import render
 
-    template = "digest" if moment.kind == "digest" else "reminder"
+    template = moment.kind if moment.kind in ("digest", "clock") else "reminder"
     stamp = to_utc_naive(now)
     return {
         "dedupe_key": key, "process_id": process_id, "kind": moment.kind, "item": item,
@@ -467,10 +470,15 @@ def _queue_digests(conn: Connection, store: Store, now: datetime, sender: str,
         return
     people = _People(conn, ids)
     rows, done = [], []
+    # Only an adopted plan's clock is read and planned here: a few processes, not all.
+    adopted = set(adopted_processes(conn))
     for process in read_processes(conn, ids, parts={"phases", "items"}):
         definition = read_definition(conn, process.definition_digest)
         role = definition.reminders.digest_to
-        if definition.phase(process.phase).final or role is None:
+        # A completed process has a digest only while its four-year clock warns.
+        clock = (digest_clock(conn, process.id, definition, now.date())
+                 if role and process.id in adopted else [])
+        if role is None or (definition.phase(process.phase).final and not clock):
             done.append(process.id)
             continue
         holders = [(p.name, p.email) for p in people.of(process.id, role).people]
@@ -480,6 +488,7 @@ def _queue_digests(conn: Connection, store: Store, now: datetime, sender: str,
             continue
         try:
             context = _digest_context(conn, process, definition, people, now, week, monday)
+            context["clock"] = clock
             mails = [_row(sender, dedupe_key(process.id, "digest", "digest", 1, monday, email),
                           process.id, Moment("digest", 1, monday), None, monday, name, email,
                           {**context, "recipient_name": one_line(name)}, now)
@@ -539,3 +548,40 @@ def _undelivered_entry(message: Undelivered) -> dict[str, Any]:
     return {"id": message.id, "to": f"{one_line(message.recipient_name)} <{message.recipient}>",
             "what": what, "kind": message.kind, "item": message.item,
             "error": one_line(message.error) or None}
+
+
+# --------------------------------------------------------------------------- the clock
+
+
+def _queue_clock_mails(conn: Connection, store: Store, now: datetime, sender: str,
+                       report: QueueReport) -> None:
+    """The four-year clock's mail per warning moment and recipient, each once."""
+    today = now.date()
+    mails = [{**mail, "key": dedupe_key(mail["process"], "clock", mail["code"], mail["step"],
+                                        mail["moment"], mail["email"])}
+             for mail in clock_mails(conn, now)]
+    outbox = tables.outbox
+    known = {key for chunk in _chunks([m["key"] for m in mails])
+             for key in conn.scalars(select(outbox.c.dedupe_key)
+                                     .where(outbox.c.dedupe_key.in_(chunk)))}
+    rows, labels, broken = [], {}, set()
+    for mail in mails:
+        if mail["key"] in known or mail["key"] in labels or mail["process"] in broken:
+            continue
+        try:
+            rows.append(_row(sender, mail["key"], mail["process"],
+                             Moment("clock", 1, mail["moment"]), None, mail["due"],
+                             mail["name"], mail["email"], mail["context"], now))
+        except Exception as exc:  # noqa: BLE001 - e.g. a user template that fails here
+            broken.add(mail["process"])
+            report.fail(mail["process"], exc)
+            continue
+        labels[mail["key"]] = (f"clock {mail['process']} ({mail['context']['code']}) → "
+                               f"{mail['email']}", mail["moment"] < today)
+    inserted = set()
+    for start in range(0, len(rows), CHUNK):
+        inserted |= _insert(conn, store, rows[start:start + CHUNK])
+    for key in [k for k in labels if k in inserted]:
+        report.queued.append(labels[key][0])
+        report.clock += 1
+        report.late += labels[key][1]

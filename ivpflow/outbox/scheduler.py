@@ -60,7 +60,9 @@ class TickReport:
         """A human summary, first line the totals."""
         q, d = self.queue, self.delivery
         # `late` counts the reminders and digests that go out after their moment.
-        head = (f"{_count(len(q.queued), 'reminder')} and {_count(q.digests, 'digest')} "
+        clock = f" and {_count(q.clock, 'clock warning')}" if q.clock else ""
+        head = (f"{_count(len(q.queued) - q.clock, 'reminder')}"
+                f"{',' if clock else ' and'} {_count(q.digests, 'digest')}{clock} "
                 f"queued ({q.late} late), "
                 f"{q.cancelled} cancelled; {d.sent} sent, {d.retried} to retry, "
                 f"{d.failed} failed")
@@ -91,7 +93,7 @@ class TickReport:
         """The report as plain data."""
         q, d = self.queue, self.delivery
         return {"at": self.at.isoformat(timespec="seconds"), "queued": q.queued,
-                "late": q.late, "digests": q.digests, "cancelled": q.cancelled,
+                "late": q.late, "digests": q.digests, "clock": q.clock, "cancelled": q.cancelled,
                 "unassigned": sorted(q.unassigned), "sent": d.sent, "retried": d.retried,
                 "failed": d.failed, "delayed": self.delayed,
                 "problems": self.problems(), "drafts": self.drafts,

@@ -33,6 +33,8 @@ class Facts:
     completed: Mapping[str, date] = field(default_factory=dict)  # done phase -> completion
     status: Mapping[str, str] = field(default_factory=dict)  # phase -> done|active|pending
     settled: Mapping[str, date] = field(default_factory=dict)  # item -> done or decided on
+    # A settled raad decision -> the day `decide --extends` extended the current plan until.
+    extended: Mapping[str, date] = field(default_factory=dict)
     meetings: tuple[Meeting, ...] = ()
     suspensions: tuple[tuple[date, date | None], ...] = ()  # (from, until or None)
 

@@ -85,7 +85,10 @@ def judge(definition: Definition, facts: Facts, planned: Deadlines | None = None
     fc = forecast(definition, facts, planned)
     latest = latest_dates(definition, facts, planned)
     valid_from = period_start(definition)
-    adopting = {item.id for item in adopting_decisions(definition)}
+    # An extension is adopted while the period it extends into may have begun: what it must
+    # beat is the expiry of the plan it extends, which the clock warns of.
+    adopting = (set() if definition.purpose == "extension"
+                else {item.id for item in adopting_decisions(definition)})
     rows: list[Judged] = []
 
     def row(kind: str, ident: str, phase: str, due: date | None, when: date | None,

@@ -42,14 +42,32 @@ REASONS: dict[str, tuple[str, str]] = {
         "{valid_from}",
         "het nieuwe IVP wordt naar verwachting op {forecast} vastgesteld, na het begin van zijn "
         "periode op {valid_from}"),
+    # An adopted plan without a successor in the store (planning.clock): `since` is the day
+    # the warning began, the moment its mail goes out.
+    "next-start-soon": (
+        "the next IVP process must start by {by}, within {months}: the plan expires on "
+        "{expires}",
+        "het volgende IVP-proces moet uiterlijk {by} beginnen, binnen {months}: het plan loopt "
+        "af op {expires}"),
+    "next-start-passed": (
+        "the next IVP process should have started by {by} and none has: the plan expires on "
+        "{expires}",
+        "het volgende IVP-proces had uiterlijk {by} moeten beginnen en is er niet: het plan "
+        "loopt af op {expires}"),
+    "plan-expired": (
+        "the plan ({plan}) expired on {expires} without a successor: start the next process "
+        "or extend the plan by a raadsbesluit",
+        "het plan ({plan}) is op {expires} verlopen zonder opvolger: start het volgende proces "
+        "of verleng het plan met een raadsbesluit"),
 }
 DATE_VALUES = frozenset({"forecast", "due", "latest", "by", "valid_from", "until",
-                         "not_before"})
+                         "not_before", "expires", "since"})
+_MONTHS = {"en": ("month", "months"), "nl": ("maand", "maanden")}
 _UNKNOWN = {"en": ("not yet known", "the plan it replaces"),
             "nl": ("nog niet bekend", "het plan dat het vervangt")}
 
 
-def reason(code: str, **values: date | str | None) -> dict[str, Any]:
+def reason(code: str, **values: date | str | int | None) -> dict[str, Any]:
     """A reason as plain data (what `plan --json` shows): its code and its values."""
     assert code in REASONS, code
     return {"code": code, **{name: value.isoformat() if isinstance(value, date) else value
@@ -67,6 +85,8 @@ def say(reasons: list[dict[str, Any]] | None, language: str = "en") -> str | Non
         for name, value in one.items():
             if name in DATE_VALUES:
                 value = dutch_date(date.fromisoformat(value)) if value else unknown_date
+            elif name == "months":
+                value = f"{value} {_MONTHS[language][value != 1]}"
             values[name] = unknown_plan if name == "plan" and not value else value
         sentences.append(REASONS[one["code"]][language == "nl"].format(**values))
     return "; ".join(sentences)

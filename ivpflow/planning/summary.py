@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from ..workflow.model import Definition
+from .clock import cycle_warnings, four_year_clock
 from .deadlines import Deadlines, Facts, plan_deadlines
 from .forecast import Forecast
-from .plan import Judged, judge
+from .plan import Judged, judge, period_start
 
 # How the store keeps "for good" (`Summary.through` None), so that "not yet summarized" can
 # be NULL and both are found through one index.
@@ -74,9 +75,10 @@ def open_deadlines(definition: Definition, facts: Facts, phase_due: Mapping[str,
     return found
 
 
-def summarize(definition: Definition, facts: Facts,
-              planned: Deadlines | None = None) -> Summary:
-    """The summary of a process on `facts.today`."""
+def summarize(definition: Definition, facts: Facts, planned: Deadlines | None = None, *,
+              followed: bool = False) -> Summary:
+    """The summary of a process on `facts.today`; an adopted plan's clock warning counts as
+    one at risk unless the store holds its successor (`followed`: the portfolio asks)."""
     planned = planned or plan_deadlines(definition, facts)
     today = facts.today
     deadlines = open_deadlines(definition, facts, planned.phase_due, planned.item_due)
@@ -84,8 +86,15 @@ def summarize(definition: Definition, facts: Facts,
     upcoming = min((entry for entry in deadlines if entry[0] >= today), default=None)
     judged, _, fc = judge(definition, facts, planned, explain=False)
     at_risk = sum(1 for row in judged if row.reasons)
+    clock = four_year_clock(definition, facts, planned, fc, period_start(definition))
+    if not followed:
+        at_risk += len(cycle_warnings(clock))
+    # The clock's next warning changes the count that day (a successor started meanwhile
+    # is seen by the portfolio, not here).
+    changes = (date.fromisoformat(clock["next_warning"]) - timedelta(days=1)
+               if clock and clock["next_warning"] and not followed else None)
     return Summary(
-        on=today, through=_through(definition, facts, judged, fc, upcoming),
+        on=today, through=_through(definition, facts, judged, fc, upcoming, changes),
         overdue=overdue, at_risk=at_risk,
         next_due=upcoming[0] if upcoming else None,
         next_kind=upcoming[1] if upcoming else None,
@@ -94,12 +103,14 @@ def summarize(definition: Definition, facts: Facts,
 
 
 def _through(definition: Definition, facts: Facts, judged: list[Judged], fc: Forecast,
-             upcoming: tuple[date, str, str] | None) -> date | None:
+             upcoming: tuple[date, str, str] | None, clock_changes: date | None) -> date | None:
     """The last day on which the summary made today still holds."""
     today = facts.today
     if any(until is None or until > today for _, until in facts.suspensions):
         return today  # the days lost to a running suspension grow every working day
     bounds = [upcoming[0]] if upcoming else []
+    if clock_changes is not None:
+        bounds.append(clock_changes)
     if fc.steady_next is not None:
         # The last day whose next working day is not after the bound.
         bounds.append(definition.calendar.working.previous_working_day(fc.steady_next))

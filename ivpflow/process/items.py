@@ -8,11 +8,14 @@ from ..dates import dutch_date, local
 from ..errors import (
     AlreadyDoneError,
     BackdatedError,
+    ExtensionError,
     InvalidValueError,
     OutOfOrderError,
     UnknownChoiceError,
     UnknownItemError,
 )
+from ..planning.clock import adopting_decisions
+from ..planning.deadlines import ADOPTING_BODY
 from ..store import Store
 from ..store.rows import ItemRow
 from ..store.writer import Change, change
@@ -62,8 +65,10 @@ def complete(store: Store, process_id: str, item_id: str, *, now: datetime, acto
 
 
 def decide(store: Store, process_id: str, decision_id: str, *, outcome: str, now: datetime,
-           actor: str, on: date | None = None, note: str | None = None) -> Item:
-    """Record the outcome of a decision; a positive one settles it for good."""
+           actor: str, on: date | None = None, note: str | None = None,
+           extends: date | None = None) -> Item:
+    """Record the outcome of a decision; a positive one settles it for good. With `extends`,
+    a gemeenteraad's positive decision extends the current plan until that day."""
     note = check_text("Note", note)
     outcome = outcome_of(outcome)
     on = on or now.date()
@@ -84,11 +89,38 @@ def decide(store: Store, process_id: str, decision_id: str, *, outcome: str, now
                                    f"change it with 'ivpflow decide {work.process.id} "
                                    f"{decision_id} --outcome … --correct'", unchanged=False)
         settled = outcome in POSITIVE_OUTCOMES
+        if extends is not None:
+            check_extension(work, item, outcome, on, extends)
         work.update("items", decision_id, outcome=outcome, decided_on=on,
                     status="done" if settled else "open", completed_at=work.stamp,
-                    completed_by=actor, note=note)
+                    completed_by=actor, note=note, extends=extends)
         if settled:
             work.cancel_reminders(decision_id)
-        text = f"besluit van {dutch_date(on)}" + (f"; {note}" if note else "")
+        text = (f"besluit van {dutch_date(on)}"
+                + (f"; verlengt het plan tot en met {dutch_date(extends)}" if extends else "")
+                + (f"; {note}" if note else ""))
         work.record("decided", source=state.outcome, dest=outcome, item=decision_id, note=text)
         return item
+
+
+def check_extension(work: Change, item: Item, outcome: str, on: date, extends: date) -> None:
+    """Refuse an extension that is not a gemeenteraad's adopting outcome or that does not
+    move the current plan's expiry (the plan the clock says the decision extends)."""
+    from ..planning.plan import build_plan
+    from ..store.rows import facts_of
+
+    if not (item.body or "").startswith(ADOPTING_BODY):
+        raise ExtensionError(item.id, f"it is one of '{item.body}'; only a gemeenteraad "
+                                      "extends the plan")
+    if outcome not in POSITIVE_OUTCOMES:
+        raise ExtensionError(item.id, f"the outcome '{outcome}' extends nothing; use "
+                                      f"{' or '.join(POSITIVE_OUTCOMES)}")
+    clock = build_plan(work.definition, facts_of(work.process, on))["clock"]
+    if clock is None:
+        raise ExtensionError(item.id, f"workflow '{work.definition.id}' names no IVP period")
+    adopting = {i.id for i in adopting_decisions(work.definition)}
+    own = clock["adopted"] is not None and item.id not in adopting
+    current = clock["expires"] if own else clock["replaces_until"]
+    if current is not None and extends <= date.fromisoformat(current):
+        raise ExtensionError(item.id, f"{extends.isoformat()} is not after the current "
+                                      f"expiry, {dutch_date(date.fromisoformat(current))}")

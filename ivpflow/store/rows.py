@@ -47,6 +47,7 @@ class ItemRow(NamedTuple):
     note: str | None
     outcome: str | None
     decided_on: date | None
+    extends: date | None = None  # a raad decision: the day it extends the current plan until
 
 
 class MeetingRow(NamedTuple):
@@ -301,15 +302,18 @@ def facts_of(process: ProcessRow, today: date) -> Facts:
         if state.status == "done" and state.completed_at is not None:
             completed[state.phase] = local(state.completed_at).date()
     settled = {}
+    extended = {}
     for item in process.items:
         if item.kind == "decision" and item.outcome in POSITIVE_OUTCOMES and item.decided_on:
             settled[item.item_id] = item.decided_on
+            if item.extends is not None:
+                extended[item.item_id] = item.extends
         elif item.kind != "decision" and item.status == "done" and item.completed_at:
             settled[item.item_id] = local(item.completed_at).date()
     return Facts(
         start=process.start_date, today=today, started=started, completed=completed,
         status={state.phase: state.status for state in process.phases}, settled=settled,
-        meetings=meetings_of(process),
+        extended=extended, meetings=meetings_of(process),
         suspensions=tuple((local(s.started_at).date(),
                            local(s.ended_at).date() if s.ended_at else None)
                           for s in process.suspensions),

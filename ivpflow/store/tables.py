@@ -102,6 +102,7 @@ items = Table(
     Column("note", Text),
     Column("outcome", String(30)),
     Column("decided_on", Date),
+    Column("extends", Date),  # a raad decision: the day it extends the current plan until
     # Reminders ask "what open item falls due by D?" across every process.
     Index("ix_items_status_due", "status", "due"),
 )

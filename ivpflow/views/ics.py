@@ -49,7 +49,7 @@ def snapshot(store: Store, process_id: str | None, *, now: datetime) -> Snapshot
     from ..planning.plan import build_plan
     from ..store.reader import read_definition, read_process
     from ..store.rows import facts_of
-    from .status import describe, troubles
+    from .status import describe, troubles, with_successor
 
     today = now.date()
     with store.transaction() as tx:
@@ -57,6 +57,7 @@ def snapshot(store: Store, process_id: str | None, *, now: datetime) -> Snapshot
         definition = read_definition(tx, process.definition_digest)
     plan = build_plan(definition, facts_of(process, today))
     status = describe(process, definition, today, plan)
+    status["clock"] = with_successor(store, process.id, status["clock"])
     status["undelivered"], status["draft_failures"] = troubles(store, process.id, now)
     starts = {phase: day.isoformat() for phase, day in plan["deadlines"].phase_start.items()}
     return Snapshot(status, plan["rows"], definition, process.version, today, starts)

@@ -17,6 +17,7 @@ from ..planning.summary import Summary, summarize
 from ..store import Store, tables
 from ..store.reader import CHUNK, read_definition, read_processes
 from ..store.rows import facts_of
+from ..store.succession import successors
 
 SORTS = ("id", "deadline", "risk")
 
@@ -35,7 +36,8 @@ class PortfolioRow(TypedDict):
 
 _p = tables.processes
 _HEADS = select(_p.c.id, _p.c.workflow, _p.c.phase, _p.c.summary_on, _p.c.summary_through,
-                _p.c.overdue, _p.c.at_risk, _p.c.next_due, _p.c.next_item)
+                _p.c.overdue, _p.c.at_risk, _p.c.next_due, _p.c.next_item,
+                _p.c.definition_digest)
 
 
 def list_processes(store: Store, *, now: datetime, sort: str = "id",
@@ -55,11 +57,17 @@ def list_processes(store: Store, *, now: datetime, sort: str = "id",
         query = _HEADS.order_by(_p.c.id)
         if sort == "id" and limit is not None:
             query = query.limit(limit)
-        for pid, workflow, phase, on, through, overdue, at_risk, due, item in \
-                conn.execute(query):
+        heads = conn.execute(query).all()
+        # A stored summary counts an adopted plan's clock warning as if nobody followed it:
+        # where the store holds a successor, the process is summarized again knowing it.
+        followed = (successors(conn, [(h.id, h.definition_digest) for h in heads])
+                    if sort != "id" or limit is None else
+                    successors(conn))
+        for pid, workflow, phase, on, through, overdue, at_risk, due, item, _ in heads:
             # Summary.holds_on, on the columns (through is 9999-12-31 for good, NULL for none
             # yet, as stale_summaries reads it).
-            if on is None or on > today or through is None or through < today:
+            if (on is None or on > today or through is None or through < today
+                    or (at_risk and pid in followed)):
                 stale.append(pid)
             found.append(PortfolioRow(id=pid, workflow=one(workflow, workflow),
                                       phase=one(phase, phase),
@@ -71,7 +79,8 @@ def list_processes(store: Store, *, now: datetime, sort: str = "id",
             for start in range(0, len(stale), CHUNK):
                 for process in read_processes(conn, stale[start:start + CHUNK]):
                     definition = read_definition(conn, process.definition_digest)
-                    fresh[process.id] = summarize(definition, facts_of(process, today))
+                    fresh[process.id] = summarize(definition, facts_of(process, today),
+                                                  followed=process.id in followed)
             found = [_row(r["id"], r["workflow"], r["phase"], fresh[r["id"]])
                      if r["id"] in fresh else r for r in found]
     if sort == "deadline":

@@ -164,7 +164,8 @@ def pressing_overdue(overdue: list[Any]) -> list[Any]:
 
 
 _CLOCK_DATES = ("valid_from", "expires", "replaces_until", "adoption_planned",
-                "adoption_forecast", "next_start_by")
+                "adoption_forecast", "next_start_by", "adopted", "extended_until",
+                "next_warning")
 
 
 # --------------------------------------------------------------------------- the timeline

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any, NotRequired, TypedDict
 
 from ..dates import iso, local
-from ..planning.clock import Clock, adopting_decisions
+from ..planning.clock import Clock, adopting_decisions, cycle_warnings, followed_by
 from ..planning.holders import Assignment, Holders, holders_of_item, item_municipality
 from ..planning.plan import Plan, PlanRow, build_plan
 from ..planning.summary import open_deadlines
@@ -173,8 +173,20 @@ def process_status(store: Store, process_id: str | None, *, now: datetime) -> St
         process = read_process(tx, process_id)
         definition = read_definition(tx, process.definition_digest)
     status = describe(process, definition, now.date())
+    status["clock"] = with_successor(store, process.id, status["clock"])
     status["undelivered"], status["draft_failures"] = troubles(store, process.id, now)
     return status
+
+
+def with_successor(store: Store, process_id: str, clock: Clock | None) -> Clock | None:
+    """The clock with the store's successor of an adopted plan, whose warnings it answers
+    (looked up only for a plan that warns)."""
+    if clock is None or not cycle_warnings(clock):
+        return clock
+    from ..store.succession import successors
+
+    with store.connect() as conn:
+        return followed_by(clock, successors(conn).get(process_id))
 
 
 def troubles(store: Store, process_id: str,

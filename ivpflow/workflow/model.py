@@ -19,6 +19,8 @@ KINDS = ("task", "decision", "document")
 POSITIVE_OUTCOMES = ("vastgesteld", "gewijzigd-vastgesteld")
 OUTCOMES = (*POSITIVE_OUTCOMES, "aangehouden", "verworpen")
 ROLLS = ("previous", "next", "none")
+PURPOSES = ("plan", "extension")  # a new IVP, or the raad extending the current one
+DEFAULT_WARN_MONTHS = (12, 6, 3)  # before the next process must start (`clock.warn_months`)
 
 PERIOD_PATTERN = re.compile(r"^(\d{4})\s*[-–]\s*(\d{4})$")
 # Working days the griffie or secretariat wants the papers before a meeting, by the first word
@@ -77,6 +79,8 @@ class Item:
     # closing ';' or '.' ("het huidige beleid te verlengen voor de jaren 2025 en 2026").
     beslispunten: tuple[str, ...] = ()
     after: str | None = None  # for a decision: the decision it follows, when stated
+    # For a gemeenteraad decision: the day it extends the current plan until (`extends:`).
+    extends: date | None = None
     line: int = field(default=0, compare=False)  # where it was written; not part of its value
 
 
@@ -170,6 +174,8 @@ class Definition:
     target: tuple[str, date] | None = None  # (phase, date) the phase must end by
     reminders: ReminderPolicy = field(default_factory=ReminderPolicy)
     chain_lead_times: Mapping[str, int] = field(default_factory=dict)  # body or word -> days
+    purpose: str = "plan"  # one of PURPOSES
+    warn_months: tuple[int, ...] = DEFAULT_WARN_MONTHS  # descending
     tree: Any = field(default=None, repr=False)  # the validated data, for the compiled form
 
     @property

@@ -12,6 +12,7 @@ from typing import Any
 from ..dates import FIRST_DAY, LAST_DAY
 from ..errors import DefinitionError
 from ..workdays import DEFAULT_CALENDAR, WorkingCalendar
+from .clocksettings import clock_settings, extends_day
 from .graph import find_cycle, longest_chain, node_name
 from .limits import (
     MAX_CHAIN_YEARS,
@@ -57,20 +58,21 @@ _DURATION = re.compile(r"^(?P<n>\d+)\s+(?P<unit>working\s+days?|days?|weeks?)$",
 # docs/workflow-format.md describes each one (tests/test_workflow_format.py keeps them equal).
 TOP_KEYS = frozenset({"id", "title", "description", "period", "replaces", "start",
                       "municipalities", "roles", "phases", "calendar", "lead_times", "meetings",
-                      "target", "reminders", "chain_lead_times"})
+                      "target", "reminders", "chain_lead_times", "purpose", "clock"})
 PHASE_KEYS = frozenset({"id", "title", "description", "due", "duration", "final", "roll",
                         "tasks", "decisions", "documents"})
 _COMMON_ITEM_KEYS = frozenset({"id", "title", "role", "due", "required", "roll", "description",
                                "per_municipality"})
 ITEM_KEYS = {
     "task": _COMMON_ITEM_KEYS,
-    "decision": _COMMON_ITEM_KEYS | {"body", "document", "beslispunten", "after"},
+    "decision": _COMMON_ITEM_KEYS | {"body", "document", "beslispunten", "after", "extends"},
     "document": _COMMON_ITEM_KEYS,
 }
 CALENDAR_KEYS = frozenset({"closing_days", "closed", "recess", "lead_times"})
 MUNICIPALITY_KEYS = CALENDAR_KEYS | {"name"}  # a gemeente written as a mapping
 PERIOD_KEYS = frozenset({"from", "to", "why"})  # an entry of calendar.closed or .recess
 REPLACES_KEYS = frozenset({"title", "until"})
+CLOCK_KEYS = frozenset({"warn_months"})
 TARGET_KEYS = frozenset({"phase", "by"})
 MEETING_KEYS = frozenset({"body", "date", "papers_due"})
 REMINDER_KEYS = frozenset({"before", "overdue_every", "escalate_after", "escalate_to",
@@ -80,7 +82,7 @@ KEYS: dict[str, frozenset[str]] = {
     "definition": TOP_KEYS, "phase": PHASE_KEYS, **ITEM_KEYS, "calendar": CALENDAR_KEYS,
     "municipality": MUNICIPALITY_KEYS, "period": PERIOD_KEYS, "replaces": REPLACES_KEYS,
     "target": TARGET_KEYS, "meeting": MEETING_KEYS, "reminders": REMINDER_KEYS,
-    "role": ROLE_KEYS,
+    "role": ROLE_KEYS, "clock": CLOCK_KEYS,
 }
 # A beslispunt is an infinitive clause: "… te <werkwoord> …" (pragmatic, not a grammar).
 _INFINITIVE = re.compile(r"(?:^|\s)te\s+\w", re.IGNORECASE)
@@ -176,6 +178,7 @@ class DefinitionParser:
         meetings = self.meetings(data, items)
         target = self.target(data, phases)
         reminders = self.reminders(data, roles)
+        purpose, warn_months = clock_settings(self, data)
         if self.problems:
             raise self.fail()
         return Definition(
@@ -199,6 +202,8 @@ class DefinitionParser:
             reminders=reminders,
             chain_lead_times=self.lead_times(data.get("chain_lead_times"),
                                              data.line_of("chain_lead_times")),
+            purpose=purpose,
+            warn_months=warn_months,
             tree=data,
         )
 
@@ -685,6 +690,7 @@ class DefinitionParser:
             document=self.string(raw, "document") if kind == "decision" else None,
             beslispunten=self.beslispunten(raw, item_id) if kind == "decision" else (),
             after=self.string(raw, "after") if kind == "decision" else None,
+            extends=extends_day(self, raw, item_id, body) if kind == "decision" else None,
             line=raw.line,
         )
         if not self.flag(raw, "per_municipality", False):
@@ -722,6 +728,7 @@ class DefinitionParser:
                                    for p in base.beslispunten),
                 after=(f"{base.after}-{slug(name)}" if base.after in self.groups
                        else base.after),
+                extends=base.extends,
                 line=base.line,
             )
             for name in municipalities

@@ -6,7 +6,7 @@ occurrences are ordinary `meetings` rows with source 'schedule', so planning rea
 other meeting. Nothing existing changes.
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0010
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from alembic import op
 
 revision = "0011"
 # 0009 and 0010 are other branches' revisions: whoever merges chains this after the last one.
-down_revision = "0008"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
