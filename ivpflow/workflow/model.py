@@ -160,6 +160,8 @@ class Definition:
     replaces_until: date | None = None  # when the plan this process replaces expires
     target: tuple[str, date] | None = None  # (phase, date) the phase must end by
     reminders: ReminderPolicy = field(default_factory=ReminderPolicy)
+    # The phase the plan is in force in after adoption, when the definition has a `cycle`.
+    cycle: str | None = None
     tree: Any = field(default=None, repr=False)  # the validated data, for the compiled form
 
     @property

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..errors import DefinitionError
 from ..workdays import DEFAULT_CALENDAR, WorkingCalendar
+from .cycle import CYCLE_ITEM_KEYS, CYCLE_KEYS, DEFAULT_PHASE, with_cycle
 from .model import (
     KINDS,
     PERIOD_PATTERN,
@@ -46,7 +47,7 @@ _DURATION = re.compile(r"^(?P<n>\d+)\s+(?P<unit>working\s+days?|days?|weeks?)$",
 # docs/workflow-format.md describes each one (tests/test_workflow_format.py keeps them equal).
 TOP_KEYS = frozenset({"id", "title", "description", "period", "replaces", "start",
                       "municipalities", "roles", "phases", "calendar", "lead_times", "meetings",
-                      "target", "reminders"})
+                      "target", "reminders", "cycle"})
 PHASE_KEYS = frozenset({"id", "title", "description", "due", "duration", "final", "roll",
                         "tasks", "decisions", "documents"})
 _COMMON_ITEM_KEYS = frozenset({"id", "title", "role", "due", "required", "roll", "description",
@@ -69,7 +70,7 @@ KEYS: dict[str, frozenset[str]] = {
     "definition": TOP_KEYS, "phase": PHASE_KEYS, **ITEM_KEYS, "calendar": CALENDAR_KEYS,
     "municipality": MUNICIPALITY_KEYS, "period": PERIOD_KEYS, "replaces": REPLACES_KEYS,
     "target": TARGET_KEYS, "meeting": MEETING_KEYS, "reminders": REMINDER_KEYS,
-    "role": ROLE_KEYS,
+    "role": ROLE_KEYS, "cycle": CYCLE_KEYS, "cycle_item": CYCLE_ITEM_KEYS,
 }
 # A beslispunt is an infinitive clause: "… te <werkwoord> …" (pragmatic, not a grammar).
 _INFINITIVE = re.compile(r"(?:^|\s)te\s+\w", re.IGNORECASE)
@@ -124,6 +125,7 @@ class DefinitionParser:
         if not isinstance(phases_raw, LList) or not phases_raw:
             self.problem(data.line_of("phases"), "phases must be a non-empty list")
             raise self.fail()
+        phases_raw = with_cycle(phases_raw, data, self.problem)
         # Known before any item is read, so a decision can name a per-municipality document
         # that is listed after it.
         self.groups = {str(entry.get("id")) for phase in phases_raw if isinstance(phase, LDict)
@@ -172,6 +174,8 @@ class DefinitionParser:
             replaces_until=replaces_until,
             target=target,
             reminders=reminders,
+            cycle=(str(data["cycle"].get("id", DEFAULT_PHASE))
+                   if isinstance(data.get("cycle"), LDict) else None),
             tree=data,
         )
 
