@@ -278,7 +278,7 @@ def test_the_yearly_items_are_in_plan_ics_report_and_drafts(
     assert "Uitvoeringsplan 2029 IVP Noordoost Twente" in calendar
     report = ivpflow("report", "not", "--out", str(tmp_path / "report.html"))
     assert report.exit_code == 0, report.output
-    assert "Uitvoering en verantwoording 2027-2030" in (tmp_path / "report.html").read_text(
+    assert "Uitvoeringsplan 2029 IVP Noordoost Twente" in (tmp_path / "report.html").read_text(
         encoding="utf-8")
     drafts = ivpflow("draft", "not", "raadsinformatiebrief-verantwoording-2027", "--format",
                      "md")

@@ -129,7 +129,8 @@ def test_replay_of_noordoost_twente_sends_every_reminder_once(
     assert {m["to"] for m in digests} == {emails["coordinator"]}
     assert outbox_messages(store, "failed") == [] and outbox_messages(store, "queued") == []
     assert len(list((store_dir / "outbox" / "new").iterdir())) == len(sent)
-    assert process_status(store, "not", now=parse_moment("2026-12-31"))["phase"] == "afgerond"
+    # Adopted and its first uitvoeringsplan done: the plan is in force (the 2027-2030 cycle).
+    assert process_status(store, "not", now=parse_moment("2026-12-31"))["phase"] == "looptijd"
 
 
 # --------------------------------------------------------------------------- catch-up
