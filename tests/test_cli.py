@@ -377,7 +377,7 @@ def test_status_without_id_uses_the_only_process(ivpflow: Invoke, started: str) 
     result = ivpflow("status")
     assert result.exit_code == 0
     assert result.stdout.startswith("Integraal Veiligheidsplan Noordoost Twente 2027-2030  "
-                                    "(not)\n11 overdue · 97 at risk · IVP adoption forecast 1 "
+                                    "(not)\n11 overdue · 56 at risk · IVP adoption forecast 1 "
                                     "december 2026, 1 day after plan\nPhase: Opstart (opstart) "
                                     "since 1 september 2025, due 27 februari 2026\n")
 

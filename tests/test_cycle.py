@@ -285,3 +285,15 @@ def test_the_yearly_items_are_in_plan_ics_report_and_drafts(
     assert [Path(p).name for p in drafts.stdout.split()] == [
         f"raadsinformatiebrief-verantwoording-2027-{g}-v1.md"
         for g in ("losser", "dinkelland", "oldenzaal", "tubbergen")]
+
+
+def test_a_late_first_uitvoeringsplan_leaves_the_later_years_on_time(
+        ivpflow: Invoke, started: str) -> None:
+    plan = json.loads(ivpflow("plan", "not", "--json").stdout)
+    at_risk = {row["id"]: row["phase"] for row in plan if row["at_risk"]}
+    # Behind in 2026: the uitvoeringsplan 2027 is forecast after its deadline ...
+    assert at_risk["uitvoeringsplan-driehoek"] == "uitvoeringsplan"
+    # ... but that of 2028 is still due in December 2027, and none of the cycle is late.
+    assert "looptijd" not in at_risk.values()
+    forecast = {row["id"]: row["forecast"] for row in plan}
+    assert forecast["uitvoeringsplan-2028-driehoek"] == "2027-12-31"
