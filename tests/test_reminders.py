@@ -71,7 +71,8 @@ def expected_reminders(definition: Definition, store: Store, early: set[str],
     status = process_status(store, "not", now=parse_moment("2026-03-01"))
     expected: Counter[tuple[str, str, str, str]] = Counter()
     for entry in status["tasks"] + status["decisions"] + status["documents"]:
-        if entry["phase"] == "opstart":
+        # The plan's 2027-2030 cycle (looptijd) lies past the replay: tests/test_cycle.py.
+        if entry["phase"] in ("opstart", "looptijd"):
             continue
         due = date.fromisoformat(entry["due"])
         to = emails[entry["role"]]
