@@ -51,7 +51,8 @@ def with_cycle(phases: LList, data: LDict, problem: Problem) -> LList:
         if key not in CYCLE_KEYS:
             problem(raw.line_of(key), f"unknown key '{key}' in cycle; allowed: "
                                       f"{', '.join(sorted(CYCLE_KEYS))}")
-    phase = _copy(raw, skip=frozenset(kind + "s" for kind in KINDS))
+    # Only the phase's own keys: an unknown one is reported above, not again as the phase's.
+    phase = _copy(raw, skip=frozenset(raw) - {"id", "title", "description", "due"})
     phase["id"] = raw.get("id", DEFAULT_PHASE)
     phase.key_lines.setdefault("id", raw.line)
     # The plan is in force until the end of its period's last year.
@@ -100,10 +101,11 @@ def _expand_item(kind: str, raw: LDict, period: tuple[int, int],
                                    "use {year}, {year-1}, {year+1} or {municipality}")
     uses_year = any(_YEAR.search(text) for text, _ in _texts(raw))
     years = _years(raw, kind, name, period, problem)
-    if years is None:
-        years = list(range(period[0], period[1] + 1)) if uses_year else []
-    if not years:
+    if years == []:
+        return []  # its years were reported; the item itself is not read for any year
+    if years is None and not uses_year:
         return [_copy(raw, skip=CYCLE_ITEM_KEYS)]
+    years = years or list(range(period[0], period[1] + 1))
     if len(years) > 1 and not _YEAR.search(name):
         problem(raw.line_of("id"), f"cycle {kind} '{name}' is for {len(years)} years: its id "
                                    "needs {year} to be one id per year")
@@ -113,7 +115,8 @@ def _expand_item(kind: str, raw: LDict, period: tuple[int, int],
 
 def _years(raw: LDict, kind: str, name: str, period: tuple[int, int],
            problem: Problem) -> list[int] | None:
-    """The years of an item's `years:` (a year, 'YYYY-YYYY' or a list of years), or None."""
+    """The years of an item's `years:` (a year, 'YYYY-YYYY' or a list of years); None without
+    one, [] when they are wrong (and reported)."""
     value = raw.get("years")
     if value is None or value is INVALID:
         return None
