@@ -28,12 +28,14 @@ CHAIN = """\
         title: Vaststelling
         due: 2026-11
         decisions:
-          - {id: college, title: College, body: college Losser, role: griffie, document: voorstel,
-             due: 2026-10-06}
-          - {id: commissie, title: Commissie, body: raadscommissie Losser, role: griffie, document: voorstel,
-             due: 2026-10-27}
-          - {id: raad, title: Raad, body: gemeenteraad Losser, role: griffie, document: voorstel, due: end}
-          - {id: driehoek, title: Driehoek, body: gezagsdriehoek Losser, role: griffie, after: raad, due: end}
+          - {id: college, title: College, body: college Losser, role: griffie,
+             document: voorstel, due: 2026-10-06}
+          - {id: commissie, title: Commissie, body: raadscommissie Losser, role: griffie,
+             document: voorstel, due: 2026-10-27}
+          - {id: raad, title: Raad, body: gemeenteraad Losser, role: griffie,
+             document: voorstel, due: end}
+          - {id: driehoek, title: Driehoek, body: gezagsdriehoek Losser, role: griffie,
+             after: raad, due: end}
         documents:
           - {id: voorstel, title: Raadsvoorstel, role: griffie, due: 2026-09-18}
       - {id: klaar, title: Klaar, final: true}
@@ -86,9 +88,9 @@ def test_chain_lead_times_are_a_setting() -> None:
 
 
 @pytest.mark.parametrize(("after", "problem"), [
-    ("nergens", "wf.yaml:14: decision 'driehoek' is after unknown decision 'nergens'; "
+    ("nergens", "wf.yaml:15: decision 'driehoek' is after unknown decision 'nergens'; "
                 "decisions: college, commissie, raad"),
-    ("voorstel", "wf.yaml:14: decision 'driehoek' is after unknown decision 'voorstel'; "
+    ("voorstel", "wf.yaml:15: decision 'driehoek' is after unknown decision 'voorstel'; "
                  "decisions: college, commissie, raad"),
 ], ids=["unknown", "a-document"])
 def test_after_must_name_a_decision(after: str, problem: str) -> None:
@@ -98,8 +100,8 @@ def test_after_must_name_a_decision(after: str, problem: str) -> None:
 
 
 def test_after_may_not_come_back_to_itself() -> None:
-    text = CHAIN.replace("document: voorstel,\n             due: 2026-10-06",
-                         "document: voorstel,\n             after: driehoek, due: 2026-10-06")
+    text = CHAIN.replace("document: voorstel, due: 2026-10-06",
+                         "document: voorstel, after: driehoek, due: 2026-10-06")
     with pytest.raises(DefinitionError) as exc:
         definition_of(text)
     assert exc.value.problems[0] == "wf.yaml:9: decision 'college' is after itself through " \

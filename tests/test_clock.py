@@ -36,15 +36,16 @@ LOSSER = """\
         title: Opstellen IVP
         due: 2026-11-30
         decisions:
-          - {{id: vaststelling, title: Vaststelling IVP, body: gemeenteraad Losser, role: portefeuillehouder, due: end}}
-          - {{id: college-aanbieding, title: Aanbieding aan de raad, body: college Losser, role: portefeuillehouder,
-              required: false}}
+          - {{id: vaststelling, title: Vaststelling IVP, body: gemeenteraad Losser,
+              role: portefeuillehouder, due: end}}
+          - {{id: college-aanbieding, title: Aanbieding aan de raad, body: college Losser,
+              role: portefeuillehouder, required: false}}
       # A raad decision without a deadline, taken when the plan needs extending.
       - id: uitvoering
         title: Uitvoering
         decisions:
-          - {{id: verlenging, title: Verlenging IVP, body: gemeenteraad Losser, role: portefeuillehouder,
-              required: false}}
+          - {{id: verlenging, title: Verlenging IVP, body: gemeenteraad Losser,
+              role: portefeuillehouder, required: false}}
       - {{id: afgerond, title: Afgerond, final: true}}
 """
 MOMENTS = {"12": "2029-03-05", "6": "2029-09-05", "3": "2029-12-05",
@@ -292,7 +293,7 @@ def test_check_names_every_bad_clock_setting_with_its_line() -> None:
         "wf.yaml:6: purpose 'verlengen' must be one of: plan, extension",
         "wf.yaml:7: clock.warn_months must be a list of months between 1 and 36, e.g. "
         "[12, 6, 3]",
-        "wf.yaml:19: extends of decision 'college-aanbieding' must be a date (YYYY-MM-DD), "
+        "wf.yaml:20: extends of decision 'college-aanbieding' must be a date (YYYY-MM-DD), "
         "not '2031'"]
 
 
@@ -302,6 +303,6 @@ def test_a_college_decision_cannot_extend_the_plan_in_the_definition() -> None:
 
     text = textwrap.dedent(LOSSER.format(first=2027, last=2030, until="2026-12-31")).replace(
         "required: false}", "required: false, extends: 2031-06-30}", 1)
-    with pytest.raises(DefinitionError, match=r"wf.yaml:17: decision 'college-aanbieding' of "
+    with pytest.raises(DefinitionError, match=r"wf.yaml:18: decision 'college-aanbieding' of "
                        r"'college Losser' cannot extend the plan: only a gemeenteraad can"):
         parse_definition(text, "wf.yaml")

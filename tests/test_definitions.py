@@ -105,8 +105,10 @@ def test_shipped_workflow_has_the_five_vng_phases_then_a_final_phase(file: Path)
     definition = load_definition(file)
 
     assert definition.phase_ids[:5] == VNG_PHASES
-    assert len(definition.phases) == 6
-    assert [phase.final for phase in definition.phases] == [False] * 5 + [True]
+    # Noordoost Twente's 2027-2030 cycle (looptijd) follows the five, before the final state.
+    cycle = [definition.cycle] if definition.cycle else []
+    assert definition.phase_ids[5:-1] == cycle
+    assert [phase.final for phase in definition.phases] == [False] * (5 + len(cycle)) + [True]
 
 
 @pytest.mark.parametrize(("file", "workflow"), [(NOT_FILE, NOT), (VNG_FILE, VNG)],
@@ -173,6 +175,7 @@ def test_noordoost_twente_phase_dues_are_last_working_days_of_months(
         "prioritering": date(2026, 6, 30),
         "ivp": date(2026, 11, 30),
         "uitvoeringsplan": date(2026, 12, 31),
+        "looptijd": date(2030, 12, 31),
         "afgerond": None,
     }
 
@@ -319,7 +322,7 @@ def test_document_that_is_not_a_mapping_is_refused(text: str) -> None:
 def test_unknown_top_level_key_is_reported() -> None:
     assert problems_of(changed("title: Testproces", "title: Testproces", "owner: wie")) == [
         "wf.yaml:3: unknown key 'owner' in definition; allowed: calendar, chain_lead_times, "
-        "clock, description, id, lead_times, meetings, municipalities, period, phases, "
+        "clock, cycle, description, id, lead_times, meetings, municipalities, period, phases, "
         "purpose, reminders, replaces, roles, start, target, title"]
 
 
@@ -687,7 +690,7 @@ def test_every_problem_is_reported_sorted_by_line() -> None:
         "wf.yaml:7: month '2026-13' does not exist",
         "wf.yaml:11: unknown role 'burgemeester'; roles: coordinator",
         "wf.yaml:14: unknown key 'owner' in definition; allowed: calendar, chain_lead_times, "
-        "clock, description, id, lead_times, meetings, municipalities, period, phases, "
+        "clock, cycle, description, id, lead_times, meetings, municipalities, period, phases, "
         "purpose, reminders, replaces, roles, start, target, title",
     ]
 

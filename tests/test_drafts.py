@@ -340,8 +340,11 @@ def test_an_unknown_document_names_the_documents_and_types(ivpflow: Invoke,
         "Error: Process 'not' has no document 'begroting'; documents: startnotitie, "
         "raadsinformatiebrief, raadsvoorstel-verlenging-losser, veiligheidsanalyse, "
         "prioriteringsnotitie, ivp, raadsvoorstel-ivp-losser, raadsvoorstel-ivp-dinkelland, "
-        "raadsvoorstel-ivp-oldenzaal, raadsvoorstel-ivp-tubbergen, uitvoeringsplan; document "
-        "types: startnotitie, raadsinformatiebrief, raadsvoorstel, collegevoorstel, "
+        "raadsvoorstel-ivp-oldenzaal, raadsvoorstel-ivp-tubbergen, uitvoeringsplan, "
+        "uitvoeringsplan-2028, uitvoeringsplan-2029, uitvoeringsplan-2030, "
+        "raadsinformatiebrief-verantwoording-2027, raadsinformatiebrief-verantwoording-2028, "
+        "raadsinformatiebrief-verantwoording-2029; document types: startnotitie, "
+        "raadsinformatiebrief, raadsvoorstel, collegevoorstel, "
         "uitnodiging-themabijeenkomst, veiligheidsanalyse, prioriteringsnotitie, ivp, "
         "uitvoeringsplan\n")
 

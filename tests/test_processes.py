@@ -158,5 +158,5 @@ def test_a_definition_is_stored_with_the_process(store: Store, tmp_path: Path,
     start_process(store, definition, now=NOW, actor="t", process_id="p")
     own.write_text("broken: [", encoding="utf-8")
     status = process_status(store, "p", now=NOW)
-    assert status["workflow"] == NOT and len(status["decisions"]) == 19
+    assert status["workflow"] == NOT and len(status["decisions"]) == 46
     assert json.loads(json.dumps(status)) == status

@@ -28,7 +28,7 @@ from ivpflow.workflow.loader import find_definition, parse_definition
 from .conftest import NOT, Invoke, status_of
 
 STATUS_AT = "2026-04-27T10:00"  # Koningsdag, a Monday: no working day
-PHASES = ["opstart", "analyse", "prioritering", "ivp", "uitvoeringsplan"]
+PHASES = ["opstart", "analyse", "prioritering", "ivp", "uitvoeringsplan", "looptijd"]
 MEETINGS = [("raadscommissie Losser", "2026-06-15"), ("college Oldenzaal", "2026-10-06"),
             ("gemeenteraad Tubbergen", "2026-11-16"), ("gemeenteraad Losser", "2026-11-24")]
 # The Noordoost Twente process as it was really run: (moment, command…)
@@ -64,6 +64,15 @@ def replayed(ivpflow: Invoke) -> str:
     return "not"
 
 
+OLDENZAAL = ["uitvoeringsplan-college-oldenzaal", "uitvoeringsplan-2028-college-oldenzaal",
+             "verantwoording-2027-oldenzaal", "uitvoeringsplan-2029-college-oldenzaal",
+             "verantwoording-2028-oldenzaal", "uitvoeringsplan-2030-college-oldenzaal",
+             "verantwoording-2029-oldenzaal"]
+CYCLE_DECISIONS = ["uitvoeringsplan-2028-college", "verantwoording-2027",
+                   "uitvoeringsplan-2029-college", "verantwoording-2028",
+                   "uitvoeringsplan-2030-college", "verantwoording-2029"]
+
+
 def plan_of(ivpflow: Invoke, now: str = STATUS_AT) -> list[dict[str, Any]]:
     result = ivpflow("plan", "not", "--json", now=now)
     assert result.exit_code == 0, result.output
@@ -86,13 +95,16 @@ def test_status_json_of_the_replayed_process(ivpflow: Invoke, replayed: str) -> 
     assert status["next_deadline"] == {"kind": "task", "id": "veiligheidsmonitor",
                                        "due": "2026-04-30"}
     assert status["overdue"] == []
-    assert status["at_risk"] == [{"kind": "decision", "id": "uitvoeringsplan-college-oldenzaal",
-                                  "due": "2026-12-31", "forecast": None,
-                                  "why": "no meeting of its body known after it can be "
-                                         "ready: not before 7 december 2026",
-                                  "reasons": [{"code": "no-meeting",
-                                               "not_before": "2026-12-07"}],
-                                  "not_before": "2026-12-07", "adopting": False}]
+    # A meeting of college Oldenzaal is known and none after December 2026: its decisions of
+    # 2026 and of the 2027-2030 cycle wait for one.
+    assert status["at_risk"][0] == {"kind": "decision", "id": "uitvoeringsplan-college-oldenzaal",
+                                    "due": "2026-12-31", "forecast": None,
+                                    "why": "no meeting of its body known after it can be "
+                                           "ready: not before 7 december 2026",
+                                    "reasons": [{"code": "no-meeting",
+                                                 "not_before": "2026-12-07"}],
+                                    "not_before": "2026-12-07", "adopting": False}
+    assert sorted(r["id"] for r in status["at_risk"]) == sorted(OLDENZAAL)
     assert status["upcoming"][0] == {"kind": "task", "id": "veiligheidsmonitor",
                                      "due": "2026-04-30", "working_days_left": 3}
     clock = status["clock"]
@@ -109,7 +121,7 @@ def test_human_status_of_the_replayed_process(ivpflow: Invoke, replayed: str) ->
     assert result.exit_code == 0, result.output
     lines = [line.rstrip() for line in result.stdout.splitlines()]
     assert lines[1:7] == [
-        "1 at risk · IVP adoption forecast 30 november 2026, as planned",
+        "7 at risk · IVP adoption forecast 30 november 2026, as planned",
         "Phase: Veiligheidsanalyse (analyse) since 16 februari 2026, due 29 mei 2026",
         "Today: 27 april 2026",
         "IVP 2027-2030: adoption planned 30 november 2026, forecast 30 november 2026; the next "
@@ -123,9 +135,9 @@ def test_human_status_of_the_replayed_process(ivpflow: Invoke, replayed: str) ->
                                 "Oplevering", "resultaten", "veiligheidsmonitor", "door",
                                 "extern", "bureau", "Marieke", "Jansen", "(coordinator,",
                                 "projectmanager", "unassigned)"] for line in lines)
-    assert "At risk (1)" in lines
-    assert "Decisions (2 of 19 taken)" in lines
-    assert "  Losser          1/5  prioritering-losser       raadscommissie Losser      " \
+    assert "At risk (7)" in lines
+    assert "Decisions (2 of 46 taken)" in lines
+    assert "  Losser         1/11  prioritering-losser       raadscommissie Losser      " \
         "15 juni 2026" in lines
 
 
@@ -149,7 +161,7 @@ def test_ics_has_an_event_per_deadline_and_meeting_on_plans_dates(ivpflow: Invok
                                                                   tmp_path: Path) -> None:
     events = events_of(export(ivpflow, tmp_path))
     rows = [r for r in plan_of(ivpflow) if r["planned"]]
-    assert len(events) == len(rows) == 60
+    assert len(events) == len(rows) == 102
     for row in rows:
         if row["kind"] == "phase":
             uid = f"not.phase.{row['id']}@ivpflow"
@@ -286,7 +298,7 @@ def test_report_timeline_marks_every_meeting_and_deadline(ivpflow: Invoke,
         "rect", class_="marker deadline") + page.having("polygon", class_="marker deadline")
     assert sorted(m["data-id"] for m in markers) == sorted(r["id"] for r in items)
     risky = page.having("polygon", class_="marker deadline risk")
-    assert [m["data-id"] for m in risky] == ["uitvoeringsplan-college-oldenzaal"]
+    assert sorted(m["data-id"] for m in risky) == sorted(OLDENZAAL)
     assert len(page.having("line", class_="due marker deadline-phase")) == len(PHASES)
 
 
@@ -308,8 +320,9 @@ def test_report_lists_the_decisions_per_council(report: tuple[Path, str]) -> Non
         "tr") if "data-decision" in a] == ["verlenging-ivp-losser", "prioritering-losser",
                                            "raadsvoorstel-college-losser",
                                            "vaststelling-ivp-losser",
-                                           "uitvoeringsplan-college-losser"]
-    assert "1 van 5 genomen" in losser
+                                           "uitvoeringsplan-college-losser",
+                                           *(f"{d}-losser" for d in CYCLE_DECISIONS)]
+    assert "1 van 11 genomen" in losser
 
 
 def test_report_explains_risks_in_dutch_and_shows_clock_and_history(

@@ -21,7 +21,7 @@ HEADINGS = {
     "municipality": "Municipalities", "calendar": "Calendar", "period": "Periods",
     "replaces": "Replaces", "clock": "Clock", "target": "Target", "meeting": "Meetings",
     "reminders": "Reminders", "phase": "Phases", "task": "Tasks", "decision": "Decisions",
-    "document": "Documents",
+    "document": "Documents", "cycle": "Cycle", "cycle_item": "Cycle items",
 }
 ROW = re.compile(r"^\| `(?P<key>[a-z_]+)` \|.*\| `(?P<example>[^`]+)` \|$")
 
@@ -99,11 +99,14 @@ def test_the_complete_example_uses_every_key() -> None:
     note("reminders", data["reminders"])
     for meeting in data["meetings"]:
         note("meeting", meeting)
+    note("cycle", data["cycle"])
     for phase in data["phases"]:
         note("phase", phase)
+    for owner in [*data["phases"], data["cycle"]]:
         for kind in ("task", "decision", "document"):
-            for item in phase.get(kind + "s", []):
-                note(kind, item)
+            for item in owner.get(kind + "s", []):
+                note(kind, {k: v for k, v in item.items() if k != "years"})
+                note("cycle_item", {k: v for k, v in item.items() if k == "years"})
     assert {place: sorted(KEYS[place] - keys) for place, keys in used.items()} == {
         place: [] for place in KEYS}
 

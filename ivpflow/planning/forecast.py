@@ -111,6 +111,11 @@ def forecast(definition: Definition, facts: Facts, planned: Deadlines) -> Foreca
         starts[phase.id] = start
         late = max(0, days.working_days_between(planned_start, start)) if start > planned_start \
             else 0
+        if phase.id == definition.cycle:
+            # The plan's yearly items keep the calendar's dates (uitvoeringsplan 2029 is due in
+            # December 2028 however late the first one was): a late start delays only what
+            # falls before it, through `earliest` below.
+            late = 0
         # Only relative deadlines move with a start; with none, the plan's dates stand.
         moved = (plan_deadlines(definition, replace(facts, started=starts))
                  if definition.has_relative_deadlines else planned)

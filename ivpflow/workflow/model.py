@@ -176,6 +176,8 @@ class Definition:
     chain_lead_times: Mapping[str, int] = field(default_factory=dict)  # body or word -> days
     purpose: str = "plan"  # one of PURPOSES
     warn_months: tuple[int, ...] = DEFAULT_WARN_MONTHS  # descending
+    # The phase the plan is in force in after adoption, when the definition has a `cycle`.
+    cycle: str | None = None
     tree: Any = field(default=None, repr=False)  # the validated data, for the compiled form
 
     @property

@@ -13,6 +13,7 @@ from ..dates import FIRST_DAY, LAST_DAY
 from ..errors import DefinitionError
 from ..workdays import DEFAULT_CALENDAR, WorkingCalendar
 from .clocksettings import clock_settings, extends_day
+from .cycle import CYCLE_ITEM_KEYS, CYCLE_KEYS, DEFAULT_PHASE, with_cycle
 from .graph import find_cycle, longest_chain, node_name
 from .limits import (
     MAX_CHAIN_YEARS,
@@ -58,7 +59,8 @@ _DURATION = re.compile(r"^(?P<n>\d+)\s+(?P<unit>working\s+days?|days?|weeks?)$",
 # docs/workflow-format.md describes each one (tests/test_workflow_format.py keeps them equal).
 TOP_KEYS = frozenset({"id", "title", "description", "period", "replaces", "start",
                       "municipalities", "roles", "phases", "calendar", "lead_times", "meetings",
-                      "target", "reminders", "chain_lead_times", "purpose", "clock"})
+                      "target", "reminders", "chain_lead_times", "purpose", "clock",
+                      "cycle"})
 PHASE_KEYS = frozenset({"id", "title", "description", "due", "duration", "final", "roll",
                         "tasks", "decisions", "documents"})
 _COMMON_ITEM_KEYS = frozenset({"id", "title", "role", "due", "required", "roll", "description",
@@ -82,7 +84,7 @@ KEYS: dict[str, frozenset[str]] = {
     "definition": TOP_KEYS, "phase": PHASE_KEYS, **ITEM_KEYS, "calendar": CALENDAR_KEYS,
     "municipality": MUNICIPALITY_KEYS, "period": PERIOD_KEYS, "replaces": REPLACES_KEYS,
     "target": TARGET_KEYS, "meeting": MEETING_KEYS, "reminders": REMINDER_KEYS,
-    "role": ROLE_KEYS, "clock": CLOCK_KEYS,
+    "role": ROLE_KEYS, "clock": CLOCK_KEYS, "cycle": CYCLE_KEYS, "cycle_item": CYCLE_ITEM_KEYS,
 }
 # A beslispunt is an infinitive clause: "… te <werkwoord> …" (pragmatic, not a grammar).
 _INFINITIVE = re.compile(r"(?:^|\s)te\s+\w", re.IGNORECASE)
@@ -146,6 +148,7 @@ class DefinitionParser:
         if not isinstance(phases_raw, LList) or not phases_raw:
             self.problem(data.line_of("phases"), "phases must be a non-empty list")
             raise self.fail()
+        phases_raw = with_cycle(phases_raw, data, self.problem)
         # Known before any item is read, so a decision can name a per-municipality document
         # that is listed after it.
         self.groups = {str(entry.get("id")) for phase in phases_raw if isinstance(phase, LDict)
@@ -204,6 +207,8 @@ class DefinitionParser:
                                              data.line_of("chain_lead_times")),
             purpose=purpose,
             warn_months=warn_months,
+            cycle=(str(data["cycle"].get("id", DEFAULT_PHASE))
+                   if isinstance(data.get("cycle"), LDict) else None),
             tree=data,
         )
 
