@@ -326,7 +326,7 @@ def test_decide_on_an_unknown_decision(ivpflow: Invoke, started: str) -> None:
     result = ivpflow("decide", "not", "raad-losser", "--outcome", "vastgesteld")
     assert result.exit_code == 1
     assert result.stderr == ("Error: Process 'not' has no decision 'raad-losser'; none of its "
-                             "19 decisions is like it (see 'ivpflow status not')\n")
+                             "46 decisions is like it (see 'ivpflow status not')\n")
 
 
 # --------------------------------------------------------------------------- assign

@@ -306,3 +306,21 @@ def test_a_college_decision_cannot_extend_the_plan_in_the_definition() -> None:
     with pytest.raises(DefinitionError, match=r"wf.yaml:18: decision 'college-aanbieding' of "
                        r"'college Losser' cannot extend the plan: only a gemeenteraad can"):
         parse_definition(text, "wf.yaml")
+
+
+def test_processes_plans_lists_the_plans_in_force_with_their_clocks(ivpflow: Invoke,
+                                                                    adopted: str) -> None:
+    rows = json.loads(ivpflow("processes", "--plans", "--json", now="2029-03-05").stdout)
+    assert [(r["id"], r["period"], r["adopted"], r["expires"], r["next_start_by"],
+             [c["code"] for c in r["reasons"]]) for r in rows] == [
+        ("l", "2027-2030", "2026-11-24", "2030-11-24", "2030-03-05", ["next-start-soon"])]
+    table = ivpflow("processes", "--plans", now="2029-03-05").stdout.splitlines()
+    assert table[0].split() == ["id", "period", "adopted", "expires", "next", "start", "by",
+                                "followed", "by", "clock"]
+    assert table[1].startswith("l   2027-2030  24 november 2026")
+    assert "within 12 months" in table[1]
+
+
+def test_processes_plans_without_an_adopted_plan_says_so(ivpflow: Invoke, started: str) -> None:
+    assert ivpflow("processes", "--plans").stdout == (
+        "No adopted plan yet; a plan is in force once its raad has adopted it.\n")

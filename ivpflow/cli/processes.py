@@ -67,17 +67,28 @@ def start(app: App, workflow: str, process_id: str | None, start_day: date | Non
                    "with --json).")
 @click.option("--limit", type=click.IntRange(min=1, max=MAX_LIMIT), metavar="N",
               help="Only the first N processes in that order.")
+@click.option("--plans", is_flag=True,
+              help="The adopted plans in force instead, each with its four-year clock.")
 @wide_option
 @pass_app
-def processes(app: App, as_json: bool, sort: str | None, limit: int | None) -> None:
+def processes(app: App, as_json: bool, sort: str | None, limit: int | None,
+              plans: bool) -> None:
     """List every process: phase, next deadline, overdue and at-risk counts.
+
+    With --plans: the adopted plans, when each expires, when the next process must start,
+    what the clock warns of and which process follows it.
 
     \b
     Examples:
       ivpflow processes
       ivpflow processes --sort deadline --limit 20
+      ivpflow processes --plans
     """
     from ..views.portfolio import list_processes
+
+    if plans:
+        _plans_in_force(app, as_json)
+        return
 
     # A reader of the table looks for what needs attention; a program wants a stable order.
     rows = list_processes(app.store_for_reading, now=app.now,
@@ -94,6 +105,26 @@ def processes(app: App, as_json: bool, sort: str | None, limit: int | None) -> N
           right={5, 6}, drop=(1, 4),
           colours=["red" if r["overdue"] else "yellow" if r["at_risk"] else None
                    for r in rows])
+
+
+def _plans_in_force(app: App, as_json: bool) -> None:
+    from ..planning.reasons import say
+    from ..views.portfolio import plans_in_force
+
+    rows = plans_in_force(app.store_for_reading, now=app.now)
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        click.echo("No adopted plan yet; a plan is in force once its raad has adopted it.")
+        return
+    table(["id", "period", "adopted", "expires", "next start by", "followed by", "clock"],
+          [[r["id"], r["period"] or "", day(r["adopted"]) if r["adopted"] else "",
+            day(r["extended_until"] or r["expires"]), day(r["next_start_by"]),
+            r["successor"] or "", say(r["reasons"][-1:]) or "—"] for r in rows],
+          wrap={6}, drop=(5, 1),
+          colours=["red" if any(c["code"] != "next-start-soon" for c in r["reasons"])
+                   else "yellow" if r["reasons"] else None for r in rows])
 
 
 @cli.command()

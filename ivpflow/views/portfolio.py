@@ -9,7 +9,7 @@ read whole and planned here.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from sqlalchemy import select
 
@@ -97,3 +97,42 @@ def _row(process_id: str, workflow: str, phase: str, summary: Summary) -> Portfo
         id=process_id, workflow=workflow, phase=phase,
         next_deadline=summary.next_due.isoformat() if summary.next_due else None,
         next_item=summary.next_item, overdue=summary.overdue, at_risk=summary.at_risk)
+
+
+class PlanRow(TypedDict):
+    """One adopted plan of `processes --plans --json`, with its four-year clock."""
+
+    id: str
+    workflow: str
+    period: str | None
+    adopted: str | None
+    expires: str
+    extended_until: str | None
+    next_start_by: str
+    successor: str | None
+    warnings: list[str | None]
+    reasons: list[dict[str, Any]]
+
+
+def plans_in_force(store: Store, *, now: datetime) -> list[PlanRow]:
+    """The adopted plans of the store, each with its clock on the day of `now`: when it
+    expires and when the next process must start, what it warns of, and its successor."""
+    from ..outbox.clockmail import adopted_processes
+    from .status import process_status
+
+    with store.connect() as conn:
+        ids = adopted_processes(conn)
+    rows: list[PlanRow] = []
+    for process_id in ids:
+        status = process_status(store, process_id, now=now)
+        clock = status["clock"]
+        if clock is None:
+            continue
+        rows.append(PlanRow(id=process_id, workflow=status["workflow"], period=clock["period"],
+                            adopted=clock.get("adopted"), expires=clock["expires"],
+                            extended_until=clock.get("extended_until"),
+                            next_start_by=clock["next_start_by"],
+                            successor=clock.get("successor"), warnings=clock["warnings"],
+                            reasons=clock["reasons"]))
+    return rows
+
