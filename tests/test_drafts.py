@@ -311,10 +311,11 @@ def test_without_a_document_the_current_phase_is_drafted(ivpflow: Invoke, filled
 
 def test_all_drafts_every_document_of_the_process(ivpflow: Invoke, filled: str) -> None:
     names = [p.name for p in printed(ivpflow("draft", "not", "--all", "--format", "docx"))]
-    assert len(names) == 14  # the documents of the definition, one per gemeente where so
+    # The documents of the definition with its 2027-2030 cycle, one per gemeente where so.
+    assert len(names) == 29
     assert names[:2] == ["startnotitie-v1.docx", "raadsinformatiebrief-losser-v1.docx"]
-    assert names[-1] == "uitvoeringsplan-v1.docx"
-    assert len({name.rsplit("-v", 1)[0] for name in names}) == 14
+    assert names[-1] == "raadsinformatiebrief-verantwoording-2029-tubbergen-v1.docx"
+    assert len({name.rsplit("-v", 1)[0] for name in names}) == 29
 
 
 def test_all_and_a_document_are_one_too_many(ivpflow: Invoke, filled: str) -> None:
@@ -387,9 +388,11 @@ def test_word_has_the_tables_of_the_markdown(rendered: dict[str, dict[str, Path]
 def test_word_planning_table_has_dutch_dates(rendered: dict[str, dict[str, Path]]) -> None:
     word = docx.Document(str(rendered["raadsvoorstel-ivp-losser"]["docx"]))
     vervolg = next(t for t in word.tables if t.rows[0].cells[0].text == "Wanneer")
-    assert [[c.text for c in row.cells] for row in vervolg.rows[1:]] == [[
-        "December 2026",
-        "Vaststelling uitvoeringsplan 2027 (college Losser en gezagsdriehoek NOT)"]]
+    rows = [[c.text for c in row.cells] for row in vervolg.rows[1:]]
+    assert rows[:2] == [
+        ["December 2026",
+         "Vaststelling uitvoeringsplan 2027 (college Losser en gezagsdriehoek NOT)"],
+        ["Januari 2027-april 2030", "Looptijd 2027-2030"]]
 
 
 def test_a_raadsvoorstel_leaves_its_own_decisions_out_of_its_vervolg(
@@ -821,10 +824,12 @@ def letters(ivpflow: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
                     ("action", "add", "hb", "school", "--title", "Convenant Veilige school",
                      "--priority", "jeugd", "--trekker", "Team Veiligheid",
                      "--termijn", "2027-06-30"),
-                    ("--now", "2026-12-08", "decide", "hb", "uitvoeringsplan-college",
-                     "--outcome", "vastgesteld")):
+                    ):
         result = ivpflow(*command)
         assert result.exit_code == 0, result.output
+    result = ivpflow("decide", "hb", "uitvoeringsplan-college", "--outcome", "vastgesteld",
+                     now="2026-12-08")
+    assert result.exit_code == 0, result.output
     return ivpflow
 
 
@@ -844,8 +849,10 @@ def test_the_uitvoeringsplan_letter_offers_the_plan_ter_kennisname(letters: Invo
 
 
 def test_the_verantwoording_letter_shows_the_indicators(letters: Invoke) -> None:
-    letters("indicator", "add", "hb", "overlast", "--title", "Overlast jeugd", "--priority",
-            "jeugd", "--baseline", "45", "--baseline-year", "2025", "--target", "40")
+    added = letters("indicator", "add", "hb", "overlast", "--title", "Overlast jeugd",
+                    "--priority", "jeugd", "--baseline", "45", "--baseline-year", "2025",
+                    "--target", "40", now="2026-12-09")
+    assert added.exit_code == 0, added.output
     text = _letter(letters, "raadsinformatiebrief-verantwoording-2027")
     assert "verantwoording af over de uitvoering van het IVP Haaksbergen 2027-2030 in 2027" \
         in text

@@ -47,8 +47,8 @@ def last_event(ivpflow: Invoke) -> tuple[str, str]:
      ("2026-07-14", "dinsdag 14 juli 2026 is refused: councils do not meet in the zomerreces "
                     "(6 juli 2026 to 21 augustus 2026)"),
      ("2025-06-10", "dinsdag 10 juni 2025 is refused: the process starts on 1 september 2025"),
-     ("2028-06-13", "dinsdag 13 juni 2028 is refused: the process plans on meetings until "
-                    "31 december 2027")],
+     ("2032-06-08", "dinsdag 8 juni 2032 is refused: the process plans on meetings until "
+                    "31 december 2031")],
     ids=["weekend", "feestdag", "recess", "before-start", "after-span"],
 )
 def test_a_meeting_on_an_impossible_day_is_refused(ivpflow: Invoke, started: str, day: str,
@@ -158,7 +158,8 @@ def test_a_decision_is_planned_on_its_schedule(ivpflow: Invoke, started: str) ->
     # behind on 2 March) moves to the first meeting after the papers can be ready.
     assert (plan["vaststelling-ivp-losser"]["planned"],
             plan["vaststelling-ivp-losser"]["meeting"]) == ("2026-11-10", "2027-01-12")
-    assert len([r for r in rows if r["kind"] == "meeting"]) == 4 * 20
+    # Every second Tuesday to the end of the year after the 2027-2030 cycle's last deadline.
+    assert len([r for r in rows if r["kind"] == "meeting"]) == 4 * 68
 
 
 def test_an_exception_and_a_cancelled_occurrence_stay_out(ivpflow: Invoke, started: str
@@ -202,7 +203,7 @@ def test_a_second_schedule_needs_replace_which_drops_later_occurrences(
                      "--until", "2026-04-30", now="2026-04-01")
     assert result.stdout == (
         f"not: {RAAD} FREQ=MONTHLY;BYDAY=-1TU from 1 april 2026 to 30 april 2026: 1 meeting "
-        "added, 19 later ones of the old schedule removed\n")
+        "added, 67 later ones of the old schedule removed\n")
     assert listed(ivpflow) == [(RAAD, "2026-03-10"), (RAAD, "2026-04-28")]
 
 

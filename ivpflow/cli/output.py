@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import textwrap
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -307,7 +308,14 @@ def _at_hyphens(text: str, room: int) -> list[str]:
     if width(text) <= room:
         return [text]
     plain = click.unstyle(text)
-    return textwrap.wrap(plain, room, break_long_words=False, break_on_hyphens=True) or [plain]
+    # textwrap breaks at a hyphen between letters only ('2029-dinkelland' stays whole).
+    lines: list[str] = []
+    for part in re.findall(r"[^-]*-|[^-]+$", plain):
+        if lines and len(lines[-1]) + len(part) <= room:
+            lines[-1] += part
+        else:
+            lines.append(part)
+    return lines or [plain]
 
 
 def _paint(text: str, colour: str) -> str:
