@@ -252,7 +252,7 @@ def test_a_mistyped_process_gets_a_suggestion() -> None:
 @pytest.mark.parametrize(
     ("args", "expected"),
     [(["advance", "not", "--to", "analyze"], "Process 'not' has no phase 'analyze'; phases: "
-      "opstart, analyse, prioritering, ivp, uitvoeringsplan, afgerond"),
+      "opstart, analyse, prioritering, ivp, uitvoeringsplan, looptijd, afgerond"),
      (["assign", "not", "coordinater", "--name", "A", "--email", "a@b.nl"],
       "Process 'not' has no role 'coordinater'; roles: coordinator, driehoek, griffie, "
       "portefeuillehouder, projectmanager, werkgroep")],
