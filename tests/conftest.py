@@ -197,3 +197,13 @@ def outbox_row(store: Store, ident: int) -> OutboxRow:
     with store.connect() as conn:
         return OutboxRow(*conn.execute(select(*(outbox.c[f] for f in OutboxRow._fields))
                                        .where(outbox.c.id == ident)).one())
+
+
+@pytest.fixture
+def own_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty IVPFLOW_TEMPLATES folder (documents/ and mail/) for a test's own templates."""
+    folder = tmp_path / "eigen"
+    for sub in ("documents", "mail"):
+        (folder / sub).mkdir(parents=True)
+    monkeypatch.setenv("IVPFLOW_TEMPLATES", str(folder))
+    return folder

@@ -541,14 +541,6 @@ def test_awkward_data_is_escaped_in_html(ivpflow: Invoke, awkward: str) -> None:
 # --------------------------------------------------------------------------- own templates
 
 
-@pytest.fixture
-def own_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "eigen"
-    (folder / "documents").mkdir(parents=True)
-    monkeypatch.setenv("IVPFLOW_TEMPLATES", str(folder))
-    return folder
-
-
 @pytest.mark.parametrize(("text", "cause"), [
     ("# IVP\n{{ ''.__class__.__mro__ }}\n", "2: access to attribute '__class__' of 'str' "
                                             "object is unsafe."),

@@ -32,15 +32,6 @@ SENDER = "IVP Noordoost Twente <ivp@losser.example>"
 ROLES = ("coordinator", "projectmanager", "werkgroep", "portefeuillehouder", "griffie")
 
 
-@pytest.fixture
-def own_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "eigen"
-    for sub in ("documents", "mail"):
-        (folder / sub).mkdir(parents=True)
-    monkeypatch.setenv("IVPFLOW_TEMPLATES", str(folder))
-    return folder
-
-
 def staffed(ivpflow: Invoke, process: str = "not") -> None:
     """A process with a person in every role the tests mail."""
     result = ivpflow("start", "noordoost-twente-2027-2030", "--id", process)

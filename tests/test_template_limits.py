@@ -20,15 +20,6 @@ HUGE_POWER = "# IVP\n{{ 10 ** 100000000 }}\n"
 TOO_LONG = "its output passes 10 million characters (a loop without end?)"
 
 
-@pytest.fixture
-def own_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "eigen"
-    for sub in ("documents", "mail"):
-        (folder / sub).mkdir(parents=True)
-    monkeypatch.setenv("IVPFLOW_TEMPLATES", str(folder))
-    return folder
-
-
 @pytest.mark.parametrize(("text", "where", "cause"), [
     (RECURSIVE, 2, "calls nest too deep (a macro that calls itself without end?)"),
     (ENDLESS, 2, TOO_LONG),
