@@ -368,7 +368,7 @@ def _landscape_turns(blocks: list[dict[str, Any]]) -> dict[int, str]:
         if block["kind"] != "table":
             continue
         texts, bold, width = _table_texts(block)
-        least = _least_widths(texts, width, bold, size=SMALLEST_PT)
+        least, _ = _needed_widths(texts, width, bold, size=SMALLEST_PT)
         if sum(least) <= TEXT_WIDTH_CM:
             continue
         block["wide"] = True
@@ -432,15 +432,7 @@ def column_widths(rows: list[list[str]], count: int, *, bold: list[list[bool]] |
     bold) at `size` points, filling `available`: every column at least as wide as its
     longest word (so no word breaks inside), the rest of the room shared in proportion to how
     much more each column's longest line needs."""
-    least, wanted = [PADDING_CM] * count, [PADDING_CM] * count
-    for number, cells in enumerate(rows):
-        for column, text in enumerate(cells[:count]):
-            factor = size / BODY_PT * (BOLD_FACTOR if bold and bold[number][column] else 1.0)
-            lines = text.split("\n") or [""]
-            word = max((len(w) for line in lines for w in line.split()), default=0)
-            line = max(len(line) for line in lines)
-            least[column] = max(least[column], word * CHARACTER_CM * factor + PADDING_CM)
-            wanted[column] = max(wanted[column], line * CHARACTER_CM * factor + PADDING_CM)
+    least, wanted = _needed_widths(rows, count, bold, size=size)
     if sum(least) >= available:  # too many long words: the least, shrunk to fit
         return [round(w * available / sum(least), 2) for w in least]
     extra = [want - low for want, low in zip(wanted, least, strict=True)]
@@ -456,22 +448,26 @@ def table_font_size(rows: list[list[str]], count: int, *, bold: list[list[bool]]
                     available: float = TEXT_WIDTH_CM) -> float:
     """The font size in points for a table: the body's 11 pt, or smaller (down to 8 pt) when
     the longest words of its columns do not fit side by side at 11 pt."""
-    least = sum(_least_widths(rows, count, bold, size=BODY_PT))
+    least = sum(_needed_widths(rows, count, bold, size=BODY_PT)[0])
     if least <= available:
         return BODY_PT
     scale = (available - PADDING_CM * count) / (least - PADDING_CM * count)
     return max(SMALLEST_PT, math.floor(BODY_PT * scale * 2) / 2)
 
 
-def _least_widths(rows: list[list[str]], count: int, bold: list[list[bool]] | None, *,
-                  size: float) -> list[float]:
-    least = [PADDING_CM] * count
+def _needed_widths(rows: list[list[str]], count: int, bold: list[list[bool]] | None, *,
+                   size: float) -> tuple[list[float], list[float]]:
+    """Per column at `size` points: the width its longest word needs, and the width its
+    longest line needs (both with the cell's padding)."""
+    least, wanted = [PADDING_CM] * count, [PADDING_CM] * count
     for number, cells in enumerate(rows):
         for column, text in enumerate(cells[:count]):
             factor = size / BODY_PT * (BOLD_FACTOR if bold and bold[number][column] else 1.0)
             word = max((len(w) for w in text.split()), default=0)
+            line = max(len(line) for line in text.split("\n"))
             least[column] = max(least[column], word * CHARACTER_CM * factor + PADDING_CM)
-    return least
+            wanted[column] = max(wanted[column], line * CHARACTER_CM * factor + PADDING_CM)
+    return least, wanted
 
 
 def _row_properties(row: Any, *, header: bool) -> None:
