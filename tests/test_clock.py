@@ -324,3 +324,15 @@ def test_processes_plans_lists_the_plans_in_force_with_their_clocks(ivpflow: Inv
 def test_processes_plans_without_an_adopted_plan_says_so(ivpflow: Invoke, started: str) -> None:
     assert ivpflow("processes", "--plans").stdout == (
         "No adopted plan yet; a plan is in force once its raad has adopted it.\n")
+
+
+def test_only_the_coordinators_clock_mail_carries_commands(ivpflow: Invoke, store: Store,
+                                                           adopted: str) -> None:
+    assert ivpflow("tick", now="2029-03-05T09:00").exit_code == 0
+    outbox = tables.outbox
+    with store.connect() as conn:
+        bodies = dict(conn.execute(select(outbox.c.recipient, outbox.c.body_text)
+                                   .where(outbox.c.kind == "clock")).all())
+    assert "ivpflow status l" in bodies["co@example.nl"]
+    assert "ivpflow" not in bodies["bg@example.nl"].split("--\n")[0]
+    assert "U ontvangt dit bericht als Burgemeester." in bodies["bg@example.nl"]
