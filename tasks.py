@@ -209,8 +209,8 @@ def messages() -> int:
        "--sort-by-file", "--no-wrap", "-k", "_", "-k", "ngettext:1,2", "-o", template,
        "ivpflow")
     if CATALOGUE.exists():
-        sh(pybabel, "-q", "update", "--no-wrap", "--ignore-obsolete", "-i", template,
-           "-d", LOCALE, "-D", "ivpflow", "-l", "nl")
+        sh(pybabel, "-q", "update", "--no-wrap", "--ignore-obsolete", "--no-fuzzy-matching",
+           "-i", template, "-d", LOCALE, "-D", "ivpflow", "-l", "nl")
     else:
         sh(pybabel, "-q", "init", "--no-wrap", "-i", template, "-d", LOCALE, "-D", "ivpflow",
            "-l", "nl")
