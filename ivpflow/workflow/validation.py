@@ -14,15 +14,7 @@ from ..errors import DefinitionError
 from ..workdays import DEFAULT_CALENDAR, WorkingCalendar
 from .clocksettings import clock_settings, extends_day
 from .cycle import CYCLE_ITEM_KEYS, CYCLE_KEYS, DEFAULT_PHASE, with_cycle
-from .graph import find_cycle, longest_chain, node_name
-from .limits import (
-    MAX_CHAIN_YEARS,
-    MAX_CLOSED_DAYS,
-    MAX_WORKING_DAYS,
-    days_moved,
-    longest_closure,
-    offset_problem,
-)
+from .limits import MAX_CLOSED_DAYS, MAX_WORKING_DAYS, longest_closure, offset_problem
 from .model import (
     KINDS,
     PERIOD_PATTERN,
@@ -35,9 +27,9 @@ from .model import (
     Period,
     Phase,
     ReminderPolicy,
-    chain_follows,
     slug,
 )
+from .references import check_chain, check_documents, check_final, check_references, unique_ids
 from .yamlsource import INVALID, LDict, LList
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -164,11 +156,11 @@ class DefinitionParser:
             if phase is not None:
                 phases.append(phase)
         if not self.final_unreadable:
-            self.check_final(phases, phases_raw)
-        items = self.unique_ids(phases)
-        self.check_references(phases, items)
-        self.check_documents(items)
-        self.check_chain(phases, items, tuple(municipalities))
+            check_final(self, phases, phases_raw)
+        items = unique_ids(self, phases)
+        check_references(self, phases, items)
+        check_documents(self, items)
+        check_chain(self, phases, items, tuple(municipalities))
         description, period = self.string(data, "description"), self.string(data, "period")
         if period is not None and not PERIOD_PATTERN.match(period):
             self.problem(data.line_of("period"), f"period '{period}' must be two years, "
@@ -440,43 +432,6 @@ class DefinitionParser:
                     continue
                 found.append(Meeting(body, day, papers))
         return tuple(found)
-
-    def check_chain(self, phases: list[Phase], items: Mapping[str, Item],
-                    municipalities: tuple[str, ...]) -> None:
-        """A decision's `after:` names another decision of its own phase or an earlier one,
-        and no chain of decisions comes back to where it began."""
-        order = {phase.id: phase.index for phase in phases}
-        decisions = [item for item in items.values() if item.kind == "decision"]
-        follows = chain_follows(decisions, municipalities)
-        for item in decisions:
-            if item.after is None:
-                continue
-            before = items.get(item.after)
-            if before is None or before.kind != "decision" or before.id == item.id:
-                known = [d.id for d in decisions if d is not item]
-                self.problem(item.line, f"decision '{item.id}' is after unknown decision "
-                                        f"'{item.after}'; decisions: {', '.join(known)}")
-                continue
-            if order.get(before.phase, 0) > order.get(item.phase, 0):
-                self.problem(item.line, f"decision '{item.id}' is after '{before.id}' of the "
-                                        f"later phase '{before.phase}'")
-                continue
-            seen, current = {item.id}, before.id
-            while current in follows and current not in seen:
-                seen.add(current)
-                current = follows[current]
-            if current == item.id:
-                self.problem(item.line, f"decision '{item.id}' is after itself through "
-                                        f"'{before.id}'")
-
-    def check_documents(self, items: Mapping[str, Item]) -> None:
-        for item in items.values():
-            if item.document is None:
-                continue
-            target = items.get(item.document)
-            if target is None or target.kind != "document":
-                self.problem(item.line, f"decision '{item.id}' names unknown document "
-                                        f"'{item.document}'")
 
     # -- small readers
 
@@ -763,93 +718,3 @@ class DefinitionParser:
                 continue
             points.append(text)
         return tuple(points)
-
-    def check_final(self, phases: list[Phase], raw: LList) -> None:
-        finals = [p for p in phases if p.final]
-        if len(phases) < 2:
-            self.problem(raw.line, "a definition needs at least one phase and a final state")
-        elif not finals:
-            self.problem(raw.line, "the last phase must be the final state ('final: true')")
-        elif len(finals) > 1 or not phases[-1].final:
-            self.problem(finals[0].line, f"only the last phase may be final, not "
-                                         f"'{finals[0].id}'")
-
-    def unique_ids(self, phases: list[Phase]) -> dict[str, Item]:
-        # Phases and items are named in different places (advance --to, done), so an item
-        # may share its id with a phase ("ivp"), but not with another item.
-        seen_phases: dict[str, int] = {}
-        seen_items: dict[str, int] = {}
-        items: dict[str, Item] = {}
-        for phase in phases:
-            if phase.id in seen_phases:
-                self.problem(phase.line, f"duplicate phase id '{phase.id}' (first on line "
-                                         f"{seen_phases[phase.id]})")
-            seen_phases.setdefault(phase.id, phase.line)
-            for item in phase.items:
-                if item.id in seen_items:
-                    self.problem(item.line, f"duplicate id '{item.id}' (first on line "
-                                            f"{seen_items[item.id]})")
-                seen_items.setdefault(item.id, item.line)
-                items.setdefault(item.id, item)
-        return items
-
-    def check_references(self, phases: list[Phase], items: dict[str, Item]) -> None:
-        """Every anchor must exist, and relative deadlines must not form a cycle."""
-        phase_ids = [p.id for p in phases]
-        graph: dict[tuple[str, str], list[tuple[str, str]]] = {}
-        lines: dict[tuple[str, str], int] = {}
-
-        def anchor_node(deadline: Deadline, line: int) -> tuple[str, str] | None:
-            if deadline.anchor_kind in ("start", "end"):
-                if deadline.anchor not in phase_ids:
-                    self.problem(line, f"deadline '{deadline.text}' names unknown phase "
-                                       f"'{deadline.anchor}'; phases: {', '.join(phase_ids)}")
-                    return None
-                return (deadline.anchor_kind, deadline.anchor)
-            if deadline.anchor not in items:
-                hint = (f"; it is per municipality, name one such as "
-                        f"'{deadline.anchor}-…'" if deadline.anchor in self.groups else "")
-                self.problem(line, f"deadline '{deadline.text}' names unknown item or phase "
-                                   f"'{deadline.anchor}'{hint}")
-                return None
-            return ("item", deadline.anchor)
-
-        for index, phase in enumerate(phases):
-            start_deps = [("end", phases[index - 1].id)] if index else []
-            if index and phases[index - 1].due is None:
-                # Without a deadline of its own, the phase before may end up with none, and
-                # then this phase starts when that one started (see resolve_deadlines).
-                start_deps.append(("start", phases[index - 1].id))
-            graph[("start", phase.id)] = start_deps
-            lines[("start", phase.id)] = phase.line
-            end_node = ("end", phase.id)
-            lines[end_node] = phase.line
-            if phase.due is not None and phase.due.is_relative:
-                node = anchor_node(phase.due, phase.line)
-                graph[end_node] = [node] if node else []
-            elif phase.due is None:
-                graph[end_node] = [("item", item.id) for item in phase.items]
-            else:
-                graph[end_node] = []
-            for item in phase.items:
-                key = ("item", item.id)
-                lines[key] = item.line
-                node = (anchor_node(item.due, item.line)
-                        if item.due is not None and item.due.is_relative else None)
-                graph[key] = [node] if node else []
-        cycle = find_cycle(graph)
-        if cycle:
-            names = " -> ".join(node_name(node) for node in cycle)
-            self.problem(lines.get(cycle[0], 1), f"relative deadlines form a cycle: {names}")
-            return
-        moved = {node: days_moved(phases[phase_ids.index(ident)].due if kind == "end"
-                                  else items[ident].due if kind == "item" else None)
-                 for node in graph for kind, ident in [node]}
-        total, chain = longest_chain(graph, moved)
-        if total > MAX_CHAIN_YEARS * 366:
-            names = " -> ".join(node_name(node) for node in reversed(chain)
-                                if moved.get(node))
-            self.limit(lines.get(chain[0], 1), f"relative deadlines add up to about "
-                                               f"{round(total / 365.25)} years ({names}); a plan "
-                                               f"spans at most {MAX_CHAIN_YEARS}")
-
