@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Protocol
 
+from ..i18n import _
 from .graph import find_cycle, longest_chain, node_name
 from .limits import MAX_CHAIN_YEARS, days_moved
 from .model import Deadline, Item, Phase, chain_follows
@@ -41,20 +42,22 @@ def check_chain(parser: Parser, phases: list[Phase], items: Mapping[str, Item],
         before = items.get(item.after)
         if before is None or before.kind != "decision" or before.id == item.id:
             known = [d.id for d in decisions if d is not item]
-            parser.problem(item.line, f"decision '{item.id}' is after unknown decision "
-                                    f"'{item.after}'; decisions: {', '.join(known)}")
+            parser.problem(item.line, _(
+                "decision '{id}' is after unknown decision '{after}'; decisions: {decisions}"
+            ).format(id=item.id, after=item.after, decisions=", ".join(known)))
             continue
         if order.get(before.phase, 0) > order.get(item.phase, 0):
-            parser.problem(item.line, f"decision '{item.id}' is after '{before.id}' of the "
-                                    f"later phase '{before.phase}'")
+            parser.problem(item.line, _(
+                "decision '{id}' is after '{before}' of the later phase '{phase}'").format(
+                    id=item.id, before=before.id, phase=before.phase))
             continue
         seen, current = {item.id}, before.id
         while current in follows and current not in seen:
             seen.add(current)
             current = follows[current]
         if current == item.id:
-            parser.problem(item.line, f"decision '{item.id}' is after itself through "
-                                    f"'{before.id}'")
+            parser.problem(item.line, _("decision '{id}' is after itself through '{before}'")
+                           .format(id=item.id, before=before.id))
 
 
 
@@ -64,20 +67,20 @@ def check_documents(parser: Parser, items: Mapping[str, Item]) -> None:
             continue
         target = items.get(item.document)
         if target is None or target.kind != "document":
-            parser.problem(item.line, f"decision '{item.id}' names unknown document "
-                                    f"'{item.document}'")
+            parser.problem(item.line, _("decision '{id}' names unknown document '{document}'")
+                           .format(id=item.id, document=item.document))
 
 
 
 def check_final(parser: Parser, phases: list[Phase], raw: LList) -> None:
     finals = [p for p in phases if p.final]
     if len(phases) < 2:
-        parser.problem(raw.line, "a definition needs at least one phase and a final state")
+        parser.problem(raw.line, _("a definition needs at least one phase and a final state"))
     elif not finals:
-        parser.problem(raw.line, "the last phase must be the final state ('final: true')")
+        parser.problem(raw.line, _("the last phase must be the final state ('final: true')"))
     elif len(finals) > 1 or not phases[-1].final:
-        parser.problem(finals[0].line, f"only the last phase may be final, not "
-                                     f"'{finals[0].id}'")
+        parser.problem(finals[0].line, _("only the last phase may be final, not '{phase}'")
+                       .format(phase=finals[0].id))
 
 
 
@@ -89,13 +92,13 @@ def unique_ids(parser: Parser, phases: list[Phase]) -> dict[str, Item]:
     items: dict[str, Item] = {}
     for phase in phases:
         if phase.id in seen_phases:
-            parser.problem(phase.line, f"duplicate phase id '{phase.id}' (first on line "
-                                     f"{seen_phases[phase.id]})")
+            parser.problem(phase.line, _("duplicate phase id '{id}' (first on line {line})")
+                           .format(id=phase.id, line=seen_phases[phase.id]))
         seen_phases.setdefault(phase.id, phase.line)
         for item in phase.items:
             if item.id in seen_items:
-                parser.problem(item.line, f"duplicate id '{item.id}' (first on line "
-                                        f"{seen_items[item.id]})")
+                parser.problem(item.line, _("duplicate id '{id}' (first on line {line})")
+                               .format(id=item.id, line=seen_items[item.id]))
             seen_items.setdefault(item.id, item.line)
             items.setdefault(item.id, item)
     return items
@@ -111,15 +114,18 @@ def check_references(parser: Parser, phases: list[Phase], items: dict[str, Item]
     def anchor_node(deadline: Deadline, line: int) -> tuple[str, str] | None:
         if deadline.anchor_kind in ("start", "end"):
             if deadline.anchor not in phase_ids:
-                parser.problem(line, f"deadline '{deadline.text}' names unknown phase "
-                                   f"'{deadline.anchor}'; phases: {', '.join(phase_ids)}")
+                parser.problem(line, _(
+                    "deadline '{deadline}' names unknown phase '{phase}'; phases: {phases}"
+                ).format(deadline=deadline.text, phase=deadline.anchor,
+                         phases=", ".join(phase_ids)))
                 return None
             return (deadline.anchor_kind, deadline.anchor)
         if deadline.anchor not in items:
-            hint = (f"; it is per municipality, name one such as "
-                    f"'{deadline.anchor}-…'" if deadline.anchor in parser.groups else "")
-            parser.problem(line, f"deadline '{deadline.text}' names unknown item or phase "
-                               f"'{deadline.anchor}'{hint}")
+            message = (_("deadline '{deadline}' names unknown item or phase '{anchor}'; it is "
+                         "per municipality, name one such as '{anchor}-…'")
+                       if deadline.anchor in parser.groups
+                       else _("deadline '{deadline}' names unknown item or phase '{anchor}'"))
+            parser.problem(line, message.format(deadline=deadline.text, anchor=deadline.anchor))
             return None
         return ("item", deadline.anchor)
 
@@ -149,7 +155,8 @@ def check_references(parser: Parser, phases: list[Phase], items: dict[str, Item]
     cycle = find_cycle(graph)
     if cycle:
         names = " -> ".join(node_name(node) for node in cycle)
-        parser.problem(lines.get(cycle[0], 1), f"relative deadlines form a cycle: {names}")
+        parser.problem(lines.get(cycle[0], 1),
+                       _("relative deadlines form a cycle: {names}").format(names=names))
         return
     moved = {node: days_moved(phases[phase_ids.index(ident)].due if kind == "end"
                               else items[ident].due if kind == "item" else None)
@@ -158,7 +165,7 @@ def check_references(parser: Parser, phases: list[Phase], items: dict[str, Item]
     if total > MAX_CHAIN_YEARS * 366:
         names = " -> ".join(node_name(node) for node in reversed(chain)
                             if moved.get(node))
-        parser.limit(lines.get(chain[0], 1), f"relative deadlines add up to about "
-                                           f"{round(total / 365.25)} years ({names}); a plan "
-                                           f"spans at most {MAX_CHAIN_YEARS}")
+        parser.limit(lines.get(chain[0], 1), _(
+            "relative deadlines add up to about {years} years ({names}); a plan spans at most "
+            "{most}").format(years=round(total / 365.25), names=names, most=MAX_CHAIN_YEARS))
 
