@@ -60,8 +60,8 @@ def check_chain(parser: Parser, phases: list[Phase], items: Mapping[str, Item],
                            .format(id=item.id, before=before.id))
 
 
-
 def check_documents(parser: Parser, items: Mapping[str, Item]) -> None:
+    """A decision's `document:` names a document of the definition."""
     for item in items.values():
         if item.document is None:
             continue
@@ -71,8 +71,8 @@ def check_documents(parser: Parser, items: Mapping[str, Item]) -> None:
                            .format(id=item.id, document=item.document))
 
 
-
 def check_final(parser: Parser, phases: list[Phase], raw: LList) -> None:
+    """There are at least two phases, and the last one, and only that one, is final."""
     finals = [p for p in phases if p.final]
     if len(phases) < 2:
         parser.problem(raw.line, _("a definition needs at least one phase and a final state"))
@@ -83,8 +83,8 @@ def check_final(parser: Parser, phases: list[Phase], raw: LList) -> None:
                        .format(phase=finals[0].id))
 
 
-
 def unique_ids(parser: Parser, phases: list[Phase]) -> dict[str, Item]:
+    """The items by id (the first of a duplicate), each duplicate phase or item id reported."""
     # Phases and items are named in different places (advance --to, done), so an item
     # may share its id with a phase ("ivp"), but not with another item.
     seen_phases: dict[str, int] = {}
@@ -102,7 +102,6 @@ def unique_ids(parser: Parser, phases: list[Phase]) -> dict[str, Item]:
             seen_items.setdefault(item.id, item.line)
             items.setdefault(item.id, item)
     return items
-
 
 
 def check_references(parser: Parser, phases: list[Phase], items: dict[str, Item]) -> None:
