@@ -1,9 +1,11 @@
-"""`check` in two languages: every problem of a definition file is one whole sentence from the
-catalogue, English as it always was, Dutch (with Dutch dates) when the language is Dutch."""
+"""`check` in two languages: every problem of a definition file (and every refusal of `init`)
+is one whole sentence from the catalogue, English as it always was, Dutch (with Dutch dates)
+when the language is Dutch."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,9 +13,10 @@ from click.testing import CliRunner
 
 from ivpflow import i18n
 from ivpflow.cli import cli
-from ivpflow.errors import DefinitionError
+from ivpflow.errors import DefinitionError, InvalidValueError
 from ivpflow.workflow.loader import definition_warnings, parse_definition
 from ivpflow.workflow.meeting_files import read_meetings
+from ivpflow.workflow.template import make_workflow
 
 # The smallest valid definition; each case below breaks one line of it.
 MINIMAL = """\
@@ -126,3 +129,15 @@ def test_check_on_a_dutch_command_line_prints_dutch_lines(tmp_path: Path) -> Non
         f"{file}:12: termijn 15 mei 2100 ligt buiten de datums waarmee ivpflow plant "
         "(1 januari 2000 tot en met 31 december 2099)"]
     assert i18n.language() == "en"  # the command speaks Dutch for its own run only
+
+
+@pytest.mark.parametrize(("period", "dutch_line"), [
+    ("2030-2027", "--period '2030-2027' loopt achterstevoren; schrijf 2027-2030"),
+    ("2027-2034", "--period '2027-2034' beslaat 8 jaar; de raad stelt ten minste eens in de 4 "
+                  "jaar de doelen vast (Politiewet art. 38b)"),
+], ids=["backwards", "too-long"])
+def test_init_refuses_a_wrong_period_in_dutch(period: str, dutch_line: str,
+                                              dutch: None) -> None:
+    with pytest.raises(InvalidValueError) as refused:
+        make_workflow(["Losser"], start=date(2026, 1, 5), period=period)
+    assert str(refused.value) == dutch_line
