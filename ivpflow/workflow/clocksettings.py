@@ -8,6 +8,7 @@ from collections.abc import Set as AbstractSet
 from datetime import date, datetime
 from typing import Protocol
 
+from ..i18n import _
 from .model import DEFAULT_WARN_MONTHS, PURPOSES
 from .yamlsource import LDict
 
@@ -28,23 +29,24 @@ def clock_settings(parser: DefinitionParser, data: LDict) -> tuple[str, tuple[in
     """The purpose and the clock's warning months, each problem reported to the parser."""
     purpose = parser.string(data, "purpose") or "plan"
     if purpose not in PURPOSES:
-        parser.problem(data.line_of("purpose"), f"purpose '{purpose}' must be one of: "
-                                                f"{', '.join(PURPOSES)}")
+        parser.problem(data.line_of("purpose"), _("purpose '{purpose}' must be one of: "
+                                                  "{purposes}").format(
+            purpose=purpose, purposes=", ".join(PURPOSES)))
         purpose = "plan"
     raw = data.get("clock")
     if raw is None:
         return purpose, DEFAULT_WARN_MONTHS
     if not isinstance(raw, LDict):
-        parser.problem(data.line_of("clock"), "clock must be a mapping, e.g. "
-                                              "{warn_months: [12, 6, 3]}")
+        parser.problem(data.line_of("clock"), _("clock must be a mapping, e.g. "
+                                                "{{warn_months: [12, 6, 3]}}").format())
         return purpose, DEFAULT_WARN_MONTHS
     parser.unknown_keys(raw, frozenset({"warn_months"}), "clock")
     months = raw.get("warn_months", list(DEFAULT_WARN_MONTHS))
     if (not isinstance(months, list) or not months
             or not all(isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= 36
                        for n in months)):
-        parser.problem(raw.line_of("warn_months"), "clock.warn_months must be a list of "
-                                                   "months between 1 and 36, e.g. [12, 6, 3]")
+        parser.problem(raw.line_of("warn_months"), _("clock.warn_months must be a list of "
+                                                     "months between 1 and 36, e.g. [12, 6, 3]"))
         return purpose, DEFAULT_WARN_MONTHS
     return purpose, tuple(sorted(set(months), reverse=True))
 
@@ -56,11 +58,13 @@ def extends_day(parser: DefinitionParser, raw: LDict, item_id: str,
     if value is None:
         return None
     if not isinstance(value, date) or isinstance(value, datetime):
-        parser.problem(raw.line_of("extends"), f"extends of decision '{item_id}' must be a "
-                                               f"date (YYYY-MM-DD), not '{value}'")
+        parser.problem(raw.line_of("extends"), _("extends of decision '{id}' must be a date "
+                                                 "(YYYY-MM-DD), not '{value}'").format(
+            id=item_id, value=value))
         return None
     if not (body or "").startswith(ADOPTING_BODY):
-        parser.problem(raw.line_of("extends"), f"decision '{item_id}' of '{body}' cannot "
-                                               "extend the plan: only a gemeenteraad can")
+        parser.problem(raw.line_of("extends"), _("decision '{id}' of '{body}' cannot extend "
+                                                 "the plan: only a gemeenteraad can").format(
+            id=item_id, body=body))
         return None
     return value

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from ..i18n import _
 from .model import KINDS, PERIOD_PATTERN
 from .yamlsource import INVALID, LDict, LList
 
@@ -38,19 +39,19 @@ def with_cycle(phases: LList, data: LDict, problem: Problem) -> LList:
         return phases
     line = data.line_of("cycle")
     if not isinstance(raw, LDict):
-        problem(line, "cycle must be a mapping with id, title and the tasks, decisions and "
-                      "documents of each year")
+        problem(line, _("cycle must be a mapping with id, title and the tasks, decisions and "
+                        "documents of each year"))
         return phases
     match = PERIOD_PATTERN.match(str(data.get("period") or ""))
     if match is None:
-        problem(line, "cycle needs the definition's period (e.g. 'period: 2027-2030'): its "
-                      "items are per year of it")
+        problem(line, _("cycle needs the definition's period (e.g. 'period: 2027-2030'): its "
+                        "items are per year of it"))
         return phases
     period = (int(match.group(1)), int(match.group(2)))
     for key in raw:
         if key not in CYCLE_KEYS:
-            problem(raw.line_of(key), f"unknown key '{key}' in cycle; allowed: "
-                                      f"{', '.join(sorted(CYCLE_KEYS))}")
+            problem(raw.line_of(key), _("unknown key '{key}' in cycle; allowed: {allowed}")
+                    .format(key=key, allowed=", ".join(sorted(CYCLE_KEYS))))
     # Only the phase's own keys: an unknown one is reported above, not again as the phase's.
     phase = _copy(raw, skip=frozenset(raw) - {"id", "title", "description", "due"})
     phase["id"] = raw.get("id", DEFAULT_PHASE)
@@ -97,8 +98,8 @@ def _expand_item(kind: str, raw: LDict, period: tuple[int, int],
     for text, text_line in _texts(raw):
         for found in _PLACEHOLDER.findall(text):
             if not _KNOWN.match(found):
-                problem(text_line, f"unknown placeholder '{found}' in cycle {kind} '{name}'; "
-                                   "use {year}, {year-1}, {year+1} or {municipality}")
+                problem(text_line, _cycle_message("placeholder", kind).format(
+                    placeholder=found, id=name))
     uses_year = any(_YEAR.search(text) for text, _ in _texts(raw))
     years = _years(raw, kind, name, period, problem)
     if years == []:
@@ -107,8 +108,8 @@ def _expand_item(kind: str, raw: LDict, period: tuple[int, int],
         return [_copy(raw, skip=CYCLE_ITEM_KEYS)]
     years = years or list(range(period[0], period[1] + 1))
     if len(years) > 1 and not _YEAR.search(name):
-        problem(raw.line_of("id"), f"cycle {kind} '{name}' is for {len(years)} years: its id "
-                                   "needs {year} to be one id per year")
+        problem(raw.line_of("id"), _cycle_message("id", kind).format(id=name,
+                                                                      years=len(years)))
         years = years[:1]
     return [_for_year(raw, year, problem) for year in years]
 
@@ -130,13 +131,13 @@ def _years(raw: LDict, kind: str, name: str, period: tuple[int, int],
             isinstance(v, int) and not isinstance(v, bool) for v in value):
         found = sorted(set(value))
     if not found:
-        problem(line, f"years of cycle {kind} '{name}' must be a year, two years "
-                      f"('{period[0]}-{period[1]}') or a list of years, not '{value}'")
+        problem(line, _cycle_message("years", kind).format(
+            id=name, period=f"{period[0]}-{period[1]}", value=value))
         return []
     outside = [y for y in found if not period[0] <= y <= period[1]]
     if outside:
-        problem(line, f"years of cycle {kind} '{name}' must lie in the period "
-                      f"{period[0]}-{period[1]}, not {', '.join(map(str, outside))}")
+        problem(line, _cycle_message("outside", kind).format(
+            id=name, period=f"{period[0]}-{period[1]}", years=", ".join(map(str, outside))))
         return []
     return found
 
@@ -156,11 +157,45 @@ def _for_year(raw: LDict, year: int, problem: Problem) -> LDict:
             try:
                 return date.fromisoformat(text.strip())
             except ValueError:
-                problem(raw.line_of("due"), f"deadline '{text}' (for {year}) is not a date")
+                problem(raw.line_of("due"), _("deadline '{deadline}' (for {year}) is not a "
+                                              "date").format(deadline=text, year=year))
                 return INVALID
         return text
 
     return _copy(raw, skip=CYCLE_ITEM_KEYS, convert=value)
+
+
+def _cycle_message(problem: str, kind: str) -> str:
+    """The message of a problem with a cycle's task, decision or document: a whole sentence
+    for each kind, so that a language need not glue the kind's name in."""
+    return {
+        ("placeholder", "task"): _("unknown placeholder '{placeholder}' in cycle task '{id}'; "
+                                   "use {{year}}, {{year-1}}, {{year+1}} or {{municipality}}"),
+        ("placeholder", "decision"): _("unknown placeholder '{placeholder}' in cycle decision "
+                                       "'{id}'; use {{year}}, {{year-1}}, {{year+1}} or "
+                                       "{{municipality}}"),
+        ("placeholder", "document"): _("unknown placeholder '{placeholder}' in cycle document "
+                                       "'{id}'; use {{year}}, {{year-1}}, {{year+1}} or "
+                                       "{{municipality}}"),
+        ("id", "task"): _("cycle task '{id}' is for {years} years: its id needs {{year}} to be "
+                          "one id per year"),
+        ("id", "decision"): _("cycle decision '{id}' is for {years} years: its id needs "
+                              "{{year}} to be one id per year"),
+        ("id", "document"): _("cycle document '{id}' is for {years} years: its id needs "
+                              "{{year}} to be one id per year"),
+        ("years", "task"): _("years of cycle task '{id}' must be a year, two years "
+                             "('{period}') or a list of years, not '{value}'"),
+        ("years", "decision"): _("years of cycle decision '{id}' must be a year, two years "
+                                 "('{period}') or a list of years, not '{value}'"),
+        ("years", "document"): _("years of cycle document '{id}' must be a year, two years "
+                                 "('{period}') or a list of years, not '{value}'"),
+        ("outside", "task"): _("years of cycle task '{id}' must lie in the period {period}, "
+                               "not {years}"),
+        ("outside", "decision"): _("years of cycle decision '{id}' must lie in the period "
+                                   "{period}, not {years}"),
+        ("outside", "document"): _("years of cycle document '{id}' must lie in the period "
+                                   "{period}, not {years}"),
+    }[(problem, kind)]
 
 
 def _copy(source: LDict, *, skip: frozenset[str] = frozenset(),

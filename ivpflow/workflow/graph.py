@@ -9,13 +9,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..i18n import _
+
 Node = tuple[str, str]
 
 
 def node_name(node: Node) -> str:
     """A node as a message names it: the item's id, or 'end of analyse'."""
     kind, ident = node
-    return ident if kind == "item" else f"{kind} of {ident}"
+    if kind == "item":
+        return ident
+    return (_("start of {phase}") if kind == "start" else _("end of {phase}")).format(phase=ident)
 
 
 def find_cycle(graph: Mapping[Node, list[Node]]) -> list[Any] | None:

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from ..i18n import _
 from .model import Deadline
 
 # The largest offset of one relative deadline, by unit: about eight years each.
 MAX_OFFSET = {"working_days": 2000, "days": 2900, "weeks": 415, "months": 96}
-UNIT_WORDS = {"working_days": "working days", "days": "days", "weeks": "weeks",
-              "months": "months"}
 # A duration or a lead time, in working days.
 MAX_WORKING_DAYS = 2000
 # Calendar days a chain of relative deadlines may add up to.
@@ -31,8 +30,17 @@ def offset_problem(deadline: Deadline) -> str | None:
     limit = MAX_OFFSET.get(deadline.unit)
     if limit is None or abs(deadline.amount) <= limit:
         return None
-    return (f"deadline '{deadline.text}' moves {abs(deadline.amount)} "
-            f"{UNIT_WORDS[deadline.unit]}; at most {limit} (about eight years)")
+    message = {
+        "working_days": _("deadline '{deadline}' moves {amount} working days; at most {most} "
+                          "(about eight years)"),
+        "days": _("deadline '{deadline}' moves {amount} days; at most {most} (about eight "
+                  "years)"),
+        "weeks": _("deadline '{deadline}' moves {amount} weeks; at most {most} (about eight "
+                   "years)"),
+        "months": _("deadline '{deadline}' moves {amount} months; at most {most} (about eight "
+                    "years)"),
+    }[deadline.unit]
+    return message.format(deadline=deadline.text, amount=abs(deadline.amount), most=limit)
 
 
 def days_moved(deadline: Deadline | None) -> float:

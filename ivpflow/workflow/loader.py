@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DefinitionError, UnknownWorkflowError
+from ..i18n import _
 from .model import Definition, slug
 from .yamlsource import LDict, LList
 
@@ -33,7 +34,8 @@ def load_definition(path: str | os.PathLike[str]) -> Definition:
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise DefinitionError([f"{file}: cannot read: {exc}"]) from None
+        raise DefinitionError([_("{file}: cannot read: {reason}").format(file=file,
+                                                                           reason=exc)]) from None
     return parse_definition(text, str(file))
 
 
@@ -58,8 +60,18 @@ def check_files(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
 def definition_warnings(definition: Definition) -> list[str]:
     """What is allowed in a definition but probably not meant, as 'FILE:LINE: warning: …'
     lines: a decision or document without a role (its reminders go to the coordinator)."""
-    where = ("its reminders go to the coordinator" if "coordinator" in definition.roles
-             else "nobody gets its reminders")
+    # A whole sentence for each kind and each way the reminders go.
+    to_coordinator = "coordinator" in definition.roles
+    warnings = {
+        ("decision", True): _("{file}:{line}: warning: decision '{id}' has no role; its "
+                              "reminders go to the coordinator"),
+        ("decision", False): _("{file}:{line}: warning: decision '{id}' has no role; nobody "
+                               "gets its reminders"),
+        ("document", True): _("{file}:{line}: warning: document '{id}' has no role; its "
+                              "reminders go to the coordinator"),
+        ("document", False): _("{file}:{line}: warning: document '{id}' has no role; nobody "
+                               "gets its reminders"),
+    }
     found: dict[int, str] = {}
     for item in definition.items.values():
         if item.kind == "task" or item.role or item.line in found:
@@ -67,8 +79,8 @@ def definition_warnings(definition: Definition) -> list[str]:
         # A per-municipality item is written once: one warning for its line.
         ident = item.id.removesuffix(f"-{slug(item.municipality)}") if item.municipality \
             else item.id
-        found[item.line] = (f"{definition.path}:{item.line}: warning: {item.kind} '{ident}' "
-                            f"has no role; {where}")
+        found[item.line] = warnings[(item.kind, to_coordinator)].format(
+            file=definition.path, line=item.line, id=ident)
     return [found[line] for line in sorted(found)]
 
 
@@ -132,7 +144,8 @@ def load_compiled(compiled: str, source: str, path: str) -> Definition:
     """A definition from its compiled JSON (its source text is kept for the digest)."""
     payload = json.loads(compiled)
     if payload.get("format") != COMPILED_FORMAT:
-        raise ValueError(f"compiled definition format {payload.get('format')} is not supported")
+        raise ValueError(_("compiled definition format {format} is not supported").format(
+            format=payload.get("format")))
 
     def tree(value: Any) -> Any:
         if isinstance(value, dict):

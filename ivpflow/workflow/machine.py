@@ -9,6 +9,7 @@ from typing import Any
 from transitions import Machine, MachineError
 
 from ..errors import TransitionError
+from ..i18n import _
 from .model import Blockers, Definition
 
 
@@ -63,9 +64,13 @@ def fire(definition: Definition, model: PhaseModel, trigger: str, **kwargs: Any)
     event = machine_for(definition).events.get(trigger)
     if event is None:
         raise TransitionError(None, model.phase,
-                              f"Cannot go from '{model.phase}': no transition '{trigger}'")
+                              _("Cannot go from '{phase}': no transition '{trigger}'").format(
+                                  phase=model.phase, trigger=trigger))
     try:
         return bool(event.trigger(model, **kwargs))
-    except MachineError as exc:
-        raise TransitionError(None, model.phase,
-                              f"Cannot go from '{model.phase}': {exc.value}") from None
+    except MachineError:
+        # The English is transitions' own wording (its only MachineError here is an event
+        # fired from a state it does not leave), written out so that it can be translated.
+        raise TransitionError(None, model.phase, _(
+            "Cannot go from '{phase}': Can't trigger event {trigger} from state {phase}!"
+        ).format(phase=model.phase, trigger=trigger)) from None

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..dates import FIRST_DAY, LAST_DAY
+from ..i18n import _, say_date
 from .model import Meeting
 
 # The column names a CSV may use, English or Dutch, by the field they fill.
@@ -64,27 +65,32 @@ def read_meetings(path: str | Path) -> MeetingsFile:
     else:
         import yaml
 
-        from .yamlsource import ALIAS_PROBLEM, alias_lines
+        from .yamlsource import alias_lines
 
         refused = alias_lines(text)
         if refused:
-            raise ValueError(f"line {refused[0]}: {ALIAS_PROBLEM}")
+            raise ValueError(_("line {line}: aliases ('*name') are not supported; write the "
+                               "value out").format(line=refused[0]))
         try:
             # Every value as text, so a wrong date is reported with its row, not by YAML.
             loaded = yaml.load(text, Loader=yaml.BaseLoader) or []
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            where = f" (line {mark.line + 1})" if mark is not None else ""
-            raise ValueError(f"not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+            reason = getattr(exc, "problem", exc)
+            if mark is None:
+                raise ValueError(_("not valid YAML: {reason}").format(reason=reason)) from None
+            raise ValueError(_("not valid YAML (line {line}): {reason}").format(
+                line=mark.line + 1, reason=reason)) from None
         if not isinstance(loaded, list):
-            raise ValueError("a meetings YAML file is a list of {body, date, papers_due}")
+            raise ValueError(_("a meetings YAML file is a list of {{body, date, papers_due}}")
+                             .format())
         rows = loaded
         # Only a file that names papers-due dates says anything about them.
         papers = any(isinstance(row, dict) and "papers_due" in row for row in rows)
     meetings = []
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, dict) or not row.get("body") or not row.get("date"):
-            raise ValueError(f"row {number} needs a body and a date")
+            raise ValueError(_("row {row} needs a body and a date").format(row=number))
         papers_text = row.get("papers_due") or None
         meetings.append(Meeting(body=" ".join(str(row["body"]).split()),
                                 date=_day(row["date"], number),
@@ -115,8 +121,8 @@ def _csv_rows(text: str) -> tuple[list[dict[str, str]], bool]:
         if found is not None:
             fields[field] = found
     if not {"body", "date"} <= set(fields):
-        raise ValueError("a meetings CSV needs the columns body and date (and papers_due), "
-                         "or orgaan and datum (and stukken)")
+        raise ValueError(_("a meetings CSV needs the columns body and date (and papers_due), "
+                           "or orgaan and datum (and stukken)"))
     rows = []
     for values in reader:
         if not any(value.strip() for value in values):
@@ -141,10 +147,12 @@ def _day(value: object, row: int) -> date:
         else:
             raise ValueError(text)
     except ValueError:
-        raise ValueError(f"row {row}: '{value}' is not a date (YYYY-MM-DD or D-M-YYYY)") from None
+        raise ValueError(_("row {row}: '{value}' is not a date (YYYY-MM-DD or D-M-YYYY)")
+                         .format(row=row, value=value)) from None
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise ValueError(f"row {row}: {day} lies outside the dates ivpflow plans with "
-                         f"({FIRST_DAY} to {LAST_DAY})")
+        raise ValueError(_("row {row}: {day} lies outside the dates ivpflow plans with "
+                           "({first} to {last})").format(
+            row=row, day=say_date(day), first=say_date(FIRST_DAY), last=say_date(LAST_DAY)))
     return day
 
 
@@ -158,16 +166,19 @@ def _calendar_meetings(data: bytes) -> list[Meeting]:
     try:
         calendar = icalendar.Calendar.from_ical(data)
     except ValueError as exc:
-        raise ValueError(f"not an iCalendar file: {' '.join(str(exc).split())}") from None
+        raise ValueError(_("not an iCalendar file: {reason}").format(
+            reason=" ".join(str(exc).split()))) from None
     meetings = []
     for number, event in enumerate(calendar.walk("VEVENT"), start=1):
         summary = " ".join(str(event.get("SUMMARY", "")).split())
         start = event.get("DTSTART")
         if not summary or start is None:
-            raise ValueError(f"event {number} needs a SUMMARY and a DTSTART")
+            raise ValueError(_("event {event} needs a SUMMARY and a DTSTART").format(
+                event=number))
         if event.get("RRULE") is not None:
-            raise ValueError(f"event {number} ('{summary}') repeats (RRULE); use "
-                             "'ivpflow meeting schedule' for a recurring meeting")
+            raise ValueError(_("event {event} ('{summary}') repeats (RRULE); use 'ivpflow "
+                               "meeting schedule' for a recurring meeting").format(
+                event=number, summary=summary))
         if str(event.get("STATUS", "")).upper() == "CANCELLED":
             continue
         moment = start.dt

@@ -23,6 +23,7 @@ from ..errors import (
     MissingOptionError,
     OutOfOrderError,
 )
+from ..i18n import _, say_date
 from ..text import check_text
 from ..workdays import DEFAULT_CALENDAR
 from .model import DEFAULT_LEAD_TIMES, PERIOD_PATTERN, Definition, ReminderPolicy, slug
@@ -341,7 +342,8 @@ def make_workflow(municipalities: Sequence[str], *, start: date, adopt_by: date 
     if title is not None:
         title = " ".join(check_text("--title", title, one_line=True).split())
         if not title or "{" in title or "}" in title:
-            raise InvalidValueError("--title", title, "must be text without { or }")
+            raise InvalidValueError("--title", title, _("must be text without {{ or }}")
+                                    .format())
     years = _period(period) if period is not None else None
     given = adopt_by is not None
     if adopt_by is None:
@@ -366,10 +368,10 @@ def make_workflow(municipalities: Sequence[str], *, start: date, adopt_by: date 
     recess = _recess(start, ends["uitvoeringsplan"])
     for period_ in recess:
         if period_[0] <= adopt_by <= period_[1] and given:
-            raise InvalidValueError("--adopt-by", adopt_by,
-                                    f"falls in the {period_[2]} ({period_[0]} to "
-                                    f"{period_[1]}), when councils do not meet; choose the "
-                                    "last raad meeting before it or the first after it")
+            raise InvalidValueError("--adopt-by", adopt_by, _(
+                "falls in the {recess} ({start} to {end}), when councils do not meet; choose "
+                "the last raad meeting before it or the first after it").format(
+                    recess=period_[2], start=say_date(period_[0]), end=say_date(period_[1])))
     command = _command(names, period_text, start, adopt_by, ident, title)
     document = _document(ident, names, words, period_text, years, start, adopt_by, ends,
                          recess, joint)
@@ -387,12 +389,15 @@ def make_workflow(municipalities: Sequence[str], *, start: date, adopt_by: date 
     try:
         definition = parse_definition(text, f"{ident}.yaml")
     except DefinitionError as exc:  # a gemeente's name the checks above let through
-        raise InvalidValueError("The workflow for", ", ".join(names),
-                                f"does not pass its own check: {exc}") from None
+        # The words around the names are InvalidValueError's frame: what, value, rule.
+        raise InvalidValueError(_("The workflow for"), ", ".join(names),
+                                _("does not pass its own check: {problem}").format(
+                                    problem=exc)) from None
     notes = []
     if adopt_by >= date(years[0], 1, 1):
-        notes.append(f"adoption on {adopt_by} lies after the period begins ({years[0]}-01-01): "
-                     "extend the current plan until then (status shows the adoption at risk)")
+        notes.append(_("adoption on {day} lies after the period begins ({first}): extend the "
+                       "current plan until then (status shows the adoption at risk)").format(
+            day=say_date(adopt_by), first=say_date(date(years[0], 1, 1))))
     return NewWorkflow(ident, text, definition, tuple(notes))
 
 
@@ -401,9 +406,10 @@ def write_workflow(path: str | os.PathLike[str], workflow: NewWorkflow, *,
     """Write the workflow's text to `path`; an existing file only with `force`."""
     file = Path(path)
     if file.is_dir():
-        raise FileAccessError("write", file, "it is a folder")
+        raise FileAccessError("write", file, _("it is a folder"))
     if file.exists() and not force:
-        raise FileAccessError("write", file, "it exists already; use --force to overwrite it")
+        raise FileAccessError("write", file, _("it exists already; use --force to overwrite "
+                                               "it"))
     try:
         file.write_text(workflow.text, encoding="utf-8", newline="\n")
     except OSError as exc:
@@ -420,10 +426,10 @@ def schedule(start: date, adopt_by: date) -> dict[str, date]:
     span = (adopt_by - start).days / 7
     least = sum(MINIMUM_WEEKS.values())
     if span < least:
-        raise InvalidValueError("--adopt-by", adopt_by,
-                                f"is {span:.0f} weeks after --start {start}; the steps up to "
-                                f"adoption need at least {least} weeks (six to twelve months "
-                                "is usual)")
+        raise InvalidValueError("--adopt-by", adopt_by, _(
+            "is {weeks} weeks after --start {start}; the steps up to adoption need at least "
+            "{least} weeks (six to twelve months is usual)").format(
+                weeks=f"{span:.0f}", start=say_date(start), least=least))
     weeks = _share(span, MINIMUM_WEEKS, USUAL_WEEKS)
     early = ("opstart", "analyse", "prioritering")
     ends = _ends(start, {p: weeks[p] for p in early})
@@ -578,22 +584,23 @@ def _words(names: list[str], period: str, title: str | None) -> dict[str, str]:
 
 def _names(municipalities: Sequence[str]) -> list[str]:
     if not municipalities:
-        raise MissingOptionError("--municipality NAME", "name the gemeente (repeat it for a "
-                                                        "joint plan of several)")
+        raise MissingOptionError("--municipality NAME", _("name the gemeente (repeat it for "
+                                                          "a joint plan of several)"))
     names: list[str] = []
     seen: dict[str, str] = {}
     for raw in municipalities:
         name = " ".join(check_text("--municipality", raw, one_line=True).split())
         if not slug(name):
-            raise InvalidValueError("--municipality", raw, "must contain letters or digits")
+            raise InvalidValueError("--municipality", raw, _("must contain letters or digits"))
         if len(name) > MAX_MUNICIPALITY:
-            raise InvalidValueError("--municipality", name, f"is longer than "
-                                                            f"{MAX_MUNICIPALITY} characters")
+            raise InvalidValueError("--municipality", name, _(
+                "is longer than {most} characters").format(most=MAX_MUNICIPALITY))
         if "{" in name or "}" in name:
-            raise InvalidValueError("--municipality", name, "must not contain { or }")
+            raise InvalidValueError("--municipality", name, _("must not contain {{ or }}")
+                                    .format())
         if slug(name) in seen:
-            raise InvalidValueError("--municipality", name, f"is given twice (as "
-                                                            f"'{seen[slug(name)]}')")
+            raise InvalidValueError("--municipality", name, _("is given twice (as '{first}')")
+                                    .format(first=seen[slug(name)]))
         seen[slug(name)] = name
         names.append(name)
     return names
@@ -602,15 +609,15 @@ def _names(municipalities: Sequence[str]) -> list[str]:
 def _period(text: str) -> tuple[int, int]:
     match = PERIOD_PATTERN.match(text.strip())
     if match is None:
-        raise InvalidValueError("--period", text, "must be two years, e.g. 2027-2030")
+        raise InvalidValueError("--period", text, _("must be two years, e.g. 2027-2030"))
     first, last = int(match.group(1)), int(match.group(2))
     if last < first:
-        raise InvalidValueError("--period", text, f"runs backwards; write {last}-{first}")
+        raise InvalidValueError("--period", text, _("runs backwards; write {last}-{first}")
+                                .format(last=last, first=first))
     if last - first + 1 > MAX_PERIOD_YEARS:
-        raise InvalidValueError("--period", text, f"is {last - first + 1} years; the raad "
-                                                  "sets its goals at least once every "
-                                                  f"{MAX_PERIOD_YEARS} years (Politiewet art. "
-                                                  "38b)")
+        raise InvalidValueError("--period", text, _(
+            "is {years} years; the raad sets its goals at least once every {most} years "
+            "(Politiewet art. 38b)").format(years=last - first + 1, most=MAX_PERIOD_YEARS))
     return first, last
 
 
@@ -623,7 +630,7 @@ def _default_adoption(start: date, years: tuple[int, int] | None) -> date:
     month = start.month + 9
     day = DEFAULT_CALENDAR.last_working_day_of_month(start.year + (month - 1) // 12,
                                                      (month - 1) % 12 + 1)
-    for first, _, _ in (r for r in _recess(day, day) if r[0] <= day <= r[1]):
+    for first, _last, _why in (r for r in _recess(day, day) if r[0] <= day <= r[1]):
         day = DEFAULT_CALENDAR.previous_working_day(first - timedelta(days=1))
     return day
 
@@ -631,8 +638,8 @@ def _default_adoption(start: date, years: tuple[int, int] | None) -> date:
 def _ident(ident: str | None, names: list[str], period: str) -> str:
     if ident is not None:
         if not ID_PATTERN.match(ident) or len(ident) > MAX_ID:
-            raise InvalidValueError("--id", ident, "must be lower-case letters, digits and '-' "
-                                                   f"(at most {MAX_ID})")
+            raise InvalidValueError("--id", ident, _("must be lower-case letters, digits and "
+                                                     "'-' (at most {most})").format(most=MAX_ID))
         return ident
     derived = "-".join(slug(name) for name in names) + "-" + period
     if len(derived) > 60:

@@ -11,18 +11,11 @@ from typing import Any
 
 from ..dates import FIRST_DAY, LAST_DAY
 from ..errors import DefinitionError
+from ..i18n import _, say_date
 from ..workdays import DEFAULT_CALENDAR, WorkingCalendar
 from .clocksettings import clock_settings, extends_day
 from .cycle import CYCLE_ITEM_KEYS, CYCLE_KEYS, DEFAULT_PHASE, with_cycle
-from .graph import find_cycle, longest_chain, node_name
-from .limits import (
-    MAX_CHAIN_YEARS,
-    MAX_CLOSED_DAYS,
-    MAX_WORKING_DAYS,
-    days_moved,
-    longest_closure,
-    offset_problem,
-)
+from .limits import MAX_CLOSED_DAYS, MAX_WORKING_DAYS, longest_closure, offset_problem
 from .model import (
     KINDS,
     PERIOD_PATTERN,
@@ -35,9 +28,18 @@ from .model import (
     Period,
     Phase,
     ReminderPolicy,
-    chain_follows,
     slug,
 )
+from .problems import (
+    bad_id,
+    long_id,
+    long_municipal_id,
+    names_no_municipality,
+    not_a_mapping,
+    outside,
+    unknown_key,
+)
+from .references import check_chain, check_documents, check_final, check_references, unique_ids
 from .yamlsource import INVALID, LDict, LList
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -89,7 +91,6 @@ KEYS: dict[str, frozenset[str]] = {
 # A beslispunt is an infinitive clause: "… te <werkwoord> …" (pragmatic, not a grammar).
 _INFINITIVE = re.compile(r"(?:^|\s)te\s+\w", re.IGNORECASE)
 _DEFAULT_REQUIRED = {"task": True, "decision": True, "document": False}
-_WINDOW = f"the dates ivpflow plans with ({FIRST_DAY} to {LAST_DAY})"
 
 
 def _as_ldict(values: Mapping[str, Any], line: int) -> LDict:
@@ -133,7 +134,7 @@ class DefinitionParser:
         if self.problems and not isinstance(data, LDict):
             raise self.fail()
         if not isinstance(data, LDict):
-            self.problem(1, "a definition is a mapping with id, title, roles and phases")
+            self.problem(1, _("a definition is a mapping with id, title, roles and phases"))
             raise self.fail()
         self.unknown_keys(data, TOP_KEYS, "definition")
         def_id = self.ident(data, "id", "definition")
@@ -146,7 +147,7 @@ class DefinitionParser:
         start = self.day(data, "start")
         phases_raw = data.get("phases")
         if not isinstance(phases_raw, LList) or not phases_raw:
-            self.problem(data.line_of("phases"), "phases must be a non-empty list")
+            self.problem(data.line_of("phases"), _("phases must be a non-empty list"))
             raise self.fail()
         phases_raw = with_cycle(phases_raw, data, self.problem)
         # Known before any item is read, so a decision can name a per-municipality document
@@ -158,25 +159,27 @@ class DefinitionParser:
         phases: list[Phase] = []
         for raw, line in zip(phases_raw, phases_raw.item_lines, strict=True):
             if not isinstance(raw, LDict):
-                self.problem(line, "each phase is a mapping with id and title")
+                self.problem(line, _("each phase is a mapping with id and title"))
                 continue
             phase = self.phase(raw, len(phases), roles, municipalities)
             if phase is not None:
                 phases.append(phase)
         if not self.final_unreadable:
-            self.check_final(phases, phases_raw)
-        items = self.unique_ids(phases)
-        self.check_references(phases, items)
-        self.check_documents(items)
-        self.check_chain(phases, items, tuple(municipalities))
+            check_final(self, phases, phases_raw)
+        items = unique_ids(self, phases)
+        check_references(self, phases, items)
+        check_documents(self, items)
+        check_chain(self, phases, items, tuple(municipalities))
         description, period = self.string(data, "description"), self.string(data, "period")
         if period is not None and not PERIOD_PATTERN.match(period):
-            self.problem(data.line_of("period"), f"period '{period}' must be two years, "
-                                                 "e.g. 2027-2030")
+            self.problem(data.line_of("period"), _("period '{period}' must be two years, "
+                                                   "e.g. 2027-2030").format(period=period))
         elif period is not None and not all(
                 FIRST_DAY.year <= int(year) <= LAST_DAY.year
                 for year in PERIOD_PATTERN.match(period).groups()):  # type: ignore[union-attr]
-            self.limit(data.line_of("period"), f"period '{period}' lies outside {_WINDOW}")
+            self.limit(data.line_of("period"), _(
+                "period '{period}' lies outside the dates ivpflow plans with ({first} to {last})"
+            ).format(period=period, first=say_date(FIRST_DAY), last=say_date(LAST_DAY)))
         replaces, replaces_until = self.replaces(data)
         meetings = self.meetings(data, items)
         target = self.target(data, phases)
@@ -222,15 +225,15 @@ class DefinitionParser:
         if raw is None:
             return defaults
         if not isinstance(raw, LDict):
-            self.problem(data.line_of("reminders"), "reminders must be a mapping")
+            self.problem(data.line_of("reminders"), _("reminders must be a mapping"))
             return defaults
         self.unknown_keys(raw, REMINDER_KEYS, "reminders")
         before = raw.get("before", list(defaults.before))
         if (not isinstance(before, list)
                 or not all(isinstance(n, int) and not isinstance(n, bool) and 0 < n <= 40
                            for n in before)):
-            self.problem(raw.line_of("before"), "reminders.before must be a list of working "
-                                                "days between 1 and 40, e.g. [10, 2]")
+            self.problem(raw.line_of("before"), _("reminders.before must be a list of working "
+                                                  "days between 1 and 40, e.g. [10, 2]"))
             before = list(defaults.before)
         numbers = {}
         for key, low in (("overdue_every", 1), ("escalate_after", 0), ("digest_horizon", 1),
@@ -238,16 +241,18 @@ class DefinitionParser:
             value = raw.get(key, getattr(defaults, key))
             if value is not None and (not isinstance(value, int) or isinstance(value, bool)
                                       or not low <= value <= 60):
-                self.problem(raw.line_of(key), f"reminders.{key} must be working days "
-                                               f"between {low} and 60")
+                self.problem(raw.line_of(key), _("reminders.{key} must be working days "
+                                                 "between {low} and 60").format(key=key,
+                                                                                low=low))
                 value = getattr(defaults, key)
             numbers[key] = value
         people = {}
         for key in ("escalate_to", "digest_to"):
             role = self.string(raw, key) if key in raw else getattr(defaults, key)
             if role is not None and role not in roles:
-                self.problem(raw.line_of(key), f"reminders.{key} names unknown role '{role}'; "
-                                               f"roles: {', '.join(roles)}")
+                self.problem(raw.line_of(key), _(
+                    "reminders.{key} names unknown role '{role}'; roles: {roles}").format(
+                        key=key, role=role, roles=", ".join(roles)))
                 role = None
             people[key] = role
         return ReminderPolicy(before=tuple(sorted(set(before), reverse=True)),
@@ -267,32 +272,37 @@ class DefinitionParser:
         if isinstance(value, date) and not isinstance(value, datetime):
             self.in_window(value, data.line_of(key), key)
             return value
-        self.problem(data.line_of(key), f"{key} must be a date (YYYY-MM-DD), not '{value}'")
+        self.problem(data.line_of(key), _("{key} must be a date (YYYY-MM-DD), not '{value}'")
+                     .format(key=key, value=value))
         return None
 
     def in_window(self, value: date, line: int, what: str) -> None:
         if not FIRST_DAY <= value <= LAST_DAY:
-            self.limit(line, f"{what} {value} lies outside {_WINDOW}")
+            self.limit(line, outside(what, say_date(value)))
 
     def periods(self, raw: Any, line: int, what: str) -> tuple[Period, ...]:
         if raw is None:
             return ()
         if not isinstance(raw, LList):
-            self.problem(line, f"{what} must be a list of {{from, to, why}}")
+            self.problem(line, _("{key} must be a list of {{from, to, why}}").format(key=what))
             return ()
         found = []
         for entry, entry_line in zip(raw, raw.item_lines, strict=True):
             if not isinstance(entry, LDict) or not {"from", "to"} <= set(entry):
-                self.problem(entry_line, f"each {what} period needs from, to and why")
+                self.problem(entry_line, _("each {key} period needs from, to and why")
+                             .format(key=what))
                 continue
             self.unknown_keys(entry, PERIOD_KEYS, f"{what} period")
             start, end = self.day(entry, "from"), self.day(entry, "to")
             if start and end and end < start:
-                self.problem(entry_line, f"{what} period ends ({end}) before it starts ({start})")
+                self.problem(entry_line, _("{key} period ends ({end}) before it starts "
+                                           "({start})").format(key=what, end=say_date(end),
+                                                               start=say_date(start)))
             elif start and end and (end - start).days + 1 > MAX_CLOSED_DAYS:
-                self.limit(entry_line, f"{what} period {start} to {end} is "
-                                       f"{(end - start).days + 1} days long; at most "
-                                       f"{MAX_CLOSED_DAYS}")
+                self.limit(entry_line, _("{key} period {start} to {end} is {days} days long; "
+                                         "at most {most}").format(
+                    key=what, start=say_date(start), end=say_date(end),
+                    days=(end - start).days + 1, most=MAX_CLOSED_DAYS))
                 found.append(Period(start, end, str(entry.get("why") or what)))
             elif start and end:
                 found.append(Period(start, end, str(entry.get("why") or what)))
@@ -302,38 +312,48 @@ class DefinitionParser:
         if raw is None:
             return {}
         if not isinstance(raw, LDict):
-            self.problem(line, "lead_times must map a body (or its first word) to a lead time")
+            self.problem(line, _("lead_times must map a body (or its first word) to a lead "
+                                 "time"))
             return {}
         found: dict[str, int] = {}
         for body, value in raw.items():
-            amount = self.working_days(value, raw.line_of(body), f"lead time of '{body}'")
+            amount = self.working_days(value, raw.line_of(body), body)
             if amount is not None:
                 found[body] = amount
         return found
 
-    def working_days(self, value: Any, line: int, what: str) -> int | None:
-        """A duration in working days: 15, '15 working days' or '3 weeks' (5 per week)."""
+    def working_days(self, value: Any, line: int, body: str | None = None) -> int | None:
+        """A duration in working days: 15, '15 working days' or '3 weeks' (5 per week); a
+        phase's duration, or the lead time of `body`."""
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
             amount = value
         else:
             match = (_DURATION.match(" ".join(str(value).split())) if isinstance(value, str)
                      else None)
             if match is None or match.group("unit").lower().startswith("day"):
-                self.problem(line, f"{what} must be working days or weeks, e.g. '15 working "
-                                   f"days' or '3 weeks', not '{value}'")
+                self.problem(line, (
+                    _("duration must be working days or weeks, e.g. '15 working days' or "
+                      "'3 weeks', not '{value}'") if body is None
+                    else _("lead time of '{body}' must be working days or weeks, e.g. '15 "
+                           "working days' or '3 weeks', not '{value}'")
+                ).format(body=body, value=value))
                 return None
             per = 5 if match.group("unit").lower().startswith("week") else 1
             amount = int(match.group("n")) * per
         if amount > MAX_WORKING_DAYS:
-            self.limit(line, f"{what} is {amount} working days; at most {MAX_WORKING_DAYS} "
-                             "(about eight years)")
+            self.limit(line, (
+                _("duration is {amount} working days; at most {most} (about eight years)")
+                if body is None
+                else _("lead time of '{body}' is {amount} working days; at most {most} (about "
+                       "eight years)")
+            ).format(body=body, amount=amount, most=MAX_WORKING_DAYS))
         return amount
 
     def local_calendar(self, raw: Any, line: int, base: LocalCalendar | None, *,
                        lead_times: Any = None, lead_line: int = 0) -> LocalCalendar:
         if raw is not None and not isinstance(raw, LDict):
-            self.problem(line, "a calendar is a mapping with closing_days, closed, recess "
-                               "and lead_times")
+            self.problem(line, _("a calendar is a mapping with closing_days, closed, recess "
+                                 "and lead_times"))
             raw = None
         raw = raw if raw is not None else LDict()
         if not hasattr(raw, "line"):
@@ -346,12 +366,14 @@ class DefinitionParser:
                 try:
                     day = date.fromisoformat(str(key))
                 except ValueError:
-                    self.problem(days_raw.line_of(key), f"closing day '{key}' is not a date")
+                    self.problem(days_raw.line_of(key),
+                                 _("closing day '{day}' is not a date").format(day=key))
                     continue
                 self.in_window(day, days_raw.line_of(key), "closing day")
                 closing[day] = str(why or "sluitingsdag")
         elif days_raw is not None:
-            self.problem(raw.line_of("closing_days"), "closing_days must map dates to reasons")
+            self.problem(raw.line_of("closing_days"),
+                         _("closing_days must map dates to reasons"))
         closed = (base.working.closed_periods if base else ()) + tuple(
             (p.start, p.end, p.why) for p in self.periods(raw.get("closed"),
                                                           raw.line_of("closed"), "closed"))
@@ -360,9 +382,10 @@ class DefinitionParser:
                 and longest not in [(start, end) for start, end, _ in closed]):
             # The working-day search walks a closure day by day; periods run together count
             # as one.
-            self.limit(raw.line_of("closed"), f"closed periods run together from {longest[0]} "
-                                              f"to {longest[1]}; at most {MAX_CLOSED_DAYS} "
-                                              "days in a row")
+            self.limit(raw.line_of("closed"), _(
+                "closed periods run together from {start} to {end}; at most {most} days in a "
+                "row").format(start=say_date(longest[0]), end=say_date(longest[1]),
+                              most=MAX_CLOSED_DAYS))
         recess = self.periods(raw.get("recess"), raw.line_of("recess"), "recess")
         leads = dict(base.lead_times) if base else {}
         leads.update(self.lead_times(raw.get("lead_times"), raw.line_of("lead_times")))
@@ -385,14 +408,15 @@ class DefinitionParser:
         if raw is None:
             return None
         if not isinstance(raw, LDict):
-            self.problem(data.line_of("target"), "target must be a mapping with phase and by")
+            self.problem(data.line_of("target"), _("target must be a mapping with phase and by"))
             return None
         self.unknown_keys(raw, TARGET_KEYS, "target")
         phase, by = self.string(raw, "phase", required=True), self.day(raw, "by")
         if by is None and raw.get("by") is None:
-            self.problem(raw.line, "missing 'by'")
+            self.problem(raw.line, _("missing '{key}'").format(key="by"))
         if phase is not None and phase not in [p.id for p in phases]:
-            self.problem(raw.line_of("phase"), f"target names unknown phase '{phase}'")
+            self.problem(raw.line_of("phase"),
+                         _("target names unknown phase '{phase}'").format(phase=phase))
             return None
         return (phase, by) if phase and by else None
 
@@ -408,7 +432,8 @@ class DefinitionParser:
             try:
                 rows = read_meetings_file(source)
             except (OSError, ValueError) as exc:
-                self.problem(line, f"cannot read meetings file '{raw}': {exc}")
+                self.problem(line, _("cannot read meetings file '{file}': {reason}")
+                             .format(file=raw, reason=exc))
                 return ()
             # The meetings become part of the definition's data, so the stored copy of a
             # process's definition needs the file no more.
@@ -417,74 +442,44 @@ class DefinitionParser:
             raw.line, raw.item_lines = line, [line] * len(raw)
             data["meetings"] = raw
         if not isinstance(raw, LList):
-            self.problem(line, "meetings must be a list of {body, date, papers_due} or a file")
+            self.problem(line, _("meetings must be a list of {{body, date, papers_due}} or a "
+                                 "file").format())
             return ()
         bodies = {i.body for i in items.values() if i.body}
         found: list[Meeting] = []
         for entry, entry_line in zip(raw, raw.item_lines, strict=True):
             if not isinstance(entry, LDict):
-                self.problem(entry_line, "each meeting is a mapping with body and date")
+                self.problem(entry_line, _("each meeting is a mapping with body and date"))
                 continue
             self.unknown_keys(entry, MEETING_KEYS, "meeting")
             body, day = self.string(entry, "body", required=True), self.day(entry, "date")
             if body is not None and body not in bodies:
-                self.problem(entry.line_of("body"), f"meeting of unknown body '{body}'; bodies: "
-                                                    f"{', '.join(sorted(bodies))}")
+                self.problem(entry.line_of("body"), _(
+                    "meeting of unknown body '{body}'; bodies: {bodies}").format(
+                        body=body, bodies=", ".join(sorted(bodies))))
             elif body is not None and day is not None:
                 papers = self.day(entry, "papers_due")
                 if papers is not None and papers > day:
-                    self.limit(entry.line_of("papers_due"), f"papers due {papers} lie after the "
-                                                            f"meeting of {body} on {day}")
+                    self.limit(entry.line_of("papers_due"), _(
+                        "papers due {papers} lie after the meeting of {body} on {day}").format(
+                            papers=say_date(papers), body=body, day=say_date(day)))
                 if any(m.body == body and m.date == day for m in found):
-                    self.limit(entry_line, f"meeting of {body} on {day} is listed twice")
+                    self.limit(entry_line, _("meeting of {body} on {day} is listed twice")
+                               .format(body=body, day=say_date(day)))
                     continue
                 found.append(Meeting(body, day, papers))
         return tuple(found)
 
-    def check_chain(self, phases: list[Phase], items: Mapping[str, Item],
-                    municipalities: tuple[str, ...]) -> None:
-        """A decision's `after:` names another decision of its own phase or an earlier one,
-        and no chain of decisions comes back to where it began."""
-        order = {phase.id: phase.index for phase in phases}
-        decisions = [item for item in items.values() if item.kind == "decision"]
-        follows = chain_follows(decisions, municipalities)
-        for item in decisions:
-            if item.after is None:
-                continue
-            before = items.get(item.after)
-            if before is None or before.kind != "decision" or before.id == item.id:
-                known = [d.id for d in decisions if d is not item]
-                self.problem(item.line, f"decision '{item.id}' is after unknown decision "
-                                        f"'{item.after}'; decisions: {', '.join(known)}")
-                continue
-            if order.get(before.phase, 0) > order.get(item.phase, 0):
-                self.problem(item.line, f"decision '{item.id}' is after '{before.id}' of the "
-                                        f"later phase '{before.phase}'")
-                continue
-            seen, current = {item.id}, before.id
-            while current in follows and current not in seen:
-                seen.add(current)
-                current = follows[current]
-            if current == item.id:
-                self.problem(item.line, f"decision '{item.id}' is after itself through "
-                                        f"'{before.id}'")
-
-    def check_documents(self, items: Mapping[str, Item]) -> None:
-        for item in items.values():
-            if item.document is None:
-                continue
-            target = items.get(item.document)
-            if target is None or target.kind != "document":
-                self.problem(item.line, f"decision '{item.id}' names unknown document "
-                                        f"'{item.document}'")
-
     # -- small readers
 
-    def unknown_keys(self, data: LDict, allowed: AbstractSet[str], what: str) -> None:
+    def unknown_keys(self, data: LDict, allowed: AbstractSet[str], what: str,
+                     role: str | None = None) -> None:
+        """Every key of `data` not in `allowed`; `what` names the place (see problems.unknown_key),
+        `role` the role of a role's mapping."""
         for key in data:
             if key not in allowed:
-                self.problem(data.line_of(key), f"unknown key '{key}' in {what}; allowed: "
-                                                f"{', '.join(sorted(allowed))}")
+                self.problem(data.line_of(key), unknown_key(what).format(
+                    key=key, role=role, allowed=", ".join(sorted(allowed))))
 
     def string(self, data: LDict, key: str, *, required: bool = False) -> str | None:
         value = data.get(key)
@@ -492,24 +487,23 @@ class DefinitionParser:
             return None
         if value is None:
             if required:
-                self.problem(data.line, f"missing '{key}'")
+                self.problem(data.line, _("missing '{key}'").format(key=key))
             return None
         if isinstance(value, (LDict, LList)) or isinstance(value, bool):
-            self.problem(data.line_of(key), f"'{key}' must be text")
+            self.problem(data.line_of(key), _("'{key}' must be text").format(key=key))
             return None
         if required and not str(value).strip():
-            self.limit(data.line_of(key), f"'{key}' must not be empty")
+            self.limit(data.line_of(key), _("'{key}' must not be empty").format(key=key))
         return str(value)
 
     def ident(self, data: LDict, key: str, what: str) -> str | None:
         value = self.string(data, key, required=True)
         if value is not None and not ID_PATTERN.match(value):
             # Reported, but kept, so the rest of the definition is still checked with it.
-            self.problem(data.line_of(key), f"{what} id '{value}' must be lower-case letters, "
-                                            "digits and '-'")
+            self.problem(data.line_of(key), bad_id(what).format(id=value))
         elif value is not None and len(value) > MAX_ID:
-            self.problem(data.line_of(key), f"{what} id '{value[:20]}…' is {len(value)} "
-                                            f"characters long; ids are at most {MAX_ID}")
+            self.problem(data.line_of(key), long_id(what).format(
+                id=value[:20], length=len(value), most=MAX_ID))
         return value
 
     def flag(self, data: LDict, key: str, default: bool) -> bool:
@@ -517,22 +511,24 @@ class DefinitionParser:
         if value is INVALID:
             return default
         if not isinstance(value, bool):
-            self.problem(data.line_of(key), f"'{key}' must be true or false, not '{value}'")
+            self.problem(data.line_of(key), _("'{key}' must be true or false, not '{value}'")
+                         .format(key=key, value=value))
             return default
         return value
 
     def roles(self, data: LDict) -> dict[str, str]:
         raw = data.get("roles")
         if not isinstance(raw, LDict) or not raw:
-            self.problem(data.line_of("roles"), "roles must be a mapping of role id to title")
+            self.problem(data.line_of("roles"), _("roles must be a mapping of role id to title"))
             return {}
         roles: dict[str, str] = {}
         for role_id, title in raw.items():
             if not ID_PATTERN.match(role_id) or len(role_id) > MAX_ID:
-                self.problem(raw.line_of(role_id), f"role id '{role_id}' must be lower-case "
-                                                   f"letters, digits and '-' (at most {MAX_ID})")
+                self.problem(raw.line_of(role_id), _(
+                    "role id '{role}' must be lower-case letters, digits and '-' (at most "
+                    "{most})").format(role=role_id, most=MAX_ID))
             if isinstance(title, LDict):
-                self.unknown_keys(title, ROLE_KEYS, f"role '{role_id}'")
+                self.unknown_keys(title, ROLE_KEYS, "role", role=role_id)
                 title = title.get("title", role_id)
             roles[role_id] = str(title if title is not None else role_id)
         return roles
@@ -541,7 +537,8 @@ class DefinitionParser:
                        ) -> tuple[list[str], dict[str, LocalCalendar]]:
         raw = data.get("municipalities", [])
         if not isinstance(raw, list):
-            self.problem(data.line_of("municipalities"), "municipalities must be a list of names")
+            self.problem(data.line_of("municipalities"),
+                         _("municipalities must be a list of names"))
             return [], {}
         names: list[str] = []
         local: dict[str, LocalCalendar] = {}
@@ -554,16 +551,18 @@ class DefinitionParser:
             elif isinstance(entry, str) and entry:
                 name = str(entry)
             else:
-                self.problem(line, "each municipality is a name, or a mapping with name and "
-                                   "its calendar")
+                self.problem(line, _("each municipality is a name, or a mapping with name and "
+                                     "its calendar"))
                 continue
             if name is None:
                 continue
             if slug(name) in seen:
-                self.problem(line, f"municipality '{name}' is listed twice")
+                self.problem(line, _("municipality '{name}' is listed twice").format(
+                    name=name))
             if len(name) > MAX_MUNICIPALITY:
-                self.problem(line, f"municipality '{name[:20]}…' is {len(name)} characters "
-                                   f"long; names are at most {MAX_MUNICIPALITY}")
+                self.problem(line, _("municipality '{name}…' is {length} characters long; "
+                                     "names are at most {most}").format(
+                    name=name[:20], length=len(name), most=MAX_MUNICIPALITY))
             seen.add(slug(name))
             names.append(name)
         return names, local
@@ -574,30 +573,31 @@ class DefinitionParser:
         raw_roll = data.get("roll", "previous")
         roll = "previous" if raw_roll is INVALID else str(raw_roll)
         if roll not in ROLLS:
-            self.problem(data.line_of("roll"), f"roll must be one of {', '.join(ROLLS)}, "
-                                               f"not '{roll}'")
+            self.problem(data.line_of("roll"), _("roll must be one of {rolls}, not '{roll}'")
+                         .format(rolls=", ".join(ROLLS), roll=roll))
             roll = "previous"
         if value is None or value is INVALID:
             return None
         if isinstance(value, datetime):
-            self.problem(line, f"deadline '{value}' must be a date without a time")
+            self.problem(line, _("deadline '{deadline}' must be a date without a time")
+                         .format(deadline=value))
             return None
         if isinstance(value, date):
             self.in_window(value, line, "deadline")
             return Deadline(text=value.isoformat(), day=value, roll=roll)
         if not isinstance(value, str):
-            self.problem(line, f"deadline '{value}' is not a date, a month or a relative "
-                               "deadline")
+            self.problem(line, _("deadline '{deadline}' is not a date, a month or a relative "
+                                 "deadline").format(deadline=value))
             return None
         text = " ".join(value.split())
         month = _MONTH.match(text)
         if month:
             year, mon = int(month.group(1)), int(month.group(2))
             if not 1 <= mon <= 12:
-                self.problem(line, f"month '{text}' does not exist")
+                self.problem(line, _("month '{month}' does not exist").format(month=text))
                 return None
             if not FIRST_DAY.year <= year <= LAST_DAY.year:
-                self.limit(line, f"deadline {text} lies outside {_WINDOW}")
+                self.limit(line, outside("deadline", text))
             return Deadline(text=text, month=(year, mon), roll=roll)
         edge = _ANCHOR.match(text)
         if edge:
@@ -605,9 +605,10 @@ class DefinitionParser:
                             anchor=edge.group("phase") or own_phase, roll=roll)
         rel = _RELATIVE.match(text)
         if not rel:
-            self.problem(line, f"deadline '{text}' not understood; write a date (2026-06-30), "
-                               "a month (2026-06) or e.g. '6 weeks after start of analyse', "
-                               "'10 working days before vaststelling'")
+            self.problem(line, _("deadline '{deadline}' not understood; write a date "
+                                 "(2026-06-30), a month (2026-06) or e.g. '6 weeks after start "
+                                 "of analyse', '10 working days before vaststelling'")
+                         .format(deadline=text))
             return None
         unit = rel.group("unit").lower().split()
         unit_name = "working_days" if unit[0] == "working" else unit[0].rstrip("s") + "s"
@@ -643,16 +644,18 @@ class DefinitionParser:
             if entries is None:
                 continue
             if not isinstance(entries, LList):
-                self.problem(raw.line_of(kind + "s"), f"{kind}s must be a list")
+                self.problem(raw.line_of(kind + "s"),
+                             _("{key} must be a list").format(key=kind + "s"))
                 continue
             for entry, line in zip(entries, entries.item_lines, strict=True):
                 if not isinstance(entry, LDict):
-                    self.problem(line, f"each {kind} is a mapping with id and title")
+                    self.problem(line, not_a_mapping(kind))
                     continue
                 items.extend(self.item(kind, entry, phase_id, roles, municipalities))
         if final and (items or raw.get("due") is not None):
-            self.problem(raw.line, f"final phase '{phase_id}' cannot have a deadline or items")
-        duration = (self.working_days(raw["duration"], raw.line_of("duration"), "duration")
+            self.problem(raw.line, _("final phase '{phase}' cannot have a deadline or items")
+                         .format(phase=phase_id))
+        duration = (self.working_days(raw["duration"], raw.line_of("duration"))
                     if raw.get("duration") is not None else None)
         return Phase(
             id=phase_id,
@@ -675,13 +678,14 @@ class DefinitionParser:
         body = self.string(raw, "body", required=kind == "decision")
         role = self.string(raw, "role", required=kind == "task")
         if role is not None and roles and role not in roles:
-            self.problem(raw.line_of("role"), f"unknown role '{role}'; roles: "
-                                              f"{', '.join(roles)}")
+            self.problem(raw.line_of("role"), _("unknown role '{role}'; roles: {roles}")
+                         .format(role=role, roles=", ".join(roles)))
         if item_id is None:
             return []
         if body is not None and len(body) > MAX_BODY:
-            self.problem(raw.line_of("body"), f"body '{body[:20]}…' is {len(body)} characters "
-                                              f"long; a body is at most {MAX_BODY}")
+            self.problem(raw.line_of("body"), _("body '{body}…' is {length} characters long; "
+                                                "a body is at most {most}").format(
+                body=body[:20], length=len(body), most=MAX_BODY))
         base = Item(
             kind=kind,
             id=item_id,
@@ -702,19 +706,20 @@ class DefinitionParser:
             return [base]
         if not municipalities:
             self.problem(raw.line_of("per_municipality"),
-                         "per_municipality needs a list of municipalities in the definition")
+                         _("per_municipality needs a list of municipalities in the "
+                           "definition"))
             return []
         if "{municipality}" not in (base.body or base.title):
             self.problem(raw.line_of("per_municipality"),
-                         f"per_municipality {kind} '{item_id}' must name {{municipality}} in "
-                         f"its {'body' if kind == 'decision' else 'title'}")
+                         names_no_municipality(kind).format(id=item_id))
         longest = max(municipalities, key=lambda name: len(slug(name)))
         if len(f"{item_id}-{slug(longest)}") > MAX_ID:
-            self.problem(raw.line_of("id"), f"{kind} id '{item_id}-{slug(longest)}' (for "
-                                            f"{longest}) is longer than {MAX_ID} characters")
+            self.problem(raw.line_of("id"), long_municipal_id(kind).format(
+                id=f"{item_id}-{slug(longest)}", municipality=longest, most=MAX_ID))
         if base.body and len(base.body.replace("{municipality}", longest)) > MAX_BODY:
-            self.problem(raw.line_of("body"), f"body for {longest} is longer than {MAX_BODY} "
-                                              "characters")
+            self.problem(raw.line_of("body"), _("body for {municipality} is longer than {most} "
+                                                "characters").format(municipality=longest,
+                                                                     most=MAX_BODY))
         return [
             Item(
                 kind=kind,
@@ -746,110 +751,21 @@ class DefinitionParser:
         if value is None or value is INVALID:
             return ()
         if not isinstance(value, LList):
-            self.problem(raw.line_of("beslispunten"), f"'beslispunten' of decision '{item_id}' "
-                                                      "must be a list of texts")
+            self.problem(raw.line_of("beslispunten"), _(
+                "'beslispunten' of decision '{id}' must be a list of texts").format(id=item_id))
             return ()
         points = []
         for index, entry in enumerate(value):
             line = value.item_lines[index] if index < len(value.item_lines) else value.line
             if not isinstance(entry, str) or isinstance(entry, bool) or not entry.strip():
-                self.problem(line, f"beslispunt {index + 1} of decision '{item_id}' must be a "
-                                   "non-empty text")
+                self.problem(line, _("beslispunt {number} of decision '{id}' must be a "
+                                     "non-empty text").format(number=index + 1, id=item_id))
                 continue
             text = " ".join(entry.split()).rstrip(";.").rstrip()
             if not _INFINITIVE.search(text):
-                self.problem(line, f"beslispunt '{text}' of decision '{item_id}' is not an "
-                                   'infinitive clause ("… te <werkwoord>")')
+                self.problem(line, _("beslispunt '{text}' of decision '{id}' is not an "
+                                     'infinitive clause ("… te <werkwoord>")').format(
+                    text=text, id=item_id))
                 continue
             points.append(text)
         return tuple(points)
-
-    def check_final(self, phases: list[Phase], raw: LList) -> None:
-        finals = [p for p in phases if p.final]
-        if len(phases) < 2:
-            self.problem(raw.line, "a definition needs at least one phase and a final state")
-        elif not finals:
-            self.problem(raw.line, "the last phase must be the final state ('final: true')")
-        elif len(finals) > 1 or not phases[-1].final:
-            self.problem(finals[0].line, f"only the last phase may be final, not "
-                                         f"'{finals[0].id}'")
-
-    def unique_ids(self, phases: list[Phase]) -> dict[str, Item]:
-        # Phases and items are named in different places (advance --to, done), so an item
-        # may share its id with a phase ("ivp"), but not with another item.
-        seen_phases: dict[str, int] = {}
-        seen_items: dict[str, int] = {}
-        items: dict[str, Item] = {}
-        for phase in phases:
-            if phase.id in seen_phases:
-                self.problem(phase.line, f"duplicate phase id '{phase.id}' (first on line "
-                                         f"{seen_phases[phase.id]})")
-            seen_phases.setdefault(phase.id, phase.line)
-            for item in phase.items:
-                if item.id in seen_items:
-                    self.problem(item.line, f"duplicate id '{item.id}' (first on line "
-                                            f"{seen_items[item.id]})")
-                seen_items.setdefault(item.id, item.line)
-                items.setdefault(item.id, item)
-        return items
-
-    def check_references(self, phases: list[Phase], items: dict[str, Item]) -> None:
-        """Every anchor must exist, and relative deadlines must not form a cycle."""
-        phase_ids = [p.id for p in phases]
-        graph: dict[tuple[str, str], list[tuple[str, str]]] = {}
-        lines: dict[tuple[str, str], int] = {}
-
-        def anchor_node(deadline: Deadline, line: int) -> tuple[str, str] | None:
-            if deadline.anchor_kind in ("start", "end"):
-                if deadline.anchor not in phase_ids:
-                    self.problem(line, f"deadline '{deadline.text}' names unknown phase "
-                                       f"'{deadline.anchor}'; phases: {', '.join(phase_ids)}")
-                    return None
-                return (deadline.anchor_kind, deadline.anchor)
-            if deadline.anchor not in items:
-                hint = (f"; it is per municipality, name one such as "
-                        f"'{deadline.anchor}-…'" if deadline.anchor in self.groups else "")
-                self.problem(line, f"deadline '{deadline.text}' names unknown item or phase "
-                                   f"'{deadline.anchor}'{hint}")
-                return None
-            return ("item", deadline.anchor)
-
-        for index, phase in enumerate(phases):
-            start_deps = [("end", phases[index - 1].id)] if index else []
-            if index and phases[index - 1].due is None:
-                # Without a deadline of its own, the phase before may end up with none, and
-                # then this phase starts when that one started (see resolve_deadlines).
-                start_deps.append(("start", phases[index - 1].id))
-            graph[("start", phase.id)] = start_deps
-            lines[("start", phase.id)] = phase.line
-            end_node = ("end", phase.id)
-            lines[end_node] = phase.line
-            if phase.due is not None and phase.due.is_relative:
-                node = anchor_node(phase.due, phase.line)
-                graph[end_node] = [node] if node else []
-            elif phase.due is None:
-                graph[end_node] = [("item", item.id) for item in phase.items]
-            else:
-                graph[end_node] = []
-            for item in phase.items:
-                key = ("item", item.id)
-                lines[key] = item.line
-                node = (anchor_node(item.due, item.line)
-                        if item.due is not None and item.due.is_relative else None)
-                graph[key] = [node] if node else []
-        cycle = find_cycle(graph)
-        if cycle:
-            names = " -> ".join(node_name(node) for node in cycle)
-            self.problem(lines.get(cycle[0], 1), f"relative deadlines form a cycle: {names}")
-            return
-        moved = {node: days_moved(phases[phase_ids.index(ident)].due if kind == "end"
-                                  else items[ident].due if kind == "item" else None)
-                 for node in graph for kind, ident in [node]}
-        total, chain = longest_chain(graph, moved)
-        if total > MAX_CHAIN_YEARS * 366:
-            names = " -> ".join(node_name(node) for node in reversed(chain)
-                                if moved.get(node))
-            self.limit(lines.get(chain[0], 1), f"relative deadlines add up to about "
-                                               f"{round(total / 365.25)} years ({names}); a plan "
-                                               f"spans at most {MAX_CHAIN_YEARS}")
-

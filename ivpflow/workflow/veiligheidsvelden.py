@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InvalidValueError, IvpflowError
+from ..i18n import _
 
 
 @dataclass(frozen=True)
@@ -219,8 +220,8 @@ class UnknownVeldError(InvalidValueError):
 
     def __init__(self, value: object) -> None:
         self.allowed = [f"{v.nummer} {v.naam}" for v in VELDEN]
-        IvpflowError.__init__(self, f"Unknown veiligheidsveld '{value}'; velden: "
-                                    f"{'; '.join(self.allowed)}")
+        IvpflowError.__init__(self, _("Unknown veiligheidsveld '{value}'; velden: {velden}")
+                              .format(value=value, velden="; ".join(self.allowed)))
         self.what, self.value, self.rule = "veiligheidsveld", value, "is not one of the five"
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..i18n import _
+
 _BOOL_WORDS = {"true", "false"}
 # The scalars a definition holds besides text (which is read before these are looked at).
 _PLAIN_TAGS = {f"tag:yaml.org,2002:{kind}"
@@ -46,7 +48,11 @@ class Text(str):
 
 # An alias repeats a value where it stands; nested ones ("billion laughs") grow a small file
 # into gigabytes. A definition writes every value out.
-ALIAS_PROBLEM = "aliases ('*name') are not supported; write the value out"
+def alias_problem() -> str:
+    """The problem of an alias, in the language in use."""
+    return _("aliases ('*name') are not supported; write the value out")
+
+
 MAX_ALIASES_SHOWN = 10
 MAX_DEPTH = 50
 
@@ -87,17 +93,18 @@ def load_yaml(text: str, problems: list[tuple[int, str]]) -> Any:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     refused = alias_lines(text)
     if refused:
-        problems.extend((line, ALIAS_PROBLEM) for line in refused)
+        problems.extend((line, alias_problem()) for line in refused)
         return None
     try:
         node = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
-        problems.append((line, f"not valid YAML: {exc.problem or exc.context}"))
+        problems.append((line, _("not valid YAML: {reason}").format(
+            reason=exc.problem or exc.context)))
         return None
     except yaml.YAMLError as exc:
-        problems.append((1, f"not valid YAML: {exc}"))
+        problems.append((1, _("not valid YAML: {reason}").format(reason=exc)))
         return None
     if node is None:
         return None
@@ -118,12 +125,12 @@ class _Converter:
         line = node.start_mark.line + 1
         if depth > MAX_DEPTH:
             # A definition nests six deep; a thousand would reach Python's recursion limit.
-            problems.append((line, f"nested more than {MAX_DEPTH} deep"))
+            problems.append((line, _("nested more than {most} deep").format(most=MAX_DEPTH)))
             return INVALID
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
             # A node met twice is an alias that alias_lines let pass: never expand it.
             if id(node) in self.seen:
-                problems.append((line, ALIAS_PROBLEM))
+                problems.append((line, alias_problem()))
                 return INVALID
             self.seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
@@ -133,15 +140,16 @@ class _Converter:
             for key_node, value_node in node.value:
                 key_line = key_node.start_mark.line + 1
                 if not isinstance(key_node, yaml.ScalarNode):
-                    problems.append((key_line, "mapping keys must be plain words"))
+                    problems.append((key_line, _("mapping keys must be plain words")))
                     continue
                 key = str(key_node.value)
                 if key == "<<":
-                    problems.append((key_line, "merge keys ('<<') are not supported; write it out"))
+                    problems.append((key_line,
+                                     _("merge keys ('<<') are not supported; write it out")))
                     continue
                 if key in result:
-                    problems.append((key_line, f"duplicate key '{key}' (first on line "
-                                               f"{result.key_lines[key]})"))
+                    problems.append((key_line, _("duplicate key '{key}' (first on line {line})")
+                                     .format(key=key, line=result.key_lines[key])))
                     continue
                 result[key] = self.convert(value_node, depth + 1)
                 result.key_lines[key] = key_line
@@ -152,8 +160,9 @@ class _Converter:
             seq.item_lines = [child.start_mark.line + 1 for child in node.value]
             return seq
         if node.tag == "tag:yaml.org,2002:bool" and node.value.lower() not in _BOOL_WORDS:
-            problems.append((line, f"'{node.value}' is read by YAML as a boolean; write true or "
-                                   f"false, or quote it (\"{node.value}\") if it is a word"))
+            problems.append((line, _("'{value}' is read by YAML as a boolean; write true or "
+                                     "false, or quote it (\"{value}\") if it is a word")
+                             .format(value=node.value)))
             return INVALID
         if node.tag == "tag:yaml.org,2002:str":
             text = Text(node.value)
@@ -161,12 +170,14 @@ class _Converter:
             return text
         if node.tag not in _PLAIN_TAGS:
             # !!binary would be bytes, which no stored copy of the definition can hold.
-            problems.append((line, f"values tagged '{node.tag.replace('tag:yaml.org,2002:', '!!')}'"
-                                   " are not supported; write text, a number or a date"))
+            problems.append((line, _("values tagged '{tag}' are not supported; write text, a "
+                                     "number or a date")
+                             .format(tag=node.tag.replace("tag:yaml.org,2002:", "!!"))))
             return INVALID
         try:
             return self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError) as exc:
             # A date that does not exist (2026-02-30) fails in datetime, not in YAML.
-            problems.append((line, f"cannot read '{node.value}': {exc}"))
+            problems.append((line, _("cannot read '{value}': {reason}").format(
+                value=node.value, reason=exc)))
             return INVALID
