@@ -18,7 +18,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from ivpflow.cli import cli
+from ivpflow.cli import cli, load_commands
 from ivpflow.cli.output import table
 
 from .conftest import Invoke
@@ -30,6 +30,7 @@ YELLOW = "\x1b[33m"
 def commands(group: click.Group = cli, path: tuple[str, ...] = ()
              ) -> Iterator[tuple[str, click.Command]]:
     """Every command and group of the CLI, by its full name ('shared meeting add')."""
+    load_commands()
     for name, command in group.commands.items():
         yield " ".join((*path, name)), command
         if isinstance(command, click.Group):
