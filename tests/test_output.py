@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
+import json
 import re
 import shlex
 import struct
@@ -264,3 +265,20 @@ def test_the_main_tables_fit_an_80_column_terminal(store_dir: Path, db_args: lis
     assert max(widths(shown)) <= 80
     assert (RED in shown) is red
     assert "\x1b[1m" in shown.splitlines()[0]
+
+
+def test_flat_records_print_one_a_line_also_with_braces_in_a_value(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from ivpflow.cli.output import print_json
+
+    rows = [{"id": "a", "note": "x}, {y", "n": 1, "skip": 0}, {"id": "b", "note": None, "n": 2,
+                                                               "skip": 0}]
+    print_json(rows, keys=("id", "note", "n"))
+    plain = [{"id": f"p{i}", "n": i} for i in range(1001)]
+    print_json(plain)
+    out = capsys.readouterr().out
+    first, second = out.split("]\n")[:2]
+    assert first == '[\n  {"id": "a", "note": "x}, {y", "n": 1},\n  {"id": "b", "note": null, "n": 2}\n'
+    assert second.splitlines()[:2] == ["[", '  {"id": "p0", "n": 0},']
+    assert second.splitlines()[1000:] == ['  {"id": "p999", "n": 999},', '  {"id": "p1000", "n": 1000}']
+    assert json.loads(second + "]") == plain
