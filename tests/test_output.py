@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import pty
-import json
 import re
 import shlex
 import struct
@@ -278,7 +278,9 @@ def test_flat_records_print_one_a_line_also_with_braces_in_a_value(
     print_json(plain)
     out = capsys.readouterr().out
     first, second = out.split("]\n")[:2]
-    assert first == '[\n  {"id": "a", "note": "x}, {y", "n": 1},\n  {"id": "b", "note": null, "n": 2}\n'
+    assert first == ('[\n  {"id": "a", "note": "x}, {y", "n": 1},\n'
+                     '  {"id": "b", "note": null, "n": 2}\n')
     assert second.splitlines()[:2] == ["[", '  {"id": "p0", "n": 0},']
-    assert second.splitlines()[1000:] == ['  {"id": "p999", "n": 999},', '  {"id": "p1000", "n": 1000}']
+    assert second.splitlines()[1000:] == ['  {"id": "p999", "n": 999},',
+                                          '  {"id": "p1000", "n": 1000}']
     assert json.loads(second + "]") == plain

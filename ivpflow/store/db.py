@@ -377,9 +377,11 @@ class Store:
             return cls(url)
         store = cls(url, upgrade=False)
         try:
-            if store.current_revision() is None:
+            revision = store.current_revision()
+            if revision is None:
                 raise NoStoreError(store.describe(), "it has no ivpflow tables yet")
-            store.upgrade()
+            if revision != SCHEMA_HEAD:
+                store.upgrade()
         except BaseException:
             store.dispose()
             raise
@@ -412,6 +414,11 @@ class Store:
         """The schema revision stored in the database, or None for an empty database."""
         try:
             with self.engine.connect() as conn:
+                # One statement for a store in use; the table names only when it fails.
+                try:
+                    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+                except (OperationalError, ProgrammingError):  # no such table
+                    conn.rollback()
                 names = conn.dialect.get_table_names(conn)
                 if "alembic_version" not in names:
                     if names:
