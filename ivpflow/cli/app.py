@@ -133,7 +133,9 @@ class IvpflowGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands:
-            load_commands([cmd_name])
+            # A name the list does not know (a typo, or a command added without its entry)
+            # loads every module: found all the same, and click's message names the others.
+            load_commands([cmd_name] if cmd_name in COMMAND_MODULES else None)
         command = super().get_command(ctx, cmd_name)
         if command is not None:  # also one whose module was imported by someone else
             from .params import add_now_option

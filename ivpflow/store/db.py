@@ -274,8 +274,9 @@ class Tx:
                     for index, (sql, values) in enumerate(writes)]
 
         def one(driver: Any, statement: Prepared, values: Params | Sequence[Params]) -> Any:
-            if isinstance(values, Mapping):
-                return driver.execute(statement.text, statement.params(values))
+            if isinstance(values, Mapping) or len(values) == 1:  # one row: no cursor of its own
+                row = values if isinstance(values, Mapping) else values[0]
+                return driver.execute(statement.text, statement.params(row))
             converted = [statement.params(v) for v in values]
             if self.postgresql:
                 cursor = driver.cursor()
