@@ -5,6 +5,8 @@
     .venv/bin/python bench/run.py --postgresql postgresql+psycopg://u:p@127.0.0.1/db
     .venv/bin/python bench/run.py --peer /tmp/spiff/bin/python   # also run the peer
     .venv/bin/python bench/run.py --only advance,portfolio       # single figures
+    .venv/bin/python bench/run.py --peer /tmp/spiff/bin/python \
+        --peer-bench /work/shared/peers/spiff/bench.py            # from a git worktree
 
 Figures (PERFORMANCE.md), by name for --only:
   due        the due-reminder query with one item due among 1,000 / 10,000 / 100,000 processes
