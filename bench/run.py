@@ -5,6 +5,8 @@
     .venv/bin/python bench/run.py --postgresql postgresql+psycopg://u:p@127.0.0.1/db
     .venv/bin/python bench/run.py --peer /tmp/spiff/bin/python   # also run the peer
     .venv/bin/python bench/run.py --only advance,portfolio       # single figures
+    .venv/bin/python bench/run.py --peer /tmp/spiff/bin/python \
+        --peer-bench /work/shared/peers/spiff/bench.py            # from a git worktree
 
 Figures (PERFORMANCE.md), by name for --only:
   due        the due-reminder query with one item due among 1,000 / 10,000 / 100,000 processes
@@ -59,6 +61,7 @@ FIGURES = ("due", "tick", "drain", "drain-smtp", "advance", "portfolio", "coldst
            "memory")
 NOW = parse_moment("2026-03-16T08:00")  # a Monday after the digest
 SENDER = "ivpflow <bench@ivpflow.example>"
+PEER_BENCH = ROOT.parent / "shared" / "peers" / "spiff" / "bench.py"
 COORDINATORS = 4  # advancing at once on PostgreSQL
 # The peer's process: five phases with one user task each and a timer deadline per phase.
 FIVE_PHASES = """
@@ -462,8 +465,7 @@ def figure_memory(folder: Path, ticks: int) -> list[Row]:
                                         f"({marks[ticks] - marks[early]:+.1f} MiB since)")]
 
 
-def run_peer(python: str, sizes: str) -> list[tuple[str, str, str]]:
-    bench = ROOT.parent / "shared" / "peers" / "spiff" / "bench.py"
+def run_peer(python: str, sizes: str, bench: Path) -> list[tuple[str, str, str]]:
     if not bench.exists():
         return [("SpiffWorkflow peer", "n/a", f"{bench} not found")]
     done = subprocess.run([python, str(bench), "--ns", sizes, "--no-variant"],
@@ -505,6 +507,9 @@ def main() -> int:
                         help="a PostgreSQL server URL where databases may be created")
     parser.add_argument("--peer", help="a python with SpiffWorkflow 3.2 installed")
     parser.add_argument("--peer-sizes", default="1000,10000")
+    # A git worktree has no ../shared of its own: it can name the peer's folder.
+    parser.add_argument("--peer-bench", type=Path, default=PEER_BENCH,
+                        help=f"the peer's bench.py (default {PEER_BENCH})")
     args = parser.parse_args()
     wanted = {name.strip() for name in args.only.split(",") if name.strip()}
     unknown = wanted - set(FIGURES)
@@ -527,7 +532,7 @@ def main() -> int:
         # The peer and every advance first, one after the other: before the bulk loads of the
         # other figures leave the disk writing back and PostgreSQL vacuuming.
         if args.peer and "advance" in wanted:
-            show("peer", run_peer(args.peer, args.peer_sizes))
+            show("peer", run_peer(args.peer, args.peer_sizes, args.peer_bench))
         if "advance" in wanted:
             for kind in kinds:
                 show(kind, figure_advance(kind, args.postgresql, folder, args.advance))
@@ -548,7 +553,7 @@ def main() -> int:
         if "memory" in wanted:
             show("sqlite", figure_memory(folder, args.ticks))
         if args.peer and "advance" not in wanted:
-            show("peer", run_peer(args.peer, args.peer_sizes))
+            show("peer", run_peer(args.peer, args.peer_sizes, args.peer_bench))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     print()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -582,8 +584,9 @@ def test_environment_variables_set_the_global_options(runner: object, tmp_path: 
 def test_every_command_has_help(runner: object) -> None:
     from click.testing import CliRunner
 
-    from ivpflow.cli import cli
+    from ivpflow.cli import cli, load_commands
 
+    load_commands()
     for name, command in cli.commands.items():
         assert command.help, name
         result = CliRunner().invoke(cli, [name, "--help"])
@@ -591,8 +594,9 @@ def test_every_command_has_help(runner: object) -> None:
 
 
 def test_every_command_is_in_the_readme() -> None:
-    from ivpflow.cli import cli
+    from ivpflow.cli import cli, load_commands
 
+    load_commands()
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     missing = [name for name in cli.commands if f"ivpflow {name}" not in readme]
     assert missing == []
@@ -627,3 +631,32 @@ def test_commands_run_without_the_cycle_collector_except_the_long_ones(
         assert done.value.code == 0
         assert gc.isenabled()  # what main() switched off is on again afterwards
     assert seen == {"start_process": False, "tick": True}
+
+
+def test_each_command_is_found_in_the_module_the_lazy_group_names() -> None:
+    from ivpflow.cli import cli, load_commands
+    from ivpflow.cli.app import COMMAND_MODULES
+
+    load_commands()
+    defined = {name: command.callback.__module__.rsplit(".", 1)[1]
+               for name, command in cli.commands.items() if command.callback}
+    assert defined == COMMAND_MODULES
+
+
+def test_status_imports_only_what_it_needs(tmp_path: Path) -> None:
+    from ivpflow.dates import parse_moment
+    from ivpflow.process.lifecycle import start_process
+
+    store = Store.open(tmp_path)
+    start_process(store, find_definition(NOT), now=parse_moment("2026-03-16T08:00"), actor="a")
+    store.dispose()
+    script = ("import sys\nfrom ivpflow.cli import main\n"
+              "try:\n    main(['--store', sys.argv[1], '--now', '2026-03-16', 'status'])\n"
+              "except SystemExit as exc:\n    assert exc.code == 0, exc.code\n"
+              "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+              "('alembic', 'jinja2', 'docx', 'babel', 'apscheduler', 'yaml', 'transitions') "
+              "or m.startswith('ivpflow.cli.'))), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path)],
+                          capture_output=True, text=True, check=True)
+    assert done.stderr.split() == ["ivpflow.cli.app", "ivpflow.cli.output",
+                                   "ivpflow.cli.params", "ivpflow.cli.processes"]

@@ -155,6 +155,20 @@ def test_the_user_config_folder(runner: CliRunner, tmp_path: Path, here: Path,
     assert config(runner)["actor"] == ("project", str(here / "ivpflow.toml"))
 
 
+@pytest.mark.parametrize("xdg", [None, "", "relative/xdg", "/abs/xdg"])
+def test_the_user_config_folder_is_platformdirs_own(xdg: str | None,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from platformdirs import user_config_dir
+
+    from ivpflow.settings import user_config_file
+
+    if xdg is None:
+        monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_CONFIG_HOME", xdg)
+    assert user_config_file() == Path(user_config_dir("ivpflow")) / "ivpflow.toml"
+
+
 # --------------------------------------------------------------------------- bad files
 
 @pytest.mark.parametrize(("text", "message"), [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import pty
 import re
@@ -18,7 +19,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from ivpflow.cli import cli
+from ivpflow.cli import cli, load_commands
 from ivpflow.cli.output import table
 
 from .conftest import Invoke
@@ -30,6 +31,7 @@ YELLOW = "\x1b[33m"
 def commands(group: click.Group = cli, path: tuple[str, ...] = ()
              ) -> Iterator[tuple[str, click.Command]]:
     """Every command and group of the CLI, by its full name ('shared meeting add')."""
+    load_commands()
     for name, command in group.commands.items():
         yield " ".join((*path, name)), command
         if isinstance(command, click.Group):
@@ -263,3 +265,22 @@ def test_the_main_tables_fit_an_80_column_terminal(store_dir: Path, db_args: lis
     assert max(widths(shown)) <= 80
     assert (RED in shown) is red
     assert "\x1b[1m" in shown.splitlines()[0]
+
+
+def test_flat_records_print_one_a_line_also_with_braces_in_a_value(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from ivpflow.cli.output import print_json
+
+    rows = [{"id": "a", "note": "x}, {y", "n": 1, "skip": 0}, {"id": "b", "note": None, "n": 2,
+                                                               "skip": 0}]
+    print_json(rows, keys=("id", "note", "n"))
+    plain = [{"id": f"p{i}", "n": i} for i in range(1001)]
+    print_json(plain)
+    out = capsys.readouterr().out
+    first, second = out.split("]\n")[:2]
+    assert first == ('[\n  {"id": "a", "note": "x}, {y", "n": 1},\n'
+                     '  {"id": "b", "note": null, "n": 2}\n')
+    assert second.splitlines()[:2] == ["[", '  {"id": "p0", "n": 0},']
+    assert second.splitlines()[1000:] == ['  {"id": "p999", "n": 999},',
+                                          '  {"id": "p1000", "n": 1000}']
+    assert json.loads(second + "]") == plain

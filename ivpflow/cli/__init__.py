@@ -1,39 +1,12 @@
 """The command line: parses arguments, calls one library function, prints the result.
 
 The group lives in `app`; the commands live in the modules of this package by concern, and
-importing them registers them.
+importing them registers them. A command run from the shell imports only its own module
+(`app.COMMAND_MODULES`); `load_commands()` imports them all, for whoever needs the whole list.
 """
 
 from __future__ import annotations
 
-import gc
+from .app import App, cli, load_commands, main
 
-# Importing the commands allocates a great deal and frees nothing, so the cycle collector
-# would only look in vain; it is off until they are registered (see app.main()).
-_COLLECTING = gc.isenabled()
-gc.disable()
-
-from . import (  # noqa: E402,F401
-    completion,
-    config,
-    definitions,
-    delete,
-    documents,
-    init,
-    mail,
-    planning,
-    processes,
-    shared,
-    upgrade,
-    views,
-)
-from .app import App, cli, main  # noqa: E402
-from .params import add_now_option  # noqa: E402
-
-for _command in cli.commands.values():  # `ivpflow status --now …` as well as before it
-    add_now_option(_command)
-
-if _COLLECTING:
-    gc.enable()
-
-__all__ = ["App", "cli", "main"]
+__all__ = ["App", "cli", "load_commands", "main"]

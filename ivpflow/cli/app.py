@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -97,9 +97,55 @@ COMMAND_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+# The module of this package that defines each command. One command imports only its own
+# module (click's lazy group): importing them all is a fifth of a `status`. A test keeps the
+# list equal to what the modules define.
+COMMAND_MODULES: dict[str, str] = {
+    **dict.fromkeys(("start", "processes", "status", "advance", "reopen", "done", "decide",
+                     "undo", "assign", "unassign", "history"), "processes"),
+    **dict.fromkeys(("plan", "meeting", "calendar", "suspend", "resume"), "planning"),
+    **dict.fromkeys(("draft", "drafts", "templates", "priority", "velden", "indicator",
+                     "action", "set", "values"), "documents"),
+    **dict.fromkeys(("tick", "scheduler", "outbox"), "mail"),
+    **dict.fromkeys(("export", "report", "diagram"), "views"),
+    **dict.fromkeys(("workflows", "check"), "definitions"),
+    **{name: name for name in ("completion", "config", "delete", "init", "shared", "upgrade")},
+}
+
+
+def load_commands(names: Iterable[str] | None = None) -> None:
+    """Import the modules that define these commands (all of them by default), which
+    registers them on the group with `--now` after the command too."""
+    from importlib import import_module
+
+    from .params import add_now_option
+
+    wanted = COMMAND_MODULES if names is None else names
+    for module in dict.fromkeys(COMMAND_MODULES[n] for n in wanted if n in COMMAND_MODULES):
+        import_module(f"{__package__}.{module}")
+    for command in cli.commands.values():  # `ivpflow status --now …` as well as before it
+        add_now_option(command)
+
+
 class IvpflowGroup(click.Group):
     """Turns every library refusal into one `Error: …` line and exit code 1, and lists its
-    commands by task."""
+    commands by task; a command's module is imported when the command is wanted."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            # A name the list does not know (a typo, or a command added without its entry)
+            # loads every module: found all the same, and click's message names the others.
+            load_commands([cmd_name] if cmd_name in COMMAND_MODULES else None)
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:  # also one whose module was imported by someone else
+            from .params import add_now_option
+
+            add_now_option(command)
+        return command
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        load_commands()
+        return super().list_commands(ctx)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

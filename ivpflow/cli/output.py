@@ -79,17 +79,25 @@ def print_json(data: Any, *, keys: Sequence[str] | None = None) -> None:
     thousand lines at a time: as readable, and a tenth of the work and a fraction of the
     memory for a list of 100,000. `keys` picks the keys of such records that are printed.
     """
-    flat = isinstance(data, list) and data and all(
-        isinstance(row, dict) and not any(isinstance(v, dict | list) for v in row.values())
-        for row in data)
+    # The types of all values at once: a tenth of the time of asking each value.
+    flat = isinstance(data, list) and data and all(isinstance(row, dict) for row in data) \
+        and not any(issubclass(kind, dict | list)
+                    for kind in {type(v) for row in data for v in row.values()})
     if not flat:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     encode = json.JSONEncoder(ensure_ascii=False).encode
     for start in range(0, len(data), 1000):
-        rows = data[start:start + 1000]
-        lines = ",\n".join("  " + encode({k: row[k] for k in keys} if keys else row)
-                           for row in rows)
+        rows = [{k: row[k] for k in keys} for row in data[start:start + 1000]] if keys \
+            else data[start:start + 1000]
+        # A thousand records in one call of the encoder, each then put on a line of its own:
+        # when every '}' is a record's end (no value holds one), '}, {' is only ever found
+        # between two records.
+        text = encode(rows)
+        if text.count("}") == len(rows):
+            lines = "  " + text[1:-1].replace("}, {", "},\n  {")
+        else:
+            lines = ",\n".join("  " + encode(row) for row in rows)
         last = start + 1000 >= len(data)
         click.echo(("[\n" if start == 0 else "") + lines + ("\n]" if last else ","))
 

@@ -14,7 +14,6 @@ from sqlalchemy import Connection, func, select
 from ..dates import to_utc_naive
 from ..errors import InvalidValueError
 from ..store import Store, tables
-from ..store.writer import change
 
 DELAYED_AFTER = timedelta(hours=1)  # a queued message this old is late, and the tick says so
 
@@ -89,6 +88,8 @@ def requeue(store: Store, ids: list[int] | None, *, now: datetime, actor: str,
     for row in rows:
         by_process.setdefault(row.process_id, []).append(row)
     for pid, messages in by_process.items():
+        from ..store.writer import change  # a write: `status` reads this module
+
         with change(store, pid, now=now, actor=actor, parts=(), touch=False) as work:
             for message in messages:
                 work.requeue_message(message.id)

@@ -274,8 +274,9 @@ class Tx:
                     for index, (sql, values) in enumerate(writes)]
 
         def one(driver: Any, statement: Prepared, values: Params | Sequence[Params]) -> Any:
-            if isinstance(values, Mapping):
-                return driver.execute(statement.text, statement.params(values))
+            if isinstance(values, Mapping) or len(values) == 1:  # one row: no cursor of its own
+                row = values if isinstance(values, Mapping) else values[0]
+                return driver.execute(statement.text, statement.params(row))
             converted = [statement.params(v) for v in values]
             if self.postgresql:
                 cursor = driver.cursor()
@@ -377,9 +378,11 @@ class Store:
             return cls(url)
         store = cls(url, upgrade=False)
         try:
-            if store.current_revision() is None:
+            revision = store.current_revision()
+            if revision is None:
                 raise NoStoreError(store.describe(), "it has no ivpflow tables yet")
-            store.upgrade()
+            if revision != SCHEMA_HEAD:
+                store.upgrade()
         except BaseException:
             store.dispose()
             raise
@@ -412,6 +415,11 @@ class Store:
         """The schema revision stored in the database, or None for an empty database."""
         try:
             with self.engine.connect() as conn:
+                # One statement for a store in use; the table names only when it fails.
+                try:
+                    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+                except (OperationalError, ProgrammingError):  # no such table
+                    conn.rollback()
                 names = conn.dialect.get_table_names(conn)
                 if "alembic_version" not in names:
                     if names:
