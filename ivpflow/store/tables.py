@@ -11,6 +11,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -243,6 +244,25 @@ indicators = Table(
     Column("target", String(100)),
     Column("target_year", Integer),
     Column("position", Integer, nullable=False),
+)
+
+# One figure of a series for the veiligheidsanalyse (`ivpflow cijfers`): the value of one
+# measure of an open-data table for one region (a gemeente GMxxxx or Nederland NL01) in one
+# year, with where it came from and when it was fetched. Fetching again updates the row.
+observations = Table(
+    "observations", metadata,
+    _process_key(),
+    Column("region", String(10), primary_key=True),  # GM0168, NL01
+    Column("year", Integer, primary_key=True),
+    Column("table_id", String(20), primary_key=True),  # 83648NED
+    Column("series", String(100), primary_key=True),  # ivpflow/opendata/reeksen.yaml
+    Column("name", String(100), nullable=False),  # the region as the documents name it
+    Column("measure", String(200), nullable=False),  # the source's topic and category keys
+    Column("value", Float, nullable=False),
+    Column("lower", Float),  # the 95% interval of a survey figure (Veiligheidsmonitor)
+    Column("upper", Float),
+    Column("source", String(100), nullable=False),  # CBS, Politie; the catalogue it came from
+    Column("retrieved_on", Date, nullable=False),
 )
 
 # An action of the uitvoeringsplan: doelstelling, activiteiten, trekker, termijn, kosten.
