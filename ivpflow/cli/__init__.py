@@ -19,6 +19,7 @@ from . import (  # noqa: E402,F401
     definitions,
     delete,
     documents,
+    figures,
     init,
     mail,
     planning,

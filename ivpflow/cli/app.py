@@ -90,7 +90,7 @@ COMMAND_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
                        "upgrade", "delete")),
     ("Planning and meetings", ("plan", "meeting", "calendar", "shared")),
     ("Documents and content", ("draft", "drafts", "set", "values", "priority", "indicator",
-                               "action", "velden", "templates")),
+                               "action", "velden", "cijfers", "templates")),
     ("Views to take away", ("report", "export", "diagram")),
     ("Mail and scheduler", ("tick", "scheduler", "outbox")),
     ("Set-up", ("init", "check", "workflows", "config", "completion")),
