@@ -121,3 +121,28 @@ def test_the_network_down_is_one_line_with_the_way_out_and_writes_nothing(
         "with: ivpflow cijfers not --from-file FILE\n")
     assert observations(store) == ()
     assert "figures-imported" not in ivpflow("history", "not").output
+
+
+def test_a_statline_csv_export_imports_the_same_way(
+        ivpflow: Invoke, started: str, store: Store) -> None:
+    export = Path(__file__).resolve().parent / "fixtures" / "cbs" / "statline-83648NED.csv"
+    result = ivpflow("cijfers", "not", "--from-file", str(export), now=DECEMBER)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == (
+        "not: 83648NED (Geregistreerde criminaliteit; soort misdrijf, regio), 2021-2025: "
+        "18 added, 0 updated, 0 unchanged")
+    rows = {(r.name, r.year): r.value for r in observations(store)
+            if r.series == "woninginbraak"}
+    assert rows[("Losser", 2023)] == 1.6 and ("Losser", 2024) not in rows  # '.': not known
+    assert rows[("Nederland", 2024)] == 2.2  # "2024*": provisional, still 2024
+    assert {r.source for r in observations(store)} == {"CBS, StatLine CSV"}
+
+
+def test_a_file_that_is_not_an_export_is_refused(ivpflow: Invoke, started: str,
+                                                  tmp_path: Path) -> None:
+    export = tmp_path / "cijfers.csv"
+    export.write_text("regio,jaar,waarde\nLosser,2023,1\n", encoding="utf-8")
+    result = ivpflow("cijfers", "not", "--from-file", str(export), "--table", "83648NED")
+    assert (result.exit_code, result.stderr) == (
+        1, f"Error: {export}: no header row with a column 'Perioden' (is it a StatLine CSV "
+           "export, ';'-separated?); nothing was changed\n")
