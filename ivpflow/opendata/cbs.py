@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from ..errors import OpenDataError
+from ..i18n import _
 
 CBS_URL = "https://opendata.cbs.nl/ODataApi/odata"
 THIRD_PARTY_URL = "https://dataderden.cbs.nl/ODataApi/odata"
@@ -66,13 +67,14 @@ class Client:
             page = self._get(url)
             rows = page.get("value")
             if not isinstance(rows, list):
-                raise OpenDataError(url, "the answer is not an OData list of values")
+                raise OpenDataError(url, _("the answer is not an OData list of values"))
             yield from (row for row in rows if isinstance(row, dict))
             following = page.get("odata.nextLink")
             url = following if isinstance(following, str) and following else None
             pages += 1
             if pages >= MAX_PAGES:
-                raise OpenDataError(url or self.base, f"more than {MAX_PAGES} pages")
+                raise OpenDataError(url or self.base, _("more than {pages} pages").format(
+                    pages=MAX_PAGES))
 
     def _get(self, url: str) -> dict[str, Any]:
         if self.on_request is not None:
@@ -85,28 +87,30 @@ class Client:
         except urllib.error.HTTPError as exc:
             exc.close()
             if exc.code == 404:
-                raise OpenDataError(url, "no such table or endpoint (HTTP 404)") from None
-            raise OpenDataError(url, f"HTTP {exc.code} {exc.reason}") from None
+                raise OpenDataError(url, _("no such table or endpoint (HTTP 404)")) from None
+            raise OpenDataError(url, _("HTTP {code} {reason}").format(
+                code=exc.code, reason=exc.reason)) from None
         except urllib.error.URLError as exc:
             raise Unreachable(url, _reason(exc.reason)) from None
         except TimeoutError:
-            raise Unreachable(url, f"no answer within {self.timeout:g} seconds") from None
+            raise Unreachable(url, _("no answer within {seconds} seconds").format(
+                seconds=f"{self.timeout:g}")) from None
         except OSError as exc:
             raise Unreachable(url, _reason(exc)) from None
         try:
             data = json.loads(body)
         except ValueError:
-            raise OpenDataError(url, "the answer is not JSON") from None
+            raise OpenDataError(url, _("the answer is not JSON")) from None
         if not isinstance(data, dict):
-            raise OpenDataError(url, "the answer is not an OData object")
+            raise OpenDataError(url, _("the answer is not an OData object"))
         return data
 
 
 def _reason(reason: object) -> str:
     if isinstance(reason, ConnectionRefusedError):
-        return "connection refused"
+        return _("connection refused")
     if isinstance(reason, TimeoutError):
-        return "no answer in time"
+        return _("no answer in time")
     if isinstance(reason, socket.gaierror):
-        return "the name does not resolve"
+        return _("the name does not resolve")
     return " ".join(str(reason).split()) or type(reason).__name__

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import FigureFileError
+from ..i18n import _
 from .series import Series, Table, series_of, tables
 from .tables import LOWER, UPPER, VALUE, Figure, Reading, period_of
 
@@ -37,7 +38,7 @@ def read_text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise FigureFileError(str(path), exc.strerror or "cannot be read") from None
+        raise FigureFileError(str(path), exc.strerror or _("cannot be read")) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -50,8 +51,8 @@ def detect_table(path: Path, text: str) -> Table:
     for table in tables().values():
         if table.id.casefold() in head or _norm(table.title) in head:
             return table
-    raise FigureFileError(str(path), "its title names none of the tables ivpflow reads; name "
-                                     "the table with --table")
+    raise FigureFileError(str(path), _("its title names none of the tables ivpflow reads; "
+                                       "name the table with --table"))
 
 
 def read_export(path: Path, table: Table, regions: dict[str, str],
@@ -64,22 +65,22 @@ def read_export(path: Path, table: Table, regions: dict[str, str],
     at = next((n for n, row in enumerate(rows)
                if any(_norm(cell) == "perioden" for cell in row)), None)
     if at is None:
-        raise FigureFileError(str(path), "no header row with a column 'Perioden' (is it a "
-                                         "StatLine CSV export, ';'-separated?)")
+        raise FigureFileError(str(path), _("no header row with a column 'Perioden' (is it a "
+                                           "StatLine CSV export, ';'-separated?)"))
     header = [_norm(cell) for cell in rows[at]]
     period_col = header.index("perioden")
     region_col = _column(header, ("regio's", "regio", "regios", "wijken en buurten",
                                   _norm(table.region)))
     if region_col is None:
-        raise FigureFileError(str(path), "no column of regions (Regio's)")
+        raise FigureFileError(str(path), _("no column of regions (Regio's)"))
     category_col = _column(header, ("soort misdrijf", "soortmisdrijf")) if table.category \
         else None
     margin_col = _column(header, ("marges",)) if table.margins else None
     wanted = series_of(table.id)
     columns = {s.id: c for s in wanted if (c := _measure_column(rows[at], s)) is not None}
     if not columns:
-        raise FigureFileError(str(path), "none of its columns is a measure of a series of "
-                                         f"{table.id}")
+        raise FigureFileError(str(path), _("none of its columns is a measure of a series of "
+                                           "{table}").format(table=table.id))
     names = {_norm(name): code for code, name in regions.items()}
     names.update({_norm(code): code for code in regions})
     reading = Reading(table, skipped=[s.id for s in wanted if s.id not in columns])

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..errors import OpenDataError
+from ..i18n import _
 from .cbs import Client
 from .series import Series, Table, series_of
 
@@ -132,6 +133,6 @@ def _filter(table: Table, regions: list[str], periods: list[str],
                any_of([f"Perioden eq '{p}'" for p in periods])]
     if table.category:
         if not categories:
-            raise OpenDataError(table.id, "none of the categories of its series is in it")
+            raise OpenDataError(table.id, _("none of the categories of its series is in it"))
         clauses.append(any_of([f"{table.category} eq '{k}'" for k in categories]))
     return " and ".join(clauses)
