@@ -146,3 +146,18 @@ def test_a_file_that_is_not_an_export_is_refused(ivpflow: Invoke, started: str,
     assert (result.exit_code, result.stderr) == (
         1, f"Error: {export}: no header row with a column 'Perioden' (is it a StatLine CSV "
            "export, ';'-separated?); nothing was changed\n")
+
+
+def test_a_politie_table_per_month_counts_a_year_once_its_twelve_months_are_in(
+        ivpflow: Invoke, started: str, store: Store, cbs_server: list[str]) -> None:
+    result = ivpflow("cijfers", "not", "--table", "47013NED", "--years", "2024-2025",
+                     now=DECEMBER)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "not: 47013NED (Geregistreerde misdrijven; soort misdrijf, gemeente, per maand), "
+        "2024-2025: 20 added, 0 updated, 0 unchanged"]
+    rows = {(r.region, r.year): r for r in observations(store) if r.series == "woninginbraak"}
+    assert sorted(rows) == [("GM0168", 2024), ("GM0173", 2024), ("GM0183", 2024),
+                            ("GM1774", 2024), ("NL00", 2024)]  # 2025 has ten months only
+    assert (rows[("GM0168", 2024)].value, rows[("GM0168", 2024)].source) == (42.0, "Politie")
+    assert all(path.startswith("/derden/47013NED/") for path in cbs_server)
