@@ -161,3 +161,27 @@ def test_a_politie_table_per_month_counts_a_year_once_its_twelve_months_are_in(
                             ("GM1774", 2024), ("NL00", 2024)]  # 2025 has ten months only
     assert (rows[("GM0168", 2024)].value, rows[("GM0168", 2024)].source) == (42.0, "Politie")
     assert all(path.startswith("/derden/47013NED/") for path in cbs_server)
+
+
+def test_undo_looks_past_fetched_figures_to_the_last_decision_of_the_coordinator(
+        ivpflow: Invoke, started: str, store: Store, cbs_server: list[str]) -> None:
+    assert ivpflow("done", "not", "startnotitie-opstellen",
+                   now="2026-11-30T10:00").exit_code == 0
+    assert ivpflow("cijfers", "not", "--table", "85146NED", now=DECEMBER).exit_code == 0
+    result = ivpflow("undo", "not", now="2026-12-01T11:00")
+    assert result.exit_code == 0, result.output
+    assert "done startnotitie-opstellen" in result.output
+    assert len(observations(store)) == 9  # the figures stay
+
+
+def test_refusals_speak_dutch_with_dutch_dates(
+        ivpflow: Invoke, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with_gemeenten(tmp_path, monkeypatch, "Haaren")
+    assert ivpflow("start", "elders", "--id", "elders").exit_code == 0
+    monkeypatch.setenv("IVPFLOW_LANGUAGE", "nl")
+    result = ivpflow("cijfers", "elders", now=DECEMBER)
+    # The message after the prefix (which the command line's own catalogue may translate).
+    assert (result.exit_code, result.stderr.split(": ", 1)[1]) == (
+        1, "Gemeente 'Haaren' is op 1 januari 2021 opgeheven en opgegaan in Boxtel, "
+           "Oisterwijk, Tilburg, Vught; noem in de workflow de gemeente waarin zij is "
+           "opgegaan\n")
