@@ -7,6 +7,8 @@ the longest value validation lets through, so what one database accepts every da
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     Column,
     Date,
@@ -21,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -246,6 +249,17 @@ indicators = Table(
     Column("position", Integer, nullable=False),
 )
 
+class Real(TypeDecorator[float]):
+    """A float column read as the driver gives it: both drivers return floats already, and
+    SQLAlchemy's own conversion asks psycopg for a column type a pipelined read lacks."""
+
+    impl = Float
+    cache_ok = True
+
+    def result_processor(self, dialect: Any, coltype: Any) -> None:
+        return None
+
+
 # One figure of a series for the veiligheidsanalyse (`ivpflow cijfers`): the value of one
 # measure of an open-data table for one region (a gemeente GMxxxx or Nederland NL01) in one
 # year, with where it came from and when it was fetched. Fetching again updates the row.
@@ -258,9 +272,9 @@ observations = Table(
     Column("series", String(100), primary_key=True),  # ivpflow/opendata/reeksen.yaml
     Column("name", String(100), nullable=False),  # the region as the documents name it
     Column("measure", String(200), nullable=False),  # the source's topic and category keys
-    Column("value", Float, nullable=False),
-    Column("lower", Float),  # the 95% interval of a survey figure (Veiligheidsmonitor)
-    Column("upper", Float),
+    Column("value", Real, nullable=False),
+    Column("lower", Real),  # the 95% interval of a survey figure (Veiligheidsmonitor)
+    Column("upper", Real),
     Column("source", String(100), nullable=False),  # CBS, Politie; the catalogue it came from
     Column("retrieved_on", Date, nullable=False),
 )
