@@ -185,3 +185,22 @@ def test_refusals_speak_dutch_with_dutch_dates(
         1, "Gemeente 'Haaren' is op 1 januari 2021 opgeheven en opgegaan in Boxtel, "
            "Oisterwijk, Tilburg, Vught; noem in de workflow de gemeente waarin zij is "
            "opgegaan\n")
+
+
+def test_a_progress_bar_shows_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    from ivpflow.cli.figures import _progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    for stream, shown in ((io.StringIO(), False), (Terminal(), True)):
+        monkeypatch.setattr(sys, "stderr", stream)
+        with _progress(8) as step:
+            for _ in range(10):  # more requests than foreseen (pages) do not overrun it
+                step("http://127.0.0.1/cbs/83648NED/TypedDataSet")
+        assert ("Downloading" in stream.getvalue()) is shown
+        assert ("100%" in stream.getvalue()) is shown
