@@ -287,7 +287,10 @@ def to_docx(blocks: list[dict[str, Any]], *, title: str, subject: str) -> bytes:
             _runs(heading, block["runs"], WD_COLOR_INDEX.YELLOW)
         elif kind == "paragraph":
             paragraph = document.add_paragraph()
-            if block.get("signature"):
+            following = blocks[number + 1]["kind"] if number + 1 < len(blocks) else None
+            # A signature, and the line that names a chart's table or its source, stay on
+            # the page of what they belong to.
+            if block.get("signature") or following in ("image", "table"):
                 paragraph.paragraph_format.keep_with_next = True
             _runs(paragraph, block["runs"], WD_COLOR_INDEX.YELLOW)
         elif kind == "image":
