@@ -123,6 +123,7 @@ def test_a_wheel_carries_the_workflows_templates_and_migrations(tmp_path: Path) 
     assert "ivpflow/templates/documents/raadsvoorstel.md.j2" in names
     assert any(n.startswith("ivpflow/store/migrations/versions/0006") for n in names)
     assert "ivpflow/locale/nl/LC_MESSAGES/ivpflow.mo" in names
+    assert {"ivpflow/opendata/gemeenten.yaml", "ivpflow/opendata/reeksen.yaml"} <= set(names)
 
 
 def test_without_a_checkout_the_workflows_come_from_the_installed_data(
