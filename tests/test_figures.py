@@ -204,3 +204,27 @@ def test_a_progress_bar_shows_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch
                 step("http://127.0.0.1/cbs/83648NED/TypedDataSet")
         assert ("Downloading" in stream.getvalue()) is shown
         assert ("100%" in stream.getvalue()) is shown
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--table", "99999NED"), "Unknown table '99999NED'; tables: 83648NED, 85146NED, "
+                              "47013NED, 47018NED"),
+    (("--years", "2025-2021"), "years '2025-2021' must run from an earlier to a later year "
+                               "between 1990 and 2100")], ids=["table", "years"])
+def test_a_bad_option_is_refused_before_anything_is_fetched(
+        ivpflow: Invoke, started: str, cbs_server: list[str], args: tuple[str, ...],
+        message: str) -> None:
+    result = ivpflow("cijfers", "not", *args, now=DECEMBER)
+    assert (result.exit_code, result.stderr) == (1, f"Error: {message}\n")
+    assert cbs_server == []
+
+
+def test_the_data_is_asked_for_the_regions_years_and_categories_only(
+        ivpflow: Invoke, started: str, cbs_server: list[str]) -> None:
+    assert ivpflow("cijfers", "not", "--table", "83648NED", "--years", "2024-2025",
+                   now=DECEMBER).exit_code == 0
+    data = next(path for path in cbs_server if "TypedDataSet" in path)
+    assert ("$filter=(startswith(RegioS,'GM0168') or startswith(RegioS,'GM1774') or "
+            "startswith(RegioS,'GM0173') or startswith(RegioS,'GM0183') or "
+            "startswith(RegioS,'NL01')) and (Perioden eq '2024JJ00' or Perioden eq "
+            "'2025JJ00') and (SoortMisdrijf eq 'T001161' or ") in data

@@ -8,6 +8,7 @@ timestamp or version, so unchanged figures give identical bytes and no new draft
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from io import BytesIO
 
 # Muted colours that stay apart in print and for colour-blind readers (Okabe-Ito); Nederland
@@ -21,6 +22,15 @@ def trend_png(title: str, unit: str, lines: Mapping[str, Sequence[tuple[int, flo
               comparison: str | None = "Nederland") -> bytes:
     """A line chart of `lines` (name → (year, value) points) as PNG bytes, titled `title`
     with `unit` on the y-axis; the line named `comparison` is drawn grey and dashed."""
+    # The same chart appears in the veiligheidsanalyse and the IVP: drawn once per run.
+    frozen = tuple((name, tuple((int(y), float(v)) for y, v in points))
+                   for name, points in lines.items())
+    return _drawn(title, unit, frozen, comparison)
+
+
+@lru_cache(maxsize=256)
+def _drawn(title: str, unit: str, lines: tuple[tuple[str, tuple[tuple[int, float], ...]], ...],
+           comparison: str | None) -> bytes:
     import matplotlib
 
     matplotlib.use("Agg", force=True)
@@ -28,9 +38,9 @@ def trend_png(title: str, unit: str, lines: Mapping[str, Sequence[tuple[int, flo
 
     figure = Figure(figsize=(WIDTH_CM / 2.54, HEIGHT_CM / 2.54), dpi=150)
     axes = figure.subplots()
-    years = sorted({year for points in lines.values() for year, _ in points})
+    years = sorted({year for _, points in lines for year, _ in points})
     colours = iter(COLOURS)
-    for name, points in lines.items():
+    for name, points in lines:
         xs = [year for year, _ in points]
         ys = [value for _, value in points]
         if name == comparison:
