@@ -57,8 +57,10 @@ def cijfers(app: App, process_id: str, years: str | None, table_ids: tuple[str, 
         result = import_figures(app.store, process_id, now=app.now, actor=app.actor,
                                 years=chosen, table_ids=table_ids, from_file=from_file,
                                 on_request=step)
-    span = f"{result.years[0]}-{result.years[-1]}" if len(result.years) > 1 \
-        else str(result.years[0])
+    done_years = result.years
+    span = f"{done_years[0]}-{done_years[-1]}" \
+        if len(done_years) > 1 and done_years[-1] - done_years[0] == len(done_years) - 1 \
+        else ", ".join(str(y) for y in done_years)
     for done in result.tables:
         click.echo(_("{process}: {table} ({title}), {years}: {added} added, {updated} "
                      "updated, {unchanged} unchanged").format(

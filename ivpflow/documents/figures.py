@@ -91,7 +91,10 @@ def standing(observations: Sequence[ObservationRow], series_id: str,
     if not rows:
         return None
     year = max(r.year for r in rows)
-    table = min(r.table_id for r in rows if r.year == year)
+    # CBS's rates before the Politie's counts: the order of the series file.
+    order = list(tables())
+    table = min({r.table_id for r in rows if r.year == year},
+                key=lambda t: order.index(t) if t in order else len(order))
     at = {r.name: r for r in rows if r.year == year and r.table_id == table}
     unit = next((s.unit for s in all_series() if s.id == series_id and s.table == table), "")
     if len(gemeenten) == 1:
