@@ -120,12 +120,11 @@ def import_figures(store: Store, process_id: str, *, now: datetime, actor: str,
                                       chosen_years))
             except Unreachable as exc:
                 raise OfflineError(exc.url.split("?")[0], exc.reason, pid) from None
-    names = {**gemeenten}
-    today = local(now).date()
-    results = [TableResult(r.table, missing=[names[c] for c in r.missing if c in names],
+    results = [TableResult(r.table, missing=[gemeenten[c] for c in r.missing if c in gemeenten],
                            skipped=r.skipped) for r in readings]
     origin = "StatLine CSV" if from_file is not None else None
-    _store(store, pid, readings, results, names, today, origin, now=now, actor=actor)
+    _store(store, pid, readings, results, gemeenten, local(now).date(), origin, now=now,
+           actor=actor)
     return ImportResult(pid, chosen_years, results)
 
 
@@ -145,8 +144,7 @@ def _store(store: Store, pid: str, readings: list[Reading], results: list[TableR
     if not _tally(held, new, results, count=False):
         _tally(held, new, results, count=True)
         return
-    for result in results:
-        result.added = result.updated = result.unchanged = 0
+    # Counted from the rows the unit of work reads, under its lock.
     with change(store, pid, now=now, actor=actor, parts=PARTS) as work:
         current = {_key(row): row for row in work.process.observations}
         _tally(work.process.observations, new, results, count=True)
