@@ -228,3 +228,21 @@ def test_the_data_is_asked_for_the_regions_years_and_categories_only(
             "startswith(RegioS,'GM0173') or startswith(RegioS,'GM0183') or "
             "startswith(RegioS,'NL01')) and (Perioden eq '2024JJ00' or Perioden eq "
             "'2025JJ00') and (SoortMisdrijf eq 'T001161' or ") in data
+
+
+def test_a_service_that_does_not_answer_times_out_as_set(
+        ivpflow: Invoke, started: str, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    with socket.socket() as silent:  # listens, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        monkeypatch.setenv("IVPFLOW_CBS_URL", f"http://127.0.0.1:{port}/cbs")
+        monkeypatch.setenv("IVPFLOW_CBS_TIMEOUT", "0.5")
+        result = ivpflow("cijfers", "not", now=DECEMBER)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: Cannot reach http://127.0.0.1:{port}/cbs/83648NED/"
+                                    "DataProperties (no answer within 0.5 seconds); nothing "
+                                    "was changed.")
+    assert observations(store) == ()

@@ -3,7 +3,8 @@ catalogue that carries the Politie tables (dataderden.cbs.nl).
 
 Every answer is JSON `{"odata.metadata": …, "value": [...]}`; a long one comes in pages, each
 naming the next in `odata.nextLink`. The base URLs are settings (IVPFLOW_CBS_URL,
-IVPFLOW_CBS_THIRD_PARTY_URL), so that a test or a municipal mirror can stand in for CBS.
+IVPFLOW_CBS_THIRD_PARTY_URL; IVPFLOW_CBS_TIMEOUT in seconds), so that a test or a municipal
+mirror can stand in for CBS. A proxy is taken from HTTPS_PROXY / HTTP_PROXY, as urllib does.
 """
 
 from __future__ import annotations
@@ -32,6 +33,16 @@ class Unreachable(Exception):
     def __init__(self, url: str, reason: str) -> None:
         super().__init__(f"{url}: {reason}")
         self.url, self.reason = url, reason
+
+
+def timeout(environ: Mapping[str, str] | None = None) -> float:
+    """Seconds a connect or one answer may take: IVPFLOW_CBS_TIMEOUT, else 30."""
+    text = (os.environ if environ is None else environ).get("IVPFLOW_CBS_TIMEOUT")
+    try:
+        seconds = float(text) if text else TIMEOUT
+    except ValueError:
+        seconds = TIMEOUT
+    return seconds if 0 < seconds <= 600 else TIMEOUT
 
 
 def base_url(catalogue: str, environ: Mapping[str, str] | None = None) -> str:

@@ -21,7 +21,7 @@ from ..store import Store
 from ..store.reader import read_definition, read_process
 from ..store.rows import ObservationRow
 from ..store.writer import change
-from .cbs import Client, Unreachable, base_url
+from .cbs import Client, Unreachable, base_url, timeout
 from .gemeenten import NEDERLAND, gemeente
 from .series import Table, table, tables
 from .tables import Reading, fetch
@@ -114,7 +114,8 @@ def import_figures(store: Store, process_id: str, *, now: datetime, actor: str,
                                     chosen_years))
     else:
         for source in chosen or [t for t in tables().values() if t.default]:
-            client = Client(base_url(source.catalogue), on_request=on_request)
+            client = Client(base_url(source.catalogue), timeout=timeout(),
+                            on_request=on_request)
             try:
                 readings.append(fetch(client, source, [*gemeenten, source.nederland],
                                       chosen_years))
