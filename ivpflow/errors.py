@@ -422,3 +422,74 @@ class ExtensionError(InvalidValueError):
     def __init__(self, decision: str, reason: str) -> None:
         self.decision, self.reason = decision, reason
         IvpflowError.__init__(self, f"Decision '{decision}' cannot extend the plan: {reason}")
+
+
+# --- figures for the veiligheidsanalyse (issue 17, `ivpflow cijfers`)
+
+
+class UnknownGemeenteError(InvalidValueError):
+    """A name is not one of the gemeenten of the Netherlands (nor one dissolved since 2018)."""
+
+    def __init__(self, name: str, near: Sequence[str]) -> None:
+        from .i18n import _
+
+        self.what, self.value, self.near = "gemeente", name, list(near)
+        self.rule = "is not a gemeente of the Netherlands"
+        if near:
+            text = _("'{name}' is not a gemeente of the Netherlands; did you mean {near}?")
+            message = text.format(name=name, near=" or ".join(f"'{n}'" for n in near))
+        else:
+            message = _("'{name}' is not a gemeente of the Netherlands").format(name=name)
+        IvpflowError.__init__(self, message)
+
+
+class MergedGemeenteError(InvalidValueError):
+    """A gemeente no longer exists: it was dissolved in a herindeling."""
+
+    def __init__(self, name: str, day: object, into: Sequence[str]) -> None:
+        from datetime import date
+
+        from .i18n import _, say_date
+
+        assert isinstance(day, date)
+        self.what, self.value, self.day, self.into = "gemeente", name, day, list(into)
+        self.rule = "was dissolved"
+        joined = _listing(into)
+        IvpflowError.__init__(self, _(
+            "Gemeente '{name}' was dissolved on {day} and went into {into}; name the gemeente "
+            "it went into in the workflow instead").format(name=name, day=say_date(day),
+                                                           into=joined))
+
+
+class OpenDataError(IvpflowError):
+    """An open-data service answered, but not with the table or figures asked for."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        from .i18n import _
+
+        self.url, self.reason = url, reason
+        IvpflowError.__init__(self, _("{url}: {reason}").format(url=url, reason=reason))
+
+
+class OfflineError(IvpflowError):
+    """An open-data service cannot be reached; the message says how to import by hand."""
+
+    def __init__(self, url: str, reason: str, process_id: str) -> None:
+        from .i18n import _
+
+        self.url, self.reason, self.process_id = url, reason, process_id
+        IvpflowError.__init__(self, _(
+            "Cannot reach {url} ({reason}); nothing was changed. Download the table as CSV "
+            "from StatLine and import it with: ivpflow cijfers {process} --from-file FILE"
+        ).format(url=url, reason=reason, process=process_id))
+
+
+class FigureFileError(InvalidValueError):
+    """A file given with --from-file is not a StatLine CSV export ivpflow can read."""
+
+    def __init__(self, file: str, reason: str) -> None:
+        from .i18n import _
+
+        self.what, self.value, self.rule = "file", file, reason
+        IvpflowError.__init__(self, _("{file}: {reason}; nothing was changed").format(
+            file=file, reason=reason))

@@ -207,3 +207,52 @@ def own_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         (folder / sub).mkdir(parents=True)
     monkeypatch.setenv("IVPFLOW_TEMPLATES", str(folder))
     return folder
+
+
+CBS_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "cbs"
+
+
+@pytest.fixture
+def cbs_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """CBS's two OData catalogues replayed from tests/fixtures/cbs/ by a real HTTP server on
+    127.0.0.1 (IVPFLOW_CBS_URL and IVPFLOW_CBS_THIRD_PARTY_URL point at it); yields the list
+    of paths asked for. A page after the first ($skip=N) is the file <endpoint>-N.json."""
+    import threading
+    import urllib.parse
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    asked: list[str] = []
+
+    class Replay(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            url = urllib.parse.urlsplit(self.path)
+            asked.append(urllib.parse.unquote(self.path))
+            skip = urllib.parse.parse_qs(url.query).get("$skip")
+            name = url.path.strip("/") + (f"-{skip[0]}" if skip else "") + ".json"
+            file = CBS_FIXTURES / name
+            if ".." in name or not file.is_file():
+                self.send_error(404)
+                return
+            base = f"http://127.0.0.1:{self.server.server_address[1]}/{name.split('/')[0]}"
+            body = file.read_text(encoding="utf-8").replace("{BASE}", base).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json;charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Replay)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    port = server.server_address[1]
+    monkeypatch.setenv("IVPFLOW_CBS_URL", f"http://127.0.0.1:{port}/cbs")
+    monkeypatch.setenv("IVPFLOW_CBS_THIRD_PARTY_URL", f"http://127.0.0.1:{port}/derden")
+    try:
+        yield asked
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

@@ -90,7 +90,7 @@ COMMAND_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
                        "upgrade", "delete")),
     ("Planning and meetings", ("plan", "meeting", "calendar", "shared")),
     ("Documents and content", ("draft", "drafts", "set", "values", "priority", "indicator",
-                               "action", "velden", "templates")),
+                               "action", "velden", "cijfers", "templates")),
     ("Views to take away", ("report", "export", "diagram")),
     ("Mail and scheduler", ("tick", "scheduler", "outbox")),
     ("Set-up", ("init", "check", "workflows", "config", "completion")),
@@ -109,6 +109,7 @@ COMMAND_MODULES: dict[str, str] = {
     **dict.fromkeys(("tick", "scheduler", "outbox"), "mail"),
     **dict.fromkeys(("export", "report", "diagram"), "views"),
     **dict.fromkeys(("workflows", "check"), "definitions"),
+    "cijfers": "figures",
     **{name: name for name in ("completion", "config", "delete", "init", "shared", "upgrade")},
 }
 

@@ -14,6 +14,7 @@ from ..workflow.model import POSITIVE_OUTCOMES, Definition, Item
 from ..workflow.veiligheidsvelden import VELDEN, ZORG_EN_VEILIGHEID, professionals_for
 from . import rendering as templates
 from .content import content_of
+from .figures import chart, figure_tables, standing
 from .kinds import DOCUMENT_TYPES, Target, deciders, document_type, municipality_of
 from .rendering import placeholder
 
@@ -90,6 +91,7 @@ class DocumentContext:
             for v in self.content["values"]}
         self.items = {state.item_id: state for state in process.items}
         self.phase_states = {state.phase: state for state in process.phases}
+        self.figures = figure_tables(process.observations, list(definition.municipalities))
 
     def value(self, key: str, municipality: str | None,
               document: str | None = None) -> str | None:
@@ -242,8 +244,15 @@ class DocumentContext:
             indicators += [i for p in own for i in p["indicators"]]
             years = sorted({i["baseline_year"] for i in indicators if i["baseline_year"]})
             rows.append({**veld.as_data(), "priorities": own, "indicators": indicators,
-                         "years": years})
+                         "years": years, "cijfers": self.figures.get(veld.nummer, [])})
         return rows
+
+    def stand_indicators(self, municipality: str | None) -> None:
+        """Give every indicator whose id names a series of figures (`ivpflow cijfers`) its
+        latest figure, for the document's gemeente or for all of them."""
+        names = [municipality] if municipality else list(self.definition.municipalities)
+        for indicator in self.content["indicators"]:
+            indicator["stand"] = standing(self.process.observations, indicator["id"], names)
 
     def build(self, target: Target) -> dict[str, Any]:
         process, definition = self.process, self.definition
@@ -254,6 +263,7 @@ class DocumentContext:
         item = target.item
         phase = definition.phase(item.phase if item else process.phase)
         state = self.items[item.id] if item else None
+        self.stand_indicators(municipality)
         decisions = [self.decision(i) for i in definition.items_of_kind("decision")]
         priorities = self.priorities()
         actions = [{**a, "priority_title": next((p["title"] for p in priorities
@@ -323,6 +333,8 @@ class DocumentContext:
             "bijlagen": _names_per_line(self.value("bijlagen", municipality, doc))
             or self.attachments(target, phase.id),
             "velden": self.velden(priorities),
+            # The trend chart of a figure table: drawn only by a template that shows it.
+            "grafiek": chart,
             "zorg_en_veiligheid": ZORG_EN_VEILIGHEID,
             "priorities": priorities,
             "indicators": self.content["indicators"],

@@ -36,6 +36,7 @@ from .kinds import Target, document_type, targets, template_name
 from .markup import FORMATS, convert
 
 DUE_FORMATS = ("md", "docx")
+FIGURES = frozenset({"observations"})  # the figures of `ivpflow cijfers`
 # A document falls due for drafting this many working days before its deadline.
 DRAFT_LEAD_WORKING_DAYS = 10  # the default of a definition's reminders.draft_before
 MAX_DRAFT_BEFORE = 60  # the most reminders.draft_before may be
@@ -79,7 +80,7 @@ def render_markdown(store: Store, process_id: str,
                     document: str | None = None) -> list[Rendered]:
     """Render the drafts a request names (see `targets`) as Markdown."""
     with store.transaction() as tx:
-        process = read_process(tx, process_id, parts=PEOPLE | CONTENT)
+        process = read_process(tx, process_id, parts=PEOPLE | CONTENT | FIGURES)
         definition = read_definition(tx, process.definition_digest)
     chosen = targets(definition, process, document)
     builder = DocumentContext(process, definition)

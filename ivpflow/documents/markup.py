@@ -31,6 +31,9 @@ _ORDERED = re.compile(r"^(\d{1,9})[.)]\s+(.*)$")
 _BULLET = re.compile(r"^[-*+]\s+(.*)$")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _BREAK = re.compile(r"<br\s*/?>")
+# A picture inside the text (the trend charts of the figures): only a PNG as a data URI, so
+# that a draft never points at a file or an address.
+_IMAGE = re.compile(r"^!\[([^\]\n]*)\]\(data:image/png;base64,([A-Za-z0-9+/=]+)\)$")
 PLACEHOLDER_START = "[in te vullen"
 # A template marks the signature (the paragraph that names who sign and the table of their
 # names) with this comment, which Markdown readers do not show: Word keeps it together on one
@@ -42,7 +45,8 @@ def parse_markdown(text: str) -> list[dict[str, Any]]:
     """The blocks of the Markdown the document templates write, as plain data.
 
     The subset: headings, paragraphs, bullet and numbered lists, pipe tables (an empty
-    header row means none), a thematic break (a page break in Word), hard breaks as <br>,
+    header row means none), a PNG picture as a data URI on a line of its own, a thematic
+    break (a page break in Word), hard breaks as <br>,
     **bold**, *italic*, backslash escapes, and [in te vullen: …] placeholders.
     """
     blocks: list[dict[str, Any]] = []
@@ -72,6 +76,11 @@ def parse_markdown(text: str) -> list[dict[str, Any]]:
             flush()
             blocks.append({"kind": "heading", "level": len(heading.group(1)),
                            "runs": inline(heading.group(2))})
+        elif _IMAGE.match(stripped):
+            flush()
+            found = _IMAGE.match(stripped)
+            assert found is not None
+            blocks.append({"kind": "image", "alt": found.group(1), "data": found.group(2)})
         elif stripped in ("---", "***", "___") and not paragraph:
             blocks.append({"kind": "break"})
         elif stripped.startswith("|") and index + 1 < len(lines) \
@@ -278,9 +287,14 @@ def to_docx(blocks: list[dict[str, Any]], *, title: str, subject: str) -> bytes:
             _runs(heading, block["runs"], WD_COLOR_INDEX.YELLOW)
         elif kind == "paragraph":
             paragraph = document.add_paragraph()
-            if block.get("signature"):
+            following = blocks[number + 1]["kind"] if number + 1 < len(blocks) else None
+            # A signature, and the line that names a chart's table or its source, stay on
+            # the page of what they belong to.
+            if block.get("signature") or following in ("image", "table"):
                 paragraph.paragraph_format.keep_with_next = True
             _runs(paragraph, block["runs"], WD_COLOR_INDEX.YELLOW)
+        elif kind == "image":
+            _picture(document, block)
         elif kind == "break":
             document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         elif kind == "list":
@@ -424,6 +438,18 @@ def _table(document: Any, block: dict[str, Any], styles: _Styles, highlight: Any
             if header_cells and number == 0:
                 runs = [{**r, "bold": True} for r in runs]
             _runs(paragraph, runs, highlight, size=None if size == BODY_PT else size)
+
+
+def _picture(document: Any, block: dict[str, Any]) -> None:
+    """A picture (a chart) as wide as the text, its description as Word's alt text."""
+    import base64
+
+    from docx.shared import Cm
+
+    picture = document.add_picture(BytesIO(base64.b64decode(block["data"])),
+                                   width=Cm(14))
+    picture._inline.docPr.set("descr", scrub(block["alt"]))
+    document.paragraphs[-1].paragraph_format.keep_together = True
 
 
 def column_widths(rows: list[list[str]], count: int, *, bold: list[list[bool]] | None = None,

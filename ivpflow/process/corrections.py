@@ -27,7 +27,8 @@ UNDONE = "undone"
 CORRECTED = "decision-corrected"
 # Records of what was rendered or sent, and changes of the store's shared calendar: they
 # change nothing of the process that an undo could put back, so an undo looks past them.
-PASSIVE = frozenset({"drafted", "mail-requeued"})
+# Figures fetched (`ivpflow cijfers`) are what CBS publishes: fetching again updates them.
+PASSIVE = frozenset({"drafted", "mail-requeued", "figures-imported"})
 # Why an event that cannot be taken back cannot, and what to do instead.
 REFUSED = {
     "started": "the start of a process cannot be undone; remove the process with 'ivpflow "

@@ -139,6 +139,22 @@ class IndicatorRow(NamedTuple):
     position: int
 
 
+class ObservationRow(NamedTuple):
+    """One figure of a series for one region and year (see tables.observations)."""
+
+    region: str
+    year: int
+    table_id: str
+    series: str
+    name: str
+    measure: str
+    value: float
+    lower: float | None
+    upper: float | None
+    source: str
+    retrieved_on: date
+
+
 class ActionRow(NamedTuple):
     """An action of the uitvoeringsplan."""
 
@@ -204,6 +220,7 @@ class ProcessRow(NamedTuple):
     values: tuple[ValueRow, ...] = ()
     drafts: tuple[DraftRow, ...] = ()
     schedules: tuple[ScheduleRow, ...] = ()
+    observations: tuple[ObservationRow, ...] = ()
     # The store's shared meetings and people that apply to this process (its definition's
     # bodies and roles), read with `meetings` and `assignments`; never written with it.
     shared_meetings: tuple[SharedMeetingRow, ...] = ()
@@ -271,6 +288,8 @@ PARTS: dict[str, Part] = {part.name: part for part in (
     Part("values", tables.process_values, ValueRow, ("key",), ("key",)),
     Part("drafts", tables.drafts, DraftRow, ("id",), ("id",), "id"),
     Part("schedules", tables.meeting_schedules, ScheduleRow, ("body",), ("body",)),
+    Part("observations", tables.observations, ObservationRow,
+         ("region", "year", "table_id", "series"), ("series", "region", "year", "table_id")),
 )}
 # What the planner and every change need; the rest is read when asked for.
 PLANNING = frozenset({"phases", "items", "meetings", "suspensions"})

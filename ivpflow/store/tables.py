@@ -7,10 +7,13 @@ the longest value validation lets through, so what one database accepts every da
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -20,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -243,6 +247,36 @@ indicators = Table(
     Column("target", String(100)),
     Column("target_year", Integer),
     Column("position", Integer, nullable=False),
+)
+
+class Real(TypeDecorator[float]):
+    """A float column read as the driver gives it: both drivers return floats already, and
+    SQLAlchemy's own conversion asks psycopg for a column type a pipelined read lacks."""
+
+    impl = Float
+    cache_ok = True
+
+    def result_processor(self, dialect: Any, coltype: Any) -> None:
+        return None
+
+
+# One figure of a series for the veiligheidsanalyse (`ivpflow cijfers`): the value of one
+# measure of an open-data table for one region (a gemeente GMxxxx or Nederland NL01) in one
+# year, with where it came from and when it was fetched. Fetching again updates the row.
+observations = Table(
+    "observations", metadata,
+    _process_key(),
+    Column("region", String(10), primary_key=True),  # GM0168, NL01
+    Column("year", Integer, primary_key=True),
+    Column("table_id", String(20), primary_key=True),  # 83648NED
+    Column("series", String(100), primary_key=True),  # ivpflow/opendata/reeksen.yaml
+    Column("name", String(100), nullable=False),  # the region as the documents name it
+    Column("measure", String(200), nullable=False),  # the source's topic and category keys
+    Column("value", Real, nullable=False),
+    Column("lower", Real),  # the 95% interval of a survey figure (Veiligheidsmonitor)
+    Column("upper", Real),
+    Column("source", String(100), nullable=False),  # CBS, Politie; the catalogue it came from
+    Column("retrieved_on", Date, nullable=False),
 )
 
 # An action of the uitvoeringsplan: doelstelling, activiteiten, trekker, termijn, kosten.
