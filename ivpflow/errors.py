@@ -437,10 +437,10 @@ class HouseStyleError(IvpflowError):
         self.path, self.problem = str(path), problem
         self.reason = reason = " ".join(reason.split())[:300]
         if problem == "missing":
-            message = _("House style {path} does not exist; no draft was written")
+            message = _("House style {path} does not exist")
         elif problem == "unreadable":
-            message = _("House style {path} cannot be read ({reason}); no draft was written")
+            message = _("House style {path} cannot be read ({reason})")
         else:
             message = _("House style {path} is not a usable Word document (.docx or .dotx): "
-                        "{reason}; no draft was written")
+                        "{reason}")
         IvpflowError.__init__(self, message.format(path=self.path, reason=reason))
