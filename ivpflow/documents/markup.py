@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -272,6 +273,8 @@ BODY_PT, SMALLEST_PT = 11.0, 8.0
 
 def _table_texts(block: dict[str, Any]) -> tuple[list[list[str]], list[list[bool]], int]:
     """A table's cells as text, which of them are bold, and its number of columns."""
+    if "measured" in block:  # measured for the page's orientation already
+        return block["measured"]  # type: ignore[no-any-return]
     header_cells = block["header"]
     rows = ([header_cells] if header_cells else []) + block["rows"]
     width = len(header_cells) if header_cells else max((len(r) for r in rows), default=1)
@@ -279,6 +282,7 @@ def _table_texts(block: dict[str, Any]) -> tuple[list[list[str]], list[list[bool
     bold = [[bool(runs) and all(r["bold"] or r["br"] for r in runs)
              or (bool(header_cells) and number == 0) for runs in cells]
             for number, cells in enumerate(rows)]
+    block["measured"] = texts, bold, width
     return texts, bold, width
 
 
@@ -359,6 +363,14 @@ def table_font_size(rows: list[list[str]], count: int, *, bold: list[list[bool]]
     return max(SMALLEST_PT, math.floor(BODY_PT * scale * 2) / 2)
 
 
+@lru_cache(maxsize=4096)
+def _lengths(text: str) -> tuple[int, int]:
+    """The characters of a cell's longest word and of its longest line (a table is
+    measured at several sizes)."""
+    return (max((len(w) for w in text.split()), default=0),
+            max(len(line) for line in text.split("\n")))
+
+
 def _needed_widths(rows: list[list[str]], count: int, bold: list[list[bool]] | None, *,
                    size: float) -> tuple[list[float], list[float]]:
     """Per column at `size` points: the width its longest word needs, and the width its
@@ -367,8 +379,7 @@ def _needed_widths(rows: list[list[str]], count: int, bold: list[list[bool]] | N
     for number, cells in enumerate(rows):
         for column, text in enumerate(cells[:count]):
             factor = size / BODY_PT * (BOLD_FACTOR if bold and bold[number][column] else 1.0)
-            word = max((len(w) for w in text.split()), default=0)
-            line = max(len(line) for line in text.split("\n"))
+            word, line = _lengths(text)
             least[column] = max(least[column], word * CHARACTER_CM * factor + PADDING_CM)
             wanted[column] = max(wanted[column], line * CHARACTER_CM * factor + PADDING_CM)
     return least, wanted
