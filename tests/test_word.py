@@ -3,18 +3,21 @@ margins and a header with a logo, reopened after drafting and printed by LibreOf
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
 import docx
 import pytest
+from click.testing import CliRunner
 from docx.shared import Cm, Pt
 from PIL import Image
 
+from ivpflow.cli import cli
 from ivpflow.documents.markup import parse_markdown, to_docx
 from ivpflow.errors import HouseStyleError
 
-from .conftest import Invoke
+from .conftest import NOT, Invoke
 from .test_drafts import filled  # noqa: F401 - its fixture: the filled process
 from .test_word_layout import SIGNED, _soffice
 
@@ -133,6 +136,19 @@ def test_a_changed_house_style_file_renders_the_draft_again(ivpflow: Invoke,
     make_house_style(style, without="List Bullet")  # the same file, a new content
     assert first.endswith("ivp-v1.docx\n")
     assert ivpflow("draft", "not", "ivp", "--format", "docx").stdout.endswith("ivp-v2.docx\n")
+
+
+def test_the_house_style_of_the_settings_file_is_used_for_that_command(
+        runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    make_house_style(tmp_path / "huisstijl.docx")
+    (tmp_path / "ivpflow.toml").write_text('house_style = "huisstijl.docx"\n', encoding="utf-8")
+    for args in (("start", NOT, "--id", "not"), ("draft", "not", "ivp", "--format", "docx")):
+        result = runner.invoke(cli, ["--now", "2026-03-02T09:00", *args])
+        assert result.exit_code == 0, result.output
+    word = docx.Document(result.stdout.strip())
+    assert word.sections[0].header.paragraphs[0].text == "Gemeente Losser"
+    assert "IVPFLOW_HOUSE_STYLE" not in os.environ
 
 
 def test_libreoffice_prints_the_house_style(tmp_path: Path) -> None:
