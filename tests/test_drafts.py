@@ -696,6 +696,17 @@ def test_due_drafts_are_rendered_again_after_a_change(ivpflow: Invoke, due_store
     assert len(run.unchanged) == 10
 
 
+def test_tick_says_which_due_drafts_it_did_not_render_again(ivpflow: Invoke, started: str,
+                                                             store_dir: Path) -> None:
+    ivpflow("tick", now="2026-03-02T10:00")
+    ivpflow("set", "not", "team", "Veiligheid", now="2026-03-02T10:05")
+    lines = ivpflow("tick", now="2026-03-02T10:15").stdout.splitlines()
+    kept = store_dir / "drafts" / "not"
+    assert f"  drafted {kept / 'raadsvoorstel-verlenging-losser-v2.md'}" in lines
+    assert f"  {kept / 'startnotitie-v1.docx'}: unchanged, not rendered again" in lines
+    assert ivpflow("tick", now="2026-03-02T10:30").stdout.count("not rendered again") == 0
+
+
 def test_draft_says_which_drafts_are_unchanged(ivpflow: Invoke, filled: str) -> None:
     first = ivpflow("draft", "not", "ivp", "--format", "docx")
     again = ivpflow("draft", "not", "ivp", "--format", "docx")
