@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import zipfile
 from pathlib import Path
 
 import docx
@@ -83,6 +84,19 @@ def test_a_style_the_house_style_lacks_comes_from_ivpflows_own(tmp_path: Path) -
     # Without its numbering the bullet is written, as the numbers of a numbered list are.
     assert [(p.style.name, p.text) for p in items] == [("List", "\u2022\teerste punt"),
                                                        ("List", "\u2022\ttweede punt")]
+
+
+def test_a_word_template_dotx_serves_as_house_style(tmp_path: Path) -> None:
+    made = make_house_style(tmp_path / "huisstijl.docx")
+    dotx = tmp_path / "huisstijl.dotx"
+    with zipfile.ZipFile(made) as source, zipfile.ZipFile(dotx, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "[Content_Types].xml":
+                data = data.replace(b"document.main+xml", b"template.main+xml")
+            target.writestr(name, data)
+    word = drafted(tmp_path, dotx)
+    assert word.sections[0].header.paragraphs[0].text == "Gemeente Losser"
 
 
 @pytest.mark.parametrize(("content", "message"), [
