@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import zipfile
+from io import BytesIO
 from pathlib import Path
 
 import docx
@@ -15,6 +16,7 @@ from docx.shared import Cm, Pt
 from PIL import Image
 
 from ivpflow.cli import cli
+from ivpflow.documents import word
 from ivpflow.documents.markup import parse_markdown, to_docx
 from ivpflow.errors import HouseStyleError
 
@@ -97,6 +99,21 @@ def test_a_word_template_dotx_serves_as_house_style(tmp_path: Path) -> None:
             target.writestr(name, data)
     word = drafted(tmp_path, dotx)
     assert word.sections[0].header.paragraphs[0].text == "Gemeente Losser"
+
+
+@pytest.mark.parametrize("own", [False, True], ids=["ivpflow", "house-style"])
+def test_a_picture_of_the_body_is_shown_inline(tmp_path: Path, own: bool) -> None:
+    png = tmp_path / "chart.png"
+    Image.new("RGB", (400, 200), (200, 30, 30)).save(png)
+    template = word.template_for(make_house_style(tmp_path / "h.docx") if own else None)
+    body = word.paragraph(word.picture(1, width_cm=8, height_cm=4, description="Trend"))
+    data = template.package(body, title="T", subject="T", landscape_end=False,
+                            pictures=[png.read_bytes()])
+    document = docx.Document(BytesIO(data))
+    shape = document.inline_shapes[0]
+    assert [round(length / Cm(1), 1) for length in (shape.width, shape.height)] == [8.0, 4.0]
+    image = document.part.related_parts["ivpflowPicture1"]
+    assert (image.content_type, image.blob) == ("image/png", png.read_bytes())
 
 
 @pytest.mark.parametrize(("content", "message"), [

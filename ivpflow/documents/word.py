@@ -39,6 +39,9 @@ DEFAULT_MARGIN_CM = 2.5
 # Part names of a package that are the draft's own; every other part is the template's.
 DOCUMENT_PART = "word/document.xml"
 CORE_PART = "docProps/core.xml"
+RELS_PART = "word/_rels/document.xml.rels"
+TYPES_PART = "[Content_Types].xml"
+IMAGE_RELATIONSHIP = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _TEMPLATE_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
 _DOCUMENT_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
@@ -76,24 +79,42 @@ class WordTemplate:
     raw: dict[str, bytes]  # the draft's own parts as prepared (with the tokens)
     head: str  # document.xml up to and including <w:body>
     sections: dict[tuple[bool, bool], str]  # (landscape, first) → the section's w:sectPr
+    rels: bytes  # the document's relationships, for a draft with pictures of its own
+    types: bytes  # the package's content types, likewise
     styles: dict[str, str]  # STYLE_NAMES → style id
     literal_bullets: bool  # the bullet style came without its numbering: write the bullet
     text_width_cm: float
     landscape_width_cm: float
 
-    def package(self, body: str, *, title: str, subject: str, landscape_end: bool) -> bytes:
+    def package(self, body: str, *, title: str, subject: str, landscape_end: bool,
+                pictures: list[bytes] | None = None) -> bytes:
         """The .docx of a body (its sections ended by `section_break`), the last section
-        landscape or not."""
+        landscape or not; `pictures`: the PNG files its `picture` runs show, in order."""
         end = self.sections[(landscape_end, False)] if "<w:sectPr" in body \
             else self.sections[(landscape_end, True)]
         document = f"{self.head}{body}{end}</w:body></w:document>".encode()
         title_xml = escape(title).encode()
         subject_xml = escape(subject).encode()
+        members = list(self.members)
+        own = dict(self.raw)
+        if pictures:
+            own[RELS_PART] = self.rels.replace(b"</Relationships>", b"".join(
+                b'<Relationship Id="ivpflowPicture%d" Type="%s" Target="media/ivpflow-%d.png"/>'
+                % (number, IMAGE_RELATIONSHIP, number)
+                for number in range(1, len(pictures) + 1)) + b"</Relationships>")
+            own[TYPES_PART] = self.types if b'Extension="png"' in self.types else \
+                self.types.replace(b"<Override", b'<Default Extension="png" '
+                                   b'ContentType="image/png"/><Override', 1)
+            members = [RELS_PART if isinstance(m, _Member) and m.name == RELS_PART else
+                       TYPES_PART if isinstance(m, _Member) and m.name == TYPES_PART else m
+                       for m in members]
+            members += [_member(f"word/media/ivpflow-{number}.png", png)
+                        for number, png in enumerate(pictures, start=1)]
         out = BytesIO()
         central = []
-        for member in self.members:
+        for member in members:
             if isinstance(member, str):
-                raw = document if member == DOCUMENT_PART else self.raw[member].replace(
+                raw = document if member == DOCUMENT_PART else own[member].replace(
                     TITLE_TOKEN.encode(), title_xml).replace(SUBJECT_TOKEN.encode(),
                                                                subject_xml)
                 member = _member(member, raw)
@@ -275,7 +296,8 @@ def _prepared_template(document: Any, digest: str | None, *, own: bool) -> WordT
         # Later sections take the first's header and footer (Word's "link to previous").
         later = re.sub(r"<w:(?:headerReference|footerReference|titlePg)\b[^>]*/>", "", first)
         sections[(landscape, True)], sections[(landscape, False)] = first, later
-    return WordTemplate(digest, members, raw, xml[:opened.end()], sections, styles, literal,
+    return WordTemplate(digest, members, raw, xml[:opened.end()], sections,
+                        source.read(RELS_PART), source.read(TYPES_PART), styles, literal,
                         text_width, landscape_width)
 
 
@@ -418,3 +440,25 @@ def table(rows: list[list[str]], widths_cm: list[float], *, style: str | None,
 
 def _attr(value: str) -> str:
     return escape(value, {'"': "&quot;"})
+
+
+def picture(number: int, *, width_cm: float, height_cm: float, description: str = "") -> str:
+    """A run showing the `number`th picture (from 1) of the draft's `pictures`, inline at
+    this size."""
+    cx, cy = int(width_cm * 360000), int(height_cm * 360000)
+    ident = 1000 + number  # clear of the ids a house style's own pictures have
+    a = "http://schemas.openxmlformats.org/drawingml/2006/main"
+    return (
+        '<w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/'
+        f'wordprocessingDrawing" distT="0" distB="0" distL="0" distR="0"><wp:extent cx="{cx}" '
+        f'cy="{cy}"/><wp:docPr id="{ident}" name="Afbeelding {number}" '
+        f'descr="{_attr(description)}"/><wp:cNvGraphicFramePr><a:graphicFrameLocks '
+        f'xmlns:a="{a}" noChangeAspect="1"/></wp:cNvGraphicFramePr><a:graphic xmlns:a="{a}">'
+        '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+        '<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+        f'<pic:nvPicPr><pic:cNvPr id="{ident}" name="ivpflow-{number}.png"/><pic:cNvPicPr/>'
+        '</pic:nvPicPr><pic:blipFill><a:blip xmlns:r="http://schemas.openxmlformats.org/'
+        f'officeDocument/2006/relationships" r:embed="ivpflowPicture{number}"/><a:stretch>'
+        '<a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/>'
+        f'<a:ext cx="{cx}" cy="{cy}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
+        "</pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>")
