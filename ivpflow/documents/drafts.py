@@ -5,7 +5,9 @@ Markdown template of the document type turns that into a draft (shipped, or a mu
 own from IVPFLOW_TEMPLATES, sandboxed), and Word and HTML are built from that same Markdown
 (`markup`). So a municipality that changes a template changes every format. Each rendered
 file is kept as a version under `<store>/drafts/<process>/` and recorded in the database with
-its SHA-256; rendering unchanged data again writes nothing.
+its SHA-256; rendering unchanged data again writes nothing. A version also keeps the
+fingerprint of its inputs (Markdown, title, house style, layout code), so a draft whose inputs
+did not change is not even converted again.
 
 Nothing in a draft depends on the moment it is rendered, only on the process's data: that is
 what makes "unchanged" decidable and the scheduler's drafting idempotent.
@@ -17,6 +19,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -109,17 +112,13 @@ def house_style_of(builder: DocumentContext, target: Target) -> str | None:
 # --------------------------------------------------------------------------- fingerprints
 
 
+@cache
 def _code_digest() -> str:
-    """The Word and HTML code's own fingerprint: a new ivpflow may lay drafts out anew."""
-    if not _CODE:
-        digest = hashlib.sha256()
-        for module in (markup, word):
-            digest.update(Path(str(module.__file__)).read_bytes())
-        _CODE.append(digest.hexdigest())
-    return _CODE[0]
-
-
-_CODE: list[str] = []
+    """The Word layout code's own fingerprint: a new ivpflow may lay drafts out anew."""
+    digest = hashlib.sha256()
+    for module in (markup, word):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()
 
 
 def inputs_of(rendered: Rendered, fmt: str) -> str | None:
