@@ -262,9 +262,9 @@ def to_docx(blocks: list[dict[str, Any]], *, title: str, subject: str,
 # The width of the text on an A4 page with margins of 2.5 cm, and what a character and a
 # cell's padding take of it in the 11 pt body font: measured for DejaVu Sans, which stands in
 # for Calibri where it is not installed and is the wider of the two, so that a column has
-# room for its longest word in Word and in LibreOffice alike.
+# room for its longest word in Word and in LibreOffice alike. A house style's margins give
+# its own text widths (word.WordTemplate).
 TEXT_WIDTH_CM = 16.0
-LANDSCAPE_WIDTH_CM = 24.7
 CHARACTER_CM = 0.26
 BOLD_FACTOR = 1.15
 PADDING_CM = 0.45
