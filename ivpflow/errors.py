@@ -422,25 +422,3 @@ class ExtensionError(InvalidValueError):
     def __init__(self, decision: str, reason: str) -> None:
         self.decision, self.reason = decision, reason
         IvpflowError.__init__(self, f"Decision '{decision}' cannot extend the plan: {reason}")
-
-
-# --- a gemeente's house style for the Word drafts (issue 13, point 8)
-
-
-class HouseStyleError(IvpflowError):
-    """The house-style file the Word drafts start from is missing or is no usable .docx; no
-    draft was written."""
-
-    def __init__(self, path: object, problem: str, reason: str = "") -> None:
-        from .i18n import _
-
-        self.path, self.problem = str(path), problem
-        self.reason = reason = " ".join(reason.split())[:300]
-        if problem == "missing":
-            message = _("House style {path} does not exist")
-        elif problem == "unreadable":
-            message = _("House style {path} cannot be read ({reason})")
-        else:
-            message = _("House style {path} is not a usable Word document (.docx or .dotx): "
-                        "{reason}")
-        IvpflowError.__init__(self, message.format(path=self.path, reason=reason))

@@ -18,7 +18,7 @@ from PIL import Image
 from ivpflow.cli import cli
 from ivpflow.documents import word
 from ivpflow.documents.markup import parse_markdown, to_docx
-from ivpflow.errors import HouseStyleError
+from ivpflow.documents.word import HouseStyleError
 
 from .conftest import NOT, Invoke
 from .test_drafts import filled  # noqa: F401 - its fixture: the filled process

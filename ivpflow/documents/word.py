@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from ..errors import HouseStyleError
+from ..errors import IvpflowError
+from ..i18n import _
 
 LANGUAGE = "nl-NL"
 # Stand-ins for the draft's title and subject in the prepared parts, replaced per draft.
@@ -47,6 +48,23 @@ _TEMPLATE_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingm
 _DOCUMENT_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 # The styles the drafts use, by the name python-docx gives them.
 STYLE_NAMES = tuple(f"Heading {n}" for n in range(1, 10)) + ("List", "List Bullet", "Table Grid")
+
+
+class HouseStyleError(IvpflowError):
+    """The house-style file the Word drafts start from is missing or is no usable .docx; no
+    draft was written."""
+
+    def __init__(self, path: object, problem: str, reason: str = "") -> None:
+        self.path, self.problem = str(path), problem
+        self.reason = reason = " ".join(reason.split())[:300]
+        if problem == "missing":
+            message = _("House style {path} does not exist")
+        elif problem == "unreadable":
+            message = _("House style {path} cannot be read ({reason})")
+        else:
+            message = _("House style {path} is not a usable Word document (.docx or .dotx): "
+                        "{reason}")
+        IvpflowError.__init__(self, message.format(path=self.path, reason=reason))
 
 
 def cm_twips(cm: float) -> int:
