@@ -16,7 +16,7 @@ Figures (PERFORMANCE.md), by name for --only:
   advance    advance + persist + history, its round trips, and 4 coordinators on PostgreSQL
   portfolio  `processes` among 10,000 and 100,000 processes, with its peak memory
   coldstart  `ivpflow status`, `status --json` and a write command next to `import sqlalchemy`
-  drafts     all Word drafts of the filled reference process
+  drafts     all Word drafts of the filled reference process, and the same again unchanged
   memory     a scheduler's memory over 1,000 ticks
 Machines here are shared and noisy: compare ratios measured in the same run, not absolute
 times; the table says the load the machine was under.
@@ -413,31 +413,42 @@ def figure_cold_start(folder: Path, runs: int) -> list[Row]:
 
 
 def figure_drafts(folder: Path) -> list[Row]:
+    from click.testing import CliRunner
+
+    from ivpflow.cli import cli
     from ivpflow.documents.drafts import draft
-    from ivpflow.workflow.loader import find_definition
+    from ivpflow.documents.kinds import ALL
+    from tests.test_drafts import SETUP  # the filled reference process of the draft tests
 
-    definition = find_definition("noordoost-twente-2027-2030")
-    store = Store.open(folder / "drafts")
-    start_process(store, definition, now=NOW, actor="b", process_id="not")
-    documents = [item.id for item in definition.items_of_kind("document")]
+    store_dir = folder / "drafts"
+    runner = CliRunner()
+    rounds = 3
+    # One filled process per round, so that every round renders every draft anew (a draft
+    # whose inputs are unchanged is not rendered again).
+    for number in range(rounds):
+        for command in SETUP:
+            args = [f"not{number}" if arg == "not" else arg for arg in command]
+            result = runner.invoke(cli, ["--store", str(store_dir), "--now", "2026-03-02T09:00",
+                                         "--actor", "b", *args])
+            assert result.exit_code == 0, result.output
+    store = Store.open(store_dir)
+    pending = iter(range(rounds))
     files: list[Any] = []
-    round_number = [0]
 
-    def once() -> None:
-        round_number[0] += 1
-        # A changed value each round, so every draft is rendered as a new version.
-        from ivpflow.documents.content import set_value
+    def once() -> None:  # `draft ID --all --format md --format docx`
+        files[:] = draft(store, store_dir, f"not{next(pending)}", ALL, formats=("md", "docx"),
+                         now=NOW, actor="b")
 
-        set_value(store, "not", "zaaknummer", f"26Z{round_number[0]:05d}", now=NOW, actor="b")
-        files.clear()
-        for document in documents:
-            files.extend(draft(store, folder / "drafts", "not", document,
-                               formats=("md", "docx"), now=NOW, actor="b"))
-
-    elapsed = median_time(once, 3)
+    elapsed = median_time(once, rounds)
+    documents = len({f.key for f in files})
+    again = iter(range(rounds))
+    unchanged = median_time(lambda: draft(store, store_dir, f"not{next(again)}", ALL,
+                                          formats=("md", "docx"), now=NOW, actor="b"), rounds)
     store.dispose()
-    return [("render all drafts of a process (Markdown + Word)", f"{elapsed * 1000:.0f} ms",
-             f"{len(files)} files for {len(documents)} documents")]
+    return [("render all drafts of the filled process (Markdown + Word)",
+             f"{elapsed * 1000:.0f} ms", f"{len(files)} files for {documents} drafts"),
+            ("the same again, unchanged: not rendered again", f"{unchanged * 1000:.0f} ms",
+             "Markdown rendered and compared")]
 
 
 def current_rss_mib() -> float:

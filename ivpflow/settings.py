@@ -77,6 +77,7 @@ KEYS: tuple[Key, ...] = (
             "seconds"),
     Key("workflows", "paths", "extra workflow definition files or folders"),
     Key("templates", "path", "a folder of templates overriding the shipped ones"),
+    Key("house_style", "path", "a .docx whose styles, header and logo the Word drafts use"),
     Key("language", "choice", "the language of the command line (en or nl)"),
 )
 BY_NAME = {key.name: key for key in KEYS}
@@ -89,7 +90,7 @@ def _defaults() -> dict[str, Any]:
             "smtp_user": None, "smtp_password": None, "mail_from": DEFAULT_SENDER,
             "smtp_timeout": SMTP_TIMEOUT, "retry_hours": RETRY_HOURS,
             "lease_seconds": LEASE_SECONDS, "workflows": [], "templates": None,
-            "language": "en"}
+            "house_style": None, "language": "en"}
 
 
 def _default_actor() -> str:
@@ -156,7 +157,8 @@ class Settings:
         MailSettings.from_env (the environment's own values win, as everywhere)."""
         merged = dict(environ)
         for key in KEYS:
-            if key.name in ("store", "db", "actor", "workflows", "templates", "language"):
+            if key.name in ("store", "db", "actor", "workflows", "templates", "house_style",
+                            "language"):
                 continue
             if key.name == "smtp_password":
                 password = self.smtp_password()

@@ -107,6 +107,7 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch,
                        tmp_path_factory: pytest.TempPathFactory) -> None:
     for name in ("IVPFLOW_STORE", "IVPFLOW_DB", "IVPFLOW_NOW", "IVPFLOW_ACTOR",
                  "IVPFLOW_WORKFLOWS", "IVPFLOW_CONFIG", "IVPFLOW_LANGUAGE", "IVPFLOW_TEMPLATES",
+                 "IVPFLOW_HOUSE_STYLE",
                  "IVPFLOW_SMTP_URL", "IVPFLOW_SMTP_USER", "IVPFLOW_SMTP_PASSWORD",
                  "IVPFLOW_MAIL_FROM", "IVPFLOW_SMTP_TIMEOUT", "IVPFLOW_RETRY_HOURS",
                  "IVPFLOW_LEASE_SECONDS"):

@@ -667,22 +667,53 @@ def test_render_due_drafts_writes_once(due_store: Store, store_dir: Path) -> Non
     assert {v["reason"] for v in draft_versions(due_store, "not")} == {"due"}
 
 
-def test_due_drafts_are_not_rendered_again_while_the_process_is_unchanged(
-        due_store: Store, store_dir: Path, own_templates: Path) -> None:
+def test_two_ticks_without_a_change_render_once(due_store: Store, store_dir: Path) -> None:
+    first = render_due_drafts(due_store, parse_moment("2026-03-02T10:00"), store_dir)
+    second = render_due_drafts(due_store, parse_moment("2026-03-02T10:15"), store_dir)
+    assert (len(first.written), second.written, second.unchanged) == (12, [], [])
+
+
+def test_a_changed_template_renders_its_own_drafts_again(due_store: Store, store_dir: Path,
+                                                         own_templates: Path) -> None:
     render_due_drafts(due_store, parse_moment("2026-03-02T10:00"), store_dir)
-    # A changed template would give another draft: it is not even rendered.
     (own_templates / "documents" / "startnotitie.md.j2").write_text("# Anders\n")
-    assert render_due_drafts(due_store, parse_moment("2026-03-02T10:15"), store_dir).written == []
+    run = render_due_drafts(due_store, parse_moment("2026-03-02T10:15"), store_dir)
+    assert sorted(p.name for p in run.written) == ["startnotitie-v2.docx", "startnotitie-v2.md"]
+    assert len(run.unchanged) == 10  # the other drafts: their Markdown is what it was
+    # Found unchanged once, they are passed over until something changes again.
+    assert render_due_drafts(due_store, parse_moment("2026-03-02T10:30"), store_dir).unchanged \
+        == []
 
 
 def test_due_drafts_are_rendered_again_after_a_change(ivpflow: Invoke, due_store: Store,
                                                       store_dir: Path) -> None:
     render_due_drafts(due_store, parse_moment("2026-03-02T10:00"), store_dir)
     ivpflow("set", "not", "team", "Veiligheid", now="2026-03-02T10:05")
-    written = render_due_drafts(due_store, parse_moment("2026-03-02T10:15"), store_dir).written
-    # Rendered again, all; only the raadsvoorstel shows the team, so only it has a new version.
-    assert sorted(p.name for p in written) == ["raadsvoorstel-verlenging-losser-v2.docx",
-                                               "raadsvoorstel-verlenging-losser-v2.md"]
+    run = render_due_drafts(due_store, parse_moment("2026-03-02T10:15"), store_dir)
+    # Only the raadsvoorstel shows the team: only it is rendered again, as a new version.
+    assert sorted(p.name for p in run.written) == ["raadsvoorstel-verlenging-losser-v2.docx",
+                                                   "raadsvoorstel-verlenging-losser-v2.md"]
+    assert len(run.unchanged) == 10
+
+
+def test_tick_says_which_due_drafts_it_did_not_render_again(ivpflow: Invoke, started: str,
+                                                             store_dir: Path) -> None:
+    ivpflow("tick", now="2026-03-02T10:00")
+    ivpflow("set", "not", "team", "Veiligheid", now="2026-03-02T10:05")
+    lines = ivpflow("tick", now="2026-03-02T10:15").stdout.splitlines()
+    kept = store_dir / "drafts" / "not"
+    assert f"  drafted {kept / 'raadsvoorstel-verlenging-losser-v2.md'}" in lines
+    assert f"  {kept / 'startnotitie-v1.docx'}: unchanged, not rendered again" in lines
+    assert ivpflow("tick", now="2026-03-02T10:30").stdout.count("not rendered again") == 0
+
+
+def test_draft_says_which_drafts_are_unchanged(ivpflow: Invoke, filled: str) -> None:
+    first = ivpflow("draft", "not", "ivp", "--format", "docx")
+    again = ivpflow("draft", "not", "ivp", "--format", "docx")
+    assert (again.exit_code, again.stdout) == (0, first.stdout)
+    assert again.stderr == "Unchanged, not rendered again: ivp-v1.docx\n"
+    ivpflow("set", "not", "dekking", "Uit het budget IVP.")
+    assert ivpflow("draft", "not", "ivp", "--format", "docx").stdout.endswith("ivp-v2.docx\n")
 
 
 # --------------------------------------------------------------------------- prose

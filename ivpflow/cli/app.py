@@ -232,6 +232,10 @@ def cli(ctx: click.Context, config_file: str | None, store_dir: str | None,
         # this command only.
         os.environ["IVPFLOW_TEMPLATES"] = settings["templates"]
         ctx.call_on_close(lambda: os.environ.pop("IVPFLOW_TEMPLATES", None))
+    if settings.from_file("house_style"):
+        # Read by the drafts as IVPFLOW_HOUSE_STYLE, as the templates are.
+        os.environ["IVPFLOW_HOUSE_STYLE"] = settings["house_style"]
+        ctx.call_on_close(lambda: os.environ.pop("IVPFLOW_HOUSE_STYLE", None))
 
 
 def colour_choice(no_color: bool, environ: Mapping[str, str]) -> bool | None:

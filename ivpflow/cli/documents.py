@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from ..dates import dutch_date
+from ..i18n import _
 from .app import App, cli, pass_app
 from .output import day, json_option, print_json, table, wide_option
 from .params import complete_document, complete_process, force_option
@@ -51,6 +52,11 @@ def draft(app: App, process_id: str, document: str | None, formats: tuple[str, .
                          formats=formats or ("md",), now=app.now, actor=app.actor, out=out)
     for file in files:
         click.echo(str(file.path))
+    unchanged = [f.path.name for f in files if f.unchanged]
+    if unchanged:
+        # On stderr: stdout stays the list of paths that scripts read.
+        click.echo(_("Unchanged, not rendered again: {files}").format(
+            files=", ".join(unchanged)), err=True)
 
 
 @cli.command()

@@ -55,6 +55,8 @@ VALUES: dict[str, str] = {
     "bijlagen": "bijlagen, een per regel (standaard: de documenten van de fase)",
     "grondslag": "wettelijke grondslag in het raadsbesluit (standaard: artikel 38b Politiewet)",
     "inleiding": "tekst van de inleiding of aanleiding",
+    "huisstijl": "Word-bestand (.docx) met de huisstijl van de gemeente: stijlen, kop- en "
+                 "voettekst met logo (standaard: IVPFLOW_HOUSE_STYLE)",
 }
 # The values one document (or the besluit of one decision) can have of its own, with
 # --document: each voorstel, brief and besluit has its own numbers, date and texts.
@@ -347,6 +349,8 @@ def set_value(store: Store, process_id: str, key: str, value: str, *,
             raise NotADateError("themabijeenkomst-aanvang", text, kind="time",
                                 formats="HH:MM, e.g. 19:00")
         text = text.replace(".", ":")
+    elif key == "huisstijl":
+        text = _house_style(text)
     stored_key = value_key(key, municipality, document)
     with change(store, process_id, now=now, actor=actor, parts=CONTENT) as work:
         _check_municipality(work, municipality)
@@ -380,6 +384,18 @@ def unset_value(store: Store, process_id: str, key: str, *, municipality: str | 
 
 
 _MAX_KEY = 100  # the key column of process_values (store/tables.py)
+
+
+def _house_style(text: str) -> str:
+    """A house-style file as the drafts will find it: an absolute path to a .docx that
+    opens as one (a HouseStyleError naming it otherwise)."""
+    from pathlib import Path
+
+    from .word import template_for
+
+    path = Path(text).expanduser().absolute()
+    template_for(path)
+    return str(path)
 
 
 def _check_document_key(key: str, document: str | None) -> None:

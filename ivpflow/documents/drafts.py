@@ -5,7 +5,9 @@ Markdown template of the document type turns that into a draft (shipped, or a mu
 own from IVPFLOW_TEMPLATES, sandboxed), and Word and HTML are built from that same Markdown
 (`markup`). So a municipality that changes a template changes every format. Each rendered
 file is kept as a version under `<store>/drafts/<process>/` and recorded in the database with
-its SHA-256; rendering unchanged data again writes nothing.
+its SHA-256; rendering unchanged data again writes nothing. A version also keeps the
+fingerprint of its inputs (Markdown, title, house style, layout code), so a draft whose inputs
+did not change is not even converted again.
 
 Nothing in a draft depends on the moment it is rendered, only on the process's data: that is
 what makes "unchanged" decidable and the scheduler's drafting idempotent.
@@ -15,8 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +28,13 @@ from sqlalchemy import and_, select
 from ..errors import FileAccessError, UnknownChoiceError
 from ..store import Store, tables
 from ..store.reader import read_definition, read_process
-from ..store.rows import CONTENT, PEOPLE, DraftRow
+from ..store.rows import CONTENT, PEOPLE, DraftRow, ProcessRow
 from ..store.writer import change
 from ..text import check_text
 from ..workflow.model import Definition, Item
+from . import markup, word
 from . import rendering as templates
+from .content import value_key
 from .context import DocumentContext
 from .failures import DraftFailure, clear_failure, record_failure
 from .kinds import Target, document_type, targets, template_name
@@ -41,6 +46,7 @@ FIGURES = frozenset({"observations"})  # the figures of `ivpflow cijfers`
 DRAFT_LEAD_WORKING_DAYS = 10  # the default of a definition's reminders.draft_before
 MAX_DRAFT_BEFORE = 60  # the most reminders.draft_before may be
 DRAFTS_DIR = "drafts"
+HOUSE_STYLE_ENV = "IVPFLOW_HOUSE_STYLE"
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,7 @@ class DraftFile:
     format: str
     version: int
     new: bool  # False when the data was unchanged and the existing version stands
+    unchanged: bool = False  # its inputs were those of the kept version: not rendered again
 
 
 @dataclass(frozen=True)
@@ -74,19 +81,76 @@ class Rendered:
     process: str
     target: Target
     markdown: str
+    house_style: str | None = None  # the .docx its Word file starts from
 
 
 def render_markdown(store: Store, process_id: str,
                     document: str | None = None) -> list[Rendered]:
     """Render the drafts a request names (see `targets`) as Markdown."""
+    return _render(store, process_id, document)[0]
+
+
+def _render(store: Store, process_id: str,
+            document: str | None) -> tuple[list[Rendered], ProcessRow]:
     with store.transaction() as tx:
-        process = read_process(tx, process_id, parts=PEOPLE | CONTENT | FIGURES)
+        process = read_process(tx, process_id, parts=PEOPLE | CONTENT | FIGURES | {"drafts"})
         definition = read_definition(tx, process.definition_digest)
     chosen = targets(definition, process, document)
     builder = DocumentContext(process, definition)
     return [Rendered(process.id, target, templates.render(template_name(target),
-                                                          builder.build(target)))
-            for target in chosen]
+                                                          builder.build(target)),
+                     house_style_of(builder, target))
+            for target in chosen], process
+
+
+def house_style_of(builder: DocumentContext, target: Target) -> str | None:
+    """The house-style .docx of a draft: the `huisstijl` value of its gemeente or of the
+    process, else IVPFLOW_HOUSE_STYLE; None for ivpflow's own layout."""
+    return builder.value("huisstijl", target.municipality) \
+        or os.environ.get(HOUSE_STYLE_ENV) or None
+
+
+# --------------------------------------------------------------------------- fingerprints
+
+
+@cache
+def _code_digest() -> str:
+    """The Word layout code's own fingerprint: a new ivpflow may lay drafts out anew."""
+    digest = hashlib.sha256()
+    for module in (markup, word):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()
+
+
+def inputs_of(rendered: Rendered, fmt: str) -> str | None:
+    """The fingerprint of what a draft file is made from: its Markdown and title, and for
+    Word the house style's content and the layout code; None for HTML (its page template
+    is no input this knows)."""
+    if fmt == "html":
+        return None
+    parts = [fmt, rendered.target.title, rendered.markdown]
+    if fmt == "docx":
+        parts += [_code_digest(), word.template_for(rendered.house_style).digest or ""]
+    return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()
+
+
+def sources_of(house_style: str | None) -> str:
+    """The fingerprint of everything besides the process's data a draft may come from: the
+    templates in use (shipped and the municipality's own), the house-style file and the
+    layout code. While it and the process stay the same, no due draft can change."""
+    digest = hashlib.sha256(_code_digest().encode())
+    for row in templates.sources():
+        digest.update(row["name"].encode() + b"\x00")
+        try:
+            digest.update(Path(row["path"]).read_bytes())
+        except OSError:
+            digest.update(b"\x01unreadable")
+    if house_style:
+        try:
+            digest.update(Path(house_style).expanduser().read_bytes())
+        except OSError:
+            digest.update(b"\x01missing")
+    return digest.hexdigest()
 
 
 # --------------------------------------------------------------------------- versions
@@ -105,10 +169,22 @@ def draft(store: Store, store_dir: str | Path, process_id: str, document: str | 
     for fmt in formats:
         if fmt not in FORMATS:
             raise UnknownChoiceError("format", fmt, FORMATS)
-    rendered = render_markdown(store, process_id, document)
-    outputs = [(r, fmt, convert(r.markdown, fmt, title=r.target.title))
-               for r in rendered for fmt in formats]
-    files = _keep(store, Path(store_dir), outputs, now=now, actor=actor, reason=reason)
+    store_dir = Path(store_dir)
+    rendered, process = _render(store, process_id, document)
+    latest = {(row.document, row.format): row for row in process.drafts}  # oldest first
+    sources = {style: sources_of(style) for style in {r.house_style for r in rendered}}
+    outputs = []
+    for r in rendered:
+        for fmt in formats:
+            inputs = inputs_of(r, fmt)
+            last = latest.get((r.target.key, fmt))
+            if inputs is not None and last is not None and last.inputs == inputs \
+                    and (store_dir / last.path).is_file():
+                outputs.append(_Output(r, fmt, None, inputs, sources[r.house_style]))
+                continue
+            data = convert(r.markdown, fmt, title=r.target.title, house_style=r.house_style)
+            outputs.append(_Output(r, fmt, data, inputs, sources[r.house_style]))
+    files = _keep(store, store_dir, outputs, now=now, actor=actor, reason=reason)
     if out is None:
         return files
     folder = Path(out)
@@ -117,14 +193,33 @@ def draft(store: Store, store_dir: str | Path, process_id: str, document: str | 
     except OSError as exc:
         raise FileAccessError("create --out folder", folder, str(exc.strerror)) from None
     copies = []
-    for drafted, (_, fmt, data) in zip(files, outputs, strict=True):
-        copy = folder / f"{drafted.key}.{fmt}"
-        _write(copy, data)
-        copies.append(DraftFile(copy, drafted.key, fmt, drafted.version, drafted.new))
+    for drafted, output in zip(files, outputs, strict=True):
+        copy = folder / f"{drafted.key}.{output.format}"
+        _write(copy, output.data if output.data is not None else _read(drafted.path))
+        copies.append(DraftFile(copy, drafted.key, output.format, drafted.version, drafted.new,
+                                drafted.unchanged))
     return copies
 
 
-def _keep(store: Store, store_dir: Path, outputs: list[tuple[Rendered, str, bytes]], *,
+@dataclass(frozen=True)
+class _Output:
+    """A draft file to keep: its bytes, or None when its inputs are the kept version's."""
+
+    rendered: Rendered
+    format: str
+    data: bytes | None
+    inputs: str | None
+    sources: str
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise FileAccessError("read draft", path, str(exc.strerror)) from None
+
+
+def _keep(store: Store, store_dir: Path, outputs: list[_Output], *,
           now: datetime, actor: str, reason: str) -> list[DraftFile]:
     """Record each output as a version unless the latest version has the same content.
 
@@ -133,7 +228,7 @@ def _keep(store: Store, store_dir: Path, outputs: list[tuple[Rendered, str, byte
     """
     if not outputs:
         return []
-    process_id = outputs[0][0].process
+    process_id = outputs[0].rendered.process
     folder = store_dir / DRAFTS_DIR / process_id
     written: list[Path] = []
     files: list[DraftFile] = []
@@ -143,14 +238,21 @@ def _keep(store: Store, store_dir: Path, outputs: list[tuple[Rendered, str, byte
             latest: dict[tuple[str, str], DraftRow] = {}
             for row in work.process.drafts:
                 latest[(row.document, row.format)] = row  # read oldest first
-            for rendered, fmt, data in outputs:
-                key = rendered.target.key
-                digest = hashlib.sha256(data).hexdigest()
+            for output in outputs:
+                key, fmt, data = output.rendered.target.key, output.format, output.data
                 last = latest.get((key, fmt))
+                if data is None:  # inputs unchanged: the kept version stands as it is
+                    assert last is not None
+                    _remember(work, last, output)
+                    files.append(DraftFile(store_dir / last.path, key, fmt, last.version,
+                                           False, unchanged=True))
+                    continue
+                digest = hashlib.sha256(data).hexdigest()
                 if last is not None and last.sha256 == digest:
                     path = store_dir / last.path
                     if not path.exists():  # deleted by hand: the recorded content comes back
                         _write(path, data)
+                    _remember(work, last, output)
                     files.append(DraftFile(path, key, fmt, last.version, False))
                     continue
                 version = last.version + 1 if last else 1
@@ -158,7 +260,7 @@ def _keep(store: Store, store_dir: Path, outputs: list[tuple[Rendered, str, byte
                 _write(path, data)
                 written.append(path)
                 row = DraftRow(None, key, fmt, version, path.relative_to(store_dir).as_posix(),
-                               digest, reason, work.stamp)
+                               digest, reason, work.stamp, output.inputs, output.sources)
                 work.add("drafts", row)
                 latest[(key, fmt)] = row
                 work.record("drafted", item=key, note=f"{fmt} versie {version} ({reason})")
@@ -168,6 +270,14 @@ def _keep(store: Store, store_dir: Path, outputs: list[tuple[Rendered, str, byte
             path.unlink(missing_ok=True)
         raise
     return files
+
+
+def _remember(work: Any, last: DraftRow, output: _Output) -> None:
+    """Keep with the version that stands for an output its inputs and sources, and that it
+    was found current now (so the next tick passes it over)."""
+    if last.id is not None:
+        work.update("drafts", last.id, inputs=output.inputs, sources=output.sources,
+                    checked_at=work.stamp)
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -231,26 +341,32 @@ def _has_template(item: Item) -> bool:
 
 @dataclass
 class DueDraftRun:
-    """What drafting the due documents did: the new files and the drafts that failed."""
+    """What drafting the due documents did: the new files, the drafts whose inputs had not
+    changed (not rendered again), and the drafts that failed."""
 
     written: list[Path]
     failed: list[DraftFailure]
+    unchanged: list[Path] = field(default_factory=list)
 
 
 def render_due_drafts(store: Store, now: datetime, store_dir: str | Path, *,
                       actor: str = "scheduler") -> DueDraftRun:
     """Draft every document due at `now` (Markdown and Word), each on its own.
 
-    A document whose drafts were all made after the process last changed is not rendered
-    again, so a scheduler may call this on every tick at the cost of a query. A draft that
-    fails (a user template that does not render, a value Word cannot hold, a full disk) is
-    recorded in `draft_failures` with its error and tried again on the next tick; it never
-    stops another draft. A draft that renders again clears its failure.
+    A document whose drafts were all made after the process last changed, from the templates
+    and house style still in effect, is passed over at the cost of a query; any other is
+    rendered as Markdown, and a file is made again only when its inputs (the Markdown, the
+    title, the house style) differ from its kept version's. So a scheduler may call this on
+    every tick. A draft that fails (a user template that does not render, a value Word cannot
+    hold, a missing house style, a full disk) is recorded in `draft_failures` with its error
+    and tried again on the next tick; it never stops another draft. A draft that renders
+    again clears its failure.
     """
     run = DueDraftRun([], [])
+    sources: dict[str | None, str] = {}  # per house style, computed once per run
     for due in due_drafts(store, now):
         try:
-            if _drafted_since_last_change(store, due):
+            if _drafted_since_last_change(store, due, sources):
                 continue
             files = draft(store, store_dir, due.process, due.document, formats=DUE_FORMATS,
                           now=now, actor=actor, reason="due")
@@ -258,23 +374,34 @@ def render_due_drafts(store: Store, now: datetime, store_dir: str | Path, *,
             run.failed.append(record_failure(store, due.process, due.document, now, exc))
             continue
         run.written += [f.path for f in files if f.new]
+        run.unchanged += [f.path for f in files if f.unchanged]
         clear_failure(store, due.process, due.document)
     return run
 
 
-def _drafted_since_last_change(store: Store, due: DueDraft) -> bool:
+def _drafted_since_last_change(store: Store, due: DueDraft,
+                               sources: dict[str | None, str]) -> bool:
     """Whether every due format of every draft of a document is newer than the process's
-    last change (every change of a process's data stamps `updated_at`)."""
+    last change (every change of a process's data stamps `updated_at`) and was made from the
+    templates and house style in effect now."""
     with store.transaction() as tx:
-        process = read_process(tx, due.process, parts={"drafts"})
+        process = read_process(tx, due.process, parts={"drafts", "values"})
         definition: Definition = read_definition(tx, process.definition_digest)
-    keys = [t.key for t in targets(definition, process, due.document)]
-    made: dict[tuple[str, str], datetime] = {}
+    chosen = targets(definition, process, due.document)
+    values = {v.key: v.value for v in process.values}
+    latest: dict[tuple[str, str], DraftRow] = {}
     for row in process.drafts:
-        if row.document in keys and row.format in DUE_FORMATS:
-            made[(row.document, row.format)] = max(row.created_at,
-                                                   made.get((row.document, row.format),
-                                                            row.created_at))
-    # Strictly after: a replay acting at one fixed moment may change and draft at once.
-    return all((key, fmt) in made and made[(key, fmt)] > process.updated_at
-               for key in keys for fmt in DUE_FORMATS)
+        if row.format in DUE_FORMATS:
+            latest[(row.document, row.format)] = row  # read oldest first
+    for target in chosen:
+        style = (values.get(value_key("huisstijl", target.municipality))
+                 or values.get("huisstijl") or os.environ.get(HOUSE_STYLE_ENV) or None)
+        if style not in sources:
+            sources[style] = sources_of(style)
+        for fmt in DUE_FORMATS:
+            kept = latest.get((target.key, fmt))
+            # Strictly after: a replay acting at one fixed moment may change and draft at once.
+            if kept is None or max(kept.created_at, kept.checked_at or kept.created_at) \
+                    <= process.updated_at or kept.sources != sources[style]:
+                return False
+    return True

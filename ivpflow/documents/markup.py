@@ -9,18 +9,21 @@ rendering, so that unchanged data gives identical bytes.
 
 from __future__ import annotations
 
+import base64
 import math
 import re
-import zipfile
-from io import BytesIO
+import struct
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from ..errors import UnknownChoiceError
 from ..text import scrub
 from . import rendering as templates
+from . import word
 
 FORMATS = ("md", "docx", "html")
-LANGUAGE = "nl-NL"
+LANGUAGE = word.LANGUAGE
 
 
 # --------------------------------------------------------------------------- Markdown
@@ -145,64 +148,57 @@ def _cells(row: str) -> list[str]:
     return cells
 
 
+# The pieces `inline` reads: an escape, a hard break, bold and italic marks, the start of a
+# placeholder, brackets, a stretch of plain text, any other character.
+_INLINE_TOKEN = re.compile(r"\\.|<br\s*/?>|\*\*|\*|\[in te vullen|\[|\]|[^\\<*\[\]]+|.",
+                           re.DOTALL)
+
+
 def inline(text: str) -> list[dict[str, Any]]:
     """The runs of a line: text with bold/italic/placeholder flags, and line breaks."""
     runs: list[dict[str, Any]] = []
     bold = italic = False
     placeholder_depth = 0
-    buffer = ""
+    buffer: list[str] = []
 
     def emit() -> None:
-        nonlocal buffer
         if buffer:
-            runs.append({"text": buffer, "bold": bold, "italic": italic,
+            runs.append({"text": "".join(buffer), "bold": bold, "italic": italic,
                          "placeholder": placeholder_depth > 0, "br": False})
-            buffer = ""
+            buffer.clear()
 
-    index = 0
-    while index < len(text):
-        char = text[index]
-        rest = text[index:]
-        brk = _BREAK.match(rest)
-        if char == "\\" and index + 1 < len(text):
-            buffer += text[index + 1]
-            index += 2
-            continue
-        if brk:
+    # Token by token rather than character by character: this runs for every line of
+    # every draft.
+    for token in _INLINE_TOKEN.findall(text):
+        first = token[0]
+        if first == "\\" and len(token) == 2:
+            buffer.append(token[1])
+        elif first == "<" and len(token) > 1:
             emit()
             runs.append({"text": "", "bold": False, "italic": False, "placeholder": False,
                          "br": True})
-            index += brk.end()
-            continue
-        if rest.startswith("**"):
+        elif token == "**":
             emit()
             bold = not bold
-            index += 2
-            continue
-        if char == "*":
+        elif token == "*":
             emit()
             italic = not italic
-            index += 1
-            continue
-        if rest.startswith(PLACEHOLDER_START) and not placeholder_depth:
+        elif token == PLACEHOLDER_START and not placeholder_depth:
             emit()
             placeholder_depth = 1
-            buffer = "["
-            index += 1
-            continue
-        if char == "[" and placeholder_depth:
+            buffer.append(token)
+        elif first == "[" and placeholder_depth:
             placeholder_depth += 1
-        elif char == "]" and placeholder_depth:
+            buffer.append(token)
+        elif token == "]" and placeholder_depth:
             placeholder_depth -= 1
+            buffer.append("]")
             if not placeholder_depth:
-                buffer += "]"
                 placeholder_depth = 1
                 emit()
                 placeholder_depth = 0
-                index += 1
-                continue
-        buffer += char
-        index += 1
+        else:
+            buffer.append(token)
     emit()
     return runs
 
@@ -221,148 +217,82 @@ def to_html(blocks: list[dict[str, Any]], *, title: str) -> str:
                             {"title": title, "language": LANGUAGE, "blocks": blocks})
 
 
-def to_docx(blocks: list[dict[str, Any]], *, title: str, subject: str) -> bytes:
-    """The blocks as a Word document: heading styles, tables, page numbers, Dutch properties.
+def to_docx(blocks: list[dict[str, Any]], *, title: str, subject: str,
+            house_style: str | Path | None = None) -> bytes:
+    """The blocks as a Word document: heading styles, tables, page numbers, Dutch properties;
+    started from the `house_style` .docx when given (its styles, margins, header, footer).
 
-    The bytes depend on the blocks only (no timestamps), so unchanged data gives an identical
-    file and no new version. A character Word's XML cannot hold shows as U+FFFD.
+    The bytes depend on the blocks and the house style only (no timestamps), so unchanged
+    data gives an identical file and no new version. A character Word's XML cannot hold
+    shows as U+FFFD.
     """
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
-    from docx.opc.constants import RELATIONSHIP_TYPE
-    from docx.oxml.ns import qn
-    from docx.shared import Cm
-
-    document = Document()
-    _set_language(document)
-    props = document.core_properties
-    title, subject = scrub(title), scrub(subject)
-    props.title = title
-    props.subject = subject
-    props.language = LANGUAGE
-    props.author = "ivpflow"
-    props.last_modified_by = "ivpflow"
-    props.comments = "Concept, opgesteld met ivpflow uit de gegevens van het proces"
-    props.keywords = "integraal veiligheidsplan; concept"
-    for name in ("dcterms:created", "dcterms:modified"):
-        # Timestamps would make every rendering differ; Word sets them when it saves.
-        for element in props._element.findall(qn(name)):
-            props._element.remove(element)
-    package = document.part.package
-    for rel_id, rel in list(package.rels.items()):
-        if rel.reltype == RELATIONSHIP_TYPE.THUMBNAIL:  # python-docx's picture of a blank page
-            del package.rels[rel_id]
-
-    section = document.sections[0]
-    # A4 with margins of 2.5 cm, as Dutch municipal documents are (python-docx's own
-    # template is US Letter).
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2.5)
-    section.top_margin = section.bottom_margin = Cm(2.5)
-    styles = _Styles(document)
-    header = section.header.paragraphs[0]
-    header.text = f"Concept — {title}"
-    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run("Pagina ")
-    _field(footer, "PAGE")
-    footer.add_run(" van ")
-    _field(footer, "NUMPAGES")
-
-    turns = _landscape_turns(blocks)
+    template = word.template_for(house_style)
+    styles = template.styles
+    portrait, landscape = template.text_width_cm, template.landscape_width_cm
+    turns = _landscape_turns(blocks, portrait)
+    parts: list[str] = []
+    pictures: list[bytes] = []  # the PNG files of the draft's charts, in order
+    wide = False  # the orientation of the section being written
+    first = True  # it is the document's first section (the one with the header and footer)
     portrait_next = False  # after a landscape table: what follows it turns the page back
     for number, block in enumerate(blocks):
         kind = block["kind"]
         if turns.get(number) == "skip":
             continue  # a page break where a new section starts a page anyway
-        if turns.get(number) == "landscape":
-            _start_section(document, landscape=True)
-        elif portrait_next:
-            _start_section(document, landscape=False)
+        if turns.get(number) == "landscape" or portrait_next:
+            parts.append(template.section_break(landscape=wide, first=first))
+            wide, first = turns.get(number) == "landscape", False
         portrait_next = False
         if kind == "heading":
-            heading = document.add_paragraph(style=styles.heading(min(block["level"], 9)))
-            heading.paragraph_format.keep_with_next = True
-            _runs(heading, block["runs"], WD_COLOR_INDEX.YELLOW)
+            parts.append(word.paragraph(_runs(block["runs"]), keep_with_next=True,
+                                        style=styles[f"Heading {min(block['level'], 9)}"]))
         elif kind == "paragraph":
-            paragraph = document.add_paragraph()
             following = blocks[number + 1]["kind"] if number + 1 < len(blocks) else None
             # A signature, and the line that names a chart's table or its source, stay on
             # the page of what they belong to.
-            if block.get("signature") or following in ("image", "table"):
-                paragraph.paragraph_format.keep_with_next = True
-            _runs(paragraph, block["runs"], WD_COLOR_INDEX.YELLOW)
+            parts.append(word.paragraph(_runs(block["runs"]), keep_with_next=bool(
+                block.get("signature")) or following in ("image", "table")))
         elif kind == "image":
-            _picture(document, block)
+            pictures.append(base64.b64decode(block["data"]))
+            parts.append(_picture(len(pictures), pictures[-1], block, portrait))
         elif kind == "break":
-            document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            parts.append(word.PAGE_BREAK)
         elif kind == "list":
             for number, runs in enumerate(block["items"], start=block["start"]):
-                if block["ordered"]:
+                if block["ordered"] or template.literal_bullets:
                     # Literal numbers: Word's own numbering would run on from list to list.
-                    paragraph = document.add_paragraph(f"{number}.\t", style=styles.list)
-                    paragraph.paragraph_format.left_indent = Cm(0.75)
-                    paragraph.paragraph_format.first_line_indent = Cm(-0.75)
-                    paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(0.75))
+                    mark = f"{number}." if block["ordered"] else "\u2022"
+                    parts.append(word.paragraph(word.run(f"{mark}\t") + _runs(runs),
+                                                style=styles["List"], hanging_cm=0.75))
                 else:
-                    paragraph = document.add_paragraph(style=styles.bullet)
-                _runs(paragraph, runs, WD_COLOR_INDEX.YELLOW)
+                    parts.append(word.paragraph(_runs(runs), style=styles["List Bullet"]))
         elif kind == "table":
-            _table(document, block, styles, WD_COLOR_INDEX.YELLOW,
-                   available=LANDSCAPE_WIDTH_CM if block.get("wide") else TEXT_WIDTH_CM)
+            parts.append(_table(block, styles, available=landscape if block.get("wide")
+                                else portrait))
             if block.get("wide"):
                 portrait_next = True
             elif not block.get("signature"):
-                document.add_paragraph()
-    buffer = BytesIO()
-    document.save(buffer)
-    return _stable_zip(buffer.getvalue())
+                parts.append("<w:p/>")
+    return template.package("".join(parts), title=scrub(title), subject=scrub(subject),
+                            landscape_end=wide, pictures=pictures)
 
 
 # The width of the text on an A4 page with margins of 2.5 cm, and what a character and a
 # cell's padding take of it in the 11 pt body font: measured for DejaVu Sans, which stands in
 # for Calibri where it is not installed and is the wider of the two, so that a column has
-# room for its longest word in Word and in LibreOffice alike.
+# room for its longest word in Word and in LibreOffice alike. A house style's margins give
+# its own text widths (word.WordTemplate).
 TEXT_WIDTH_CM = 16.0
-LANDSCAPE_WIDTH_CM = 24.7
 CHARACTER_CM = 0.26
 BOLD_FACTOR = 1.15
 PADDING_CM = 0.45
 BODY_PT, SMALLEST_PT = 11.0, 8.0
 
 
-class _Styles:
-    """The styles the drafts use, looked up by name once per document: python-docx searches
-    every style of the document at each lookup by name."""
-
-    def __init__(self, document: Any) -> None:
-        self._styles = document.styles
-        self._found: dict[str, Any] = {}
-
-    def named(self, name: str) -> Any:
-        if name not in self._found:
-            self._found[name] = self._styles[name]
-        return self._found[name]
-
-    def heading(self, level: int) -> Any:
-        return self.named(f"Heading {level}")
-
-    @property
-    def list(self) -> Any:
-        return self.named("List")
-
-    @property
-    def bullet(self) -> Any:
-        return self.named("List Bullet")
-
-    @property
-    def grid(self) -> Any:
-        return self.named("Table Grid")
-
-
 def _table_texts(block: dict[str, Any]) -> tuple[list[list[str]], list[list[bool]], int]:
     """A table's cells as text, which of them are bold, and its number of columns."""
+    if "measured" in block:  # measured for the page's orientation already
+        return block["measured"]  # type: ignore[no-any-return]
     header_cells = block["header"]
     rows = ([header_cells] if header_cells else []) + block["rows"]
     width = len(header_cells) if header_cells else max((len(r) for r in rows), default=1)
@@ -370,10 +300,12 @@ def _table_texts(block: dict[str, Any]) -> tuple[list[list[str]], list[list[bool
     bold = [[bool(runs) and all(r["bold"] or r["br"] for r in runs)
              or (bool(header_cells) and number == 0) for runs in cells]
             for number, cells in enumerate(rows)]
+    block["measured"] = texts, bold, width
     return texts, bold, width
 
 
-def _landscape_turns(blocks: list[dict[str, Any]]) -> dict[int, str]:
+def _landscape_turns(blocks: list[dict[str, Any]],
+                     available: float = TEXT_WIDTH_CM) -> dict[int, str]:
     """Where the page turns: a table whose longest words do not fit side by side on a
     portrait page even at the smallest size goes on a landscape page of its own, with the
     heading just before it; a page break right before that page is dropped."""
@@ -383,7 +315,7 @@ def _landscape_turns(blocks: list[dict[str, Any]]) -> dict[int, str]:
             continue
         texts, bold, width = _table_texts(block)
         least, _ = _needed_widths(texts, width, bold, size=SMALLEST_PT)
-        if sum(least) <= TEXT_WIDTH_CM:
+        if sum(least) <= available:
             continue
         block["wide"] = True
         start = number - 1 if number and blocks[number - 1]["kind"] == "heading" else number
@@ -395,61 +327,39 @@ def _landscape_turns(blocks: list[dict[str, Any]]) -> dict[int, str]:
     return turns
 
 
-def _start_section(document: Any, *, landscape: bool) -> None:
-    """A new section on a new page, A4 landscape or portrait, with the same margins."""
-    from docx.enum.section import WD_ORIENT, WD_SECTION
-    from docx.shared import Cm
-
-    section = document.add_section(WD_SECTION.NEW_PAGE)
-    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-    long, short = Cm(29.7), Cm(21)
-    section.page_width, section.page_height = (long, short) if landscape else (short, long)
-
-
-def _table(document: Any, block: dict[str, Any], styles: _Styles, highlight: Any, *,
-           available: float = TEXT_WIDTH_CM) -> None:
+def _table(block: dict[str, Any], styles: dict[str, str], *,
+           available: float = TEXT_WIDTH_CM) -> str:
     """A table whose columns are as wide as their content needs and whose rows never split
     across pages; a table without a header row (the kop of a voorstel, a signature) has no
     borders, and a signature is kept on one page with the paragraph before it."""
-    from docx.shared import Cm
-
     header_cells = block["header"]
     rows = ([header_cells] if header_cells else []) + block["rows"]
     texts, bold, width = _table_texts(block)
-    table = document.add_table(rows=0, cols=width)
-    if header_cells:
-        table.style = styles.grid
-    table.autofit = False
     size = table_font_size(texts, width, bold=bold, available=available)
     widths = column_widths(texts, width, bold=bold, size=size, available=available)
-    for column, cm in zip(table.columns, widths, strict=True):
-        column.width = Cm(cm)
     keep = bool(block.get("signature"))
+    cells_xml = []
     for number, cells in enumerate(rows):
-        row = table.add_row()
-        _row_properties(row, header=bool(header_cells) and number == 0)
         last = number == len(rows) - 1
-        for cell, cm, runs in zip(row.cells, widths, (cells + [[]] * width)[:width],
-                                  strict=True):
-            cell.width = Cm(cm)
-            paragraph = cell.paragraphs[0]
-            if keep and not last:
-                paragraph.paragraph_format.keep_with_next = True
+        row = []
+        for runs in (cells + [[]] * width)[:width]:
             if header_cells and number == 0:
                 runs = [{**r, "bold": True} for r in runs]
-            _runs(paragraph, runs, highlight, size=None if size == BODY_PT else size)
+            row.append(word.paragraph(_runs(runs, size=None if size == BODY_PT else size),
+                                      keep_with_next=keep and not last))
+        cells_xml.append(row)
+    return word.table(cells_xml, widths, style=styles["Table Grid"] if header_cells else None,
+                      header=bool(header_cells))
 
 
-def _picture(document: Any, block: dict[str, Any]) -> None:
-    """A picture (a chart) as wide as the text, its description as Word's alt text."""
-    import base64
-
-    from docx.shared import Cm
-
-    picture = document.add_picture(BytesIO(base64.b64decode(block["data"])),
-                                   width=Cm(14))
-    picture._inline.docPr.set("descr", scrub(block["alt"]))
-    document.paragraphs[-1].paragraph_format.keep_together = True
+def _picture(number: int, png: bytes, block: dict[str, Any], available: float) -> str:
+    """A picture (a chart) at most 14 cm wide in its own paragraph, its height from the PNG's
+    own proportions, its description as Word's alt text."""
+    width, height = struct.unpack(">II", png[16:24])  # the PNG's IHDR chunk
+    width_cm = min(14.0, available)
+    return word.paragraph(word.picture(number, width_cm=width_cm,
+                                       height_cm=width_cm * height / width,
+                                       description=scrub(block["alt"])))
 
 
 def column_widths(rows: list[list[str]], count: int, *, bold: list[list[bool]] | None = None,
@@ -481,6 +391,14 @@ def table_font_size(rows: list[list[str]], count: int, *, bold: list[list[bool]]
     return max(SMALLEST_PT, math.floor(BODY_PT * scale * 2) / 2)
 
 
+@lru_cache(maxsize=4096)
+def _lengths(text: str) -> tuple[int, int]:
+    """The characters of a cell's longest word and of its longest line (a table is
+    measured at several sizes)."""
+    return (max((len(w) for w in text.split()), default=0),
+            max(len(line) for line in text.split("\n")))
+
+
 def _needed_widths(rows: list[list[str]], count: int, bold: list[list[bool]] | None, *,
                    size: float) -> tuple[list[float], list[float]]:
     """Per column at `size` points: the width its longest word needs, and the width its
@@ -489,100 +407,29 @@ def _needed_widths(rows: list[list[str]], count: int, bold: list[list[bool]] | N
     for number, cells in enumerate(rows):
         for column, text in enumerate(cells[:count]):
             factor = size / BODY_PT * (BOLD_FACTOR if bold and bold[number][column] else 1.0)
-            word = max((len(w) for w in text.split()), default=0)
-            line = max(len(line) for line in text.split("\n"))
+            word, line = _lengths(text)
             least[column] = max(least[column], word * CHARACTER_CM * factor + PADDING_CM)
             wanted[column] = max(wanted[column], line * CHARACTER_CM * factor + PADDING_CM)
     return least, wanted
 
 
-def _row_properties(row: Any, *, header: bool) -> None:
-    """A row that never splits across a page break; a header row repeats on every page."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    properties = row._tr.get_or_add_trPr()
-    properties.append(OxmlElement("w:cantSplit"))
-    if header:
-        marker = OxmlElement("w:tblHeader")
-        marker.set(qn("w:val"), "true")
-        properties.append(marker)
+def _runs(runs: list[dict[str, Any]], *, size: float | None = None) -> str:
+    """The runs of a paragraph as Word's XML; placeholders highlighted."""
+    return "".join(word.LINE_BREAK if spec["br"] else
+                   word.run(scrub(spec["text"]), bold=spec["bold"], italic=spec["italic"],
+                            size=size, highlight=spec["placeholder"]) for spec in runs)
 
 
-def _runs(paragraph: Any, runs: list[dict[str, Any]], highlight: Any, *,
-          size: float | None = None) -> None:
-    from docx.shared import Pt
-
-    for spec in runs:
-        if spec["br"]:
-            paragraph.add_run().add_break()
-            continue
-        run = paragraph.add_run(scrub(spec["text"]))
-        if size is not None:
-            run.font.size = Pt(size)
-        if spec["bold"]:
-            run.bold = True
-        if spec["italic"]:
-            run.italic = True
-        if spec["placeholder"]:
-            run.font.highlight_color = highlight
-
-
-def _field(paragraph: Any, instruction: str) -> None:
-    """A Word field (PAGE, NUMPAGES) in a paragraph, as begin/instruction/separate/end runs."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    def char(kind: str) -> Any:
-        element = OxmlElement("w:fldChar")
-        element.set(qn("w:fldCharType"), kind)
-        return element
-
-    paragraph.add_run()._r.append(char("begin"))
-    code = OxmlElement("w:instrText")
-    code.set(qn("xml:space"), "preserve")
-    code.text = f" {instruction} "
-    paragraph.add_run()._r.append(code)
-    paragraph.add_run()._r.append(char("separate"))
-    paragraph.add_run("1")
-    paragraph.add_run()._r.append(char("end"))
-
-
-def _set_language(document: Any) -> None:
-    """Dutch as the language of every run, so that Word checks the spelling in Dutch."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    defaults = document.styles.element.find(qn("w:docDefaults"))
-    run_defaults = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    lang = run_defaults.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        run_defaults.append(lang)
-    lang.set(qn("w:val"), LANGUAGE)
-
-
-def _stable_zip(data: bytes) -> bytes:
-    """The same zip with fixed member timestamps (zipfile stamps them with the clock)."""
-    source = zipfile.ZipFile(BytesIO(data))
-    out = BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            member.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(member, source.read(info.filename))
-    return out.getvalue()
-
-
-def convert(markdown: str, fmt: str, *, title: str) -> bytes:
-    """A draft's Markdown in a format: md, docx or html; `title` is the document's title."""
+def convert(markdown: str, fmt: str, *, title: str, house_style: str | Path | None = None) -> bytes:
+    """A draft's Markdown in a format: md, docx or html; `title` is the document's title, and
+    `house_style` the .docx a Word draft starts from (None: ivpflow's own layout)."""
     if fmt == "md":
         return markdown.encode("utf-8")
     blocks = parse_markdown(markdown)
     # The subject is the first heading, as a reader sees it; the title when there is none.
     subject = next((plain_text(b["runs"]) for b in blocks if b["kind"] == "heading"), title)
     if fmt == "docx":
-        return to_docx(blocks, title=title, subject=subject)
+        return to_docx(blocks, title=title, subject=subject, house_style=house_style)
     if fmt == "html":
         return to_html(blocks, title=title).encode("utf-8")
     raise UnknownChoiceError("format", fmt, FORMATS)

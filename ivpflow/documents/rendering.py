@@ -151,8 +151,18 @@ def override_dir() -> Path | None:
     return Path(value).expanduser() if value else None
 
 
+def _own_names(override: Path | None) -> frozenset[str]:
+    """The templates the override folder has now."""
+    if override is None or not override.is_dir():
+        return frozenset()
+    return frozenset(p.relative_to(override).as_posix() for p in override.rglob("*.j2"))
+
+
 @lru_cache(maxsize=8)
-def _environment(override: str | None, markdown: bool = False) -> Any:
+def _environment(override: str | None, markdown: bool = False,
+                 own: frozenset[str] = frozenset()) -> Any:
+    # `own` is part of the key: Jinja reloads a changed file, but a template added to the
+    # override folder hides a shipped one it has already loaded only in a new environment.
     from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, select_autoescape
 
     loaders = [FileSystemLoader(override)] if override else []
@@ -192,7 +202,8 @@ def render(name: str, context: dict[str, Any]) -> str:
     from jinja2.exceptions import SecurityError
 
     override = override_dir()
-    env = _environment(str(override) if override else None, name.endswith(".md.j2"))
+    env = _environment(str(override) if override else None, name.endswith(".md.j2"),
+                       _own_names(override))
     template = None
     spent = _spent.set([0])
     try:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..dates import AMSTERDAM, local
+from ..i18n import _
 from ..store import Store
 from ..store.writer import refresh_summaries
 from .delivery import DeliveryReport, deliver
@@ -38,6 +39,7 @@ class TickReport:
     queue: QueueReport = field(default_factory=QueueReport)
     delivery: DeliveryReport = field(default_factory=DeliveryReport)
     drafts: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)  # due drafts not rendered again
     draft_failures: list[DraftFailure] = field(default_factory=list)
     delayed: int = 0  # messages still queued an hour or more after they were meant to go
     summaries: int = 0  # portfolio summaries refreshed for the new day
@@ -69,6 +71,8 @@ class TickReport:
         head += f"; {len(self.drafts)} drafts rendered"
         lines = [head] + [f"  queued {entry}" for entry in q.queued]
         lines += [f"  drafted {path}" for path in self.drafts]
+        lines += ["  " + _("{path}: unchanged, not rendered again").format(path=path)
+                  for path in self.unchanged]
         lines += [f"  nobody assigned: {entry}" for entry in sorted(q.unassigned)]
         return lines
 
@@ -97,6 +101,7 @@ class TickReport:
                 "unassigned": sorted(q.unassigned), "sent": d.sent, "retried": d.retried,
                 "failed": d.failed, "delayed": self.delayed,
                 "problems": self.problems(), "drafts": self.drafts,
+                "unchanged": self.unchanged,
                 "draft_failures": [{"process": f.process, "document": f.document,
                                     "error": f.error, "attempts": f.attempts}
                                    for f in self.draft_failures],
@@ -133,6 +138,7 @@ def tick(store: Store, now: datetime, settings: MailSettings, *,
 
         drafted = render_due_drafts(store, now, store_dir)
         report.drafts = [str(path) for path in drafted.written]
+        report.unchanged = [str(path) for path in drafted.unchanged]
         report.draft_failures = drafted.failed
     report.summaries = refresh_summaries(store, now)
     return report

@@ -188,6 +188,9 @@ class DraftRow(NamedTuple):
     sha256: str
     reason: str
     created_at: datetime
+    inputs: str | None = None  # the fingerprint of what it was made from
+    sources: str | None = None  # the fingerprint of the templates and house style in effect
+    checked_at: datetime | None = None  # when its inputs were last found unchanged
 
 
 class ProcessRow(NamedTuple):

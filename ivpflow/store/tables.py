@@ -317,6 +317,12 @@ drafts = Table(
     Column("sha256", String(64), nullable=False),
     Column("reason", String(20), nullable=False),  # due | on demand
     Column("created_at", DateTime, nullable=False),
+    # What the file was made from (its Markdown, title, format, house style, the Word code)
+    # and the templates and house style in effect: a due draft whose inputs are unchanged is
+    # not rendered again (documents/drafts.py).
+    Column("inputs", String(64), nullable=True),
+    Column("sources", String(64), nullable=True),
+    Column("checked_at", DateTime, nullable=True),  # when the inputs were last found unchanged
     UniqueConstraint("process_id", "document", "format", "version"),
 )
 
