@@ -422,3 +422,54 @@ class ExtensionError(InvalidValueError):
     def __init__(self, decision: str, reason: str) -> None:
         self.decision, self.reason = decision, reason
         IvpflowError.__init__(self, f"Decision '{decision}' cannot extend the plan: {reason}")
+
+
+# --- council calendars from the griffie's system (issue 17, meeting sync)
+
+
+class SourceUnreachableError(IvpflowError):
+    """A council information system cannot be reached (network down, proxy, timeout);
+    nothing was changed, and the message names the way out: a file."""
+
+    def __init__(self, source: str, url: str, reason: str, process_id: str) -> None:
+        # Imported here: the messages of the other errors are not translated yet.
+        from .i18n import _
+
+        self.source, self.url, self.reason = source, url, reason
+        super().__init__(_("Cannot reach {source} at {url} ({reason}); nothing was changed. "
+                           "Without the network, export the meetings as a file and take it "
+                           "in with 'ivpflow meeting import {process_id} FILE'").format(
+            source=source, url=url, reason=reason, process_id=process_id))
+
+
+class SourceAnswerError(IvpflowError):
+    """A council information system answered with something ivpflow cannot read (an HTTP
+    error, not JSON, not the shape its documentation gives); nothing was changed."""
+
+    def __init__(self, source: str, url: str, reason: str) -> None:
+        from .i18n import _
+
+        self.source, self.url, self.reason = source, url, reason
+        super().__init__(_("{source} answered {url} with {reason}; nothing was "
+                           "changed").format(source=source, url=url, reason=reason))
+
+
+class UnknownSourceOrganisationError(IvpflowError):
+    """A gemeente is not in a council information system's list of organisations."""
+
+    def __init__(self, source: str, municipality: str, nearest: list[str], setting: str) -> None:
+        from .i18n import _
+
+        self.source, self.municipality, self.nearest = source, municipality, nearest
+        if nearest:
+            message = _("{source} lists no gemeente '{municipality}' (nearest: {nearest}); "
+                        "name it with '{setting}' under meeting_sources in the definition, or "
+                        "choose another --source").format(
+                source=source, municipality=municipality, nearest=", ".join(nearest),
+                setting=setting)
+        else:
+            message = _("{source} lists no gemeente '{municipality}'; name it with '{setting}' "
+                        "under meeting_sources in the definition, or choose another "
+                        "--source").format(source=source, municipality=municipality,
+                                           setting=setting)
+        super().__init__(message)

@@ -37,7 +37,8 @@ EVENT_NL = {"started": "gestart", "advanced": "naar volgende fase", "forced": "g
             "deleted": "verwijderd", "undone": "ongedaan gemaakt",
             "decision-corrected": "besluit gecorrigeerd",
             "meeting-schedule": "vergaderschema vastgelegd",
-            "meeting-unscheduled": "vergaderschema beëindigd"}
+            "meeting-unscheduled": "vergaderschema beëindigd",
+            "meetings-synced": "vergaderingen bijgewerkt uit het raadsinformatiesysteem"}
 CHANGE_NL = {"done": "gereed", "open": "open", **OUTCOME_NL}
 
 # The timeline's geometry, in SVG user units (the picture scales to the page's width).

@@ -148,9 +148,21 @@ def _day(value: object, row: int) -> date:
     return day
 
 
-def _calendar_meetings(data: bytes) -> list[Meeting]:
-    """The events of an iCalendar file as meetings named by their summaries; cancelled events
-    are left out. A recurring event is refused: a vergaderkalender lists each meeting."""
+@dataclass(frozen=True)
+class CalendarEvent:
+    """One event of an iCalendar file: its UID (empty when it has none), summary, day, and
+    whether it is cancelled (STATUS:CANCELLED)."""
+
+    uid: str
+    summary: str
+    day: date
+    cancelled: bool
+
+
+def calendar_events(data: bytes) -> list[CalendarEvent]:
+    """The events of an iCalendar file, cancelled ones too. A recurring event is refused: a
+    vergaderkalender lists each meeting. ValueError names the first event that cannot be
+    read."""
     import icalendar
 
     from ..dates import local
@@ -159,7 +171,7 @@ def _calendar_meetings(data: bytes) -> list[Meeting]:
         calendar = icalendar.Calendar.from_ical(data)
     except ValueError as exc:
         raise ValueError(f"not an iCalendar file: {' '.join(str(exc).split())}") from None
-    meetings = []
+    events = []
     for number, event in enumerate(calendar.walk("VEVENT"), start=1):
         summary = " ".join(str(event.get("SUMMARY", "")).split())
         start = event.get("DTSTART")
@@ -168,13 +180,19 @@ def _calendar_meetings(data: bytes) -> list[Meeting]:
         if event.get("RRULE") is not None:
             raise ValueError(f"event {number} ('{summary}') repeats (RRULE); use "
                              "'ivpflow meeting schedule' for a recurring meeting")
-        if str(event.get("STATUS", "")).upper() == "CANCELLED":
-            continue
         moment = start.dt
         day = (local(moment).date() if isinstance(moment, datetime) and moment.tzinfo
                else moment.date() if isinstance(moment, datetime) else moment)
-        meetings.append(Meeting(body=summary, date=day))
-    return meetings
+        events.append(CalendarEvent(str(event.get("UID", "")).strip(), summary, day,
+                                    str(event.get("STATUS", "")).upper() == "CANCELLED"))
+    return events
+
+
+def _calendar_meetings(data: bytes) -> list[Meeting]:
+    """The events of an iCalendar file as meetings named by their summaries; cancelled events
+    are left out."""
+    return [Meeting(body=event.summary, date=event.day) for event in calendar_events(data)
+            if not event.cancelled]
 
 
 def resolve_bodies(file: MeetingsFile, bodies: Sequence[str],
