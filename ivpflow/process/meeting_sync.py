@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -183,27 +183,36 @@ def sync_meetings(store: Store, process_id: str, *, now: datetime, actor: str,
         counts, irregular = _apply(work, wanted, cancelled, span)
         added, moved, gone, unchanged, linked = counts
         if added or moved or gone or linked:
-            label = ", ".join(dict.fromkeys(c.label for c in calendars))
+            label = ", ".join(dict.fromkeys(c.system for c in calendars))
             work.record("meetings-synced", note=f"{label}: {added} added, {moved} moved, "
                                                 f"{gone} cancelled, {unchanged} unchanged")
         else:
             work.touch = False  # nothing new: no version, no event
-    days: dict[str, list[date]] = {body: [] for body in _covered(definition, calendars)}
+    days: dict[str, list[date]] = {body: [] for body in _covered(definition, calendars,
+                                                                  wanted.values())}
     for body, day in wanted.values():
-        days.setdefault(body, []).append(day)
+        days[body].append(day)
     return Synced(added, moved, gone, unchanged,
                   tuple((body, tuple(sorted(set(found)))) for body, found in days.items()),
                   tuple((c.municipality or "", c.label, len(c.meetings)) for c in calendars),
                   tuple(sorted(unmatched.items())), tuple(irregular))
 
 
-def _covered(definition: Definition, calendars: Sequence[Any]) -> list[str]:
-    """The bodies a sync reports on: those of the gemeenten it read (all, for one feed)."""
+def _covered(definition: Definition, calendars: Sequence[Any],
+             found: Iterable[tuple[str, date]]) -> list[str]:
+    """The bodies a sync reports on, by gemeente (raad, commissie, college): those of the
+    gemeenten it read, and for a feed of any gemeente those of the gemeenten it names."""
+    bodies = {body for body, _day in found}
     read = {c.municipality for c in calendars}
     if None in read:
-        return list(definition.bodies)
-    return [body for body in definition.bodies
-            if any(body.endswith(" " + m) for m in read if m)]
+        read |= {m for m in definition.municipalities
+                 if any(body.endswith(" " + m) for body in bodies)}
+    order = ("gemeenteraad", "raadscommissie", "college")
+    covered = [body for m in definition.municipalities if m in read for word in order
+               if (body := f"{word} {m}") in definition.bodies]
+    return covered + [body for body in definition.bodies
+                      if body not in covered and (body in bodies or any(
+                          body.endswith(" " + m) for m in read if m))]
 
 
 def _apply(work: Any, wanted: Mapping[tuple[str, str], tuple[str, date]],
@@ -220,10 +229,11 @@ def _apply(work: Any, wanted: Mapping[tuple[str, str], tuple[str, date]],
     for key, (body, day) in cancelled.items():
         row = by_uid.get(key)
         if row is None:
-            # Only a meeting no source claims is the one the cancelled event was: of two
-            # sessions on one day, cancelling one leaves the other.
+            # The meeting of that body on that day, unless this same source lists it under
+            # another id: of two sessions on one day, cancelling one leaves the other.
             same_day = by_day.get((body, day))
-            row = same_day if same_day is not None and same_day.uid is None else None
+            row = same_day if same_day is not None and (
+                same_day.uid is None or same_day.origin != key[0]) else None
         if row is None or row.id not in {m.id for m in work.process.meetings}:
             continue
         _remove(work, row)

@@ -40,6 +40,7 @@ class SourceCalendar:
     """The meetings read from one source for one gemeente (None: a feed for any of them)."""
 
     origin: str  # what a synced meeting remembers as its origin: 'notubiz:1234', a URL, …
+    system: str  # 'OpenBesluitvorming', 'Notubiz', 'iCalendar feed'
     label: str  # for the report: "OpenBesluitvorming 'losser' (notubiz)"
     municipality: str | None
     meetings: tuple[SourceMeeting, ...]

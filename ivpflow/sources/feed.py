@@ -30,4 +30,4 @@ def read_calendar(fetcher: Fetcher, address: str, municipality: str | None) -> S
                                    name=event.summary, day=event.day,
                                    cancelled=event.cancelled, title=event.summary)
                      for event in events)
-    return SourceCalendar(address, f"{NAME} {address}", municipality, meetings)
+    return SourceCalendar(address, NAME, f"{NAME} {address}", municipality, meetings)

@@ -75,7 +75,7 @@ def read_calendar(fetcher: Fetcher, base: str, municipality: str, organisation: 
             break
     else:
         raise shape_error(NAME, url, f"last page after {_PAGES} pages")
-    return SourceCalendar(f"notubiz:{organisation}", f"{NAME} organisation {organisation}",
+    return SourceCalendar(f"notubiz:{organisation}", NAME, f"{NAME} organisation {organisation}",
                           municipality, tuple(meetings))
 
 

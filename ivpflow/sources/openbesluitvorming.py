@@ -77,7 +77,7 @@ def read_calendar(fetcher: Fetcher, base: str, municipality: str, key: str | Non
             day=day, cancelled=_cancelled(payload.get("status")), title=title))
     supplier = supplier_of(cache, key)
     label = f"{NAME} '{key}'" + (f" ({supplier})" if supplier else "")
-    return SourceCalendar(f"openbesluitvorming:{key}", label, municipality, tuple(meetings))
+    return SourceCalendar(f"openbesluitvorming:{key}", NAME, label, municipality, tuple(meetings))
 
 
 def _records(fetcher: Fetcher, url: str, key: str, kind: str) -> Iterator[dict[str, Any]]:
