@@ -436,6 +436,8 @@ def meeting_sync(app: App, process_id: str, source: str | None, pairs: tuple[str
       ivpflow meeting sync not-2027-2030 --source notubiz \\
         --map 'Commissie Bestuur=raadscommissie Losser'
     """
+    from collections import Counter
+
     from ..i18n import _, ngettext, say_date
     from ..process.meeting_sync import sync_meetings
     from ..settings import NOTUBIZ_URL, OPENBESLUITVORMING_URL
@@ -475,11 +477,11 @@ def meeting_sync(app: App, process_id: str, source: str | None, pairs: tuple[str
         if not days:
             click.echo(_("  {body}: none found in the source").format(body=body))
             continue
-        years = sorted({d.year for d in days})
-        span = str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
-        click.echo(ngettext("  {body}: {count} meeting in {years}",
-                            "  {body}: {count} meetings in {years}", len(days)).format(
-            body=body, count=len(days), years=span))
+        per_year = Counter(d.year for d in days)
+        counts = ", ".join(ngettext("{count} meeting in {year}", "{count} meetings in {year}",
+                                    n).format(count=n, year=year)
+                           for year, n in sorted(per_year.items()))
+        click.echo(_("  {body}: {counts}").format(body=body, counts=counts))
     for body, when, why in done.irregular:
         click.echo(_("  {body} meets on {date} as the source says, although {why}").format(
             body=body, date=say_date(when, weekday=True), why=why))
