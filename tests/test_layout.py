@@ -63,10 +63,12 @@ def graph() -> dict[str, set[str]]:
 
 
 def test_no_module_imports_a_private_name_of_another() -> None:
+    # `_` is gettext's name for the catalogue lookup of i18n: public by convention.
     known = modules()
     offences = [f"{name}: {target}.{taken}" for name, path in known.items()
                 for target, names in imports(name, path) if target.startswith("ivpflow")
-                for taken in names if taken.startswith("_") and taken != "__version__"]
+                for taken in names if taken.startswith("_")
+                and taken not in ("__version__", "_")]
     assert offences == []
 
 

@@ -5,7 +5,9 @@ Each reader returns a `SourceCalendar`: what it read (for the report of what was
 the meetings with their id in the source, the name the source gives their body (a
 commissie's or gremium's name, else the meeting's title) and whether the source says they
 are cancelled. Only the standard library's urllib speaks HTTP here: the sources are plain
-read-only JSON, NDJSON and iCalendar over HTTPS, without keys.
+read-only JSON, NDJSON and iCalendar over HTTPS, without keys. The refusals of a source (down,
+an answer that cannot be read, a gemeente it does not list) are defined here, beside the only
+code that raises them, as `settings.ConfigError` is beside the settings.
 """
 
 from __future__ import annotations
@@ -17,11 +19,53 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from ..errors import SourceAnswerError, SourceUnreachableError
+from ..errors import IvpflowError
+from ..i18n import _
 
 TIMEOUT = 30.0  # seconds a connect or a reply may take before the source counts as down
 # The APIs ask callers to name themselves; no contact address is sent on a user's behalf.
 USER_AGENT = "ivpflow meeting sync (https://github.com/ivpflow)"
+
+
+class SourceUnreachableError(IvpflowError):
+    """A council information system cannot be reached (network down, proxy, timeout);
+    nothing was changed, and the message names the way out: a file."""
+
+    def __init__(self, source: str, url: str, reason: str, process_id: str) -> None:
+        self.source, self.url, self.reason = source, url, reason
+        super().__init__(_("Cannot reach {source} at {url} ({reason}); nothing was changed. "
+                           "Without the network, export the meetings as a file and take it "
+                           "in with 'ivpflow meeting import {process_id} FILE'").format(
+            source=source, url=url, reason=reason, process_id=process_id))
+
+
+class SourceAnswerError(IvpflowError):
+    """A council information system answered with something ivpflow cannot read (an HTTP
+    error, not JSON, not the shape its documentation gives); nothing was changed."""
+
+    def __init__(self, source: str, url: str, reason: str) -> None:
+        self.source, self.url, self.reason = source, url, reason
+        super().__init__(_("{source} answered {url} with {reason}; nothing was "
+                           "changed").format(source=source, url=url, reason=reason))
+
+
+class UnknownSourceOrganisationError(IvpflowError):
+    """A gemeente is not in a council information system's list of organisations."""
+
+    def __init__(self, source: str, municipality: str, nearest: list[str], setting: str) -> None:
+        self.source, self.municipality, self.nearest = source, municipality, nearest
+        if nearest:
+            message = _("{source} lists no gemeente '{municipality}' (nearest: {nearest}); "
+                        "name it with '{setting}' under meeting_sources in the definition, or "
+                        "choose another --source").format(
+                source=source, municipality=municipality, nearest=", ".join(nearest),
+                setting=setting)
+        else:
+            message = _("{source} lists no gemeente '{municipality}'; name it with '{setting}' "
+                        "under meeting_sources in the definition, or choose another "
+                        "--source").format(source=source, municipality=municipality,
+                                           setting=setting)
+        super().__init__(message)
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from ..errors import UnknownSourceOrganisationError, nearest
-from . import Fetcher, SourceCalendar, SourceMeeting, shape_error
+from ..errors import nearest
+from . import Fetcher, SourceCalendar, SourceMeeting, UnknownSourceOrganisationError, shape_error
 
 NAME = "Notubiz"
 VERSION = "1.17.0"  # the API version the open-raadsinformatie harvester asks for

@@ -14,8 +14,15 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
-from ..errors import UnknownSourceOrganisationError, nearest
-from . import Fetcher, SourceCalendar, SourceMeeting, parse_json, shape_error
+from ..errors import nearest
+from . import (
+    Fetcher,
+    SourceCalendar,
+    SourceMeeting,
+    UnknownSourceOrganisationError,
+    parse_json,
+    shape_error,
+)
 
 NAME = "OpenBesluitvorming"
 PAGE = 1000  # the export's largest page
