@@ -268,3 +268,14 @@ def test_a_wrong_option_is_refused(ivpflow: Invoke, started: str, args: list[str
     result = ivpflow("meeting", "sync", "not", *args)
     assert result.exit_code == 1
     assert result.stderr.startswith(message)
+
+
+def test_a_dutch_command_line_reports_in_dutch(ivpflow: Invoke, started: str, griffie: Griffie,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IVPFLOW_LANGUAGE", "nl")
+    lines = sync(ivpflow, "--map", OLDENZAAL)
+    assert lines[:2] == ["not: 520 vergaderingen toegevoegd, 0 verplaatst, 0 vervallen, "
+                         "0 ongewijzigd",
+                         "Losser: 134 vergaderingen gelezen uit OpenBesluitvorming 'losser' "
+                         "(notubiz)"]
+    assert "  gemeenteraad Losser: 8 vergaderingen in 2026, 10 vergaderingen in 2027" in lines
