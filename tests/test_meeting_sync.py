@@ -184,7 +184,8 @@ def test_the_definition_names_each_gemeentes_source_and_names(
     own.write_text(Path(find_definition(NOT).path).read_text(encoding="utf-8")
                    + "meeting_sources:\n  Losser: {source: notubiz, organisation: 1683}\n"
                      "  Oldenzaal:\n    key: oldenzaal\n"
-                     "    map: {Oordeelsvormende vergadering: raadscommissie Oldenzaal}\n",
+                     "    map: {Oordeelsvormende vergadering: raadscommissie Oldenzaal}\n"
+                     f"  Tubbergen: {griffie.base}/feeds/losser.ics\n",
                    encoding="utf-8")
     monkeypatch.setenv("IVPFLOW_WORKFLOWS", str(own))
     assert ivpflow("start", NOT, "--id", "not").exit_code == 0
@@ -193,8 +194,15 @@ def test_the_definition_names_each_gemeentes_source_and_names(
                           "Dinkelland: 134 meetings read from OpenBesluitvorming 'dinkelland' "
                           "(notubiz)"]
     assert "  raadscommissie Oldenzaal: 8 meetings in 2026, 10 meetings in 2027" in lines
+    # Tubbergen's feed is a Losser calendar: its meetings are Losser's, as their names say.
+    assert f"Tubbergen: 16 meetings read from iCalendar feed {griffie.base}/feeds/losser.ics" \
+        in lines
+    assert "  gemeenteraad Tubbergen: none found in the source" in lines
     # The organisation was named: Notubiz's list of organisations was not needed.
     assert not any(path.startswith("/organisations?") for path in griffie.requests)
+    # Losser's raad is in its Notubiz and in the feed: it stays with one of them.
+    assert sync(ivpflow)[0].startswith("not: 0 meetings added, 0 moved, 0 cancelled")
+    assert len(synced_events(ivpflow)) == 1
 
 
 def test_check_names_each_wrong_meeting_source(ivpflow: Invoke, tmp_path: Path) -> None:

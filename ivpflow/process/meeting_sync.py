@@ -8,7 +8,8 @@ a new one is added, one on another day is moved, one the source marks cancelled 
 A meeting the source no longer lists is left alone: only the source's own word cancels it
 (an export that is partial, or a meeting archived, says nothing). A meeting already known
 on that day (typed by hand, imported, from a schedule) is linked to the source, not doubled.
-Running it again changes nothing.
+Only the days from today to the end of the days the process plans on are compared: a meeting
+in the past is history. Running it again changes nothing.
 """
 
 from __future__ import annotations
@@ -61,9 +62,9 @@ def body_for(name: str, municipality: str | None, definition: Definition,
     """The decision body a calendar's name stands for, or None.
 
     The mapping first (a key the name is, else the longest key it contains), then a body's
-    own name in it ('Gemeenteraad Losser'), then, for the gemeente whose calendar it is (or
-    whose name it contains), 'raad' for its gemeenteraad, 'commissie' for its raadscommissie
-    and 'college' or 'B&W' for its college, when the process has that body.
+    own name in it ('Gemeenteraad Losser'), then, for the gemeente whose name it contains (or
+    else whose calendar it is), 'raad' for its gemeenteraad, 'commissie' for its
+    raadscommissie and 'college' or 'B&W' for its college, when the process has that body.
     """
     folded = " ".join(name.split()).casefold()
     if not folded:
@@ -78,9 +79,10 @@ def body_for(name: str, municipality: str | None, definition: Definition,
     for body in sorted(bodies, key=len, reverse=True):
         if body.casefold() in folded:
             return body
-    gemeente = municipality or next((m for m in sorted(definition.municipalities, key=len,
-                                                       reverse=True)
-                                     if m.casefold() in folded), None)
+    # A gemeente the name itself mentions wins over the one whose calendar it is in: a
+    # regional feed lists 'Raadsvergadering Losser' beside 'Raadsvergadering Dinkelland'.
+    gemeente = next((m for m in sorted(definition.municipalities, key=len, reverse=True)
+                     if m.casefold() in folded), municipality)
     if gemeente is None or any(word in folded for word in _NOT_A_BODY):
         return None
     if "commissie" in folded:
@@ -239,19 +241,29 @@ def _apply(work: Any, wanted: Mapping[tuple[str, str], tuple[str, date]],
         _remove(work, row)
         by_day.pop((row.body, row.date), None)
         gone += 1
+    # A meeting one calendar says is cancelled is not planned on, even if another still
+    # lists it (a griffie's feed is often behind its own system).
+    called_off = {(body, day): origin for (origin, _uid), (body, day) in cancelled.items()}
     for (origin, uid), (body, day) in wanted.items():
+        if called_off.get((body, day), origin) != origin:
+            continue
         row = by_uid.get((origin, uid))
+        if row is not None and row.id not in {m.id for m in work.process.meetings}:
+            row = None  # the cancelled meeting of another calendar: gone
         if row is not None and (row.body, row.date) == (body, day):
             unchanged += 1
             continue
         if row is not None:
-            if row.id in {m.id for m in work.process.meetings}:
-                _remove(work, row)
-                by_day.pop((row.body, row.date), None)
+            _remove(work, row)
+            by_day.pop((row.body, row.date), None)
             moved += 1
         held = by_day.get((body, day))
         if held is not None:
-            if held.id is not None and (held.uid is None or held.origin != origin):
+            # Linked to another calendar that lists it too in this sync: it stays with that
+            # one, so that two sources of one gemeente do not take it from each other.
+            claimed = held.uid is not None and (held.origin, held.uid) in wanted
+            if held.id is not None and not claimed and (held.uid is None
+                                                        or held.origin != origin):
                 # Known already (by hand, a file, a schedule or another source): linked.
                 work.update("meetings", held.id, origin=origin, uid=uid)
                 linked += 1
