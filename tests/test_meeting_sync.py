@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from ivpflow.process.meeting_sync import body_for
 from ivpflow.workflow.loader import find_definition
 
 from .calendar_server import serving
@@ -139,6 +140,24 @@ def test_a_meeting_typed_by_hand_is_taken_over_not_doubled(ivpflow: Invoke, star
 
 
 # --------------------------------------------------------------------------- names and coverage
+
+@pytest.mark.parametrize(("name", "gemeente", "mapping", "body"), [
+    ("Gemeenteraad", "Losser", {}, "gemeenteraad Losser"),
+    ("Raadsvergadering Tubbergen", None, {}, "gemeenteraad Tubbergen"),
+    ("Raadscommissie Bestuur en Middelen", "Losser", {}, "raadscommissie Losser"),
+    ("College van B&W", "Dinkelland", {}, "college Dinkelland"),
+    ("Commissie Losser", "Dinkelland", {}, "raadscommissie Losser"),
+    ("Rekenkamercommissie", "Losser", {}, None),
+    ("Presidium", "Losser", {}, None),
+    ("Raadsvergadering", None, {}, None),
+    ("Beeldvormende avond 12 mei", "Losser", {"Beeldvormende": "raadscommissie Losser"},
+     "raadscommissie Losser"),
+], ids=["raad", "named", "commissie", "college", "named-wins", "rekenkamer", "presidium",
+        "no-gemeente", "mapped"])
+def test_a_calendar_name_stands_for_a_body(name: str, gemeente: str | None,
+                                           mapping: dict[str, str], body: str | None) -> None:
+    assert body_for(name, gemeente, find_definition(NOT), mapping) == body
+
 
 def test_a_commissie_under_another_name_is_left_out_until_mapped(
         ivpflow: Invoke, started: str, griffie: Griffie) -> None:
@@ -287,3 +306,27 @@ def test_a_dutch_command_line_reports_in_dutch(ivpflow: Invoke, started: str, gr
                          "Losser: 134 vergaderingen gelezen uit OpenBesluitvorming 'losser' "
                          "(notubiz)"]
     assert "  gemeenteraad Losser: 8 vergaderingen in 2026, 10 vergaderingen in 2027" in lines
+
+
+def test_json_says_what_was_read_and_found(ivpflow: Invoke, started: str,
+                                           griffie: Griffie) -> None:
+    feed = griffie.base + "/feeds/losser.ics"
+    result = ivpflow("meeting", "sync", "not", "--source", feed, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["added"], data["moved"], data["cancelled"], data["unchanged"]) == (16, 0, 0, 0)
+    assert data["read"] == [{"municipality": None, "source": f"iCalendar feed {feed}",
+                             "meetings": 16}]
+    assert data["found"]["gemeenteraad Losser"][:2] == ["2026-03-31", "2026-04-28"]
+    assert data["found"]["college Losser"] == []
+
+
+def test_an_answer_that_is_not_json_changes_nothing(ivpflow: Invoke, started: str,
+                                                    griffie: Griffie) -> None:
+    (griffie.folder / "openbesluitvorming" / "sources.json").write_text(
+        "<html>Onderhoud</html>", encoding="utf-8")
+    result = ivpflow("meeting", "sync", "not")
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: OpenBesluitvorming answered {griffie.base}/api/sources "
+                             "with something that is not JSON; nothing was changed\n")
+    assert listed(ivpflow) == []
