@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..store import Store
 from ..store.rows import PLANNING, MeetingRow
@@ -27,6 +27,9 @@ from ..store.writer import change
 from ..workflow.meetingsources import SOURCES, is_calendar_url
 from ..workflow.model import Definition, MeetingSource
 from .meetings import meeting_span, why_not_on
+
+if TYPE_CHECKING:
+    from ..sources import SourceCalendar
 
 DEFAULT_SOURCE = "openbesluitvorming"
 CHOICES = (*SOURCES, "URL")
@@ -118,13 +121,13 @@ def is_calendar_url_or_file(source: str) -> bool:
 
 
 def read_sources(definition: Definition, process_id: str, span: tuple[date, date], *,
-                 source: str | None, urls: Mapping[str, str]) -> list[Any]:
+                 source: str | None, urls: Mapping[str, str]) -> list[SourceCalendar]:
     """The calendars of every gemeente, read before anything is written."""
     from ..sources import Fetcher, feed, notubiz, openbesluitvorming
 
     fetcher = Fetcher(process_id)
     caches: dict[str, dict[str, Any]] = {"openbesluitvorming": {}, "notubiz": {}}
-    calendars = []
+    calendars: list[SourceCalendar] = []
     for planned in plan_sources(definition, source):
         municipality = planned.municipality or None
         if planned.source == "openbesluitvorming":
@@ -200,7 +203,7 @@ def sync_meetings(store: Store, process_id: str, *, now: datetime, actor: str,
                   tuple(sorted(unmatched.items())), tuple(irregular))
 
 
-def _covered(definition: Definition, calendars: Sequence[Any],
+def _covered(definition: Definition, calendars: Sequence[SourceCalendar],
              found: Iterable[tuple[str, date]]) -> list[str]:
     """The bodies a sync reports on, by gemeente (raad, commissie, college): those of the
     gemeenten it read, and for a feed of any gemeente those of the gemeenten it names."""
