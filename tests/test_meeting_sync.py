@@ -288,8 +288,10 @@ def test_a_gemeente_the_source_does_not_list_is_refused_whole(
 @pytest.mark.parametrize(("args", "message"), [
     (["--source", "ibabs"], "Error: Unknown meeting source 'ibabs'; meeting sources: "
                             "openbesluitvorming, notubiz, URL\n"),
+    (["--source", "nergens.ics"], "Error: Cannot read meetings from 'nergens.ics': No such "
+                                  "file or directory\n"),
     (["--map", "Raad=raad Losser"], "Error: Unknown body 'raad Losser'"),
-], ids=["source", "map"])
+], ids=["source", "file", "map"])
 def test_a_wrong_option_is_refused(ivpflow: Invoke, started: str, args: list[str],
                                    message: str) -> None:
     result = ivpflow("meeting", "sync", "not", *args)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import FileAccessError
 from ..workflow.meeting_files import calendar_events
 from ..workflow.meetingsources import is_calendar_url
 from . import Fetcher, SourceAnswerError, SourceCalendar, SourceMeeting
@@ -20,7 +21,8 @@ def read_calendar(fetcher: Fetcher, address: str, municipality: str | None) -> S
         try:
             body = Path(address).read_bytes()
         except OSError as exc:
-            raise SourceAnswerError(NAME, address, exc.strerror or str(exc)) from None
+            raise FileAccessError("read meetings from", address,
+                                  exc.strerror or str(exc)) from None
     try:
         events = calendar_events(body)
     except ValueError as exc:
