@@ -31,6 +31,9 @@ LEASE_SECONDS = 300.0  # how long a claim keeps other workers off a message
 RETRY_HOURS = 72.0  # how long a message that meets only transient failures is retried
 SMTP_TIMEOUT = 30.0  # seconds a connect or one reply may take before the server counts as down
 DEFAULT_SENDER = "ivpflow <ivpflow@localhost>"
+# The council information systems `meeting sync` reads (tests point them at 127.0.0.1).
+OPENBESLUITVORMING_URL = "https://openbesluitvorming.nl"
+NOTUBIZ_URL = "https://api.notubiz.nl"
 
 
 class ConfigError(IvpflowError):
@@ -79,6 +82,8 @@ KEYS: tuple[Key, ...] = (
     Key("templates", "path", "a folder of templates overriding the shipped ones"),
     Key("house_style", "path", "a .docx whose styles, header and logo the Word drafts use"),
     Key("language", "choice", "the language of the command line (en or nl)"),
+    Key("openbesluitvorming_url", "url", "the OpenBesluitvorming API that 'meeting sync' reads"),
+    Key("notubiz_url", "url", "the Notubiz API that 'meeting sync' reads"),
 )
 BY_NAME = {key.name: key for key in KEYS}
 # Keys the file has that are not settings themselves: where the password comes from.
@@ -90,7 +95,8 @@ def _defaults() -> dict[str, Any]:
             "smtp_user": None, "smtp_password": None, "mail_from": DEFAULT_SENDER,
             "smtp_timeout": SMTP_TIMEOUT, "retry_hours": RETRY_HOURS,
             "lease_seconds": LEASE_SECONDS, "workflows": [], "templates": None,
-            "house_style": None, "language": "en"}
+            "house_style": None, "language": "en",
+            "openbesluitvorming_url": OPENBESLUITVORMING_URL, "notubiz_url": NOTUBIZ_URL}
 
 
 def _default_actor() -> str:

@@ -175,7 +175,8 @@ def test_the_user_config_folder_is_platformdirs_own(xdg: str | None,
     ('store = "s"\nstor = "x"\n',
      ":2: unknown key 'stor' (did you mean 'store'?); the keys are store, db, actor, "
      "smtp_url, smtp_user, mail_from, smtp_timeout, retry_hours, lease_seconds, workflows, "
-     "templates, house_style, language, smtp_password_env, smtp_password_file"),
+     "templates, house_style, language, openbesluitvorming_url, notubiz_url, "
+     "smtp_password_env, smtp_password_file"),
     ("store = 5\n", ":1: key 'store' must be a string, not a number"),
     ('smtp_timeout = "30"\n', ":1: key 'smtp_timeout' must be a number of seconds, not '30'"),
     ("retry_hours = 0\n",

@@ -322,8 +322,8 @@ def test_document_that_is_not_a_mapping_is_refused(text: str) -> None:
 def test_unknown_top_level_key_is_reported() -> None:
     assert problems_of(changed("title: Testproces", "title: Testproces", "owner: wie")) == [
         "wf.yaml:3: unknown key 'owner' in definition; allowed: calendar, chain_lead_times, "
-        "clock, cycle, description, id, lead_times, meetings, municipalities, period, phases, "
-        "purpose, reminders, replaces, roles, start, target, title"]
+        "clock, cycle, description, id, lead_times, meeting_sources, meetings, municipalities, "
+        "period, phases, purpose, reminders, replaces, roles, start, target, title"]
 
 
 def test_unknown_item_key_is_reported() -> None:
@@ -690,8 +690,8 @@ def test_every_problem_is_reported_sorted_by_line() -> None:
         "wf.yaml:7: month '2026-13' does not exist",
         "wf.yaml:11: unknown role 'burgemeester'; roles: coordinator",
         "wf.yaml:14: unknown key 'owner' in definition; allowed: calendar, chain_lead_times, "
-        "clock, cycle, description, id, lead_times, meetings, municipalities, period, phases, "
-        "purpose, reminders, replaces, roles, start, target, title",
+        "clock, cycle, description, id, lead_times, meeting_sources, meetings, municipalities, "
+        "period, phases, purpose, reminders, replaces, roles, start, target, title",
     ]
 
 

@@ -22,6 +22,7 @@ HEADINGS = {
     "replaces": "Replaces", "clock": "Clock", "target": "Target", "meeting": "Meetings",
     "reminders": "Reminders", "phase": "Phases", "task": "Tasks", "decision": "Decisions",
     "document": "Documents", "cycle": "Cycle", "cycle_item": "Cycle items",
+    "meeting_source": "Meeting sources",
 }
 ROW = re.compile(r"^\| `(?P<key>[a-z_]+)` \|.*\| `(?P<example>[^`]+)` \|$")
 
@@ -100,6 +101,8 @@ def test_the_complete_example_uses_every_key() -> None:
     for meeting in data["meetings"]:
         note("meeting", meeting)
     note("cycle", data["cycle"])
+    for source in data["meeting_sources"].values():
+        note("meeting_source", source)
     for phase in data["phases"]:
         note("phase", phase)
     for owner in [*data["phases"], data["cycle"]]:

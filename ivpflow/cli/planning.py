@@ -407,3 +407,91 @@ def resume(app: App, process_id: str, note: str | None) -> None:
     lost = resume_process(app.store, process_id, now=app.now, actor=app.actor, note=note)
     click.echo(f"{process_id}: resumed on {dutch_date(app.now.date())} after {lost} working "
                "days")
+
+
+@meeting.command("sync", short_help="Take meetings from the griffie's system.")
+@click.argument("process_id", metavar="ID", shell_complete=complete_process)
+@click.option("--source", metavar="openbesluitvorming|notubiz|URL",
+              help="Read every gemeente from this system, or from one iCalendar feed (an "
+                   "https:// address or an .ics file) (default: the definition's "
+                   "meeting_sources, else OpenBesluitvorming).")
+@click.option("--map", "pairs", multiple=True, metavar="NAME=BODY",
+              help="A calendar's name for a decision body, e.g. "
+                   "'Commissie Bestuur=raadscommissie Losser' (repeatable).")
+@json_option
+@pass_app
+def meeting_sync(app: App, process_id: str, source: str | None, pairs: tuple[str, ...],
+                 as_json: bool) -> None:
+    """Add, move and cancel meetings as the council information systems list them.
+
+    Each gemeente's raad, commissies and college are read from OpenBesluitvorming, Notubiz
+    or an iCalendar feed (the definition's meeting_sources say which; IVPFLOW_OPENBESLUITVORMING_URL
+    and IVPFLOW_NOTUBIZ_URL point elsewhere). Running it again changes nothing; a meeting the
+    source no longer lists stays until the source says it is cancelled. The plan and the
+    reminders follow the meetings.
+
+    \b
+    Examples:
+      ivpflow meeting sync not-2027-2030
+      ivpflow meeting sync not-2027-2030 --source notubiz \\
+        --map 'Commissie Bestuur=raadscommissie Losser'
+    """
+    from collections import Counter
+
+    from ..i18n import _, ngettext, say_date
+    from ..process.meeting_sync import sync_meetings
+    from ..settings import NOTUBIZ_URL, OPENBESLUITVORMING_URL
+
+    settings = app.settings
+    urls = {"openbesluitvorming": str(settings["openbesluitvorming_url"]) if settings
+            else OPENBESLUITVORMING_URL,
+            "notubiz": str(settings["notubiz_url"]) if settings else NOTUBIZ_URL}
+    done = sync_meetings(app.store, process_id, now=app.now, actor=app.actor, source=source,
+                         mapping=_mapping(pairs), urls=urls)
+    if as_json:
+        print_json({"added": done.added, "moved": done.moved, "cancelled": done.cancelled,
+                    "unchanged": done.unchanged,
+                    "read": [{"municipality": m or None, "source": label, "meetings": n}
+                             for m, label, n in done.read],
+                    "found": {body: [d.isoformat() for d in days] for body, days in done.found},
+                    "unmatched": dict(done.unmatched),
+                    "irregular": [{"body": b, "date": d.isoformat(), "why": w}
+                                  for b, d, w in done.irregular]})
+        return
+    click.echo(ngettext(
+        "{process_id}: {added} meeting added, {moved} moved, {cancelled} cancelled, "
+        "{unchanged} unchanged",
+        "{process_id}: {added} meetings added, {moved} moved, {cancelled} cancelled, "
+        "{unchanged} unchanged", done.added).format(
+        process_id=process_id, added=done.added, moved=done.moved, cancelled=done.cancelled,
+        unchanged=done.unchanged))
+    for municipality, label, count in done.read:
+        if municipality:
+            line = ngettext("{municipality}: {count} meeting read from {source}",
+                            "{municipality}: {count} meetings read from {source}", count)
+        else:
+            line = ngettext("{count} meeting read from {source}",
+                            "{count} meetings read from {source}", count)
+        click.echo(line.format(municipality=municipality, count=count, source=label))
+    for body, days in done.found:
+        if not days:
+            click.echo(_("  {body}: none found in the source").format(body=body))
+            continue
+        per_year = Counter(d.year for d in days)
+        counts = ", ".join(ngettext("{count} meeting in {year}", "{count} meetings in {year}",
+                                    n).format(count=n, year=year)
+                           for year, n in sorted(per_year.items()))
+        click.echo(_("  {body}: {counts}").format(body=body, counts=counts))
+    for body, when, why in done.irregular:
+        click.echo(_("  {body} meets on {date} as the source says, although {why}").format(
+            body=body, date=say_date(when, weekday=True), why=why))
+    if done.unmatched:
+        shown = ", ".join(f"{name} ({count})" for name, count in done.unmatched[:8])
+        if len(done.unmatched) > 8:
+            shown += ", …"
+        click.echo(ngettext(
+            "{count} calendar name names no decision body of {process_id} and was left out: "
+            "{names} (--map NAME=BODY takes one in)",
+            "{count} calendar names name no decision body of {process_id} and were left out: "
+            "{names} (--map NAME=BODY takes one in)", len(done.unmatched)).format(
+            count=len(done.unmatched), process_id=process_id, names=shown))

@@ -59,6 +59,8 @@ class MeetingRow(NamedTuple):
     papers_due: _dt.date | None
     source: str
     created_at: datetime
+    origin: str | None = None  # the calendar a synced meeting came from (`meeting sync`)
+    uid: str | None = None  # its id in that calendar
 
 
 class ScheduleRow(NamedTuple):

@@ -134,7 +134,12 @@ meetings = Table(
     Column("papers_due", Date),
     Column("source", String(20), nullable=False),
     Column("created_at", DateTime, nullable=False),
+    # A meeting taken from a council information system (`meeting sync`): the calendar it
+    # came from and its id there, so that a moved meeting is recognised as the same one.
+    Column("origin", String(500)),
+    Column("uid", String(300)),
     UniqueConstraint("process_id", "body", "date"),
+    UniqueConstraint("process_id", "origin", "uid", name="uq_meetings_origin_uid"),
 )
 
 # A recurring meeting schedule of one decision body in a process (`meeting schedule`): its

@@ -38,7 +38,8 @@ EVENT_NL = {"started": "gestart", "advanced": "naar volgende fase", "forced": "g
             "decision-corrected": "besluit gecorrigeerd",
             "meeting-schedule": "vergaderschema vastgelegd",
             "meeting-unscheduled": "vergaderschema beëindigd",
-            "figures-imported": "cijfers opgehaald"}
+            "figures-imported": "cijfers opgehaald",
+            "meetings-synced": "vergaderingen bijgewerkt uit het raadsinformatiesysteem"}
 CHANGE_NL = {"done": "gereed", "open": "open", **OUTCOME_NL}
 
 # The timeline's geometry, in SVG user units (the picture scales to the page's width).

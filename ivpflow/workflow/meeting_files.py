@@ -156,9 +156,21 @@ def _day(value: object, row: int) -> date:
     return day
 
 
-def _calendar_meetings(data: bytes) -> list[Meeting]:
-    """The events of an iCalendar file as meetings named by their summaries; cancelled events
-    are left out. A recurring event is refused: a vergaderkalender lists each meeting."""
+@dataclass(frozen=True)
+class CalendarEvent:
+    """One event of an iCalendar file: its UID (empty when it has none), summary, day, and
+    whether it is cancelled (STATUS:CANCELLED)."""
+
+    uid: str
+    summary: str
+    day: date
+    cancelled: bool
+
+
+def calendar_events(data: bytes) -> list[CalendarEvent]:
+    """The events of an iCalendar file, cancelled ones too. A recurring event is refused: a
+    vergaderkalender lists each meeting. ValueError names the first event that cannot be
+    read."""
     import icalendar
 
     from ..dates import local
@@ -168,7 +180,7 @@ def _calendar_meetings(data: bytes) -> list[Meeting]:
     except ValueError as exc:
         raise ValueError(_("not an iCalendar file: {reason}").format(
             reason=" ".join(str(exc).split()))) from None
-    meetings = []
+    events = []
     for number, event in enumerate(calendar.walk("VEVENT"), start=1):
         summary = " ".join(str(event.get("SUMMARY", "")).split())
         start = event.get("DTSTART")
@@ -179,13 +191,19 @@ def _calendar_meetings(data: bytes) -> list[Meeting]:
             raise ValueError(_("event {event} ('{summary}') repeats (RRULE); use 'ivpflow "
                                "meeting schedule' for a recurring meeting").format(
                 event=number, summary=summary))
-        if str(event.get("STATUS", "")).upper() == "CANCELLED":
-            continue
         moment = start.dt
         day = (local(moment).date() if isinstance(moment, datetime) and moment.tzinfo
                else moment.date() if isinstance(moment, datetime) else moment)
-        meetings.append(Meeting(body=summary, date=day))
-    return meetings
+        events.append(CalendarEvent(str(event.get("UID", "")).strip(), summary, day,
+                                    str(event.get("STATUS", "")).upper() == "CANCELLED"))
+    return events
+
+
+def _calendar_meetings(data: bytes) -> list[Meeting]:
+    """The events of an iCalendar file as meetings named by their summaries; cancelled events
+    are left out."""
+    return [Meeting(body=event.summary, date=event.day) for event in calendar_events(data)
+            if not event.cancelled]
 
 
 def resolve_bodies(file: MeetingsFile, bodies: Sequence[str],

@@ -120,6 +120,20 @@ class Meeting:
 
 
 @dataclass(frozen=True)
+class MeetingSource:
+    """Where `meeting sync` reads a gemeente's meetings: OpenBesluitvorming (its source
+    `key`), Notubiz (its `organisation` id) or an iCalendar URL; with `mapping` from the
+    calendar's names of its commissies and other bodies to the definition's bodies. A key or
+    organisation left out is looked up by the gemeente's name in the source's own list."""
+
+    municipality: str
+    source: str = "openbesluitvorming"  # or "notubiz", or an http(s) URL of an .ics feed
+    key: str | None = None
+    organisation: int | None = None
+    mapping: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ReminderPolicy:
     """When reminders go out, in working days, and who hears of what is overdue."""
 
@@ -178,6 +192,8 @@ class Definition:
     warn_months: tuple[int, ...] = DEFAULT_WARN_MONTHS  # descending
     # The phase the plan is in force in after adoption, when the definition has a `cycle`.
     cycle: str | None = None
+    # Per gemeente, where `meeting sync` reads its meetings (`meeting_sources`).
+    meeting_sources: Mapping[str, MeetingSource] = field(default_factory=dict)
     tree: Any = field(default=None, repr=False)  # the validated data, for the compiled form
 
     @property

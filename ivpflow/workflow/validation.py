@@ -16,6 +16,7 @@ from ..workdays import DEFAULT_CALENDAR, WorkingCalendar
 from .clocksettings import clock_settings, extends_day
 from .cycle import CYCLE_ITEM_KEYS, CYCLE_KEYS, DEFAULT_PHASE, with_cycle
 from .limits import MAX_CLOSED_DAYS, MAX_WORKING_DAYS, longest_closure, offset_problem
+from .meetingsources import MEETING_SOURCE_KEYS, meeting_sources
 from .model import (
     KINDS,
     PERIOD_PATTERN,
@@ -62,7 +63,7 @@ _DURATION = re.compile(r"^(?P<n>\d+)\s+(?P<unit>working\s+days?|days?|weeks?)$",
 TOP_KEYS = frozenset({"id", "title", "description", "period", "replaces", "start",
                       "municipalities", "roles", "phases", "calendar", "lead_times", "meetings",
                       "target", "reminders", "chain_lead_times", "purpose", "clock",
-                      "cycle"})
+                      "cycle", "meeting_sources"})
 PHASE_KEYS = frozenset({"id", "title", "description", "due", "duration", "final", "roll",
                         "tasks", "decisions", "documents"})
 _COMMON_ITEM_KEYS = frozenset({"id", "title", "role", "due", "required", "roll", "description",
@@ -87,6 +88,7 @@ KEYS: dict[str, frozenset[str]] = {
     "municipality": MUNICIPALITY_KEYS, "period": PERIOD_KEYS, "replaces": REPLACES_KEYS,
     "target": TARGET_KEYS, "meeting": MEETING_KEYS, "reminders": REMINDER_KEYS,
     "role": ROLE_KEYS, "clock": CLOCK_KEYS, "cycle": CYCLE_KEYS, "cycle_item": CYCLE_ITEM_KEYS,
+    "meeting_source": MEETING_SOURCE_KEYS,
 }
 # A beslispunt is an infinitive clause: "… te <werkwoord> …" (pragmatic, not a grammar).
 _INFINITIVE = re.compile(r"(?:^|\s)te\s+\w", re.IGNORECASE)
@@ -185,6 +187,8 @@ class DefinitionParser:
         target = self.target(data, phases)
         reminders = self.reminders(data, roles)
         purpose, warn_months = clock_settings(self, data)
+        sources = meeting_sources(self, data, municipalities,
+                                  list(dict.fromkeys(i.body for i in items.values() if i.body)))
         if self.problems:
             raise self.fail()
         return Definition(
@@ -212,6 +216,7 @@ class DefinitionParser:
             warn_months=warn_months,
             cycle=(str(data["cycle"].get("id", DEFAULT_PHASE))
                    if isinstance(data.get("cycle"), LDict) else None),
+            meeting_sources=sources,
             tree=data,
         )
 
