@@ -538,8 +538,9 @@ def _verdict(data: Mapping[str, Any]) -> str:
         parts.append(click.style(_("{count} overdue").format(count=len(data["overdue"])),
                                  fg="red", bold=True))
     if data["at_risk"]:
-        parts.append(click.style(_("{count} at risk").format(count=len(data["at_risk"])),
-                                 fg="yellow", bold=True))
+        parts.append(click.style(ngettext("{count} at risk", "{count} at risk",
+                                          len(data["at_risk"])).format(
+            count=len(data["at_risk"])), fg="yellow", bold=True))
     skipped = [i for i in data["tasks"] + data["decisions"] + data["documents"]
                if i.get("skipped")]
     if skipped:
