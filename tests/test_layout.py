@@ -64,9 +64,11 @@ def graph() -> dict[str, set[str]]:
 
 def test_no_module_imports_a_private_name_of_another() -> None:
     known = modules()
+    # `_` of ivpflow.i18n is gettext's public name for a translated message, not a private one.
     offences = [f"{name}: {target}.{taken}" for name, path in known.items()
                 for target, names in imports(name, path) if target.startswith("ivpflow")
-                for taken in names if taken.startswith("_") and taken != "__version__"]
+                for taken in names if taken.startswith("_") and taken != "__version__"
+                and (target, taken) != ("ivpflow.i18n", "_")]
     assert offences == []
 
 
