@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+import ivpflow.cli
 from ivpflow.cli import cli
 from ivpflow.dates import MONTHS_NL, WEEKDAYS_NL
 
@@ -190,3 +191,11 @@ def test_a_narrow_dutch_table_writes_dates_short(speak: Speak, begun: str) -> No
     assert lines[1].split()[:5] == ["!", "opstart", "27", "feb", "2026"]
     english = speak("en", "plan", "not", COLUMNS="70").stdout.splitlines()
     assert english[1].split()[:3] == ["!", "opstart", "2026-02-27"]
+
+
+def test_the_command_line_writes_no_date_the_dutch_way_itself() -> None:
+    # Its dates go through i18n.say_date and say_moment, which follow the language.
+    sources = sorted(Path(ivpflow.cli.__file__).parent.glob("*.py"))
+    assert [p.name for p in sources if re.search(r"\bdutch_(date|moment)\b", p.read_text())
+            ] == []
+    assert len(sources) > 10
