@@ -11,7 +11,16 @@ import click
 
 from ..i18n import _
 from .app import App, cli, collect_garbage, pass_app
-from .output import MAX_ID, MAX_LIMIT, json_option, print_json, table, wide_option
+from .output import (
+    MAX_ID,
+    MAX_LIMIT,
+    json_option,
+    print_json,
+    say_kind,
+    say_status,
+    table,
+    wide_option,
+)
 
 STATUSES = ("queued", "sent", "failed", "cancelled")  # as views.outbox.STATUSES
 
@@ -119,8 +128,8 @@ def outbox(ctx: click.Context, as_json: bool, status_filter: str | None,
         return
     colours = {"sent": "green", "failed": "red", "queued": "yellow", "cancelled": None}
     table([_("id"), _("status"), _("kind"), _("to"), _("subject"), _("attempts"), _("error")],
-          [[str(r["id"]), click.style(_say_state(r["status"]), fg=colours[r["status"]]),
-            _say_kind(r["kind"]), r["to"],
+          [[str(r["id"]), click.style(say_status(r["status"]), fg=colours[r["status"]]),
+            say_kind(r["kind"]), r["to"],
             r["subject"], str(r["attempts"]), r["error"] or ""] for r in rows], right={5},
           cut={4}, wrap={6})
 
@@ -153,15 +162,3 @@ def outbox_retry(app: App, ids: tuple[int, ...], all_failed: bool,
         return
     click.echo(_("Requeued {count} message(s): {ids}; the next tick sends them.").format(
         count=len(requeued), ids=", ".join(map(str, requeued))))
-
-
-def _say_state(status: str) -> str:
-    """A message's delivery state as the outbox table says it."""
-    return {"queued": _("queued"), "sent": _("sent"), "failed": _("failed"),
-            "cancelled": _("cancelled")}.get(status, status)
-
-
-def _say_kind(kind: str) -> str:
-    """A message's kind as the outbox table says it."""
-    return {"upcoming": _("upcoming"), "due": _("due"), "overdue": _("overdue"),
-            "escalation": _("escalation"), "digest": _("digest")}.get(kind, kind)

@@ -364,15 +364,19 @@ STATUS_MARK = {"done": "✓", "active": "▶", "pending": "·"}
 
 
 def say_kind(kind: str) -> str:
-    """The kind of a row as a table says it: 'task', in Dutch 'taak'."""
+    """The kind of a row or a message as a table says it: 'task', in Dutch 'taak'."""
     return {"phase": _("phase"), "task": _("task"), "decision": _("decision"),
-            "document": _("document"), "meeting": _("meeting")}.get(kind, kind)
+            "document": _("document"), "meeting": _("meeting"), "upcoming": _("upcoming"),
+            "due": _("due"), "overdue": _("overdue"), "escalation": _("escalation"),
+            "digest": _("digest")}.get(kind, kind)
 
 
 def say_status(status: str) -> str:
-    """A phase's or task's status as a table says it: 'done', in Dutch 'afgerond'."""
+    """The status of a phase, task or message as a table says it: 'done', in Dutch
+    'afgerond'."""
     return {"done": _("done"), "active": _("active"), "pending": _("pending"),
-            "open": _("open")}.get(status, status)
+            "open": _("open"), "queued": _("queued"), "sent": _("sent"), "failed": _("failed"),
+            "cancelled": _("cancelled")}.get(status, status)
 
 
 def yes_no(value: bool) -> str:
