@@ -251,7 +251,7 @@ def test_reopen_needs_a_reason(ivpflow: Invoke, started: str) -> None:
 def test_done_records_actor_and_note(ivpflow: Invoke, started: str) -> None:
     result = ivpflow("done", "not", "werkgroep-samenstellen", "--note", "8 leden",
                      actor="Anne")
-    assert result.stdout == "not: task werkgroep-samenstellen done (2 maart 2026)\n"
+    assert result.stdout == "not: task werkgroep-samenstellen done (2026-03-02)\n"
     task = status_of(ivpflow)["tasks"][0]
     assert (task["status"], task["completed"], task["completed_by"], task["note"]) == (
         "done", "2026-03-02", "Anne", "8 leden")
@@ -284,7 +284,7 @@ def test_decide_records_outcome_and_date(ivpflow: Invoke, started: str) -> None:
     result = ivpflow("decide", "not", "verlenging-ivp-losser", "--outcome",
                      "gewijzigd-vastgesteld", "--date", "2026-02-24", "--note", "amendement")
     assert result.stdout == ("not: verlenging-ivp-losser (gemeenteraad Losser) "
-                             "gewijzigd-vastgesteld on 24 februari 2026\n")
+                             "gewijzigd-vastgesteld on 2026-02-24\n")
     decision = status_of(ivpflow)["decisions"][0]
     assert (decision["outcome"], decision["date"], decision["body"]) == (
         "gewijzigd-vastgesteld", "2026-02-24", "gemeenteraad Losser")
@@ -377,9 +377,9 @@ def test_status_without_id_uses_the_only_process(ivpflow: Invoke, started: str) 
     result = ivpflow("status")
     assert result.exit_code == 0
     assert result.stdout.startswith("Integraal Veiligheidsplan Noordoost Twente 2027-2030  "
-                                    "(not)\n11 overdue · 56 at risk · IVP adoption forecast 1 "
-                                    "december 2026, 1 day after plan\nPhase: Opstart (opstart) "
-                                    "since 1 september 2025, due 27 februari 2026\n")
+                                    "(not)\n11 overdue · 56 at risk · IVP adoption forecast "
+                                    "2026-12-01, 1 day after plan\nPhase: Opstart (opstart) "
+                                    "since 2025-09-01, due 2026-02-27\n")
 
 
 def test_status_json_has_the_contract_keys(ivpflow: Invoke, started: str) -> None:
@@ -403,7 +403,7 @@ def test_status_in_a_pipe_is_plain_and_aligned(ivpflow: Invoke, started: str) ->
     table = lines[lines.index("") + 1:lines.index("") + 8]
     assert table[0].split() == ["phase", "status", "due", "started", "completed"]
     assert len({line.index("  ", 3) for line in table[1:]}) >= 1
-    assert table[1].startswith("▶  Opstart             active   27 februari 2026  ")
+    assert table[1].startswith("▶  Opstart             active   2026-02-27  ")
 
 
 def test_processes_json_lists_every_process(ivpflow: Invoke, started: str) -> None:

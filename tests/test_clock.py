@@ -110,10 +110,10 @@ def test_the_clock_warns_of_what_is_true_that_day(ivpflow: Invoke, adopted: str,
 
 def test_status_words_the_warning_in_english(ivpflow: Invoke, adopted: str) -> None:
     out = ivpflow("status", "l", now="2029-09-05").stdout
-    assert ("IVP 2027-2030: adopted 24 november 2026, expires 24 november 2030; the next "
-            "process must start by 5 maart 2030\n") in out
-    assert ("Warning: the next IVP process must start by 5 maart 2030, within 6 months: the "
-            "plan expires on 24 november 2030\n") in out
+    assert ("IVP 2027-2030: adopted 2026-11-24, expires 2030-11-24; the next "
+            "process must start by 2030-03-05\n") in out
+    assert ("Warning: the next IVP process must start by 2030-03-05, within 6 months: the "
+            "plan expires on 2030-11-24\n") in out
 
 
 def test_replayed_ticks_mail_each_moment_once_to_both_roles(ivpflow: Invoke, store: Store,
@@ -185,8 +185,8 @@ def test_an_extension_moves_the_expiry_and_status_says_verlengd_tot(ivpflow: Inv
     clock = status_of(ivpflow, "l", now="2029-09-10")["clock"]
     assert (clock["expires"], clock["extended_until"], clock["next_start_by"],
             clock["reasons"]) == ("2031-06-30", "2031-06-30", "2030-10-02", [])
-    assert ("IVP 2027-2030: adopted 24 november 2026, expires 30 juni 2031, verlengd tot 30 juni "
-            "2031; the next process must start by 2 oktober 2030\n"
+    assert ("IVP 2027-2030: adopted 2026-11-24, expires 2031-06-30, verlengd tot 2031-06-30; "
+            "the next process must start by 2030-10-02\n"
             ) in ivpflow("status", "l", now="2029-09-10").stdout
 
 
@@ -317,7 +317,7 @@ def test_processes_plans_lists_the_plans_in_force_with_their_clocks(ivpflow: Inv
     table = ivpflow("processes", "--plans", now="2029-03-05").stdout.splitlines()
     assert table[0].split() == ["id", "period", "adopted", "expires", "next", "start", "by",
                                 "followed", "by", "clock"]
-    assert table[1].startswith("l   2027-2030  24 november 2026")
+    assert table[1].startswith("l   2027-2030  2026-11-24  2030-11-24  2030-03-05")
     assert "within 12 months" in table[1]
 
 

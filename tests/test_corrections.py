@@ -104,7 +104,7 @@ def test_undo_puts_the_rows_back_as_they_were(ivpflow: Invoke, store: Store, sta
 def test_undo_says_what_it_took_back(ivpflow: Invoke, started: str) -> None:
     ivpflow("done", "not", "werkgroep-samenstellen", now="2026-03-04T09:00")
     result = ivpflow("undo", "not", now="2026-03-05T09:00")
-    assert result.stdout == "not: undone done werkgroep-samenstellen of 4 maart 2026 09:00\n"
+    assert result.stdout == "not: undone done werkgroep-samenstellen of 2026-03-04 09:00\n"
     last = history_of(ivpflow)[-1]
     assert last == {"at": "2026-03-05T09:00:00+01:00", "actor": "coordinator",
                     "event": "undone", "from": "done", "to": None,
@@ -179,7 +179,7 @@ def test_correct_a_settled_decision_to_held_over_opens_it(ivpflow: Invoke, store
     result = ivpflow("decide", "not", "verlenging-ivp-losser", "--outcome", "aangehouden",
                      "--correct", "--reason", "verkeerd genoteerd", now="2026-03-04T09:00")
     assert result.stdout == ("not: verlenging-ivp-losser (gemeenteraad Losser) corrected from "
-                             "vastgesteld on 2 maart 2026 to aangehouden on 2 maart 2026\n")
+                             "vastgesteld on 2026-03-02 to aangehouden on 2026-03-02\n")
     row = read(store).item("verlenging-ivp-losser")
     assert (row.status, row.outcome, row.decided_on.isoformat()) == ("open", "aangehouden",
                                                                       "2026-03-02")
@@ -354,7 +354,7 @@ def test_history_shows_what_an_undo_took_back(ivpflow: Invoke, started: str) -> 
     ivpflow("done", "not", "werkgroep-samenstellen", now="2026-03-04T09:00")
     ivpflow("undo", "not", "--reason", "te vroeg", now="2026-03-05T09:00")
     line = ivpflow("history", "not", now=LATER).stdout.splitlines()[-1]
-    assert line.split("  ")[0] == "5 maart 2026 09:00"
+    assert line.split("  ")[0] == "2026-03-05 09:00"
     assert " undone " in line and "takes back done" in line
     assert line.endswith("done werkgroep-samenstellen (open → done) of 4 maart 2026 09:00; "
                          "te vroeg")

@@ -34,7 +34,7 @@ def test_skipped_items_keep_the_process_off_on_track(ivpflow: Invoke) -> None:
     start_not(ivpflow)
     force_opstart(ivpflow, "2025-09-01")
     verdict = ivpflow("status", "not", now="2025-09-01").stdout.splitlines()[1]
-    assert verdict == "7 skipped · IVP adoption forecast 30 november 2026, as planned"
+    assert verdict == "7 skipped · IVP adoption forecast 2026-11-30, as planned"
     row = plan_of(ivpflow, now="2025-09-01")["startnotitie-opstellen"]
     assert (row["skipped"], row["at_risk"], row["why"]) == (
         True, False, "left open when its phase was left by a forced advance")
@@ -52,7 +52,7 @@ def test_no_forecast_says_why_and_not_before(ivpflow: Invoke) -> None:
                            "25 juni 2027")
     text = ivpflow("status", "not", now="2026-10-28").stdout
     assert ("IVP adoption forecast not known: no meeting of its body known after it can be "
-            "ready: not before 25 juni 2027") in text.splitlines()[1]
+            "ready: not before 2027-06-25") in text.splitlines()[1]
 
 
 def test_a_decision_after_an_undated_one_is_not_before_it(ivpflow: Invoke) -> None:

@@ -62,13 +62,13 @@ def test_a_meeting_on_an_impossible_day_is_refused(ivpflow: Invoke, started: str
 def test_a_college_meets_in_the_council_recess(ivpflow: Invoke, started: str) -> None:
     result = ivpflow("meeting", "add", "not", "college Losser", "2026-07-14")
     assert (result.exit_code, result.stdout) == (
-        0, "not: college Losser meets on dinsdag 14 juli 2026\n")
+        0, "not: college Losser meets on Tue 2026-07-14\n")
 
 
 def test_a_forced_meeting_is_added_and_recorded(ivpflow: Invoke, started: str) -> None:
     result = ivpflow("meeting", "add", "not", RAAD, "2026-07-14", "--force")
     assert (result.exit_code, result.stdout) == (
-        0, f"not: {RAAD} meets on dinsdag 14 juli 2026\n")
+        0, f"not: {RAAD} meets on Tue 2026-07-14\n")
     assert listed(ivpflow) == [(RAAD, "2026-07-14")]
     assert last_event(ivpflow) == ("meeting", f"{RAAD} 14 juli 2026 (councils do not meet in "
                                               "the zomerreces (6 juli 2026 to 21 augustus "
@@ -122,11 +122,11 @@ def test_a_schedule_skips_the_recess(ivpflow: Invoke, started: str) -> None:
     result = ivpflow("meeting", "schedule", "not", RAAD, "every second Tuesday",
                      "--from", "2026-06-01", "--until", "2026-10-31")
     assert (result.exit_code, result.stdout) == (0, (
-        f"not: {RAAD} FREQ=MONTHLY;BYDAY=+2TU from 1 juni 2026 to 31 oktober 2026: 3 meetings "
+        f"not: {RAAD} FREQ=MONTHLY;BYDAY=+2TU from 2026-06-01 to 2026-10-31: 3 meetings "
         "added\n"
-        "  skipped dinsdag 14 juli 2026: councils do not meet in the zomerreces (6 juli 2026 "
+        "  skipped Tue 2026-07-14: councils do not meet in the zomerreces (6 juli 2026 "
         "to 21 augustus 2026)\n"
-        "  skipped dinsdag 11 augustus 2026: councils do not meet in the zomerreces (6 juli "
+        "  skipped Tue 2026-08-11: councils do not meet in the zomerreces (6 juli "
         "2026 to 21 augustus 2026)\n"))
     assert listed(ivpflow) == [(RAAD, "2026-06-09"), (RAAD, "2026-09-08"),
                                (RAAD, "2026-10-13")]
@@ -139,10 +139,10 @@ def test_a_schedule_skips_feestdagen_and_keeps_meetings_added_by_hand(
     result = ivpflow("meeting", "schedule", "not", "college Losser", "elke maandag",
                      "--from", "2026-04-01", "--until", "2026-04-30")
     assert result.stdout == (
-        "not: college Losser FREQ=WEEKLY;BYDAY=MO from 1 april 2026 to 30 april 2026: 1 meeting "
+        "not: college Losser FREQ=WEEKLY;BYDAY=MO from 2026-04-01 to 2026-04-30: 1 meeting "
         "added, 1 known already\n"
-        "  skipped maandag 6 april 2026: not a working day (Tweede Paasdag)\n"
-        "  skipped maandag 27 april 2026: not a working day (Koningsdag)\n")
+        "  skipped Mon 2026-04-06: not a working day (Tweede Paasdag)\n"
+        "  skipped Mon 2026-04-27: not a working day (Koningsdag)\n")
     assert [(m["date"], m["papers_due"]) for m in papers(ivpflow)] == [
         ("2026-04-13", "2026-04-07"), ("2026-04-20", "2026-04-13")]
 
@@ -168,12 +168,12 @@ def test_an_exception_and_a_cancelled_occurrence_stay_out(ivpflow: Invoke, start
             "--until", "2026-11-30"]
     assert ivpflow(*rule, "--except", "2026-10-13").exit_code == 0
     result = ivpflow("meeting", "cancel", "not", RAAD, "2026-11-10")
-    assert result.stdout == f"not: meeting of {RAAD} on 10 november 2026 removed\n"
+    assert result.stdout == f"not: meeting of {RAAD} on 2026-11-10 removed\n"
     assert last_event(ivpflow) == ("meeting-removed",
                                    f"{RAAD} 10 november 2026 (cancelled in its schedule)")
     again = ivpflow(*rule, "--replace")
-    assert again.stdout.splitlines()[1:] == ["  skipped dinsdag 13 oktober 2026: cancelled",
-                                             "  skipped dinsdag 10 november 2026: cancelled"]
+    assert again.stdout.splitlines()[1:] == ["  skipped Tue 2026-10-13: cancelled",
+                                             "  skipped Tue 2026-11-10: cancelled"]
     assert listed(ivpflow) == [(RAAD, "2026-09-08")]
     schedules = json.loads(ivpflow("meeting", "schedules", "not", "--json").stdout)
     assert schedules == [{"body": RAAD, "rule": "FREQ=MONTHLY;BYDAY=+2TU", "from": "2026-09-01",
@@ -186,9 +186,9 @@ def test_a_replaced_schedule_drops_a_new_exception(ivpflow: Invoke, started: str
     assert ivpflow(*rule).exit_code == 0
     result = ivpflow(*rule, "--replace", "--except", "2026-09-08")
     assert result.stdout.splitlines() == [
-        f"not: {RAAD} FREQ=MONTHLY;BYDAY=+2TU from 1 september 2026 to 31 oktober 2026: 0 "
+        f"not: {RAAD} FREQ=MONTHLY;BYDAY=+2TU from 2026-09-01 to 2026-10-31: 0 "
         "meetings added, 1 known already, 1 later one of the old schedule removed",
-        "  skipped dinsdag 8 september 2026: cancelled"]
+        "  skipped Tue 2026-09-08: cancelled"]
     assert listed(ivpflow) == [(RAAD, "2026-10-13")]
 
 
@@ -202,7 +202,7 @@ def test_a_second_schedule_needs_replace_which_drops_later_occurrences(
     result = ivpflow("meeting", "schedule", "not", RAAD, "every last tuesday", "--replace",
                      "--until", "2026-04-30", now="2026-04-01")
     assert result.stdout == (
-        f"not: {RAAD} FREQ=MONTHLY;BYDAY=-1TU from 1 april 2026 to 30 april 2026: 1 meeting "
+        f"not: {RAAD} FREQ=MONTHLY;BYDAY=-1TU from 2026-04-01 to 2026-04-30: 1 meeting "
         "added, 67 later ones of the old schedule removed\n")
     assert listed(ivpflow) == [(RAAD, "2026-03-10"), (RAAD, "2026-04-28")]
 

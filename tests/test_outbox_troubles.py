@@ -68,7 +68,7 @@ def test_a_failing_draft_stops_no_reminder_and_is_shown_until_it_renders(
     assert failures[0]["error"].endswith("startnotitie.md.j2:2: ZeroDivisionError: integer "
                                          "division or modulo by zero")
     shown = ivpflow("status", "not", now="2026-03-02T10:05").stdout
-    assert "Draft startnotitie failed since 2 maart 2026 (1 tries): Template " in shown
+    assert "Draft startnotitie failed since 2026-03-02 (1 tries): Template " in shown
     assert ivpflow("tick", now="2026-03-02T10:15").exit_code == 1  # tried again, counted
     assert status_of(ivpflow, now="2026-03-02T10:20")["draft_failures"][0]["attempts"] == 2
     (own_templates / "documents" / "startnotitie.md.j2").unlink()

@@ -67,7 +67,7 @@ def test_a_shared_raad_meeting_moves_both_processes_deadlines_and_back(
               for pid in two}
     assert {r["planned"] for r in before.values()} == {"2026-11-30"}
     assert ok(ivpflow, "shared", "meeting", "add", RAAD, "2026-11-24") == (
-        "shared: gemeenteraad Losser meets on dinsdag 24 november 2026; 2 processes re-planned\n")
+        "shared: gemeenteraad Losser meets on Tue 2026-11-24; 2 processes re-planned\n")
     for pid in two:
         plan = plan_of(ivpflow, pid)
         assert plan[("decision", "vaststelling-ivp-losser")]["planned"] == "2026-11-24"
@@ -90,7 +90,7 @@ def test_a_shared_raad_meeting_moves_both_processes_deadlines_and_back(
         (RAAD, "2026-11-24", None)]
 
     assert ok(ivpflow, "shared", "meeting", "remove", RAAD, "2026-11-24") == (
-        "shared: meeting of gemeenteraad Losser on 24 november 2026 removed; "
+        "shared: meeting of gemeenteraad Losser on 2026-11-24 removed; "
         "2 processes re-planned\n")
     for pid in two:
         after = plan_of(ivpflow, pid)

@@ -85,7 +85,7 @@ def test_now_is_typed_the_dutch_way(ivpflow: Invoke, started: str, now: str) -> 
     result = ivpflow("decide", "not", "startnotitie-driehoek", "--outcome", "vastgesteld",
                      "--date", "2-3-2026", "--note", "x", now=now)
     assert result.exit_code == 0, result.output
-    assert result.stdout.endswith("vastgesteld on 2 maart 2026\n")
+    assert result.stdout.endswith("vastgesteld on 2026-03-02\n")
 
 
 @pytest.mark.parametrize(
@@ -118,7 +118,7 @@ def test_relative_dates_count_from_now(ivpflow: Invoke, started: str) -> None:
     result = ivpflow("decide", "not", "startnotitie-driehoek", "--outcome", "vastgesteld",
                      "--date", "gisteren", now="2026-03-03T09:00")
     assert result.exit_code == 0, result.output
-    assert result.stdout.endswith("vastgesteld on 2 maart 2026\n")
+    assert result.stdout.endswith("vastgesteld on 2026-03-02\n")
 
 
 def test_now_after_the_command(ivpflow: Invoke, runner: CliRunner, store_dir: Path,
@@ -138,7 +138,7 @@ def test_now_after_the_command_counts_for_its_dates(ivpflow: Invoke, runner: Cli
                                  "startnotitie-driehoek", "--date", "vandaag", "--outcome",
                                  "vastgesteld", "--now", "2026-03-04T10:00"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.endswith("vastgesteld on 4 maart 2026\n")
+    assert result.stdout.endswith("vastgesteld on 2026-03-04\n")
 
 
 def test_now_twice_with_different_moments_is_a_usage_error(runner: CliRunner,
@@ -147,7 +147,7 @@ def test_now_twice_with_different_moments_is_a_usage_error(runner: CliRunner,
                                  "--now", "2026-06-02"])
     assert result.exit_code == 2
     assert result.stderr.endswith("Error: --now is given twice with different moments: "
-                                  "1 juni 2026 00:00 and 2 juni 2026 00:00\n")
+                                  "2026-06-01 00:00 and 2026-06-02 00:00\n")
 
 
 def test_now_twice_with_the_same_moment_is_fine(ivpflow: Invoke, started: str) -> None:
@@ -288,7 +288,7 @@ def test_outcomes_ignore_case(ivpflow: Invoke, started: str, outcome: str) -> No
     result = ivpflow("decide", "not", "startnotitie-driehoek", "--outcome", outcome)
     assert result.exit_code == 0, result.output
     assert result.stdout == ("not: startnotitie-driehoek (gezagsdriehoek NOT) vastgesteld on "
-                             "2 maart 2026\n")
+                             "2026-03-02\n")
 
 
 def test_an_outcome_of_two_words(ivpflow: Invoke, started: str) -> None:

@@ -21,7 +21,7 @@ import pytest
 from icalendar import Calendar
 
 import ivpflow.cli.views  # noqa: F401  (registers export, report, diagram until cli imports it)
-from ivpflow.planning.reasons import REASONS, reason, say
+from ivpflow.planning.reasons import REASONS, reason, say, say_in_json
 from ivpflow.views.diagram import mermaid_diagram, mermaid_id
 from ivpflow.workflow.loader import find_definition, parse_definition
 
@@ -121,24 +121,24 @@ def test_human_status_of_the_replayed_process(ivpflow: Invoke, replayed: str) ->
     assert result.exit_code == 0, result.output
     lines = [line.rstrip() for line in result.stdout.splitlines()]
     assert lines[1:7] == [
-        "7 at risk · IVP adoption forecast 30 november 2026, as planned",
-        "Phase: Veiligheidsanalyse (analyse) since 16 februari 2026, due 29 mei 2026",
-        "Today: 27 april 2026",
-        "IVP 2027-2030: adoption planned 30 november 2026, forecast 30 november 2026; the next "
-        "process must start by 2 oktober 2029",
-        "The plan it replaces runs until 31 december 2026",
+        "7 at risk · IVP adoption forecast 2026-11-30, as planned",
+        "Phase: Veiligheidsanalyse (analyse) since 2026-02-16, due 2026-05-29",
+        "Today: 2026-04-27",
+        "IVP 2027-2030: adoption planned 2026-11-30, forecast 2026-11-30; the next "
+        "process must start by 2029-10-02",
+        "The plan it replaces runs until 2026-12-31",
         "No one assigned: projectmanager, portefeuillehouder, werkgroep, griffie, driehoek — "
         "their reminders go to the coordinator"]
-    assert "✓  Opstart             done     27 februari 2026  1 september 2025  16 februari 2026" \
+    assert "✓  Opstart             done     2026-02-27  2025-09-01  2026-02-16" \
         in lines
-    assert any(line.split() == ["30", "april", "2026", "3", "task", "veiligheidsmonitor",
+    assert any(line.split() == ["2026-04-30", "3", "task", "veiligheidsmonitor",
                                 "Oplevering", "resultaten", "veiligheidsmonitor", "door",
                                 "extern", "bureau", "Marieke", "Jansen", "(coordinator,",
                                 "projectmanager", "unassigned)"] for line in lines)
     assert "At risk (7)" in lines
     assert "Decisions (2 of 46 taken)" in lines
     assert "  Losser         1/11  prioritering-losser       raadscommissie Losser      " \
-        "15 juni 2026" in lines
+        "2026-06-15" in lines
 
 
 # --------------------------------------------------------------------------- iCalendar
@@ -440,28 +440,28 @@ def test_diagram_ids_are_valid_mermaid_for_any_phase_id() -> None:
 @pytest.mark.parametrize(
     ("reasons", "english", "dutch"),
     [([reason("after-deadline", forecast=date(2026, 6, 5), due=date(2026, 5, 29))],
-      "forecast 5 juni 2026 is after the deadline 29 mei 2026",
+      "forecast 2026-06-05 is after the deadline 2026-05-29",
       "verwacht op 5 juni 2026, na de termijn van 29 mei 2026"),
      ([reason("after-latest", forecast=date(2026, 6, 5), latest=date(2026, 6, 1), target="ivp",
               by=date(2026, 11, 30)),
        reason("after-period-start", valid_from=date(2027, 1, 1))],
-      "forecast 5 juni 2026 is after 1 juni 2026, the latest date to end 'ivp' by "
-      "30 november 2026; adopted after the IVP period begins (1 januari 2027)",
+      "forecast 2026-06-05 is after 2026-06-01, the latest date to end 'ivp' by "
+      "2026-11-30; adopted after the IVP period begins (2027-01-01)",
       "verwacht op 5 juni 2026, na 1 juni 2026: de laatste dag om 'ivp' vóór 30 november 2026 "
       "af te ronden; vastgesteld na het begin van de IVP-periode (1 januari 2027)"),
      ([reason("plan-expires", plan="IVP (verlengd)", until=date(2026, 12, 31), forecast=None)],
-      "the current plan (IVP (verlengd)) expires on 31 december 2026, before the new IVP is "
+      "the current plan (IVP (verlengd)) expires on 2026-12-31, before the new IVP is "
       "forecast to be adopted (not yet known): extend it by a raadsbesluit",
       "het huidige plan (IVP (verlengd)) loopt af op 31 december 2026, vóór de verwachte "
       "vaststelling van het nieuwe IVP (nog niet bekend): verleng het met een raadsbesluit"),
      ([reason("plan-expires", plan=None, until=date(2026, 12, 31), forecast=date(2027, 2, 1))],
-      "the current plan (the plan it replaces) expires on 31 december 2026, before the new IVP "
-      "is forecast to be adopted (1 februari 2027): extend it by a raadsbesluit",
+      "the current plan (the plan it replaces) expires on 2026-12-31, before the new IVP "
+      "is forecast to be adopted (2027-02-01): extend it by a raadsbesluit",
       "het huidige plan (het plan dat het vervangt) loopt af op 31 december 2026, vóór de "
       "verwachte vaststelling van het nieuwe IVP (1 februari 2027): verleng het met een "
       "raadsbesluit"),
      ([reason("no-meeting", not_before=date(2027, 6, 25))],
-      "no meeting of its body known after it can be ready: not before 25 juni 2027",
+      "no meeting of its body known after it can be ready: not before 2027-06-25",
       "geen vergadering van het orgaan bekend nadat de stukken klaar kunnen zijn: niet vóór "
       "25 juni 2027")],
     ids=["late", "target-and-period", "clock", "clock-unnamed-plan", "no-meeting"],
@@ -471,6 +471,12 @@ def test_reasons_are_said_in_english_and_in_dutch(reasons: list[dict[str, Any]],
     assert say(reasons) == english
     assert say(reasons, "nl") == dutch
     assert json.loads(json.dumps(reasons)) == reasons  # plain data, as plan --json shows it
+
+
+def test_the_json_says_reasons_in_english_with_dutch_dates_as_it_always_has() -> None:
+    late = [reason("after-deadline", forecast=date(2026, 6, 5), due=date(2026, 5, 29))]
+    assert say_in_json(late) == "forecast 5 juni 2026 is after the deadline 29 mei 2026"
+    assert say_in_json([]) is None
 
 
 def test_every_reason_has_the_same_values_in_both_languages() -> None:

@@ -221,9 +221,9 @@ def cli(ctx: click.Context, config_file: str | None, store_dir: str | None,
 
     settings = resolve_settings({"store": store_dir, "db": db_url, "actor": actor},
                                 os.environ, Path.cwd(), config_file)
-    given = one_now(ctx, now_given)
-    i18n.use(settings["language"])
+    i18n.use(settings["language"])  # before anything is refused: the refusal speaks it too
     ctx.call_on_close(lambda: i18n.use("en"))  # a library call after this one speaks English
+    given = one_now(ctx, now_given)
     ctx.obj = App(settings["store"], settings["db"], given or now_local(), settings["actor"],
                   fixed_clock=given is not None, settings=settings)
     ctx.call_on_close(ctx.obj.close)

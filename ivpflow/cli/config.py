@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from ..i18n import _
 from .app import App, cli, pass_app
 from .output import json_option, print_json, table, wide_option
 
@@ -44,7 +45,7 @@ def config_command(app: App, as_json: bool) -> None:
     if as_json:
         print_json(rows)
         return
-    table(["setting", "value", "source"],
+    table([_("setting"), _("value"), _("source")],
           [[r["key"], _text(r["value"]), r["source"]] for r in rows], wrap={1, 2})
 
 

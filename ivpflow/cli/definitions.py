@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ..i18n import _, ngettext
 from .app import App, cli, pass_app
 from .output import json_option, print_json, table, wide_option
 
@@ -29,8 +30,9 @@ def definition_for(app: App, workflow: str, *, open_store: bool = False) -> Defi
     found = find_workflow(workflow, extra=app.workflows_path,
                           store=app.store if database else None)
     if found.origin == "stored":
-        click.echo(f"Using workflow '{workflow}' as the store holds it (last from "
-                   f"{found.path}); it is not shipped or on IVPFLOW_WORKFLOWS",
+        click.echo(_("Using workflow '{workflow}' as the store holds it (last from {path}); it "
+                     "is not shipped or on IVPFLOW_WORKFLOWS").format(workflow=workflow,
+                                                                      path=found.path),
                    err=True)
     return found.definition
 
@@ -65,11 +67,13 @@ def workflows(app: App, as_json: bool) -> None:
         print_json(rows)
         return
     if not rows:
-        click.echo("No workflow definitions found.")
+        click.echo(_("No workflow definitions found."))
         return
-    table(["id", "title", "phases"],
-           [[r["id"], (r["title"] or click.style("invalid: " + r["error"], fg="red"))
-             + (f" (stored; from {r['path']})" if r.get("source") == "stored" else ""),
+    table([_("id"), _("title"), _("phases")],
+           [[r["id"], (r["title"] or click.style(_("invalid: {problem}").format(
+               problem=r["error"]), fg="red"))
+             + (" " + _("(stored; from {path})").format(path=r["path"])
+                if r.get("source") == "stored" else ""),
              " → ".join(r["phases"])] for r in rows], cut={1}, wrap={2})
 
 
@@ -114,12 +118,14 @@ def check(files: Sequence[str]) -> None:
             continue
         counts = {kind: len(definition.items_of_kind(kind))
                   for kind in ("task", "decision", "document")}
-        click.echo(f"{file}: ok ({definition.id}: {len(definition.phases)} phases, "
-                   f"{counts['task']} tasks, {counts['decision']} decisions, "
-                   f"{counts['document']} documents)")
+        click.echo(_("{file}: ok ({workflow}: {phases} phases, {tasks} tasks, {decisions} "
+                     "decisions, {documents} documents)").format(
+            file=file, workflow=definition.id, phases=len(definition.phases),
+            tasks=counts["task"], decisions=counts["decision"], documents=counts["document"]))
         for warning in definition_warnings(definition):
             click.echo(warning)
     for problem in problems:
         click.echo(problem)
     if problems:
-        raise click.ClickException(f"{len(problems)} problem{'s' * (len(problems) != 1)} found")
+        raise click.ClickException(ngettext("{count} problem found", "{count} problems found",
+                                            len(problems)).format(count=len(problems)))

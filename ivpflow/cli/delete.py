@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..i18n import _
 from .app import App, cli, pass_app
 from .params import complete_process
 
@@ -33,7 +34,8 @@ def delete(app: App, process_id: str, out: Path | None, yes: bool) -> None:
 
     path = out if out is not None else Path(archive_name(process_id, app.now.date()))
     if not yes:
-        raise click.ClickException(f"Deleting '{process_id}' cannot be undone; add --yes to "
-                                   f"write its history to {path} and delete it")
+        raise click.ClickException(_("Deleting '{process_id}' cannot be undone; add --yes to "
+                                     "write its history to {path} and delete it").format(
+            process_id=process_id, path=path))
     result = delete_process(app.store, process_id, now=app.now, actor=app.actor, out=path)
     click.echo(describe_deletion(result, app.now.date()))

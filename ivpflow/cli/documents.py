@@ -4,14 +4,14 @@ indicator, action, set, values)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import click
 
-from ..dates import dutch_date
-from ..i18n import _
+from ..i18n import _, say_date
 from .app import App, cli, pass_app
-from .output import day, json_option, print_json, table, wide_option
+from .output import day, json_option, moment, print_json, table, wide_option
 from .params import complete_document, complete_process, force_option
 
 FORMAT_CHOICE = click.Choice(["md", "docx", "html"])
@@ -47,7 +47,7 @@ def draft(app: App, process_id: str, document: str | None, formats: tuple[str, .
     from ..documents.kinds import ALL
 
     if every and document:
-        raise click.UsageError("Name a DOCUMENT or give --all, not both.")
+        raise click.UsageError(_("Name a DOCUMENT or give --all, not both."))
     files = render_draft(app.store, app.store_dir, process_id, ALL if every else document,
                          formats=formats or ("md",), now=app.now, actor=app.actor, out=out)
     for file in files:
@@ -81,12 +81,13 @@ def drafts(app: App, process_id: str, as_json: bool) -> None:
         print_json(rows)
         return
     if not rows:
-        click.echo(f"No drafts of '{process_id}' yet; render one with 'ivpflow draft "
-                   f"{process_id}'.")
+        click.echo(_("No drafts of '{process_id}' yet; render one with 'ivpflow draft "
+                     "{process_id}'.").format(process_id=process_id))
         return
-    table(["document", "format", "version", "reason", "created", "path"],
+    table([_("document"), _("format"), _("version"), _("reason"), _("created"), _("path")],
           [[r["document"], r["format"], str(r["version"]), r["reason"],
-            r["created_at"][:16].replace("T", " "), r["path"]] for r in rows], right={2},
+            moment(datetime.fromisoformat(r["created_at"])), r["path"]] for r in rows],
+          right={2},
           wrap={5})
 
 
@@ -107,7 +108,7 @@ def templates(as_json: bool) -> None:
     if as_json:
         print_json(rows)
         return
-    table(["template", "kind", "origin", "path"],
+    table([_("template"), _("kind"), _("origin"), _("path")],
           [[r["name"], r["kind"], r["origin"], r["path"]] for r in rows], wrap={3})
 
 
@@ -151,8 +152,9 @@ def priority_add(app: App, process_id: str, priority_id: str, veld: str, theme: 
 
     added = add_priority(app.store, process_id, priority_id, veld=veld, theme=theme,
                          title=title, rationale=rationale, now=app.now, actor=app.actor)
-    click.echo(f"{process_id}: priority {priority_id} added ({added['veld']}. "
-               f"{added['veld_naam']})")
+    click.echo(_("{process_id}: priority {priority} added ({veld}. {veld_name})").format(
+        process_id=process_id, priority=priority_id, veld=added["veld"],
+        veld_name=added["veld_naam"]))
 
 
 @priority.command("list")
@@ -170,7 +172,9 @@ def priority_list(app: App, process_id: str, as_json: bool) -> None:
     from ..documents.content import list_priorities
 
     rows = list_priorities(app.store_for_reading, process_id)
-    _show(rows, as_json, process_id, "priority", "priorities", ["id", "veld", "theme", "title"],
+    _show(rows, as_json, _("No priorities in '{process_id}' yet; add one with 'ivpflow priority "
+                           "add'.").format(process_id=process_id),
+          [_("id"), _("veld"), _("theme"), _("title")],
           lambda r: [r["id"], f"{r['veld']}. {r['veld_naam']}", r["theme"], _line(r["title"])],
           cut={1, 2}, wrap={3})
 
@@ -190,7 +194,8 @@ def priority_remove(app: App, process_id: str, priority_id: str) -> None:
     from ..documents.content import remove_priority
 
     remove_priority(app.store, process_id, priority_id, now=app.now, actor=app.actor)
-    click.echo(f"{process_id}: priority {priority_id} removed")
+    click.echo(_("{process_id}: priority {priority} removed").format(process_id=process_id,
+                                                                     priority=priority_id))
 
 
 @cli.command(short_help="List the five veiligheidsvelden and their categories.")
@@ -210,7 +215,7 @@ def velden(as_json: bool) -> None:
     if as_json:
         print_json(rows)
         return
-    table(["veld", "name", "categories"],
+    table([_("veld"), _("name"), _("categories")],
           [[str(r["nummer"]), r["naam"], "; ".join(c["naam"] for c in r["categorieen"])]
            for r in rows], wrap={2})
 
@@ -264,8 +269,12 @@ def indicator_add(app: App, process_id: str, indicator_id: str, title: str,
                           priority=priority_id, veld=veld, source=source, baseline=baseline,
                           baseline_year=baseline_year, target=target, target_year=target_year,
                           now=app.now, actor=app.actor)
-    owner = f"priority {added['priority']}" if added["priority"] else f"veld {added['veld']}"
-    click.echo(f"{process_id}: indicator {indicator_id} added ({owner})")
+    if added["priority"]:
+        text = _("{process_id}: indicator {indicator} added (priority {priority})")
+    else:
+        text = _("{process_id}: indicator {indicator} added (veld {veld})")
+    click.echo(text.format(process_id=process_id, indicator=indicator_id,
+                           priority=added["priority"], veld=added["veld"]))
 
 
 @indicator.command("list")
@@ -283,9 +292,11 @@ def indicator_list(app: App, process_id: str, as_json: bool) -> None:
     from ..documents.content import list_indicators
 
     rows = list_indicators(app.store_for_reading, process_id)
-    _show(rows, as_json, process_id, "indicator", "indicators",
-          ["id", "of", "title", "source", "baseline", "target"],
-          lambda r: [r["id"], r["priority"] or f"veld {r['veld']}", _line(r["title"]),
+    _show(rows, as_json, _("No indicators in '{process_id}' yet; add one with 'ivpflow "
+                           "indicator add'.").format(process_id=process_id),
+          [_("id"), _("of"), _("title"), _("source"), _("baseline"), _("target")],
+          lambda r: [r["id"], r["priority"] or _("veld {veld}").format(veld=r["veld"]),
+                     _line(r["title"]),
                      _line(r["source"]), _measure(r["baseline"], r["baseline_year"]),
                      _measure(r["target"], r["target_year"])], cut={2, 3})
 
@@ -305,7 +316,8 @@ def indicator_remove(app: App, process_id: str, indicator_id: str) -> None:
     from ..documents.content import remove_indicator
 
     remove_indicator(app.store, process_id, indicator_id, now=app.now, actor=app.actor)
-    click.echo(f"{process_id}: indicator {indicator_id} removed")
+    click.echo(_("{process_id}: indicator {indicator} removed").format(
+        process_id=process_id, indicator=indicator_id))
 
 
 # --------------------------------------------------------------------------- actions
@@ -355,8 +367,12 @@ def action_add(app: App, process_id: str, action_id: str, title: str, priority_i
                        doelstelling=doelstelling, activiteiten=activiteiten, trekker=trekker,
                        betrokkenen=betrokkenen, termijn=termijn, kosten=kosten, now=app.now,
                        actor=app.actor)
-    when = f", termijn {dutch_date(added['termijn'])}" if added["termijn"] else ""
-    click.echo(f"{process_id}: action {action_id} added{when}")
+    if added["termijn"]:
+        text = _("{process_id}: action {action} added, termijn {date}")
+    else:
+        text = _("{process_id}: action {action} added")
+    click.echo(text.format(process_id=process_id, action=action_id,
+                           date=say_date(added["termijn"])))
 
 
 @action.command("list")
@@ -375,8 +391,9 @@ def action_list(app: App, process_id: str, as_json: bool) -> None:
 
     rows = [{**r, "termijn": r["termijn"].isoformat() if r["termijn"] else None}
             for r in list_actions(app.store_for_reading, process_id)]
-    _show(rows, as_json, process_id, "action", "actions",
-          ["id", "priority", "title", "trekker", "termijn", "kosten"],
+    _show(rows, as_json, _("No actions in '{process_id}' yet; add one with 'ivpflow action "
+                           "add'.").format(process_id=process_id),
+          [_("id"), _("priority"), _("title"), _("trekker"), _("termijn"), _("kosten")],
           lambda r: [r["id"], r["priority"] or "", _line(r["title"]), _line(r["trekker"]),
                      day(r["termijn"]), _line(r["kosten"])], cut={2, 3, 5})
 
@@ -396,7 +413,8 @@ def action_remove(app: App, process_id: str, action_id: str) -> None:
     from ..documents.content import remove_action
 
     remove_action(app.store, process_id, action_id, now=app.now, actor=app.actor)
-    click.echo(f"{process_id}: action {action_id} removed")
+    click.echo(_("{process_id}: action {action} removed").format(process_id=process_id,
+                                                                 action=action_id))
 
 
 # --------------------------------------------------------------------------- values
@@ -432,12 +450,12 @@ def set_command(app: App, process_id: str, key: str, value: str | None,
     from ..documents.content import set_value, unset_value, value_key
 
     if unset == (value is not None):
-        raise click.UsageError("give a VALUE, or --unset without one")
+        raise click.UsageError(_("give a VALUE, or --unset without one"))
     stored = value_key(key, municipality, document)
     if unset:
         unset_value(app.store, process_id, key, municipality=municipality, document=document,
                     now=app.now, actor=app.actor)
-        click.echo(f"{process_id}: {stored} removed")
+        click.echo(_("{process_id}: {key} removed").format(process_id=process_id, key=stored))
         return
     assert value is not None
     set_value(app.store, process_id, key, value, municipality=municipality, document=document,
@@ -471,21 +489,22 @@ def values(app: App, process_id: str, as_json: bool, show_all: bool) -> None:
     if as_json:
         print_json(rows)
     elif not rows:
-        click.echo(f"No values in '{process_id}' yet; keys: {', '.join(VALUES)}")
+        click.echo(_("No values in '{process_id}' yet; keys: {keys}").format(
+            process_id=process_id, keys=", ".join(VALUES)))
     else:
-        table(["key", "applies to", "value", "meaning"],
+        table([_("key"), _("applies to"), _("value"), _("meaning")],
               [[r["key"], r["scope"], _line(r["value"]) or "—",
                 VALUES.get(r["key"], "")] for r in rows], wrap={2}, cut={3})
 
 
-def _show(rows: list[dict[str, Any]], as_json: bool, process_id: str, kind: str,
-          plural: str, headers: list[str], cells: Callable[[dict[str, Any]], list[str]],
-          **fit: Any) -> None:
-    """Print a list of priorities, indicators or actions: JSON, a table, or how to add one."""
+def _show(rows: list[dict[str, Any]], as_json: bool, none_yet: str, headers: list[str],
+          cells: Callable[[dict[str, Any]], list[str]], **fit: Any) -> None:
+    """Print a list of priorities, indicators or actions: JSON, a table, or (`none_yet`) how
+    to add one."""
     if as_json:
         print_json(rows)
     elif not rows:
-        click.echo(f"No {plural} in '{process_id}' yet; add one with 'ivpflow {kind} add'.")
+        click.echo(none_yet)
     else:
         table(headers, [cells(r) for r in rows], **fit)
 

@@ -9,6 +9,7 @@ from datetime import date
 
 import click
 
+from ..i18n import _
 from .app import App, cli, pass_app
 from .params import DAY
 
@@ -53,11 +54,13 @@ def init(app: App, municipalities: Sequence[str], period: str | None, start_day:
         shown = os.path.join(".", shown)  # so that `start` takes it for a file, not an id
     definition = workflow.definition
     decisions = definition.items_of_kind("decision")
-    click.echo(f"Wrote {shown}: {definition.title} ({len(definition.phases)} phases, "
-               f"{len(definition.items_of_kind('task'))} tasks, {len(decisions)} decisions, "
-               f"{len(definition.items_of_kind('document'))} documents)")
+    click.echo(_("Wrote {path}: {title} ({phases} phases, {tasks} tasks, {decisions} "
+                 "decisions, {documents} documents)").format(
+        path=shown, title=definition.title, phases=len(definition.phases),
+        tasks=len(definition.items_of_kind("task")), decisions=len(decisions),
+        documents=len(definition.items_of_kind("document"))))
     for note in workflow.notes:
-        click.echo(f"Note: {note}")
+        click.echo(_("Note: {note}").format(note=note))
     quoted = shlex.quote(shown)
-    click.echo(f"Next: check it with: ivpflow check {quoted}; "
-               f"start it with: ivpflow start {quoted}")
+    click.echo(_("Next: check it with: ivpflow check {path}; start it with: ivpflow start "
+                 "{path}").format(path=quoted))

@@ -9,8 +9,18 @@ from pathlib import Path
 
 import click
 
+from ..i18n import _
 from .app import App, cli, collect_garbage, pass_app
-from .output import MAX_ID, MAX_LIMIT, json_option, print_json, table, wide_option
+from .output import (
+    MAX_ID,
+    MAX_LIMIT,
+    json_option,
+    print_json,
+    say_kind,
+    say_status,
+    table,
+    wide_option,
+)
 
 STATUSES = ("queued", "sent", "failed", "cancelled")  # as views.outbox.STATUSES
 
@@ -42,7 +52,7 @@ def tick(app: App, as_json: bool) -> None:
         for line in report.lines():
             click.echo(line)
     for line in report.problems():
-        click.echo(f"Problem: {line}", err=True)
+        click.echo(_("Problem: {problem}").format(problem=line), err=True)
     if not report.ok:
         click.get_current_context().exit(1)
 
@@ -113,12 +123,13 @@ def outbox(ctx: click.Context, as_json: bool, status_filter: str | None,
         print_json(rows)
         return
     if not rows:
-        click.echo("No messages match." if (status_filter or process_id or recipient)
-                   else "The outbox is empty.")
+        click.echo(_("No messages match.") if (status_filter or process_id or recipient)
+                   else _("The outbox is empty."))
         return
     colours = {"sent": "green", "failed": "red", "queued": "yellow", "cancelled": None}
-    table(["id", "status", "kind", "to", "subject", "attempts", "error"],
-          [[str(r["id"]), click.style(r["status"], fg=colours[r["status"]]), r["kind"], r["to"],
+    table([_("id"), _("status"), _("kind"), _("to"), _("subject"), _("attempts"), _("error")],
+          [[str(r["id"]), click.style(say_status(r["status"]), fg=colours[r["status"]]),
+            say_kind(r["kind"]), r["to"],
             r["subject"], str(r["attempts"]), r["error"] or ""] for r in rows], right={5},
           cut={4}, wrap={6})
 
@@ -141,13 +152,13 @@ def outbox_retry(app: App, ids: tuple[int, ...], all_failed: bool,
     from ..outbox.troubles import requeue
 
     if bool(ids) == all_failed:
-        raise click.UsageError("Give message ids or --failed (not both).")
+        raise click.UsageError(_("Give message ids or --failed (not both)."))
     if process_id and not all_failed:
-        raise click.UsageError("--process goes with --failed.")
+        raise click.UsageError(_("--process goes with --failed."))
     requeued = requeue(app.store, list(ids) if ids else None, now=app.now, actor=app.actor,
                        process_id=process_id)
     if not requeued:
-        click.echo("No failed messages to requeue.")
+        click.echo(_("No failed messages to requeue."))
         return
-    click.echo(f"Requeued {len(requeued)} message(s): {', '.join(map(str, requeued))}; "
-               "the next tick sends them.")
+    click.echo(_("Requeued {count} message(s): {ids}; the next tick sends them.").format(
+        count=len(requeued), ids=", ".join(map(str, requeued))))

@@ -1,4 +1,5 @@
-"""How the command line prints: aligned tables, Dutch dates, colour only on a terminal.
+"""How the command line prints: aligned tables, dates in the language of the command line
+(ISO in English, Dutch in Dutch), colour only on a terminal.
 
 Tables fit the terminal (`table`): on a terminal, or wherever COLUMNS is set, the free-text
 columns are shortened with "…" or wrapped and ids, dates and numbers are kept whole; piped
@@ -19,7 +20,9 @@ from typing import Any, TypeVar
 
 import click
 
-from ..dates import MONTHS_NL, WEEKDAYS_NL, dutch_date
+from .. import i18n
+from ..dates import MONTHS_NL, WEEKDAYS_NL
+from ..i18n import _, ngettext, say_date
 
 F = TypeVar("F", bound=Callable[..., Any])
 # Bounds of numbers on the command line, so that none reaches the database as an overflow:
@@ -104,7 +107,7 @@ def print_json(data: Any, *, keys: Sequence[str] | None = None) -> None:
 
 class Day(str):
     """A date in a table cell, '30 september 2026', that knows its short form '30 sep 2026'
-    for a table that must be narrower (`table`)."""
+    for a table that must be narrower (`table`); in English both are '2026-09-30'."""
 
     short: str
 
@@ -118,14 +121,18 @@ MONTHS_SHORT = tuple(m[:3] if m != "maart" else "mrt" for m in MONTHS_NL)
 
 
 def day(value: str | date | None, *, weekday: bool = False) -> str:
-    """A date for a table cell in Dutch ('30 september 2026', '—' when unknown)."""
+    """A date for a table cell ('2026-09-30', in Dutch '30 september 2026'; '—' when
+    unknown)."""
     if value is None:
         return "—"
     when = date.fromisoformat(value) if isinstance(value, str) else value
+    long = say_date(when, weekday=weekday)
+    if i18n.language() != "nl":
+        return Day(long, long)  # ISO is as short as a date gets
     short = f"{when.day} {MONTHS_SHORT[when.month - 1]} {when.year}"
     if weekday:
         short = f"{WEEKDAYS_NL[when.weekday()][:2]} {short}"
-    return Day(dutch_date(when, weekday=weekday), short)
+    return Day(long, short)
 
 
 def paint(cell: str, **style: Any) -> str:
@@ -136,7 +143,8 @@ def paint(cell: str, **style: Any) -> str:
 
 
 def moment(at: datetime) -> str:
-    """A moment for a table cell: '4 mei 2026 09:00' (short '4 mei 2026 09:00')."""
+    """A moment for a table cell: '2026-05-04 09:00', in Dutch '4 mei 2026 09:00' (short
+    '4 mei 2026 09:00')."""
     when = day(at.date())
     assert isinstance(when, Day)
     return Day(f"{when} {at:%H:%M}", f"{when.short} {at:%H:%M}")
@@ -200,8 +208,9 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
     if out:
         click.echo("\n".join(out))
     if layout.dropped:
-        names = ", ".join(headers[i] or "mark" for i in layout.dropped)
-        echo_fitted(indent + click.style(f"(not shown: {names}; --wide shows all)", dim=True))
+        names = ", ".join(headers[i] or _("mark") for i in layout.dropped)
+        echo_fitted(indent + click.style(_("(not shown: {columns}; --wide shows all)").format(
+            columns=names), dim=True))
 
 
 def _row_lines(layout: _Layout, row: Sequence[str], shown: Sequence[int],
@@ -362,6 +371,47 @@ STATUS_RISKS_SHOWN = 8
 STATUS_MARK = {"done": "✓", "active": "▶", "pending": "·"}
 
 
+def say_kind(kind: str) -> str:
+    """The kind of a row or a message as a table says it: 'task', in Dutch 'taak'."""
+    return {"phase": _("phase"), "task": _("task"), "decision": _("decision"),
+            "document": _("document"), "meeting": _("meeting"), "upcoming": _("upcoming"),
+            "due": _("due"), "overdue": _("overdue"), "escalation": _("escalation"),
+            "digest": _("digest")}.get(kind, kind)
+
+
+def say_status(status: str) -> str:
+    """The status of a phase, task or message as a table says it: 'done', in Dutch
+    'afgerond'."""
+    return {"done": _("done"), "active": _("active"), "pending": _("pending"),
+            "open": _("open"), "queued": _("queued"), "sent": _("sent"), "failed": _("failed"),
+            "cancelled": _("cancelled")}.get(status, status)
+
+
+def yes_no(value: bool) -> str:
+    """'yes' or 'no' in a table cell."""
+    return _("yes") if value else _("no")
+
+
+def say_reasons(reasons: Sequence[Mapping[str, Any]] | None) -> str | None:
+    """Why something is at risk, or what the clock warns of, in the command line's language
+    (the JSON's `why` is always English)."""
+    from ..planning.reasons import say  # the status alone needs it: keep starts light
+
+    return say([dict(r) for r in reasons] if reasons else None, i18n.language())
+
+
+def _phase_line(active: Mapping[str, Any]) -> str:
+    values = {"title": active["title"], "id": active["id"], "started": day(active["started"]),
+              "due": day(active["due"])}
+    if active["started"] and active["due"]:
+        return _("Phase: {title} ({id}) since {started}, due {due}").format(**values)
+    if active["started"]:
+        return _("Phase: {title} ({id}) since {started}").format(**values)
+    if active["due"]:
+        return _("Phase: {title} ({id}), due {due}").format(**values)
+    return _("Phase: {title} ({id})").format(**values)
+
+
 def print_status(data: Mapping[str, Any]) -> None:
     """Print one process for a project manager: first how it stands, then the phases, what is
     late, at risk or next, what is open in this phase, and the decisions per municipality."""
@@ -369,18 +419,18 @@ def print_status(data: Mapping[str, Any]) -> None:
     active = next(p for p in data["phases"] if p["id"] == data["phase"])
     echo_fitted(click.style(data["title"], bold=True) + f"  ({data['id']})")
     echo_fitted(_verdict(data))
-    since = f" since {day(active['started'])}" if active["started"] else ""
-    due = f", due {day(active['due'])}" if active["due"] else ""
-    echo_fitted(f"Phase: {active['title']} ({active['id']}){since}{due}")
-    click.echo(f"Today: {dutch_date(today)}")
+    echo_fitted(_phase_line(active))
+    click.echo(_("Today: {today}").format(today=say_date(today)))
     if data.get("suspended"):
-        echo_fitted(click.style(f"Suspended since {day(data['suspended']['since'])}: "
-                               f"{data['suspended']['reason']}", fg="yellow", bold=True))
+        echo_fitted(click.style(_("Suspended since {since}: {reason}").format(
+            since=day(data["suspended"]["since"]), reason=data["suspended"]["reason"]),
+            fg="yellow", bold=True))
     clock = data.get("clock")
     if clock:
         _print_clock(clock)
-        for warning in clock["warnings"]:
-            echo_fitted(click.style(f"Warning: {warning}", fg="red", bold=True))
+        for warning in clock["reasons"]:
+            echo_fitted(click.style(_("Warning: {warning}").format(
+                warning=say_reasons([warning])), fg="red", bold=True))
     # A completed process sends no reminders, so an empty role no longer matters.
     unassigned = None if active["final"] else _unassigned_warning(data["roles"])
     if unassigned:
@@ -391,12 +441,13 @@ def print_status(data: Mapping[str, Any]) -> None:
         echo_fitted(click.style(gaps, fg="yellow", bold=True))
     if any(r["people"] for r in data["roles"]):
         click.echo()
-        click.echo(click.style("Roles", bold=True))
-        table(["role", "who"], [[r["role"], held_by(r["people"]) or "—"] for r in data["roles"]],
+        click.echo(click.style(_("Roles"), bold=True))
+        table([_("role"), _("who")],
+              [[r["role"], held_by(r["people"]) or "—"] for r in data["roles"]],
               indent="  ", cut={1})
     click.echo()
-    table(["", "phase", "status", "due", "started", "completed"],
-          [[STATUS_MARK.get(p["status"], ""), p["title"], p["status"], day(p["due"]),
+    table(["", _("phase"), _("status"), _("due"), _("started"), _("completed")],
+          [[STATUS_MARK.get(p["status"], ""), p["title"], say_status(p["status"]), day(p["due"]),
             day(p["started"]), day(p["completed"])] for p in data["phases"]], cut={1},
           colours=["red" if p["status"] != "done" and _past(p["due"], today) else None
                    for p in data["phases"]])
@@ -407,44 +458,52 @@ def print_status(data: Mapping[str, Any]) -> None:
     def who(item_id: str, kind: str = "") -> str:
         # A phase may share its id with an item ('ivp'); a phase has no holder.
         item = items.get(item_id) if kind != "phase" else None
-        return said_who(item, "en") if item else ""
+        return said_who(item) if item else ""
 
     skipped = {i["id"] for i in data["tasks"] + data["decisions"] + data["documents"]
                if i.get("skipped")}
+
+    def title_of(row: Mapping[str, Any]) -> str:
+        title = str(titles.get(row["id"], ""))
+        if row["kind"] != "phase" and row["id"] in skipped:
+            return _("{title} (skipped)").format(title=title)
+        return title
+
     if data["overdue"]:
         click.echo()
-        click.echo(click.style(f"Overdue ({len(data['overdue'])})", fg="red", bold=True))
-        table(["due", "kind", "id", "title", "who"],
-               [[day(o["due"]), o["kind"], o["id"],
-                 titles.get(o["id"], "") + (" (skipped)" if o["kind"] != "phase" and o["id"]
-                                            in skipped else ""),
+        click.echo(click.style(_("Overdue ({count})").format(count=len(data["overdue"])),
+                               fg="red", bold=True))
+        table([_("due"), _("kind"), _("id"), _("title"), _("who")],
+               [[day(o["due"]), say_kind(o["kind"]), o["id"], title_of(o),
                  who(o["id"], o["kind"])]
                 for o in data["overdue"]], indent="  ", cut={3, 4}, drop=(1,),
                colours=["red"] * len(data["overdue"]))
     if data["at_risk"]:
         click.echo()
-        click.echo(click.style(f"At risk ({len(data['at_risk'])})", fg="yellow", bold=True))
+        click.echo(click.style(_("At risk ({count})").format(count=len(data["at_risk"])),
+                               fg="yellow", bold=True))
         shown = data["at_risk"][:STATUS_RISKS_SHOWN]
-        table(["due", "forecast", "kind", "id", "why"],
-               [[day(r["due"]), _forecast_or_not_before(r), r["kind"], r["id"], r["why"]]
+        table([_("due"), _("forecast"), _("kind"), _("id"), _("why")],
+               [[day(r["due"]), _forecast_or_not_before(r), say_kind(r["kind"]), r["id"],
+                 say_reasons(r["reasons"]) or ""]
                 for r in shown], indent="  ", wrap={4}, colours=["yellow"] * len(shown))
         if len(data["at_risk"]) > len(shown):
-            echo_fitted(f"  … and {len(data['at_risk']) - len(shown)} more: "
-                       f"ivpflow plan {data['id']} --at-risk")
+            echo_fitted("  " + _("… and {count} more: ivpflow plan {process_id} --at-risk").format(
+                count=len(data["at_risk"]) - len(shown), process_id=data["id"]))
     if data["upcoming"]:
         click.echo()
-        click.echo(click.style("Next deadlines", bold=True))
-        table(["due", "working days", "kind", "id", "title", "who"],
-               [[day(u["due"]), str(u["working_days_left"]), u["kind"], u["id"],
+        click.echo(click.style(_("Next deadlines"), bold=True))
+        table([_("due"), _("working days"), _("kind"), _("id"), _("title"), _("who")],
+               [[day(u["due"]), str(u["working_days_left"]), say_kind(u["kind"]), u["id"],
                  titles.get(u["id"], ""), who(u["id"], u["kind"])] for u in data["upcoming"]],
                right={1}, indent="  ", cut={4, 5}, drop=(2, 1))
     open_here = [i for i in data["tasks"] + data["documents"]
                  if i["phase"] == data["phase"] and i["status"] != "done"]
     if open_here:
         click.echo()
-        click.echo(click.style(f"Open in {active['title']}", bold=True))
-        table(["id", "title", "due", "required", "who"],
-               [[i["id"], i["title"], day(i["due"]), "yes" if i["required"] else "no",
+        click.echo(click.style(_("Open in {phase}").format(phase=active["title"]), bold=True))
+        table([_("id"), _("title"), _("due"), _("required"), _("who")],
+               [[i["id"], i["title"], day(i["due"]), yes_no(i["required"]),
                  who(i["id"])] for i in open_here], indent="  ", cut={1, 4}, drop=(3,),
                colours=["red" if _past(i["due"], today) else None for i in open_here])
     if data["decisions"]:
@@ -457,18 +516,22 @@ def _print_troubles(data: Mapping[str, Any]) -> None:
     failed = [m for m in mails if m["status"] == "failed"]
     waiting = [m for m in mails if m["status"] != "failed"]
     if failed:
-        echo_fitted(click.style(f"{len(failed)} message(s) failed: ", fg="red", bold=True)
-                   + ", ".join(f"#{m['id']} to {m['to']}" for m in failed[:3])
-                   + (" …" if len(failed) > 3 else "")
-                   + f"; see ivpflow outbox --status failed --process {data['id']}")
+        listed = ", ".join(_("#{id} to {to}").format(id=m["id"], to=m["to"])
+                           for m in failed[:3]) + (" …" if len(failed) > 3 else "")
+        echo_fitted(click.style(_(
+            "{count} message(s) failed: {messages}; see ivpflow outbox --status failed "
+            "--process {process_id}").format(count=len(failed), messages=listed,
+                                            process_id=data["id"]), fg="red", bold=True))
     if waiting:
-        echo_fitted(click.style(f"{len(waiting)} message(s) waiting an hour or more",
-                               fg="yellow", bold=True)
-                   + f" (last error: {waiting[-1]['error'] or 'none yet'})")
+        error = waiting[-1]["error"] or _("none yet")
+        echo_fitted(click.style(_(
+            "{count} message(s) waiting an hour or more (last error: {error})").format(
+                count=len(waiting), error=error), fg="yellow", bold=True))
     for failure in data.get("draft_failures") or []:
-        echo_fitted(click.style(f"Draft {failure['document']} failed", fg="red", bold=True)
-                   + f" since {day(failure['since'][:10])} ({failure['attempts']} tries): "
-                   f"{failure['error']}")
+        echo_fitted(click.style(_(
+            "Draft {document} failed since {since} ({attempts} tries): {error}").format(
+                document=failure["document"], since=day(failure["since"][:10]),
+                attempts=failure["attempts"], error=failure["error"]), fg="red", bold=True))
 
 
 def _past(due: str | None, today: date) -> bool:
@@ -481,20 +544,24 @@ def _verdict(data: Mapping[str, Any]) -> str:
     forecast against the plan."""
     active = next(p for p in data["phases"] if p["id"] == data["phase"])
     if active["final"]:
-        return click.style("Completed", fg="green", bold=True)
+        return click.style(_("Completed"), fg="green", bold=True)
     parts = []
     if data["overdue"]:
-        parts.append(click.style(f"{len(data['overdue'])} overdue", fg="red", bold=True))
+        parts.append(click.style(_("{count} overdue").format(count=len(data["overdue"])),
+                                 fg="red", bold=True))
     if data["at_risk"]:
-        parts.append(click.style(f"{len(data['at_risk'])} at risk", fg="yellow", bold=True))
+        parts.append(click.style(ngettext("{count} at risk", "{count} at risk",
+                                          len(data["at_risk"])).format(
+            count=len(data["at_risk"])), fg="yellow", bold=True))
     skipped = [i for i in data["tasks"] + data["decisions"] + data["documents"]
                if i.get("skipped")]
     if skipped:
-        parts.append(click.style(f"{len(skipped)} skipped", fg="yellow", bold=True))
+        parts.append(click.style(_("{count} skipped").format(count=len(skipped)),
+                                 fg="yellow", bold=True))
     clock = data.get("clock")
     adoption, late = _adoption_against_plan(clock, data["at_risk"]) if clock else (None, False)
     if not parts and not late:
-        parts.append(click.style("On track", fg="green", bold=True))
+        parts.append(click.style(_("On track"), fg="green", bold=True))
     if adoption:
         parts.append(adoption)
     return " · ".join(parts)
@@ -502,23 +569,31 @@ def _verdict(data: Mapping[str, Any]) -> str:
 
 def _print_clock(clock: Mapping[str, Any]) -> None:
     """The four-year clock: towards adoption, or once adopted, towards the next process."""
-    what = "extension" if clock["purpose"] == "extension" else "IVP"
+    values = {"what": _("extension") if clock["purpose"] == "extension" else "IVP",
+              "period": clock["period"], "adopted": day(clock["adopted"]),
+              "expires": day(clock["expires"]), "extended": day(clock["extended_until"]),
+              "next": day(clock["next_start_by"]), "planned": day(clock["adoption_planned"]),
+              "forecast": day(clock["adoption_forecast"]) if clock["adoption_forecast"]
+              else _("not known"), "until": day(clock["replaces_until"])}
     if clock["adopted"]:
-        extended = (f", verlengd tot {day(clock['extended_until'])}"
-                    if clock["extended_until"] and clock["purpose"] != "extension" else "")
-        echo_fitted(f"{what} {clock['period']}: adopted {day(clock['adopted'])}, expires "
-                    f"{day(clock['expires'])}{extended}; the next process must start by "
-                    f"{day(clock['next_start_by'])}")
+        if clock["extended_until"] and clock["purpose"] != "extension":
+            echo_fitted(_("{what} {period}: adopted {adopted}, expires {expires}, verlengd tot "
+                          "{extended}; the next process must start by {next}").format(**values))
+        else:
+            echo_fitted(_("{what} {period}: adopted {adopted}, expires {expires}; the next "
+                          "process must start by {next}").format(**values))
         if clock["successor"]:
-            echo_fitted(f"Followed by process '{clock['successor']}'")
+            echo_fitted(_("Followed by process '{successor}'").format(
+                successor=clock["successor"]))
         return
-    forecast = day(clock["adoption_forecast"]) if clock["adoption_forecast"] else "not known"
-    echo_fitted(f"{what} {clock['period']}: adoption planned {day(clock['adoption_planned'])}, "
-                f"forecast {forecast}; the next process must start by "
-                f"{day(clock['next_start_by'])}")
+    echo_fitted(_("{what} {period}: adoption planned {planned}, forecast {forecast}; the next "
+                  "process must start by {next}").format(**values))
     if clock["replaces_until"]:
-        extended = " (verlengd by a raadsbesluit)" if clock["replaces_extended"] else ""
-        echo_fitted(f"The plan it replaces runs until {day(clock['replaces_until'])}{extended}")
+        if clock["replaces_extended"]:
+            echo_fitted(_("The plan it replaces runs until {until} (verlengd by a "
+                          "raadsbesluit)").format(**values))
+        else:
+            echo_fitted(_("The plan it replaces runs until {until}").format(**values))
 
 
 def _adoption_against_plan(clock: Mapping[str, Any],
@@ -527,37 +602,40 @@ def _adoption_against_plan(clock: Mapping[str, Any],
     it is not known, why and the earliest it can be."""
     if clock["adopted"]:
         # What the adopted plan's clock warns of is said on its own line; it is not on track.
-        what = "Extension" if clock["purpose"] == "extension" else "IVP"
-        return (f"{what} adopted {dutch_date(date.fromisoformat(clock['adopted']))}",
-                bool(clock["reasons"]))
+        adopted = say_date(date.fromisoformat(clock["adopted"]))
+        text = (_("Extension adopted {date}") if clock["purpose"] == "extension"
+                else _("IVP adopted {date}")).format(date=adopted)
+        return text, bool(clock["reasons"])
     if not clock["adoption_planned"]:
         return None, False
     if not clock["adoption_forecast"]:
         # The adoption that comes last is the one the clock waits for.
         unknown = max((r for r in risks if r.get("adopting") and not r["forecast"]),
                       key=lambda r: r.get("not_before") or "", default=None)
-        why = f": {unknown['why']}" if unknown and unknown["why"] else ""
-        return click.style(f"IVP adoption forecast not known{why}", fg="yellow", bold=True), True
+        why = say_reasons(unknown["reasons"]) if unknown else None
+        text = (_("IVP adoption forecast not known: {why}").format(why=why) if why
+                else _("IVP adoption forecast not known"))
+        return click.style(text, fg="yellow", bold=True), True
     planned = date.fromisoformat(clock["adoption_planned"])
     forecast = date.fromisoformat(clock["adoption_forecast"])
-    text = f"IVP adoption forecast {dutch_date(forecast)}"
     shift = (forecast - planned).days
+    values = {"date": say_date(forecast), "count": abs(shift)}
     if shift > 0:
-        return click.style(f"{text}, {_days(shift)} after plan", fg="red", bold=True), True
+        return click.style(ngettext("IVP adoption forecast {date}, {count} day after plan",
+                                    "IVP adoption forecast {date}, {count} days after plan",
+                                    shift).format(**values), fg="red", bold=True), True
     if shift < 0:
-        return f"{text}, {_days(-shift)} ahead of plan", False
-    return f"{text}, as planned", False
+        return ngettext("IVP adoption forecast {date}, {count} day ahead of plan",
+                        "IVP adoption forecast {date}, {count} days ahead of plan",
+                        -shift).format(**values), False
+    return _("IVP adoption forecast {date}, as planned").format(**values), False
 
 
 def _forecast_or_not_before(risk: Mapping[str, Any]) -> str:
     """A risk's forecast, or when there is none the earliest it can be."""
     if risk["forecast"] or not risk.get("not_before"):
         return day(risk["forecast"])
-    return f"not before {day(risk['not_before'])}"
-
-
-def _days(number: int) -> str:
-    return f"{number} day" if number == 1 else f"{number} days"
+    return _("not before {date}").format(date=day(risk["not_before"]))
 
 
 def _unassigned_warning(roles: list[Mapping[str, Any]]) -> str | None:
@@ -567,9 +645,11 @@ def _unassigned_warning(roles: list[Mapping[str, Any]]) -> str | None:
         return None
     # Reminders of a role nobody fills go to the coordinator (reminders.py); without a
     # coordinator they are not sent at all.
-    where = "nowhere" if "coordinator" in empty or "coordinator" not in {
-        r["role"] for r in roles} else "to the coordinator"
-    return f"No one assigned: {', '.join(empty)} — their reminders go {where}"
+    if "coordinator" in empty or "coordinator" not in {r["role"] for r in roles}:
+        return _("No one assigned: {roles} — their reminders go nowhere").format(
+            roles=", ".join(empty))
+    return _("No one assigned: {roles} — their reminders go to the coordinator").format(
+        roles=", ".join(empty))
 
 
 def role_in(role: str, municipality: str) -> str:
@@ -582,19 +662,21 @@ def held_by(people: Sequence[Mapping[str, Any]]) -> str:
     (shared)' for one of the store's shared people."""
 
     def one(p: Mapping[str, Any]) -> str:
-        notes = [n for n in (p.get("municipality"), "shared" if p.get("shared") else None) if n]
+        notes = [n for n in (p.get("municipality"), _("shared") if p.get("shared") else None)
+                 if n]
         return f"{p['name']} ({', '.join(notes)})" if notes else str(p["name"])
 
     return ", ".join(one(p) for p in people)
 
 
-def said_who(item: Mapping[str, Any], lang: str) -> str:
-    """Whom an item of `status --json` goes to, in words (planning.holders.say_holders)."""
+def said_who(item: Mapping[str, Any]) -> str:
+    """Whom an item of `status --json` goes to, in words (planning.holders.say_holders), in
+    the command line's language."""
     from ..planning.holders import say_holders  # the status alone needs it: keep starts light
 
     who = item["who"]
     return say_holders([(p["name"], p["municipality"] or "") for p in who["people"]],
-                       who["via"], item["role"], lang)
+                       who["via"], item["role"], i18n.language())
 
 
 def _gemeente_gaps(data: Mapping[str, Any]) -> str | None:
@@ -610,8 +692,10 @@ def _gemeente_gaps(data: Mapping[str, Any]) -> str | None:
                 places.append(place)
     if not gaps:
         return None
-    named = "; ".join(f"{role} for {', '.join(places)}" for role, places in gaps.items())
-    return f"No one assigned: {named} — their reminders go to the coordinator"
+    named = "; ".join(_("{role} for {municipalities}").format(
+        role=role, municipalities=", ".join(places)) for role, places in gaps.items())
+    return _("No one assigned: {roles} — their reminders go to the coordinator").format(
+        roles=named)
 
 
 def _print_decisions(data: Mapping[str, Any], today: date) -> None:
@@ -626,7 +710,8 @@ def _print_decisions(data: Mapping[str, Any], today: date) -> None:
         groups.setdefault(_municipality_of(d, groups), []).append(d)
     taken = sum(d["outcome"] in POSITIVE_OUTCOMES for d in decisions)
     click.echo()
-    click.echo(click.style(f"Decisions ({taken} of {len(decisions)} taken)", bold=True))
+    click.echo(click.style(_("Decisions ({taken} of {total} taken)").format(
+        taken=taken, total=len(decisions)), bold=True))
     rows = []
     for municipality, group in groups.items():
         if not group:
@@ -636,7 +721,7 @@ def _print_decisions(data: Mapping[str, Any], today: date) -> None:
         waiting = sorted((d for d in group if d["outcome"] not in POSITIVE_OUTCOMES
                           and d["phase"] not in done_phases),
                          key=lambda d: (d["due"] or "9999", d["id"]))
-        name = municipality or ("shared" if len(groups) > 1 else "all")
+        name = municipality or (_("shared") if len(groups) > 1 else _("all"))
         progress = f"{sum(d['outcome'] in POSITIVE_OUTCOMES for d in group)}/{len(group)}"
         if not waiting:
             rows.append([name, progress, "—", "", ""])
@@ -647,7 +732,7 @@ def _print_decisions(data: Mapping[str, Any], today: date) -> None:
         if first["due"] and date.fromisoformat(first["due"]) < today:
             due = paint(due, fg="red", bold=True)
         rows.append([name, progress, first["id"] + held, first["body"] or "", due])
-    table(["municipality", "taken", "next open", "by", "due"], rows, right={1},
+    table([_("municipality"), _("taken"), _("next open"), _("by"), _("due")], rows, right={1},
           indent="  ", cut={3})
 
 

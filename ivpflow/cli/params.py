@@ -19,13 +19,13 @@ from ..dates import (
     DAY_EXAMPLES,
     MOMENT_EXAMPLES,
     check_range,
-    dutch_moment,
     local,
     now_local,
     read_day,
     read_moment,
 )
 from ..errors import DateOutOfRangeError, SwappedArgumentsError, UnknownProcessError
+from ..i18n import _, say_moment
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,7 +48,8 @@ class DayType(click.ParamType):  # type: ignore[type-arg]
             return value
         day = read_day(str(value), local(_now(ctx)).date())
         if day is None:
-            self.fail(f"'{value}' is not a date; use {DAY_EXAMPLES}", param, ctx)
+            self.fail(_("'{value}' is not a date; use {examples}").format(
+                value=value, examples=DAY_EXAMPLES), param, ctx)
         try:
             return check_range(day, "date", str(value))
         except DateOutOfRangeError as exc:
@@ -72,7 +73,8 @@ class MomentType(click.ParamType):  # type: ignore[type-arg]
         except DateOutOfRangeError as exc:
             self.fail(str(exc), param, ctx)
         if moment is None:
-            self.fail(f"'{value}' is not a date or moment; use {MOMENT_EXAMPLES}", param, ctx)
+            self.fail(_("'{value}' is not a date or moment; use {examples}").format(
+                value=value, examples=MOMENT_EXAMPLES), param, ctx)
         return moment
 
     def split_envvar_value(self, rv: str) -> list[str]:
@@ -92,8 +94,9 @@ def one_now(ctx: click.Context, values: tuple[datetime, ...]) -> datetime | None
     error."""
     found = sorted(set(values))
     if len(found) > 1:
-        raise click.UsageError("--now is given twice with different moments: "
-                               + " and ".join(dutch_moment(m) for m in found),
+        said = [say_moment(m) for m in found]
+        raise click.UsageError(_("--now is given twice with different moments: {moments} and "
+                                 "{last}").format(moments=", ".join(said[:-1]), last=said[-1]),
                                ctx)
     return found[0] if found else None
 
@@ -148,7 +151,8 @@ def allowing_earlier(force: bool) -> Iterator[None]:
     with backdating() as allowed:
         yield
     for warning in allowed.warnings:
-        click.echo(f"Warning: {warning}; recorded as forced", err=True)
+        click.echo(_("Warning: {warning}; recorded as forced").format(warning=warning),
+                   err=True)
 
 
 # --------------------------------------------------------------------------- the process id
@@ -171,7 +175,8 @@ def id_and_item(app: Any, process_id: str | None, item: str | None,
     process is 'done <its id> thematafels'."""
     if item is None:
         if process_id is None:
-            raise click.UsageError(f"Missing argument '{command.split()[-1].upper()}'.")
+            raise click.UsageError(_("Missing argument '{name}'.").format(
+                name=command.split()[-1].upper()))
         return process_or_only(app, None), process_id
     return process_or_only(app, process_id), item
 

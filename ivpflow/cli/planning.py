@@ -7,9 +7,9 @@ from typing import Any
 
 import click
 
-from ..dates import dutch_date
+from ..i18n import _, ngettext, say_date
 from .app import App, cli, pass_app
-from .output import day, json_option, print_json, table, wide_option
+from .output import day, json_option, print_json, say_kind, say_reasons, table, wide_option, yes_no
 from .params import DAY, allowing_earlier, complete_process, force_option
 
 
@@ -41,17 +41,19 @@ def plan(app: App, process_id: str | None, as_json: bool, only_risk: bool) -> No
     for r in rows:
         slack = "" if r["slack_days"] is None else f"{r['slack_days']:+d}"
         when = day(r["meeting"]) if r.get("meeting") else ""
-        lines.append(["!" if r["at_risk"] else "", r["kind"], r["id"], day(r["planned"]),
-                      day(r["forecast"]), day(r["actual"]) if r["actual"] else "", slack,
-                      when, r["why"] or ""])
+        lines.append(["!" if r["at_risk"] else "", say_kind(r["kind"]), r["id"],
+                      day(r["planned"]), day(r["forecast"]),
+                      day(r["actual"]) if r["actual"] else "", slack, when,
+                      say_reasons(r["reasons"]) or ""])
         # A meeting in the past is not late; anything else undone past its date is.
         late = (r["kind"] != "meeting" and not r["actual"] and r["planned"] is not None
                 and date.fromisoformat(r["planned"]) < today)
         colours.append("red" if late else "yellow" if r["at_risk"] else None)
     if not lines:
-        click.echo("Nothing at risk." if only_risk else "Nothing dated.")
+        click.echo(_("Nothing at risk.") if only_risk else _("Nothing dated."))
         return
-    table(["", "kind", "id", "planned", "forecast", "actual", "slack", "meeting", "why"],
+    table(["", _("kind"), _("id"), _("planned"), _("forecast"), _("actual"), _("slack"),
+           _("meeting"), _("why")],
           lines, right={6}, wrap={8}, drop=(7, 5, 1), colours=colours)
 
 
@@ -94,7 +96,8 @@ def meeting_add(app: App, process_id: str, body: str, day: date, papers: date | 
     with allowing_earlier(force):
         add_meetings(app.store, process_id, [Meeting(body, day, papers)], now=app.now,
                      actor=app.actor, force=force)
-    click.echo(f"{process_id}: {body} meets on {dutch_date(day, weekday=True)}")
+    click.echo(_("{process_id}: {body} meets on {date}").format(
+        process_id=process_id, body=body, date=say_date(day, weekday=True)))
 
 
 def _mapping(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -103,7 +106,8 @@ def _mapping(pairs: tuple[str, ...]) -> dict[str, str]:
     for pair in pairs:
         name, sep, body = pair.partition("=")
         if not sep or not name.strip() or not body.strip():
-            raise click.BadParameter(f"'{pair}' is not NAME=BODY", param_hint="--map")
+            raise click.BadParameter(_("'{pair}' is not NAME=BODY").format(pair=pair),
+                                     param_hint="--map")
         found[" ".join(name.split())] = " ".join(body.split())
     return found
 
@@ -143,15 +147,21 @@ def meeting_import(app: App, process_id: str, file: str, pairs: tuple[str, ...],
     with allowing_earlier(force):
         done = import_meetings(app.store, process_id, meetings, now=app.now, actor=app.actor,
                                mapping=mapping, force=force)
-    click.echo(f"{process_id}: {done.added} meeting{'s' * (done.added != 1)} added, "
-               f"{done.updated} updated, {done.unchanged} unchanged")
+    click.echo(ngettext("{process_id}: {count} meeting added, {updated} updated, "
+                        "{unchanged} unchanged",
+                        "{process_id}: {count} meetings added, {updated} updated, "
+                        "{unchanged} unchanged", done.added).format(
+        process_id=process_id, count=done.added, updated=done.updated,
+        unchanged=done.unchanged))
     if done.skipped:
         names = sorted(set(done.skipped))
         shown = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
-        many = len(done.skipped) != 1
-        click.echo(f"{len(done.skipped)} calendar {'entries name' if many else 'entry names'} "
-                   f"no decision body of {process_id} and {'were' if many else 'was'} left "
-                   f"out: {shown} (--map NAME=BODY takes one in)")
+        click.echo(ngettext("{count} calendar entry names no decision body of {process_id} and "
+                            "was left out: {names} (--map NAME=BODY takes one in)",
+                            "{count} calendar entries name no decision body of {process_id} "
+                            "and were left out: {names} (--map NAME=BODY takes one in)",
+                            len(done.skipped)).format(
+            count=len(done.skipped), process_id=process_id, names=shown))
 
 
 @meeting.command("schedule")
@@ -190,13 +200,22 @@ def meeting_schedule(app: App, process_id: str, body: str, rule: str, first: dat
             app.store, process_id, body, rule, now=app.now, actor=app.actor,
             starts=first, ends=last, exceptions=list(exceptions), replace=replace, force=force)
     count = len(done.added)
-    click.echo(f"{process_id}: {body} {done.rule} from {dutch_date(done.starts)} to "
-               f"{dutch_date(done.ends)}: {count} meeting{'s' * (count != 1)} added"
-               + (f", {len(done.known)} known already" if done.known else "")
-               + (f", {len(done.removed)} later one{'s' * (len(done.removed) != 1)} of the "
-                  "old schedule removed" if done.removed else ""))
+    # One sentence with its parts: what was added, then what was known or removed, if any.
+    text = ngettext("{process_id}: {body} {rule} from {first} to {last}: {count} meeting added",
+                    "{process_id}: {body} {rule} from {first} to {last}: {count} meetings added",
+                    count).format(process_id=process_id, body=body, rule=done.rule,
+                                  first=say_date(done.starts), last=say_date(done.ends),
+                                  count=count)
+    if done.known:
+        text += _(", {count} known already").format(count=len(done.known))
+    if done.removed:
+        text += ngettext(", {count} later one of the old schedule removed",
+                         ", {count} later ones of the old schedule removed",
+                         len(done.removed)).format(count=len(done.removed))
+    click.echo(text)
     for skipped, why in done.skipped:
-        click.echo(f"  skipped {dutch_date(skipped, weekday=True)}: {why}")
+        click.echo("  " + _("skipped {date}: {why}").format(
+            date=say_date(skipped, weekday=True), why=why))
 
 
 @meeting.command("unschedule", short_help="End a body's recurring schedule.")
@@ -213,8 +232,10 @@ def meeting_unschedule(app: App, process_id: str, body: str) -> None:
     from ..process.schedules import unschedule_meetings
 
     removed = unschedule_meetings(app.store, process_id, body, now=app.now, actor=app.actor)
-    click.echo(f"{process_id}: schedule of {body} ended; {len(removed)} later meeting"
-               f"{'s' * (len(removed) != 1)} removed")
+    click.echo(ngettext("{process_id}: schedule of {body} ended; {count} later meeting removed",
+                        "{process_id}: schedule of {body} ended; {count} later meetings "
+                        "removed", len(removed)).format(
+        process_id=process_id, body=body, count=len(removed)))
 
 
 @meeting.command("schedules")
@@ -239,9 +260,9 @@ def meeting_schedules(app: App, process_id: str, as_json: bool) -> None:
         print_json(data)
         return
     if not data:
-        click.echo("No schedules; give one with 'ivpflow meeting schedule ID BODY RULE'.")
+        click.echo(_("No schedules; give one with 'ivpflow meeting schedule ID BODY RULE'."))
         return
-    table(["body", "rule", "from", "until", "except"],
+    table([_("body"), _("rule"), _("from"), _("until"), _("except")],
           [[d["body"], d["rule"], day(d["from"]), day(d["until"]),
             ", ".join(day(x) for x in d["except"])] for d in data])
 
@@ -250,7 +271,8 @@ def _remove(app: App, process_id: str, body: str, day: date) -> None:
     from ..process.meetings import remove_meeting
 
     remove_meeting(app.store, process_id, body, day, now=app.now, actor=app.actor)
-    click.echo(f"{process_id}: meeting of {body} on {dutch_date(day)} removed")
+    click.echo(_("{process_id}: meeting of {body} on {date} removed").format(
+        process_id=process_id, body=body, date=say_date(day)))
 
 
 @meeting.command("remove", short_help="Remove a meeting that will not take place.")
@@ -312,12 +334,13 @@ def meeting_list(app: App, process_id: str, as_json: bool) -> None:
         print_json(data)
         return
     if not data:
-        click.echo("No meetings known; add them with 'ivpflow meeting add' or 'meeting import'.")
+        click.echo(_("No meetings known; add them with 'ivpflow meeting add' or "
+                     "'meeting import'."))
         return
     shared = any(m.get("shared") for m in data)
-    table(["date", "body", "papers due", *(["shared"] if shared else [])],
+    table([_("date"), _("body"), _("papers due"), *([_("shared")] if shared else [])],
           [[day(m["date"], weekday=True), m["body"], day(m["papers_due"]),
-            *(["yes" if m.get("shared") else ""] if shared else [])] for m in data],
+            *([yes_no(True) if m.get("shared") else ""] if shared else [])] for m in data],
           cut={1})
 
 
@@ -364,11 +387,13 @@ def calendar_command(app: App, first: date, last: date, municipality: str | None
         when = day(iso_day, weekday=True)
         note = closed.get(iso_day) or ""
         if iso_day in recess:
-            note = (note + "; " if note else "") + f"{recess[iso_day]} (no council meetings)"
-        rows.append([when, "no" if iso_day in closed else "yes", note])
-    table(["date", "working day", "why"], rows, cut={2})
+            note = (note + "; " if note else "") + _("{recess} (no council meetings)").format(
+                recess=recess[iso_day])
+        rows.append([when, yes_no(iso_day not in closed), note])
+    table([_("date"), _("working day"), _("why")], rows, cut={2})
     count = len(data["working_days"])
-    click.echo(f"{count} working day{'s' * (count != 1)}")
+    click.echo(ngettext("{count} working day", "{count} working days", count).format(
+        count=count))
 
 
 @cli.command(short_help="Suspend a process; it cannot advance until resumed.")
@@ -386,7 +411,8 @@ def suspend(app: App, process_id: str, reason: str) -> None:
     from ..process.lifecycle import suspend as suspend_process
 
     suspend_process(app.store, process_id, reason=reason, now=app.now, actor=app.actor)
-    click.echo(f"{process_id}: suspended on {dutch_date(app.now.date())}")
+    click.echo(_("{process_id}: suspended on {date}").format(
+        process_id=process_id, date=say_date(app.now.date())))
 
 
 @cli.command(short_help="Resume a suspended process.")
@@ -405,8 +431,8 @@ def resume(app: App, process_id: str, note: str | None) -> None:
     from ..process.lifecycle import resume as resume_process
 
     lost = resume_process(app.store, process_id, now=app.now, actor=app.actor, note=note)
-    click.echo(f"{process_id}: resumed on {dutch_date(app.now.date())} after {lost} working "
-               "days")
+    click.echo(_("{process_id}: resumed on {date} after {count} working days").format(
+        process_id=process_id, date=say_date(app.now.date()), count=lost))
 
 
 @meeting.command("sync", short_help="Take meetings from the griffie's system.")

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import click
 
-from ..dates import dutch_date
+from ..i18n import _, ngettext, say_date, say_moment
 from .app import App, cli, pass_app
 from .output import (
     MAX_LIMIT,
@@ -17,6 +17,8 @@ from .output import (
     print_json,
     print_status,
     role_in,
+    say_kind,
+    say_reasons,
     table,
     wide_option,
 )
@@ -97,9 +99,10 @@ def processes(app: App, as_json: bool, sort: str | None, limit: int | None,
         print_json(rows, keys=("id", "workflow", "phase", "next_deadline", "overdue", "at_risk"))
         return
     if not rows:
-        click.echo("No processes yet; start one with 'ivpflow start WORKFLOW'.")
+        click.echo(_("No processes yet; start one with 'ivpflow start WORKFLOW'."))
         return
-    table(["id", "workflow", "phase", "next deadline", "item", "overdue", "at risk"],
+    table([_("id"), _("workflow"), _("phase"), _("next deadline"), _("item"), _("overdue"),
+           _("at risk")],
            [[r["id"], r["workflow"], r["phase"], day(r["next_deadline"]), r["next_item"] or "",
              count(r["overdue"], "red"), count(r["at_risk"], "yellow")] for r in rows],
           right={5, 6}, drop=(1, 4),
@@ -108,7 +111,6 @@ def processes(app: App, as_json: bool, sort: str | None, limit: int | None,
 
 
 def _plans_in_force(app: App, as_json: bool) -> None:
-    from ..planning.reasons import say
     from ..views.portfolio import plans_in_force
 
     rows = plans_in_force(app.store_for_reading, now=app.now)
@@ -116,12 +118,13 @@ def _plans_in_force(app: App, as_json: bool) -> None:
         print_json(rows)
         return
     if not rows:
-        click.echo("No adopted plan yet; a plan is in force once its raad has adopted it.")
+        click.echo(_("No adopted plan yet; a plan is in force once its raad has adopted it."))
         return
-    table(["id", "period", "adopted", "expires", "next start by", "followed by", "clock"],
+    table([_("id"), _("period"), _("adopted"), _("expires"), _("next start by"),
+           _("followed by"), _("clock")],
           [[r["id"], r["period"] or "", day(r["adopted"]) if r["adopted"] else "",
             day(r["extended_until"] or r["expires"]), day(r["next_start_by"]),
-            r["successor"] or "", say(r["reasons"][-1:]) or "—"] for r in rows],
+            r["successor"] or "", say_reasons(r["reasons"][-1:]) or "—"] for r in rows],
           wrap={6}, drop=(5, 1),
           colours=["red" if any(c["code"] != "next-start-soon" for c in r["reasons"])
                    else "yellow" if r["reasons"] else None for r in rows])
@@ -171,16 +174,17 @@ def advance(app: App, process_id: str | None, to: str | None, note: str | None, 
     from ..process.lifecycle import advance as advance_process
 
     if force and not (reason and reason.strip()):
-        raise click.UsageError("--force needs --reason TEXT; the reason is recorded")
+        raise click.UsageError(_("--force needs --reason TEXT; the reason is recorded"))
     if reason and not force:
-        raise click.UsageError("--reason is only used with --force")
+        raise click.UsageError(_("--reason is only used with --force"))
     from .params import allowing_earlier
 
     with allowing_earlier(force):
         result = advance_process(app.store, process_or_only(app, process_id), now=app.now,
                                  actor=app.actor, to=to, note=note, force=force, reason=reason)
-    forced = " (forced)" if result.forced else ""
-    click.echo(f"{result.process}: {result.source} → {result.dest}{forced}")
+    moved = {"process_id": result.process, "source": result.source, "dest": result.dest}
+    click.echo((_("{process_id}: {source} → {dest} (forced)") if result.forced
+                else _("{process_id}: {source} → {dest}")).format(**moved))
 
 
 @cli.command()
@@ -202,7 +206,8 @@ def reopen(app: App, process_id: str | None, to: str, reason: str) -> None:
 
     result = reopen_process(app.store, process_or_only(app, process_id), to=to, reason=reason,
                             now=app.now, actor=app.actor)
-    click.echo(f"{result.process}: {result.source} → {result.dest} (reopened)")
+    click.echo(_("{process_id}: {source} → {dest} (reopened)").format(
+        process_id=result.process, source=result.source, dest=result.dest))
 
 
 @cli.command(short_help="Mark a task (or a document) done.")
@@ -225,7 +230,9 @@ def done(app: App, process_id: str | None, task: str | None, note: str | None) -
     process_id, task = id_and_item(app, process_id, task, "done task")
     with swapped("done", process_id, task):
         item = complete(app.store, process_id, task, now=app.now, actor=app.actor, note=note)
-    click.echo(f"{process_id}: {item.kind} {item.id} done ({dutch_date(app.now.date())})")
+    click.echo(_("{process_id}: {kind} {item} done ({date})").format(
+        process_id=process_id, kind=say_kind(item.kind), item=item.id,
+        date=say_date(app.now.date())))
 
 
 @cli.command(short_help="Record a decision's outcome (or correct one).")
@@ -263,11 +270,11 @@ def decide(app: App, process_id: str | None, decision: str | None, outcome: str,
     from ..process.items import outcome_of
 
     if reason is not None and not correct:
-        raise click.UsageError("--reason is only used with --correct")
+        raise click.UsageError(_("--reason is only used with --correct"))
     if note is not None and correct:
-        raise click.UsageError("--correct takes --reason TEXT, not --note")
+        raise click.UsageError(_("--correct takes --reason TEXT, not --note"))
     if extends is not None and correct:
-        raise click.UsageError("--extends is recorded with the decision, not with --correct")
+        raise click.UsageError(_("--extends is recorded with the decision, not with --correct"))
     process_id, decision = id_and_item(app, process_id, decision, "decide decision")
     outcome = outcome_of(outcome)
     if correct:
@@ -276,15 +283,18 @@ def decide(app: App, process_id: str | None, decision: str | None, outcome: str,
         with swapped("decide", process_id, decision):
             fixed = correct_decision(app.store, process_id, decision, outcome=outcome,
                                      now=app.now, actor=app.actor, on=on, reason=reason)
-        click.echo(f"{process_id}: {fixed.item.id} ({fixed.item.body}) corrected from "
-                   f"{fixed.was} on {dutch_date(fixed.was_on)} to {fixed.outcome} on "
-                   f"{dutch_date(fixed.on)}")
+        click.echo(_("{process_id}: {decision} ({body}) corrected from {was} on {was_on} to "
+                     "{outcome} on {date}").format(
+            process_id=process_id, decision=fixed.item.id, body=fixed.item.body,
+            was=fixed.was, was_on=say_date(fixed.was_on), outcome=fixed.outcome,
+            date=say_date(fixed.on)))
         return
     with swapped("decide", process_id, decision):
         item = record_decision(app.store, process_id, decision, outcome=outcome, now=app.now,
                                actor=app.actor, on=on, note=note, extends=extends)
-    click.echo(f"{process_id}: {item.id} ({item.body}) {outcome} on "
-               f"{dutch_date(on or app.now.date())}")
+    click.echo(_("{process_id}: {decision} ({body}) {outcome} on {date}").format(
+        process_id=process_id, decision=item.id, body=item.body, outcome=outcome,
+        date=say_date(on or app.now.date())))
 
 
 @cli.command(short_help="Take back the last event of a process.")
@@ -302,13 +312,13 @@ def undo(app: App, process_id: str | None, reason: str | None) -> None:
     Example:
       ivpflow undo not-2027-2030 --reason 'te vroeg afgevinkt'
     """
-    from ..dates import dutch_moment
     from ..process.corrections import undo as undo_event
 
     done = undo_event(app.store, process_or_only(app, process_id), now=app.now,
                       actor=app.actor, reason=reason)
     what = f"{done.event} {done.item}" if done.item else done.event
-    click.echo(f"{done.process}: undone {what} of {dutch_moment(done.at)}")
+    click.echo(_("{process_id}: undone {event} of {moment}").format(
+        process_id=done.process, event=what, moment=say_moment(done.at)))
 
 
 @cli.command(short_help="Record who fills a role in a process.")
@@ -367,7 +377,8 @@ def unassign(app: App, process_id: str | None, role: str | None, email: str,
     with swapped("unassign", process_id, role):
         municipality = unassign_role(app.store, process_id, role, email=email, now=app.now,
                                      actor=app.actor, municipality=municipality)
-    click.echo(f"{process_id}: {role_in(role, municipality)} — {email} removed")
+    click.echo(_("{process_id}: {role} — {email} removed").format(
+        process_id=process_id, role=role_in(role, municipality), email=email))
 
 
 @cli.command(short_help="Show the append-only event log of a process.")
@@ -398,7 +409,9 @@ def history(app: App, process_id: str | None, as_json: bool, limit: int | None) 
     for e in events:
         rows.append([moment(datetime.fromisoformat(e["at"])), e["actor"], e["event"],
                      e["item"] or "", change_of(e), e["note"] or ""])
-    table(["when", "who", "event", "item", "change", "note"], rows, cut={1}, wrap={4, 5})
+    table([_("when"), _("who"), _("event"), _("item"), _("change"), _("note")], rows, cut={1},
+          wrap={4, 5})
     if earlier:
-        click.echo(click.style(f"({earlier} earlier event{'s' * (earlier != 1)} not shown)",
-                               dim=True))
+        click.echo(click.style(ngettext("({count} earlier event not shown)",
+                                        "({count} earlier events not shown)",
+                                        earlier).format(count=earlier), dim=True))

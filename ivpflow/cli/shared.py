@@ -7,7 +7,8 @@ from typing import Any
 
 import click
 
-from ..dates import dutch_date, iso, local
+from ..dates import iso, local
+from ..i18n import _, ngettext, say_date
 from .app import App, cli, pass_app
 from .output import day, json_option, print_json, role_in, table, wide_option
 from .params import DAY, force_option
@@ -36,7 +37,8 @@ def shared_meeting() -> None:
 
 
 def _replanned(count: int) -> str:
-    return f"{count} process{'es' if count != 1 else ''} re-planned"
+    return ngettext("{count} process re-planned", "{count} processes re-planned",
+                    count).format(count=count)
 
 
 @shared_meeting.command("add", short_help="Add a meeting that every process plans on.")
@@ -59,8 +61,8 @@ def shared_meeting_add(app: App, body: str, when: date, papers: date | None) -> 
 
     done = add_shared_meetings(app.store, [Meeting(body, when, papers)], now=app.now,
                                actor=app.actor)
-    click.echo(f"shared: {body} meets on {dutch_date(when, weekday=True)}; "
-               f"{_replanned(len(done.processes))}")
+    click.echo(_("shared: {body} meets on {date}; {replanned}").format(
+        body=body, date=say_date(when, weekday=True), replanned=_replanned(len(done.processes))))
 
 
 @shared_meeting.command("import", short_help="Add shared meetings from a YAML list or a CSV file.")
@@ -83,7 +85,9 @@ def shared_meeting_import(app: App, file: str) -> None:
         raise FileAccessError("read meetings from", file, str(exc)) from None
     done = add_shared_meetings(app.store, meetings, now=app.now, actor=app.actor,
                                source="file")
-    click.echo(f"shared: {done.meetings} meetings added; {_replanned(len(done.processes))}")
+    click.echo(ngettext("shared: {count} meeting added; {replanned}",
+                        "shared: {count} meetings added; {replanned}", done.meetings).format(
+        count=done.meetings, replanned=_replanned(len(done.processes))))
 
 
 @shared_meeting.command("remove")
@@ -101,8 +105,8 @@ def shared_meeting_remove(app: App, body: str, when: date) -> None:
     from ..process.shared import remove_shared_meeting
 
     done = remove_shared_meeting(app.store, body, when, now=app.now, actor=app.actor)
-    click.echo(f"shared: meeting of {body} on {dutch_date(when)} removed; "
-               f"{_replanned(len(done.processes))}")
+    click.echo(_("shared: meeting of {body} on {date} removed; {replanned}").format(
+        body=body, date=say_date(when), replanned=_replanned(len(done.processes))))
 
 
 @shared_meeting.command("list")
@@ -127,9 +131,9 @@ def shared_meeting_list(app: App, as_json: bool) -> None:
         print_json(data)
         return
     if not data:
-        click.echo("No shared meetings; add them with 'ivpflow shared meeting add'.")
+        click.echo(_("No shared meetings; add them with 'ivpflow shared meeting add'."))
         return
-    table(["date", "body", "papers due"],
+    table([_("date"), _("body"), _("papers due")],
           [[day(m["date"], weekday=True), m["body"], day(m["papers_due"])] for m in rows],
           cut={1})
 
@@ -173,7 +177,8 @@ def shared_unassign(app: App, role: str, email: str, municipality: str) -> None:
     from ..process.shared import unassign_shared
 
     municipality = unassign_shared(app.store, role, email=email, municipality=municipality)
-    click.echo(f"shared: {role_in(role, municipality)} — {email} removed")
+    click.echo(_("shared: {role} — {email} removed").format(role=role_in(role, municipality),
+                                                            email=email))
 
 
 @shared.command("list")
@@ -194,8 +199,8 @@ def shared_list(app: App, as_json: bool) -> None:
         print_json([{**p, "assigned_at": local(p["assigned_at"]).isoformat()} for p in rows])
         return
     if not rows:
-        click.echo("No shared people; add them with 'ivpflow shared assign'.")
+        click.echo(_("No shared people; add them with 'ivpflow shared assign'."))
         return
-    table(["role", "municipality", "name", "email"],
+    table([_("role"), _("municipality"), _("name"), _("email")],
           [[p["role"], p["municipality"] or "", p["name"], p["email"]] for p in rows],
           cut={2})

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import click
 
+from ..i18n import _, ngettext
 from .app import App, cli, pass_app
 
 
@@ -41,17 +42,19 @@ def upgrade(app: App, process_id: str, file: str, dry_run: bool, renames: Sequen
     from ..workflow.loader import definition_warnings, load_definition
 
     if force and not (reason and reason.strip()):
-        raise click.UsageError("--force needs --reason TEXT; the reason is recorded")
+        raise click.UsageError(_("--force needs --reason TEXT; the reason is recorded"))
     if reason and not force:
-        raise click.UsageError("--reason is only used with --force")
+        raise click.UsageError(_("--reason is only used with --force"))
     try:
         definition = load_definition(file)
     except DefinitionError as exc:
         for problem in exc.problems:
             click.echo(problem)
         count = len(exc.problems)
-        raise click.ClickException(f"{count} problem{'s' * (count != 1)} found in {file}; "
-                                   "nothing changed") from None
+        raise click.ClickException(ngettext(
+            "{count} problem found in {file}; nothing changed",
+            "{count} problems found in {file}; nothing changed", count).format(
+                count=count, file=file)) from None
     for warning in definition_warnings(definition):
         click.echo(warning)
     from .params import allowing_earlier
@@ -60,10 +63,13 @@ def upgrade(app: App, process_id: str, file: str, dry_run: bool, renames: Sequen
         result = upgrade_process(app.store, process_id, definition, now=app.now,
                                  actor=app.actor, renames=parse_renames(list(renames)),
                                  force=force, reason=reason, dry_run=dry_run)
-    done = "upgraded to" if result.written else "would upgrade to"
-    click.echo(f"{result.process}: {done} {result.path} (definition {result.source[:12]} → "
-               f"{result.dest[:12]})" + ("" if result.written else "; dry run, nothing written"))
-    for line in result.changes or ("no change to phases, items, roles or meetings",):
+    values = {"process_id": result.process, "path": result.path,
+              "source": result.source[:12], "dest": result.dest[:12]}
+    click.echo((_("{process_id}: upgraded to {path} (definition {source} → {dest})")
+                if result.written else
+                _("{process_id}: would upgrade to {path} (definition {source} → {dest}); dry "
+                  "run, nothing written")).format(**values))
+    for line in result.changes or (_("no change to phases, items, roles or meetings"),):
         click.echo(f"  {line}")
     if result.refused is not None:
         raise result.refused

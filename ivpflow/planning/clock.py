@@ -21,7 +21,7 @@ from typing import Any, TypedDict
 from ..workflow.model import Definition, Item
 from .deadlines import ADOPTING_BODY, Deadlines, Facts
 from .forecast import Forecast
-from .reasons import reason, say
+from .reasons import reason, say_in_json
 
 # The warnings of an adopted plan: what the portfolio counts, the digest lists and the clock
 # mails (once per code and moment) to the coordinator and the portefeuillehouder.
@@ -116,7 +116,7 @@ def four_year_clock(definition: Definition, facts: Facts, planned: Deadlines, fc
                  adoption_forecast=_iso(adoption_forecast), adopted=_iso(adopted),
                  lead_working_days=lead, next_start_by=next_start_by.isoformat(),
                  successor=None, next_warning=_iso(next_warning),
-                 warnings=[say([warning]) for warning in warnings], reasons=warnings)
+                 warnings=[say_in_json([warning]) for warning in warnings], reasons=warnings)
 
 
 def _extensions(definition: Definition, facts: Facts, adopted: date | None,
@@ -176,7 +176,7 @@ def followed_by(clock: Clock, successor: str | None) -> Clock:
     kept = [r for r in clock["reasons"] if r["code"] not in CYCLE_CODES]
     settled = clock.copy()
     settled["successor"], settled["next_warning"] = successor, None
-    settled["warnings"], settled["reasons"] = [say([r]) for r in kept], kept
+    settled["warnings"], settled["reasons"] = [say_in_json([r]) for r in kept], kept
     return settled
 
 

@@ -22,7 +22,7 @@ from .clock import Clock, adopting_decisions, four_year_clock
 from .deadlines import Deadlines, Facts, plan_deadlines
 from .forecast import Forecast, forecast, latest_dates
 from .meetings import papers_due
-from .reasons import reason, say
+from .reasons import reason, say_in_json
 
 
 class PlanRow(TypedDict):
@@ -157,7 +157,7 @@ def build_plan(definition: Definition, facts: Facts) -> Plan:
         row = PlanRow(kind=j.kind, id=j.id, phase=j.phase, planned=_iso(j.due),
                       forecast=_iso(j.actual or j.when), actual=_iso(j.actual),
                       slack_days=slack, at_risk=bool(j.reasons) and not j.skipped,
-                      why=say(j.reasons),
+                      why=say_in_json(j.reasons),
                       reasons=j.reasons, latest=_iso(j.latest),
                       not_before=_iso(j.not_before), skipped=j.skipped)
         if j.kind == "decision":

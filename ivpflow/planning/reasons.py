@@ -1,8 +1,10 @@
 """Why a date is at risk and what the four-year clock warns of: codes with their values,
-said in English by the command line and in Dutch by the report and the calendar export."""
+said in the command line's language (English with ISO dates, or Dutch) and in Dutch by the
+report, the mails and the calendar export."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -74,19 +76,33 @@ def reason(code: str, **values: date | str | int | None) -> dict[str, Any]:
                              for name, value in values.items()}}
 
 
-def say(reasons: list[dict[str, Any]] | None, language: str = "en") -> str | None:
-    """Reasons as one sentence in English ("en") or Dutch ("nl"); None when there are none."""
+def _iso_date(day: date) -> str:
+    return day.isoformat()
+
+
+def say(reasons: list[dict[str, Any]] | None, language: str = "en", *,
+        dates: Callable[[date], str] | None = None) -> str | None:
+    """Reasons as one sentence in English ("en", ISO dates) or Dutch ("nl", Dutch dates);
+    None when there are none. `dates` writes the dates another way."""
     if not reasons:
         return None
     unknown_date, unknown_plan = _UNKNOWN[language]
+    write = dates or (dutch_date if language == "nl" else _iso_date)
     sentences = []
     for one in reasons:
         values = {}
         for name, value in one.items():
             if name in DATE_VALUES:
-                value = dutch_date(date.fromisoformat(value)) if value else unknown_date
+                value = write(date.fromisoformat(value)) if value else unknown_date
             elif name == "months":
                 value = f"{value} {_MONTHS[language][value != 1]}"
             values[name] = unknown_plan if name == "plan" and not value else value
         sentences.append(REASONS[one["code"]][language == "nl"].format(**values))
     return "; ".join(sentences)
+
+
+def say_in_json(reasons: list[dict[str, Any]] | None) -> str | None:
+    """Reasons as the `why` and `warnings` of the JSON output say them: English with Dutch
+    dates, as they always have (CONTRACT.md: JSON output does not change with the language;
+    a program reads the codes and ISO dates of `reasons`)."""
+    return say(reasons, "en", dates=dutch_date)

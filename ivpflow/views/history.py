@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TypedDict
 
 from ..dates import local
+from ..i18n import _
 from ..store import Store
 from ..store.reader import read_events, read_process
 
@@ -27,7 +28,8 @@ def history(store: Store, process_id: str) -> list[HistoryEntry]:
 
 
 def change_of(entry: HistoryEntry) -> str:
-    """What an entry changed, for a table: 'open → done', or what an undo took back."""
+    """What an entry changed, for a table: 'open → done', or what an undo took back (in the
+    command line's language)."""
     if entry["event"] == UNDONE:
-        return f"takes back {entry['from']}"
+        return _("takes back {event}").format(event=entry["from"])
     return f"{entry['from'] or ''} → {entry['to']}" if entry["to"] else ""
