@@ -451,6 +451,19 @@ def test_the_latest_date_of_a_decision_is_its_last_meeting_before_the_target(
     assert (raad["latest"], raad["planned"]) == ("2026-05-21", "2026-05-21")
 
 
+def test_a_calendar_that_ends_long_before_a_deadline_does_not_pull_it_back(
+        ivpflow: Invoke, tmp_path: Path) -> None:
+    # The raad's calendar is known for the spring of 2026 only (as after a sync or import of
+    # one year); a deadline more than a quarter past its last meeting keeps its own date.
+    ivpflow("start", str(write_definition(tmp_path, TARGET.replace("2026-05", "2026-10")
+                                          .replace("by: 2026-05-31", "by: 2026-10-31"))),
+            "--id", "d", now="2026-01-05")
+    add_meetings(ivpflow, "d", [("gemeenteraad", "2026-03-19"), ("gemeenteraad", "2026-04-23"),
+                                ("gemeenteraad", "2026-05-21")], now="2026-01-05")
+    raad = plan_of(ivpflow, "d", now="2026-01-05")["raad"]
+    assert raad["planned"] == "2026-10-30"
+
+
 def test_without_a_target_there_are_no_latest_dates(ivpflow: Invoke) -> None:
     ivpflow("start", VNG, "--id", "h", "--start", "2026-01-05", now="2026-01-05")
     plan = plan_of(ivpflow, "h", now="2026-01-05")

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 from ..workdays import WorkingCalendar
 from ..workflow.model import Deadline, Definition, Item, Meeting
-from .meetings import first_meeting_on, last_meeting_by, papers_due
+from .meetings import calendar_reach, first_meeting_on, last_meeting_by, papers_due
 
 ADOPTING_BODY = "gemeenteraad"
 COUNCIL_BODIES = ("gemeenteraad", "raadscommissie")  # the bodies that do not meet in recess
@@ -190,14 +190,14 @@ def _onto_meetings(definition: Definition, facts: Facts, result: Deadlines) -> l
     decisions the chain moved later than their deadline."""
     item_due, phase_start = result.item_due, result.phase_start
     moved: list[Item] = []
-    bodies_met = {m.body for m in facts.meetings}
+    reach = calendar_reach(facts.meetings)
     for decision in definition.chain_order:
         due = item_due.get(decision.id)
         if due is None or decision.body is None:
             continue
         local = definition.calendar_for(decision.municipality)
         after = chain_start(definition, decision, item_due)
-        if decision.body in bodies_met:
+        if due <= reach.get(decision.body, date.min):
             meeting = last_meeting_by(facts.meetings, decision.body, due)
             if after is not None and (meeting.date < after if meeting else after > due):
                 # The one it follows comes too late for this meeting: the first one after.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from ..workflow.model import Definition, Meeting
 
@@ -24,6 +24,26 @@ def merge_meetings(own: Iterable[Meeting], shared: Iterable[Meeting]) -> tuple[M
     mine = tuple(own)
     known = {(m.body, m.date) for m in mine}
     return mine + tuple(m for m in shared if (m.body, m.date) not in known)
+
+
+# A body's known meetings speak for a deadline up to this long after the last of them (or
+# their longest gap, when that is longer): a deadline years past a synced or imported
+# calendar is not pulled back onto that calendar's last meeting.
+CALENDAR_REACH = timedelta(days=92)
+
+
+def calendar_reach(meetings: Iterable[Meeting]) -> dict[str, date]:
+    """Per body, the last day its known meetings speak for (see CALENDAR_REACH)."""
+    days: dict[str, list[date]] = {}
+    for meeting in meetings:
+        days.setdefault(meeting.body, []).append(meeting.date)
+    reach = {}
+    for body, known in days.items():
+        known.sort()
+        gap = max((later - earlier for earlier, later in zip(known, known[1:])),
+                  default=CALENDAR_REACH)
+        reach[body] = known[-1] + max(CALENDAR_REACH, gap)
+    return reach
 
 
 def last_meeting_by(meetings: Iterable[Meeting], body: str, day: date) -> Meeting | None:
