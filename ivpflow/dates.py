@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .errors import DateOutOfRangeError, NotADateError
+from .i18n import _
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DIGEST_TIME = time(8, 0)  # the weekly digest goes out on Monday at 08:00
@@ -24,6 +25,17 @@ WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterd
 DAY_EXAMPLES = "e.g. 2026-06-01, 1-6-2026, 1/6/2026, 1 juni 2026, vandaag, morgen or vrijdag"
 MOMENT_EXAMPLES = ("e.g. 2026-06-01, 2026-06-01T08:00, 1-6-2026 08:00, 1 juni 2026, vandaag or "
                    "morgen 08:00")
+
+
+def day_examples() -> str:
+    """DAY_EXAMPLES in the language in use (the Dutch forms are accepted in both)."""
+    return _("e.g. 2026-06-01, 1-6-2026, 1/6/2026, 1 juni 2026, vandaag, morgen or vrijdag")
+
+
+def moment_examples() -> str:
+    """MOMENT_EXAMPLES in the language in use."""
+    return _("e.g. 2026-06-01, 2026-06-01T08:00, 1-6-2026 08:00, 1 juni 2026, vandaag or "
+             "morgen 08:00")
 
 _MONTHS = {name: number for number, name in enumerate(MONTHS_NL, start=1)}
 _MONTHS.update({name[:3]: number for name, number in list(_MONTHS.items())})
@@ -147,7 +159,7 @@ def parse_moment(text: str, *, option: str = "--now", now: datetime | None = Non
     except DateOutOfRangeError:
         raise DateOutOfRangeError(option, text, FIRST_DAY, LAST_DAY) from None
     if moment is None:
-        raise NotADateError(option, text, kind="date or moment", formats=MOMENT_EXAMPLES)
+        raise NotADateError(option, text, kind="date or moment", formats=moment_examples())
     check_range(moment.date(), option, text)
     return moment
 
@@ -157,7 +169,7 @@ def parse_day(text: str, *, option: str = "--date", today: date | None = None) -
     when `today` is given. Outside FIRST_DAY..LAST_DAY it is DateOutOfRangeError."""
     day = read_day(text, today)
     if day is None:
-        raise NotADateError(option, text, formats=DAY_EXAMPLES)
+        raise NotADateError(option, text, formats=day_examples())
     return check_range(day, option, text)
 
 

@@ -8,8 +8,9 @@ line after "Error: ".
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 
-from .i18n import _, ngettext
+from .i18n import _, ngettext, say_date, say_moment
 
 
 def _listing(names: Iterable[str], *, limit: int | None = None) -> str:
@@ -71,6 +72,9 @@ def _kinds() -> dict[str, tuple[str, str]]:
         "format": (_("format"), _("formats")),
         "meeting source": (_("meeting source"), _("meeting sources")),
         "key": (_("key"), _("keys")),
+        "date": (_("date"), _("dates")),
+        "moment": (_("moment"), _("moments")),
+        "closing day": (_("closing day"), _("closing days")),
         "available": (_("available"), _("available")),
         "known": (_("known"), _("known")),
     }
@@ -78,6 +82,11 @@ def _kinds() -> dict[str, tuple[str, str]]:
 
 def _singular(kind: str) -> str:
     return _kinds().get(kind, (kind, kind + "s"))[0]
+
+
+def kind_name(kind: str) -> str:
+    """The name of a kind of thing ('task', 'role', 'priority', …) in the language in use."""
+    return _singular(kind)
 
 
 def _plural(kind: str, plural: str | None = None) -> str:
@@ -104,6 +113,11 @@ def _choices(value: object, names: Sequence[str], plural: str, *, label: str | N
                                                                      things=plural)
     return _("; none of the {count} {things} is like it").format(count=len(names),
                                                                  things=plural)
+
+
+def _day(value: object) -> str:
+    """A date as the command line writes it (ISO, or Dutch in Dutch); anything else as is."""
+    return say_date(value) if isinstance(value, date) else str(value)
 
 
 def _shown(value: object) -> str:
@@ -270,13 +284,17 @@ class OutOfOrderError(InvalidValueError):
     def __init__(self, what: str, day: object, side: str, other: object, *,
                  label: str = "", note: str = "") -> None:
         self.side, self.other = side, other
-        if label:
+        if side not in ("before", "after"):  # a side of its own, in the language in use
+            sentence = (_("{what} {day} lies {side} {label} ({other})") if label
+                        else _("{what} {day} lies {side} {other}"))
+        elif label:
             sentence = (_("{what} {day} lies before {label} ({other})") if side == "before"
                         else _("{what} {day} lies after {label} ({other})"))
         else:
             sentence = (_("{what} {day} lies before {other}") if side == "before"
                         else _("{what} {day} lies after {other}"))
-        text = sentence.format(what=what, day=day, label=label, other=other)
+        text = sentence.format(what=what, day=_day(day), side=side, label=label,
+                               other=_day(other))
         IvpflowError.__init__(self, _("{fact}; {note}").format(fact=text, note=note)
                               if note else text)
         self.what, self.value, self.rule = what, day, f"lies {side} {other}"
@@ -498,13 +516,38 @@ class SwappedArgumentsError(UnknownProcessError):
 
 class BackdatedError(OutOfOrderError):
     """A write acts at a moment earlier than the process's last event (or dates a decision
-    before the process began); refused unless forced, so that the history stays in order."""
+    before the process began); refused unless forced, so that the history stays in order.
 
-    def __init__(self, what: str, moment: str, other: str, label: str) -> None:
+    `fact` says it in the language in use (for the warning a forced write prints); `recorded`
+    says it the one way the history keeps it, whatever the language."""
+
+    def __init__(self, what: str, moment: str, other: str, label: str, *,
+                 recorded: str | None = None) -> None:
         OutOfOrderError.__init__(self, what, moment, "before", other, label=label,
                                  note=_("use --force to record it anyway"))
         self.fact = _("{what} {day} lies before {label} ({other})").format(
             what=what, day=moment, label=label, other=other)
+        self.recorded = recorded or self.fact
+
+    @classmethod
+    def of_moment(cls, process_id: str, moment: datetime, last: datetime) -> BackdatedError:
+        """A change at `moment`, before the process's last event at `last`."""
+        from .dates import dutch_moment
+
+        return cls(_("Process '{process_id}': the moment").format(process_id=process_id),
+                   say_moment(moment), say_moment(last), _("the last event in its history"),
+                   recorded=f"Process '{process_id}': the moment {dutch_moment(moment)} lies "
+                            f"before the last event in its history ({dutch_moment(last)})")
+
+    @classmethod
+    def of_decision(cls, process_id: str, day: date, start: date) -> BackdatedError:
+        """A decision dated `day`, before the process's start on `start`."""
+        from .dates import dutch_date
+
+        return cls(_("Decision date"), say_date(day), say_date(start),
+                   _("the start of '{process_id}'").format(process_id=process_id),
+                   recorded=f"Decision date {dutch_date(day)} lies before the start of "
+                            f"'{process_id}' ({dutch_date(start)})")
 
 
 # -- bounded input (issue 15, point 5): dates, numbers, files and templates within limits
@@ -515,8 +558,9 @@ class DateOutOfRangeError(InvalidValueError):
 
     def __init__(self, what: str, value: object, first: object, last: object) -> None:
         self.first, self.last = first, last
-        super().__init__(what, value, _("lies outside the dates ivpflow plans with ({first} "
-                                        "to {last})").format(first=first, last=last))
+        super().__init__(_singular(what), value, _(
+            "lies outside the dates ivpflow plans with ({first} to {last})").format(
+            first=_day(first), last=_day(last)))
 
 
 class CorruptStoreError(StoreError):

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import and_, select
 
 from ..errors import FileAccessError, UnknownChoiceError
+from ..i18n import _
 from ..store import Store, tables
 from ..store.reader import read_definition, read_process
 from ..store.rows import CONTENT, PEOPLE, DraftRow
@@ -100,7 +101,7 @@ def draft(store: Store, store_dir: str | Path, process_id: str, document: str | 
     `<key>.<ext>` also goes to that folder (its path is the one returned).
     """
     formats = tuple(dict.fromkeys(formats))  # each format once, or it would be numbered twice
-    check_text("Reason", reason, one_line=True)
+    check_text(_("Reason"), reason, one_line=True)
     for fmt in formats:
         if fmt not in FORMATS:
             raise UnknownChoiceError("format", fmt, FORMATS)
@@ -116,7 +117,7 @@ def draft(store: Store, store_dir: str | Path, process_id: str, document: str | 
     except OSError as exc:
         raise FileAccessError("create --out folder", folder, str(exc.strerror)) from None
     copies = []
-    for drafted, (_, fmt, data) in zip(files, outputs, strict=True):
+    for drafted, (_rendered, fmt, data) in zip(files, outputs, strict=True):
         copy = folder / f"{drafted.key}.{fmt}"
         _write(copy, data)
         copies.append(DraftFile(copy, drafted.key, fmt, drafted.version, drafted.new))

@@ -26,8 +26,9 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
-from ..dates import dutch_moment, to_utc_naive
+from ..dates import to_utc_naive
 from ..errors import BackdatedError, ConflictError, InvalidValueError, ProcessExistsError
+from ..i18n import _
 from ..planning.deadlines import plan_deadlines
 from ..planning.summary import Summary, summarize
 from ..text import check_text
@@ -135,7 +136,7 @@ class Change:
         if allowed is None:
             raise refusal
         allowed.warnings.append(refusal.fact)
-        self.backdated.append(f"forced: {refusal.fact}")
+        self.backdated.append(f"forced: {refusal.recorded}")
 
     # ---------------------------------------------------------------- the rows
 
@@ -239,9 +240,10 @@ MAX_ACTOR = 200  # events.actor, items.completed_by
 def check_actor(actor: str) -> str:
     """Who acts, as the history keeps it: one line of at most 200 characters."""
     if not actor.strip() or len(actor) > MAX_ACTOR:
-        raise InvalidValueError("Actor", actor if len(actor) <= 40 else actor[:40] + "…",
-                                f"must be one line of 1 to {MAX_ACTOR} characters")
-    return check_text("Actor", actor, one_line=True)
+        raise InvalidValueError(_("Actor"), actor if len(actor) <= 40 else actor[:40] + "…",
+                                _("must be one line of 1 to {count} characters").format(
+                                    count=MAX_ACTOR))
+    return check_text(_("Actor"), actor, one_line=True)
 
 
 # --------------------------------------------------------------------------- the unit of work
@@ -265,9 +267,7 @@ def change(store: Store, process_id: str, *, now: datetime, actor: str,
         # Only the data's changes are kept in order: the scheduler's own events (a draft
         # made, a message requeued) follow the real clock whatever a replay's --now says.
         if touch and work.stamp < process.updated_at:
-            work.allow_earlier(BackdatedError(
-                f"Process '{process.id}': the moment", dutch_moment(now),
-                dutch_moment(process.updated_at), "the last event in its history"))
+            work.allow_earlier(BackdatedError.of_moment(process.id, now, process.updated_at))
         yield work
         write(tx, work)
 
