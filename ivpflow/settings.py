@@ -256,8 +256,10 @@ def find_config_file(option: str | None, environ: Mapping[str, str],
     if named:
         path = (cwd / Path(named).expanduser()).absolute()
         if not path.is_file():
-            raise ConfigError(str(path), _("no such settings file (named by {how})").format(
-                how=_("option") if how == "option" else how))
+            raise ConfigError(str(path), (
+                _("no such settings file (named by option)") if how == "option" else
+                _("no such settings file (named by environment {variable})").format(
+                    variable=CONFIG_ENV)))
         return path, how
     for folder in (cwd, *cwd.parents):
         candidate = folder / FILE_NAME
