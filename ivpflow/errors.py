@@ -57,9 +57,10 @@ def _kinds() -> dict[str, tuple[str, str]]:
         "task": (_("task"), _("tasks")),
         "decision": (_("decision"), _("decisions")),
         "document": (_("document"), _("documents")),
-        "task/document": (_("task/document"), _("tasks/documents")),
+        # The English plural as the messages have always said it (the last word's -s).
+        "task/document": (_("task/document"), _("task/documents")),
         "decision/task/document": (_("decision/task/document"),
-                                   _("decisions/tasks/documents")),
+                                   _("decision/task/documents")),
         "role": (_("role"), _("roles")),
         "meeting": (_("meeting"), _("meetings")),
         "meeting schedule": (_("meeting schedule"), _("meeting schedules")),
