@@ -376,8 +376,11 @@ class TransitionError(IvpflowError):
 
 
 def _blocker_label(label: str) -> str:
+    """A label of `store.rows.blockers` (which the history keeps as it is) in the language in
+    use."""
     return {"open tasks": _("open tasks"), "open documents": _("open documents"),
-            "open decisions": _("open decisions")}.get(label, label)
+            "decisions without a positive outcome": _("decisions without a positive outcome"),
+            }.get(label, label)
 
 
 class BlockedError(TransitionError):

@@ -58,7 +58,7 @@ def test_a_task_like_none_counts_them(store: Store, process: str, language: str)
     with pytest.raises(IvpflowError) as refused:
         complete(store, "not", "zzzz", now=NOW, actor="t")
     assert str(refused.value) == {
-        "en": "Process 'not' has no task/document 'zzzz'; none of its 46 tasks/documents is "
+        "en": "Process 'not' has no task/document 'zzzz'; none of its 46 task/documents is "
               "like it (see 'ivpflow status not')",
         "nl": "Proces 'not' heeft geen taak/document 'zzzz'; geen van de 46 taken/documenten "
               "van het proces lijkt erop (zie 'ivpflow status not')"}[language]
@@ -154,3 +154,17 @@ def test_a_damaged_database_says_how_to_save_it_in_dutch(
         f"{database} is beschadigd (file is not a database); er is niets gewijzigd. "
         f'Red wat erin staat met: sqlite3 {database} ".recover" | sqlite3 {recovered}\n'))
     assert i18n.language() == "en"  # the command speaks Dutch, the library English again
+
+
+def test_advancing_past_open_work_names_it(store: Store, process: str, language: str) -> None:
+    with pytest.raises(IvpflowError) as refused:
+        advance(store, "not", now=NOW, actor="t")
+    assert str(refused.value).startswith({
+        "en": "Cannot advance 'not' from 'opstart': open tasks: ",
+        "nl": "Kan 'not' niet verder zetten vanuit 'opstart': open taken: "}[language])
+    assert str(refused.value).endswith({
+        "en": "; decisions without a positive outcome: verlenging-ivp-losser, "
+              "startnotitie-driehoek (use --force --reason TEXT to override)",
+        "nl": "; besluiten zonder positieve uitkomst: verlenging-ivp-losser, "
+              "startnotitie-driehoek (gebruik --force --reason TEKST om toch door te gaan)",
+    }[language])
