@@ -68,7 +68,7 @@ def _kinds() -> dict[str, tuple[str, str]]:
         "indicator": (_("indicator"), _("indicators")),
         "action": (_("action"), _("actions")),
         "value": (_("value"), _("values")),
-        "set": (_("set"), _("set")),
+        "set": (_("set"), _("set")),  # the values set: "; set: a, b" after an unknown one
         "outcome": (_("outcome"), _("outcomes")),
         "format": (_("format"), _("formats")),
         "meeting source": (_("meeting source"), _("meeting sources")),
@@ -76,8 +76,6 @@ def _kinds() -> dict[str, tuple[str, str]]:
         "date": (_("date"), _("dates")),
         "moment": (_("moment"), _("moments")),
         "closing day": (_("closing day"), _("closing days")),
-        "available": (_("available"), _("available")),
-        "known": (_("known"), _("known")),
     }
 
 
