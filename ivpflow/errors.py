@@ -8,9 +8,9 @@ line after "Error: ".
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date
 
-from .i18n import _, ngettext, say_date, say_moment
+from .i18n import _, ngettext, say_date
 
 
 def _listing(names: Iterable[str], *, limit: int | None = None) -> str:
@@ -112,6 +112,18 @@ def _choices(value: object, names: Sequence[str], plural: str, *, label: str | N
                                                                      things=plural)
     return _("; none of the {count} {things} is like it").format(count=len(names),
                                                                  things=plural)
+
+
+def day_examples() -> str:
+    """The forms of a date a refusal shows (`dates.DAY_EXAMPLES`) in the language in use; the
+    Dutch forms are read in both languages."""
+    return _("e.g. 2026-06-01, 1-6-2026, 1/6/2026, 1 juni 2026, vandaag, morgen or vrijdag")
+
+
+def moment_examples() -> str:
+    """The forms of a moment a refusal shows (`dates.MOMENT_EXAMPLES`) in the language in use."""
+    return _("e.g. 2026-06-01, 2026-06-01T08:00, 1-6-2026 08:00, 1 juni 2026, vandaag or "
+             "morgen 08:00")
 
 
 def _day(value: object) -> str:
@@ -530,26 +542,6 @@ class BackdatedError(OutOfOrderError):
         self.fact = _("{what} {day} lies before {label} ({other})").format(
             what=what, day=moment, label=label, other=other)
         self.recorded = recorded or self.fact
-
-    @classmethod
-    def of_moment(cls, process_id: str, moment: datetime, last: datetime) -> BackdatedError:
-        """A change at `moment`, before the process's last event at `last`."""
-        from .dates import dutch_moment
-
-        return cls(_("Process '{process_id}': the moment").format(process_id=process_id),
-                   say_moment(moment), say_moment(last), _("the last event in its history"),
-                   recorded=f"Process '{process_id}': the moment {dutch_moment(moment)} lies "
-                            f"before the last event in its history ({dutch_moment(last)})")
-
-    @classmethod
-    def of_decision(cls, process_id: str, day: date, start: date) -> BackdatedError:
-        """A decision dated `day`, before the process's start on `start`."""
-        from .dates import dutch_date
-
-        return cls(_("Decision date"), say_date(day), say_date(start),
-                   _("the start of '{process_id}'").format(process_id=process_id),
-                   recorded=f"Decision date {dutch_date(day)} lies before the start of "
-                            f"'{process_id}' ({dutch_date(start)})")
 
 
 # -- bounded input (issue 15, point 5): dates, numbers, files and templates within limits

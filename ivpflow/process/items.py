@@ -7,7 +7,6 @@ from datetime import date, datetime
 from ..dates import dutch_date, local
 from ..errors import (
     AlreadyDoneError,
-    BackdatedError,
     ExtensionError,
     InvalidValueError,
     OutOfOrderError,
@@ -19,7 +18,7 @@ from ..planning.clock import adopting_decisions
 from ..planning.deadlines import ADOPTING_BODY
 from ..store import Store
 from ..store.rows import ItemRow
-from ..store.writer import Change, change
+from ..store.writer import Change, change, decision_date_refusal
 from ..text import check_text
 from ..workflow.model import OUTCOMES, POSITIVE_OUTCOMES, Item
 
@@ -86,8 +85,8 @@ def decide(store: Store, process_id: str, decision_id: str, *, outcome: str, now
     with change(store, process_id, now=now, actor=actor) as work:
         item, state = item_of(work, decision_id, "decision")
         if on < work.process.start_date:
-            work.allow_earlier(BackdatedError.of_decision(work.process.id, on,
-                                                          work.process.start_date))
+            work.allow_earlier(decision_date_refusal(work.process.id, on,
+                                                     work.process.start_date))
         if state.outcome in POSITIVE_OUTCOMES:
             raise AlreadyDoneError(_(
                 "Decision '{decision}' of '{process_id}' was recorded as {outcome} on {day}; "
