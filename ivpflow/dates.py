@@ -4,26 +4,26 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from .errors import DateOutOfRangeError, NotADateError
+# The Dutch way of writing dates lives in `dutch` (no imports of ivpflow, so `i18n` can use
+# it); offered here too, where every module has always found it.
+from .dutch import AMSTERDAM as AMSTERDAM
+from .dutch import MONTHS_NL as MONTHS_NL
+from .dutch import WEEKDAYS_NL as WEEKDAYS_NL
+from .dutch import dutch_date as dutch_date
+from .dutch import dutch_moment as dutch_moment
+from .dutch import local as local
+from .errors import DateOutOfRangeError, NotADateError, day_examples, moment_examples
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DIGEST_TIME = time(8, 0)  # the weekly digest goes out on Monday at 08:00
-
-# Babel's nl_NL long format gives the same names; the tests compare both. Kept here because
-# importing Babel costs more than the whole `status` command may.
-MONTHS_NL = (
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
-)  # fmt: skip
-WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 
 
 # What a refusal shows as accepted forms; ISO first, as the contract writes dates.
 DAY_EXAMPLES = "e.g. 2026-06-01, 1-6-2026, 1/6/2026, 1 juni 2026, vandaag, morgen or vrijdag"
 MOMENT_EXAMPLES = ("e.g. 2026-06-01, 2026-06-01T08:00, 1-6-2026 08:00, 1 juni 2026, vandaag or "
                    "morgen 08:00")
+
+# The same in the language of the command line: `errors.day_examples`, `errors.moment_examples`.
 
 _MONTHS = {name: number for number, name in enumerate(MONTHS_NL, start=1)}
 _MONTHS.update({name[:3]: number for name, number in list(_MONTHS.items())})
@@ -147,7 +147,7 @@ def parse_moment(text: str, *, option: str = "--now", now: datetime | None = Non
     except DateOutOfRangeError:
         raise DateOutOfRangeError(option, text, FIRST_DAY, LAST_DAY) from None
     if moment is None:
-        raise NotADateError(option, text, kind="date or moment", formats=MOMENT_EXAMPLES)
+        raise NotADateError(option, text, kind="date or moment", formats=moment_examples())
     check_range(moment.date(), option, text)
     return moment
 
@@ -157,7 +157,7 @@ def parse_day(text: str, *, option: str = "--date", today: date | None = None) -
     when `today` is given. Outside FIRST_DAY..LAST_DAY it is DateOutOfRangeError."""
     day = read_day(text, today)
     if day is None:
-        raise NotADateError(option, text, formats=DAY_EXAMPLES)
+        raise NotADateError(option, text, formats=day_examples())
     return check_range(day, option, text)
 
 
@@ -182,34 +182,12 @@ def now_local() -> datetime:
     return datetime.now(AMSTERDAM)
 
 
-def local(moment: datetime) -> datetime:
-    """The same moment in Europe/Amsterdam (naive values are taken as UTC, as stored)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(AMSTERDAM)
-
-
 def to_utc_naive(moment: datetime) -> datetime:
     """The moment as naive UTC, the form the database keeps on every backend."""
     if moment.tzinfo is None:
         raise ValueError("moment must be timezone-aware")
     return moment.astimezone(UTC).replace(tzinfo=None)
 
-
-def dutch_date(day: date | None, *, weekday: bool = False, empty: str = "—") -> str:
-    """Write a date as Dutch civil servants do: '30 november 2026' (optionally 'maandag …')."""
-    if day is None:
-        return empty
-    text = f"{day.day} {MONTHS_NL[day.month - 1]} {day.year}"
-    return f"{WEEKDAYS_NL[day.weekday()]} {text}" if weekday else text
-
-
-def dutch_moment(moment: datetime | None, *, empty: str = "—") -> str:
-    """Write a moment in Europe/Amsterdam as '30 november 2026 14:05'."""
-    if moment is None:
-        return empty
-    at = local(moment)
-    return f"{dutch_date(at.date())} {at:%H:%M}"
 
 
 def iso(day: date | None) -> str | None:

@@ -81,7 +81,7 @@ def say_date(day: date | None, *, weekday: bool = False, empty: str = "—") -> 
     if day is None:
         return empty
     if _language == "nl":
-        from .dates import dutch_date
+        from .dutch import dutch_date
 
         return dutch_date(day, weekday=weekday)
     return f"{_WEEKDAYS_EN[day.weekday()]} {day.isoformat()}" if weekday else day.isoformat()
@@ -92,7 +92,7 @@ def say_moment(moment: datetime | None, *, empty: str = "—") -> str:
     English, "24 november 2026 14:05" in Dutch."""
     if moment is None:
         return empty
-    from .dates import dutch_moment, local
+    from .dutch import dutch_moment, local
 
     if _language == "nl":
         return dutch_moment(moment)

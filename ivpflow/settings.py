@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import IvpflowError
-from .i18n import LANGUAGES, locale_language
+from .i18n import LANGUAGES, _, locale_language
 
 FILE_NAME = "ivpflow.toml"
 CONFIG_ENV = "IVPFLOW_CONFIG"
@@ -246,9 +246,10 @@ class _Password:
         try:
             text = self.path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
-            raise ConfigError(f"{self.settings_file}", f"cannot read the SMTP password from "
-                              f"{self.path} (smtp_password_file): {reason}") from None
+            reason = exc.strerror if isinstance(exc, OSError) else _("it is not UTF-8 text")
+            raise ConfigError(f"{self.settings_file}", _(
+                "cannot read the SMTP password from {path} (smtp_password_file): {reason}")
+                .format(path=self.path, reason=reason)) from None
         return text.rstrip("\r\n") or None
 
 
@@ -263,7 +264,10 @@ def find_config_file(option: str | None, environ: Mapping[str, str],
     if named:
         path = (cwd / Path(named).expanduser()).absolute()
         if not path.is_file():
-            raise ConfigError(str(path), f"no such settings file (named by {how})")
+            raise ConfigError(str(path), (
+                _("no such settings file (named by option)") if how == "option" else
+                _("no such settings file (named by environment {variable})").format(
+                    variable=CONFIG_ENV)))
         return path, how
     for folder in (cwd, *cwd.parents):
         candidate = folder / FILE_NAME
@@ -296,8 +300,9 @@ def read_config_file(path: Path) -> tuple[dict[str, Any], _Password | None]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
-        raise ConfigError(str(path), f"cannot read the settings file: {reason}") from None
+        reason = exc.strerror if isinstance(exc, OSError) else _("it is not UTF-8 text")
+        raise ConfigError(str(path), _("cannot read the settings file: {reason}").format(
+            reason=reason)) from None
     import tomllib  # only when there is a file: most commands run without one
 
     try:
@@ -305,9 +310,10 @@ def read_config_file(path: Path) -> tuple[dict[str, Any], _Password | None]:
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r" \(at line (\d+), column (\d+)\)$", str(exc))
         if found is None:
-            raise ConfigError(str(path), f"not valid TOML: {exc}") from None
-        raise ConfigError(f"{path}:{found[1]}", f"not valid TOML: {str(exc)[:found.start()]} "
-                          f"(column {found[2]})") from None
+            raise ConfigError(str(path), _("not valid TOML: {reason}").format(
+                reason=exc)) from None
+        raise ConfigError(f"{path}:{found[1]}", _("not valid TOML: {reason} (column {column})")
+                          .format(reason=str(exc)[:found.start()], column=found[2])) from None
     lines = text.splitlines()
     values: dict[str, Any] = {}
     for name, raw in data.items():
@@ -315,13 +321,16 @@ def read_config_file(path: Path) -> tuple[dict[str, Any], _Password | None]:
         if name in PASSWORD_KEYS:
             continue
         if name == "smtp_password":
-            raise ConfigError(where, "key 'smtp_password' would keep the password in the "
-                              "file; name where it is with smtp_password_env = \"VARIABLE\" "
-                              "or smtp_password_file = \"PATH\"")
+            raise ConfigError(where, _(
+                "key 'smtp_password' would keep the password in the file; name where it is "
+                "with smtp_password_env = \"VARIABLE\" or smtp_password_file = \"PATH\""))
         key = BY_NAME.get(name)
         if key is None:
-            raise ConfigError(where, f"unknown key '{name}'{_did_you_mean(name)}; the keys "
-                              f"are {', '.join(_file_keys())}")
+            close = _close_key(name)
+            message = (_("unknown key '{key}' (did you mean '{near}'?); the keys are {keys}")
+                       if close else _("unknown key '{key}'; the keys are {keys}"))
+            raise ConfigError(where, message.format(key=name, near=close,
+                                                    keys=", ".join(_file_keys())))
         values[name] = _checked(key, raw, where, path.parent)
     return values, _password_source(data, lines, path)
 
@@ -330,11 +339,11 @@ def _file_keys() -> list[str]:
     return [k.name for k in KEYS if k.name != "smtp_password"] + list(PASSWORD_KEYS)
 
 
-def _did_you_mean(name: str) -> str:
+def _close_key(name: str) -> str | None:
     import difflib  # only for a misspelt key
 
     close = difflib.get_close_matches(name, _file_keys(), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return close[0] if close else None
 
 
 def _line_of(lines: list[str], name: str) -> int | None:
@@ -346,36 +355,45 @@ def _line_of(lines: list[str], name: str) -> int | None:
     return None
 
 
+def unit_name(unit: str) -> str:
+    """A unit of a number setting ("seconds", "hours") in the language in use."""
+    return {"seconds": _("seconds"), "hours": _("hours")}.get(unit, unit)
+
+
 def _type_name(value: Any) -> str:
-    return {bool: "a boolean", int: "a number", float: "a number", str: "a string",
-            list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
+    return {bool: _("a boolean"), int: _("a number"), float: _("a number"), str: _("a string"),
+            list: _("a list"), dict: _("a table")}.get(type(value), type(value).__name__)
 
 
 def _checked(key: Key, raw: Any, where: str, base: Path) -> Any:
     """A value of the file as the setting holds it, or a one-line refusal."""
     def refuse(expected: str) -> ConfigError:
         shown = f"'{raw}'" if isinstance(raw, str) else _type_name(raw)
-        return ConfigError(where, f"key '{key.name}' must be {expected}, not {shown}")
+        return ConfigError(where, _("key '{key}' must be {expected}, not {value}").format(
+            key=key.name, expected=expected, value=shown))
 
     if key.kind == "number":
         if isinstance(raw, bool) or not isinstance(raw, int | float):
-            raise refuse(f"a number of {key.unit}")
+            raise refuse(_("a number of {unit}").format(unit=unit_name(key.unit)))
         if not key.low <= raw <= key.high:  # also refuses nan and inf
-            raise ConfigError(where, f"key '{key.name}' must be a number of {key.unit} from "
-                              f"{key.low:g} to {key.high:g}, not {raw}")
+            raise ConfigError(where, _(
+                "key '{key}' must be a number of {unit} from {low} to {high}, not {value}")
+                .format(key=key.name, unit=unit_name(key.unit), low=f"{key.low:g}",
+                        high=f"{key.high:g}", value=raw))
         return float(raw)
     if key.kind == "paths":
         if not isinstance(raw, list) or not all(isinstance(v, str) and v for v in raw):
-            raise refuse("a list of paths, e.g. [\"workflows\"]")
+            raise refuse(_("a list of paths, e.g. [\"workflows\"]"))
         return [str(_resolve(v, base)) for v in raw]
     if not isinstance(raw, str):
-        raise refuse("a string")
+        raise refuse(_("a string"))
     if not raw.strip():
-        raise ConfigError(where, f"key '{key.name}' is empty; leave it out for the default")
+        raise ConfigError(where, _("key '{key}' is empty; leave it out for the default").format(
+            key=key.name))
     if any(ch in raw for ch in "\r\n\0"):
-        raise ConfigError(where, f"key '{key.name}' must be one line")
+        raise ConfigError(where, _("key '{key}' must be one line").format(key=key.name))
     if key.kind == "choice" and raw not in LANGUAGES:
-        raise refuse(" or ".join(f"'{c}'" for c in LANGUAGES))
+        raise refuse(_(" or ").join(f"'{c}'" for c in LANGUAGES))
     if key.kind == "path":
         return str(_resolve(raw, base))
     if key.name == "db":
@@ -406,17 +424,18 @@ def _password_source(data: Mapping[str, Any], lines: list[str],
     line = _line_of(lines, first)
     where = f"{path}:{line}" if line else str(path)
     if len(named) > 1:
-        raise ConfigError(where, "keys 'smtp_password_env' and 'smtp_password_file' exclude "
-                          "each other; keep one")
+        raise ConfigError(where, _("keys 'smtp_password_env' and 'smtp_password_file' exclude "
+                                   "each other; keep one"))
     value = named[first]
     if not isinstance(value, str) or not value.strip():
-        expected = "the name of an environment variable" if first.endswith("env") \
-            else "a path"
-        raise ConfigError(where, f"key '{first}' must be {expected}")
+        message = (_("key '{key}' must be the name of an environment variable")
+                   if first.endswith("env") else _("key '{key}' must be a path"))
+        raise ConfigError(where, message.format(key=first))
     if first == "smtp_password_env":
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
-            raise ConfigError(where, f"key 'smtp_password_env' must be the name of an "
-                              f"environment variable, not '{value}'")
+            raise ConfigError(where, _("key 'smtp_password_env' must be the name of an "
+                                       "environment variable, not '{value}'").format(
+                value=value))
         return _Password(value, None, path)
     return _Password(None, _resolve(value, path.parent), path)
 
@@ -444,7 +463,8 @@ def resolve_settings(options: Mapping[str, Any] | None = None,
             if key.kind == "choice" and raw not in LANGUAGES:
                 from .errors import InvalidValueError
 
-                raise InvalidValueError(key.env, raw, "must be " + " or ".join(LANGUAGES))
+                raise InvalidValueError(key.env, raw, _("must be {choices}").format(
+                    choices=_(" or ").join(LANGUAGES)))
             values[key.name] = Setting(key.name, raw, f"environment {key.env}")
         elif key.name in from_file:
             values[key.name] = Setting(key.name, from_file[key.name], str(file))

@@ -262,7 +262,7 @@ def test_done_twice_is_refused_and_keeps_the_first(ivpflow: Invoke, started: str
     result = ivpflow("done", "not", "werkgroep-samenstellen", now="2026-03-05", actor="Bob")
     assert result.exit_code == 1
     assert result.stderr == ("Error: Task 'werkgroep-samenstellen' of 'not' was done on "
-                             "2 maart 2026 by Anne; nothing changed\n")
+                             "2026-03-02 by Anne; nothing changed\n")
     assert status_of(ivpflow)["tasks"][0]["completed_by"] == "Anne"
 
 
@@ -304,7 +304,7 @@ def test_a_taken_decision_is_not_overwritten(ivpflow: Invoke, started: str) -> N
     result = ivpflow("decide", "not", "verlenging-ivp-losser", "--outcome", "verworpen")
     assert result.exit_code == 1
     assert result.stderr == ("Error: Decision 'verlenging-ivp-losser' of 'not' was recorded as "
-                             "vastgesteld on 2 maart 2026; nothing changed; change it with "
+                             "vastgesteld on 2026-03-02; nothing changed; change it with "
                              "'ivpflow decide not verlenging-ivp-losser --outcome … --correct'\n")
 
 

@@ -209,7 +209,7 @@ def test_an_extension_before_adoption_moves_the_replaced_plans_expiry(ivpflow: I
      "use vastgesteld or gewijzigd-vastgesteld"),
     (("verlenging", "--outcome", "vastgesteld", "--extends", "2030-11-24"),
      "Decision 'verlenging' cannot extend the plan: 2030-11-24 is not after the current "
-     "expiry, 24 november 2030"),
+     "expiry, 2030-11-24"),
 ], ids=["college", "verworpen", "not-later"])
 def test_decide_extends_refuses_and_records_nothing(ivpflow: Invoke, adopted: str,
                                                     args: tuple[str, ...], message: str) -> None:

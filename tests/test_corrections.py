@@ -131,7 +131,7 @@ def test_undo_of_everything_stops_at_the_start(ivpflow: Invoke, started: str) ->
     assert ivpflow("undo", "not", now="2026-03-04T09:00").exit_code == 0
     result = ivpflow("undo", "not", now="2026-03-04T10:00")
     assert result.exit_code == 1
-    assert result.stderr == ("Error: Cannot undo 'started' of 2 maart 2026 09:00 in 'not': the "
+    assert result.stderr == ("Error: Cannot undo 'started' of 2026-03-02 09:00 in 'not': the "
                              "start of a process cannot be undone; remove the process with "
                              "'ivpflow delete not --yes'; nothing changed\n")
     assert [e["event"] for e in history_of(ivpflow)] == ["started", "done", "undone"]
@@ -144,7 +144,7 @@ def test_an_upgrade_is_not_undone(store: Store, not_definition: Definition) -> N
                   process_id="not")
     with change(store, "not", now=parse_moment("2026-03-03T09:00"), actor="t") as work:
         work.record("upgraded", source="aaa", dest="bbb")
-    with pytest.raises(UndoRefusedError, match=r"^Cannot undo 'upgraded' of 3 maart 2026 "
+    with pytest.raises(UndoRefusedError, match=r"^Cannot undo 'upgraded' of 2026-03-03 "
                                                r"09:00 in 'not': an upgrade cannot be undone"):
         undo(store, "not", now=parse_moment("2026-03-04T09:00"), actor="t")
 
@@ -207,7 +207,7 @@ def test_correct_the_date_only(ivpflow: Invoke, store: Store, started: str) -> N
       "record it with 'ivpflow decide not verlenging-ivp-losser --outcome …'; nothing changed"),
      (["--outcome", "vastgesteld"], ["--outcome", "vastgesteld"],
       "Cannot correct decision 'verlenging-ivp-losser' of 'not': it is recorded as "
-      "vastgesteld on 3 maart 2026 already; nothing changed"),
+      "vastgesteld on 2026-03-03 already; nothing changed"),
      (["--outcome", "vastgesteld"], ["--outcome", "aangenomen"],
       "Unknown outcome 'aangenomen'; outcomes: vastgesteld, gewijzigd-vastgesteld, "
       "aangehouden, verworpen"),
@@ -388,7 +388,7 @@ def test_an_added_priority_is_undone_a_removed_one_is_refused(ivpflow: Invoke, s
     ivpflow("priority", "remove", "not", "jeugd", now="2026-03-04T10:00")
     result = ivpflow("undo", "not", now="2026-03-04T11:00")
     assert (result.exit_code, result.stderr) == (1, (
-        "Error: Cannot undo 'priority-removed' of 4 maart 2026 10:00 in 'not': a removed "
+        "Error: Cannot undo 'priority-removed' of 2026-03-04 10:00 in 'not': a removed "
         "priority is not kept in the history; add it again with 'ivpflow priority add not "
         "jeugd …'; nothing changed\n"))
 
@@ -420,5 +420,5 @@ def test_rows_changed_behind_the_history_are_not_undone(ivpflow: Invoke, store: 
                                                 "werkgroep-samenstellen").values(status="open"))
     result = ivpflow("undo", "not", now="2026-03-05T09:00")
     assert (result.exit_code, result.stderr) == (1, (
-        "Error: Cannot undo 'done' of 4 maart 2026 09:00 in 'not': the process no longer is "
+        "Error: Cannot undo 'done' of 2026-03-04 09:00 in 'not': the process no longer is "
         "as it left it (werkgroep-samenstellen is open); nothing changed\n"))

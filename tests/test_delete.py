@@ -59,7 +59,7 @@ def test_it_writes_the_whole_history_and_status_then_removes_the_process(
     result = ivpflow("delete", busy, "--yes", now="2026-03-05T10:00")
     assert result.exit_code == 0, result.output
     assert result.stdout == (f"not: history (15 events, {messages} messages) written to "
-                             "not-history-2026-03-05.json; process deleted on 5 maart 2026\n")
+                             "not-history-2026-03-05.json; process deleted on 2026-03-05\n")
     saved = json.loads((here / "not-history-2026-03-05.json").read_text())
     events = [e["event"] for e in saved["history"]]
     assert events == ["started", "assigned", "done", *["drafted"] * 12]  # the tick's drafts

@@ -42,13 +42,13 @@ def last_event(ivpflow: Invoke) -> tuple[str, str]:
 
 @pytest.mark.parametrize(
     ("day", "why"),
-    [("2026-11-07", "zaterdag 7 november 2026 is refused: not a working day (weekend)"),
-     ("2026-12-25", "vrijdag 25 december 2026 is refused: not a working day (Eerste Kerstdag)"),
-     ("2026-07-14", "dinsdag 14 juli 2026 is refused: councils do not meet in the zomerreces "
-                    "(6 juli 2026 to 21 augustus 2026)"),
-     ("2025-06-10", "dinsdag 10 juni 2025 is refused: the process starts on 1 september 2025"),
-     ("2032-06-08", "dinsdag 8 juni 2032 is refused: the process plans on meetings until "
-                    "31 december 2031")],
+    [("2026-11-07", "Sat 2026-11-07 is refused: not a working day (weekend)"),
+     ("2026-12-25", "Fri 2026-12-25 is refused: not a working day (Eerste Kerstdag)"),
+     ("2026-07-14", "Tue 2026-07-14 is refused: councils do not meet in the zomerreces "
+                    "(2026-07-06 to 2026-08-21)"),
+     ("2025-06-10", "Tue 2025-06-10 is refused: the process starts on 2025-09-01"),
+     ("2032-06-08", "Tue 2032-06-08 is refused: the process plans on meetings until "
+                    "2031-12-31")],
     ids=["weekend", "feestdag", "recess", "before-start", "after-span"],
 )
 def test_a_meeting_on_an_impossible_day_is_refused(ivpflow: Invoke, started: str, day: str,
@@ -124,10 +124,10 @@ def test_a_schedule_skips_the_recess(ivpflow: Invoke, started: str) -> None:
     assert (result.exit_code, result.stdout) == (0, (
         f"not: {RAAD} FREQ=MONTHLY;BYDAY=+2TU from 2026-06-01 to 2026-10-31: 3 meetings "
         "added\n"
-        "  skipped Tue 2026-07-14: councils do not meet in the zomerreces (6 juli 2026 "
-        "to 21 augustus 2026)\n"
-        "  skipped Tue 2026-08-11: councils do not meet in the zomerreces (6 juli "
-        "2026 to 21 augustus 2026)\n"))
+        "  skipped Tue 2026-07-14: councils do not meet in the zomerreces (2026-07-06 "
+        "to 2026-08-21)\n"
+        "  skipped Tue 2026-08-11: councils do not meet in the zomerreces "
+        "(2026-07-06 to 2026-08-21)\n"))
     assert listed(ivpflow) == [(RAAD, "2026-06-09"), (RAAD, "2026-09-08"),
                                (RAAD, "2026-10-13")]
 
@@ -228,8 +228,8 @@ def test_a_schedule_outside_the_process_is_refused_unless_forced(ivpflow: Invoke
             "2025-06-01", "--until", "2025-09-30"]
     result = ivpflow(*args)
     assert (result.exit_code, result.stderr) == (
-        1, f"Error: A schedule of {RAAD} from 1 juni 2025 is refused: the process starts on 1 "
-           f"september 2025; {FORCE}\n")
+        1, f"Error: A schedule of {RAAD} from 2025-06-01 is refused: the process starts on "
+           f"2025-09-01; {FORCE}\n")
     assert ivpflow(*args, "--force").exit_code == 0
     assert [day for _, day in listed(ivpflow)] == ["2025-06-10", "2025-07-08",
                                                       "2025-08-12", "2025-09-09"]
@@ -277,7 +277,7 @@ def test_an_impossible_day_in_a_file_refuses_the_file(ivpflow: Invoke, started: 
     path.write_text(f"body,date\n{RAAD},2026-09-29\n{RAAD},2026-12-26\n", encoding="utf-8")
     result = ivpflow("meeting", "import", "not", str(path))
     assert (result.exit_code, result.stderr) == (
-        1, f"Error: A meeting of {RAAD} on zaterdag 26 december 2026 is refused: not a working "
+        1, f"Error: A meeting of {RAAD} on Sat 2026-12-26 is refused: not a working "
            f"day (Tweede Kerstdag); {FORCE}\n")
     assert listed(ivpflow) == []
 

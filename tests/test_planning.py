@@ -583,7 +583,7 @@ def test_advance_while_suspended_is_refused_naming_the_suspension(ivpflow: Invok
     ivpflow("suspend", "not", "--reason", "herindeling", now="2025-09-08")
     result = ivpflow("advance", "not", "--force", "--reason", "toch door", now="2025-09-10")
     assert result.exit_code == 1
-    assert result.stderr == ("Error: Process 'not' is suspended since 8 september 2025 "
+    assert result.stderr == ("Error: Process 'not' is suspended since 2025-09-08 "
                              "(herindeling); resume it first with 'ivpflow resume not'\n")
     assert status_of(ivpflow, now="2025-09-10")["phase"] == "opstart"
 
@@ -622,7 +622,7 @@ def test_suspend_twice_is_refused(ivpflow: Invoke, begun: str) -> None:
     ivpflow("suspend", "not", "--reason", "herindeling", now="2025-09-08")
     result = ivpflow("suspend", "not", "--reason", "nog eens", now="2025-09-09")
     assert (result.exit_code, result.stderr) == (
-        1, "Error: Process 'not' is suspended already since 8 september 2025\n")
+        1, "Error: Process 'not' is suspended already since 2025-09-08\n")
 
 
 def test_resume_when_not_suspended_is_refused(ivpflow: Invoke, begun: str) -> None:
@@ -742,7 +742,7 @@ def test_a_duplicate_meeting_is_refused(ivpflow: Invoke, started: str) -> None:
     ivpflow("meeting", "add", "not", "gemeenteraad Losser", "2026-11-10")
     result = ivpflow("meeting", "add", "not", "gemeenteraad Losser", "2026-11-10")
     assert (result.exit_code, result.stderr) == (
-        1, "Error: A meeting of gemeenteraad Losser on 10 november 2026 is known already; "
+        1, "Error: A meeting of gemeenteraad Losser on 2026-11-10 is known already; "
            "nothing changed\n")
     assert len(meetings_of(ivpflow)) == 1
 

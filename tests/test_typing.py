@@ -169,8 +169,8 @@ def test_now_from_the_environment_holds_a_space(runner: CliRunner, store_dir: Pa
 def test_a_write_before_the_last_event_is_refused(ivpflow: Invoke, started: str) -> None:
     result = ivpflow("done", "not", "werkgroep-samenstellen", now="2026-03-01T09:00")
     assert result.exit_code == 1
-    assert result.stderr == ("Error: Process 'not': the moment 1 maart 2026 09:00 lies before "
-                             "the last event in its history (2 maart 2026 09:00); use --force "
+    assert result.stderr == ("Error: Process 'not': the moment 2026-03-01 09:00 lies before "
+                             "the last event in its history (2026-03-02 09:00); use --force "
                              "to record it anyway\n")
     assert status_of(ivpflow)["tasks"][0]["status"] == "open"
 
@@ -179,8 +179,8 @@ def test_force_records_it_with_a_warning_and_a_note(ivpflow: Invoke, started: st
     result = ivpflow("done", "not", "werkgroep-samenstellen", "--force",
                      now="2026-03-01T09:00")
     assert result.exit_code == 0, result.output
-    assert result.stderr == ("Warning: Process 'not': the moment 1 maart 2026 09:00 lies before "
-                             "the last event in its history (2 maart 2026 09:00); recorded as "
+    assert result.stderr == ("Warning: Process 'not': the moment 2026-03-01 09:00 lies before "
+                             "the last event in its history (2026-03-02 09:00); recorded as "
                              "forced\n")
     last = json.loads(ivpflow("history", "not", "--json").stdout)[-1]
     assert (last["event"], last["note"]) == ("done", "forced: Process 'not': the moment 1 maart "
@@ -193,18 +193,18 @@ def test_after_a_forced_write_the_later_event_still_counts(ivpflow: Invoke,
     ivpflow("done", "not", "werkgroep-samenstellen", "--force", now="2026-03-01T09:00")
     result = ivpflow("done", "not", "startnotitie-opstellen", now="2026-03-01T10:00")
     assert result.exit_code == 1
-    assert "(2 maart 2026 09:00); use --force" in result.stderr
+    assert "(2026-03-02 09:00); use --force" in result.stderr
 
 
 def test_a_decision_dated_before_the_start_is_refused(ivpflow: Invoke, started: str) -> None:
     result = ivpflow("decide", "not", "startnotitie-driehoek", "--outcome", "vastgesteld",
                      "--date", "1-1-2020")
     assert result.exit_code == 1
-    assert result.stderr == ("Error: Decision date 1 januari 2020 lies before the start of "
-                             "'not' (1 september 2025); use --force to record it anyway\n")
+    assert result.stderr == ("Error: Decision date 2020-01-01 lies before the start of "
+                             "'not' (2025-09-01); use --force to record it anyway\n")
     forced = ivpflow("decide", "not", "startnotitie-driehoek", "--outcome", "vastgesteld",
                      "--date", "1-1-2020", "--force")
-    assert forced.exit_code == 0 and forced.stderr.startswith("Warning: Decision date 1 ")
+    assert forced.exit_code == 0 and forced.stderr.startswith("Warning: Decision date 2020-01-01 ")
 
 
 def test_advance_force_also_allows_an_earlier_moment(ivpflow: Invoke, started: str) -> None:

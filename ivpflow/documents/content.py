@@ -20,7 +20,9 @@ from ..errors import (
     OutOfOrderError,
     UnknownChoiceError,
     UnknownItemError,
+    listing,
 )
+from ..i18n import _
 from ..store import Store
 from ..store.reader import read_process
 from ..store.rows import CONTENT, ActionRow, IndicatorRow, PriorityRow, ProcessRow, ValueRow
@@ -72,9 +74,13 @@ PLURALS = {"priority": "priorities", "indicator": "indicators", "action": "actio
 
 
 def _check_id(what: str, value: str) -> str:
-    if not _ID.fullmatch(check_text(f"{what} id", value, one_line=True)):
-        raise InvalidValueError(f"{what} id", value, "must be lower-case letters, digits and "
-                                "'-' (at most 100), starting with a letter or digit")
+    """`what` is the kind: priority, indicator or action."""
+    label = {"priority": _("Priority id"), "indicator": _("Indicator id"),
+             "action": _("Action id")}[what]
+    if not _ID.fullmatch(check_text(label, value, one_line=True)):
+        raise InvalidValueError(label, value, _(
+            "must be lower-case letters, digits and '-' (at most 100), starting with a letter "
+            "or digit"))
     return value
 
 
@@ -84,18 +90,19 @@ def _text(what: str, value: str | None, *, limit: int | None = None,
     unless it is one line."""
     if value is None or not value.strip():
         if required:
-            raise InvalidValueError(what, value or "", "must not be empty")
+            raise InvalidValueError(what, value or "", _("must not be empty"))
         return None
     text = check_text(what, value.strip(), one_line=one_line).strip()
     if limit is not None and len(text) > limit:
-        raise InvalidValueError(what, text[:40] + "…", f"is {len(text)} characters long; at "
-                                f"most {limit} fit")
+        raise InvalidValueError(what, text[:40] + "…", _(
+            "is {length} characters long; at most {limit} fit").format(length=len(text),
+                                                                      limit=limit))
     return text
 
 
 def _year(what: str, value: int | None) -> int | None:
     if value is not None and not 1900 <= value <= 2100:
-        raise InvalidValueError(what, value, "is not a year between 1900 and 2100")
+        raise InvalidValueError(what, value, _("is not a year between 1900 and 2100"))
     return value
 
 
@@ -105,8 +112,7 @@ def _position(rows: tuple[Any, ...]) -> int:
 
 def _unknown(process: ProcessRow, kind: str, ident: str) -> UnknownItemError:
     rows = getattr(process, PLURALS[kind])
-    return UnknownItemError(process.id, kind, ident, [row.id for row in rows],
-                            plural=PLURALS[kind])
+    return UnknownItemError(process.id, kind, ident, [row.id for row in rows])
 
 
 def _exists(process: ProcessRow, kind: str, ident: str) -> bool:
@@ -115,8 +121,11 @@ def _exists(process: ProcessRow, kind: str, ident: str) -> bool:
 
 def _new(process: ProcessRow, kind: str, ident: str) -> None:
     if _exists(process, kind, ident):
-        raise InvalidValueError(kind.capitalize(), ident, f"exists already in '{process.id}'; "
-                                "remove it first or choose another id")
+        label = {"priority": _("Priority"), "indicator": _("Indicator"),
+                 "action": _("Action")}[kind]
+        raise InvalidValueError(label, ident, _(
+            "exists already in '{process_id}'; remove it first or choose another id").format(
+            process_id=process.id))
 
 
 def _content(store: Store, process_id: str) -> ProcessRow:
@@ -141,12 +150,12 @@ def add_priority(store: Store, process_id: str, priority_id: str, *, veld: int |
                  theme: str, title: str, rationale: str | None = None, now: datetime,
                  actor: str) -> dict[str, Any]:
     """Record a priority (speerpunt) of the IVP in one of the five veiligheidsvelden."""
-    _check_id("Priority", priority_id)
+    _check_id("priority", priority_id)
     found = find_veld(veld)
-    theme_text = _text("Theme", theme, limit=200, required=True, one_line=True)
-    title_text = _text("Title", title, required=True, one_line=True)
+    theme_text = _text(_("Theme"), theme, limit=200, required=True, one_line=True)
+    title_text = _text(_("Title"), title, required=True, one_line=True)
     assert theme_text is not None and title_text is not None
-    reason = _text("Rationale", rationale)
+    reason = _text(_("Rationale"), rationale)
     with change(store, process_id, now=now, actor=actor, parts=CONTENT) as work:
         _new(work.process, "priority", priority_id)
         work.add("priorities", PriorityRow(priority_id, found.nummer, theme_text, title_text,
@@ -173,9 +182,10 @@ def remove_priority(store: Store, process_id: str, priority_id: str, *, now: dat
         actions = [a.id for a in process.actions if a.priority_id == priority_id]
         if indicators or actions:
             held = "; ".join(f"{label}: {', '.join(ids)}" for label, ids
-                             in (("indicators", indicators), ("actions", actions)) if ids)
-            raise InvalidValueError("Priority", priority_id, f"of '{process.id}' still has "
-                                    f"{held}; remove those first")
+                             in ((_("indicators"), indicators), (_("actions"), actions)) if ids)
+            raise InvalidValueError(_("Priority"), priority_id, _(
+                "of '{process_id}' still has {held}; remove those first").format(
+                process_id=process.id, held=held))
         work.remove("priorities", priority_id)
         work.record("priority-removed", item=priority_id)
 
@@ -195,21 +205,21 @@ def add_indicator(store: Store, process_id: str, indicator_id: str, *, title: st
                   target_year: int | None = None, now: datetime,
                   actor: str) -> dict[str, Any]:
     """Record an indicator: of a priority (with a streefwaarde), or of a veld for the analysis."""
-    _check_id("Indicator", indicator_id)
+    _check_id("indicator", indicator_id)
     if (priority is None) == (veld is None):
-        raise ExclusiveOptionsError(["--priority", "--veld"], "an indicator belongs to a "
-                                    "priority or, in the analysis before priorities are chosen, "
-                                    "to a veld")
+        raise ExclusiveOptionsError(["--priority", "--veld"], _(
+            "an indicator belongs to a priority or, in the analysis before priorities are "
+            "chosen, to a veld"))
     owner = priority if priority is not None else f"{VELD_PREFIX}{find_veld(veld or 0).nummer}"
-    title_text = _text("Title", title, required=True, one_line=True)
+    title_text = _text(_("Title"), title, required=True, one_line=True)
     assert title_text is not None
-    values: dict[str, Any] = {"source": _text("Source", source),
-                              "baseline": _text("Baseline", baseline, limit=100),
-                              "baseline_year": _year("Baseline year", baseline_year),
-                              "target": _text("Target", target, limit=100),
-                              "target_year": _year("Target year", target_year)}
+    values: dict[str, Any] = {"source": _text(_("Source"), source),
+                              "baseline": _text(_("Baseline"), baseline, limit=100),
+                              "baseline_year": _year(_("Baseline year"), baseline_year),
+                              "target": _text(_("Target"), target, limit=100),
+                              "target_year": _year(_("Target year"), target_year)}
     if baseline_year and target_year and target_year < baseline_year:
-        raise OutOfOrderError("Target year", target_year, "before the baseline year",
+        raise OutOfOrderError(_("Target year"), target_year, _("before the baseline year"),
                               baseline_year)
     with change(store, process_id, now=now, actor=actor, parts=CONTENT) as work:
         if priority is not None and not _exists(work.process, "priority", priority):
@@ -257,8 +267,8 @@ def add_action(store: Store, process_id: str, action_id: str, *, title: str,
                kosten: str | None = None, now: datetime, actor: str) -> dict[str, Any]:
     """Record an action of the uitvoeringsplan: doelstelling, activiteiten, trekker, termijn,
     kosten. A termijn given as a month (YYYY-MM) is that month's last working day."""
-    _check_id("Action", action_id)
-    title_text = _text("Title", title, required=True, one_line=True)
+    _check_id("action", action_id)
+    title_text = _text(_("Title"), title, required=True, one_line=True)
     assert title_text is not None
     values: dict[str, Any] = {"doelstelling": _text("Doelstelling", doelstelling),
                               "activiteiten": _text("Activiteiten", activiteiten),
@@ -288,8 +298,8 @@ def _termijn(work: Change, value: date | str | None) -> date | None:
     try:
         return parse_day(text, option="--termijn")
     except InvalidValueError:
-        raise NotADateError("--termijn", value, formats="YYYY-MM-DD, or YYYY-MM for the last "
-                            "working day of a month") from None
+        raise NotADateError("--termijn", value, formats=_(
+            "YYYY-MM-DD, or YYYY-MM for the last working day of a month")) from None
 
 
 def list_actions(store: Store, process_id: str) -> list[dict[str, Any]]:
@@ -339,7 +349,7 @@ def set_value(store: Store, process_id: str, key: str, value: str, *,
     one_line = key not in _MULTILINE
     if one_line and ("\n" in value.strip() or "\r" in value.strip()):
         raise InvalidValueError(key, re.split(r"[\r\n]", value.strip())[0] + "…",
-                                "must be one line")
+                                _("must be one line"))
     text = _text(key, value, required=True, one_line=one_line)
     assert text is not None
     if key in ("themabijeenkomst", "datum"):
@@ -347,7 +357,7 @@ def set_value(store: Store, process_id: str, key: str, value: str, *,
     elif key == "themabijeenkomst-aanvang":
         if not _TIME.match(text):
             raise NotADateError("themabijeenkomst-aanvang", text, kind="time",
-                                formats="HH:MM, e.g. 19:00")
+                                formats=_("HH:MM, e.g. 19:00"))
         text = text.replace(".", ":")
     elif key == "huisstijl":
         text = _house_style(text)
@@ -356,12 +366,13 @@ def set_value(store: Store, process_id: str, key: str, value: str, *,
         _check_municipality(work, municipality)
         _check_document(work, document)
         if len(stored_key) > _MAX_KEY:
-            raise InvalidValueError("Value key", stored_key[:40] + "…", f"is {len(stored_key)} "
-                                    f"characters long; at most {_MAX_KEY} fit")
+            raise InvalidValueError(_("Value key"), stored_key[:40] + "…", _(
+                "is {length} characters long; at most {limit} fit").format(
+                length=len(stored_key), limit=_MAX_KEY))
         stored = next((v for v in work.process.values if v.key == stored_key), None)
         if stored is not None and stored.value == text:
-            raise AlreadyDoneError(f"{stored_key} of '{work.process.id}'",
-                                   f"is '{text}' already")
+            raise AlreadyDoneError(_("{key} of '{process_id}' is '{value}' already").format(
+                key=stored_key, process_id=work.process.id, value=text), "")
         if stored is None:
             work.add("values", ValueRow(stored_key, text))
         else:
@@ -400,8 +411,9 @@ def _house_style(text: str) -> str:
 
 def _check_document_key(key: str, document: str | None) -> None:
     if document is not None and key not in DOCUMENT_VALUES:
-        raise InvalidValueError("Value", key, "is one for the whole process or a gemeente, "
-                                f"not one document; per document: {', '.join(DOCUMENT_VALUES)}")
+        raise InvalidValueError(_("Value"), key, _(
+            "is one for the whole process or a gemeente, not one document; per document: "
+            "{values}").format(values=", ".join(DOCUMENT_VALUES)))
 
 
 def _check_municipality(work: Change, municipality: str | None) -> None:
@@ -409,8 +421,9 @@ def _check_municipality(work: Change, municipality: str | None) -> None:
         return
     known = work.definition.municipalities
     if municipality not in known:
-        raise InvalidValueError("", work.process.id, f"has no municipality '{municipality}'; "
-                                f"municipalities: {', '.join(known) or 'none'}")
+        raise InvalidValueError("", work.process.id, _(
+            "has no municipality '{municipality}'; municipalities: {municipalities}").format(
+            municipality=municipality, municipalities=listing(known)))
 
 
 def _check_document(work: Change, document: str | None) -> None:
@@ -422,10 +435,12 @@ def _check_document(work: Change, document: str | None) -> None:
     if document in items or document in DOCUMENT_TYPES:
         return
     close = get_close_matches(document, items + list(DOCUMENT_TYPES), n=1)
-    hint = f"did you mean '{close[0]}'? " if close else ""
-    raise InvalidValueError("", work.process.id, f"has no document or decision '{document}'; "
-                            f"{hint}documents: "
-                            f"{', '.join(i.id for i in work.definition.items_of_kind('document'))}")
+    documents = ", ".join(i.id for i in work.definition.items_of_kind("document"))
+    rule = (_("has no document or decision '{document}'; did you mean '{near}'? documents: "
+              "{documents}") if close else
+            _("has no document or decision '{document}'; documents: {documents}"))
+    raise InvalidValueError("", work.process.id, rule.format(
+        document=document, near=close[0] if close else "", documents=documents))
 
 
 def list_values(store: Store, process_id: str) -> list[dict[str, Any]]:

@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import and_, select
 
 from ..errors import FileAccessError, UnknownChoiceError
+from ..i18n import _
 from ..store import Store, tables
 from ..store.reader import read_definition, read_process
 from ..store.rows import CONTENT, PEOPLE, DraftRow, ProcessRow
@@ -165,7 +166,7 @@ def draft(store: Store, store_dir: str | Path, process_id: str, document: str | 
     `<key>.<ext>` also goes to that folder (its path is the one returned).
     """
     formats = tuple(dict.fromkeys(formats))  # each format once, or it would be numbered twice
-    check_text("Reason", reason, one_line=True)
+    check_text(_("Reason"), reason, one_line=True)
     for fmt in formats:
         if fmt not in FORMATS:
             raise UnknownChoiceError("format", fmt, FORMATS)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..errors import InvalidValueError
+from ..errors import InvalidValueError, listing
+from ..i18n import _
 from ..store.rows import ProcessRow
 from ..workflow.model import Definition, Item, slug
 from . import rendering as templates
@@ -98,8 +99,10 @@ def targets(definition: Definition, process: ProcessRow, document: str | None) -
         chosen = [i for i in documents if i.phase == process.phase]
         if not chosen:
             raise UnknownDocumentError(
-                "Phase", process.phase, f"of '{process.id}' has no documents; name one or a "
-                f"type: {', '.join(DOCUMENT_TYPES)}", types=DOCUMENT_TYPES)
+                _("Phase"), process.phase, _(
+                    "of '{process_id}' has no documents; name one or a type: {types}").format(
+                    process_id=process.id, types=", ".join(DOCUMENT_TYPES)),
+                types=DOCUMENT_TYPES)
         return [t for item in chosen for t in _item_targets(definition, item)]
     by_id = {i.id: i for i in documents}
     if document in by_id:
@@ -113,8 +116,9 @@ def targets(definition: Definition, process: ProcessRow, document: str | None) -
         return _split(kind, document, f"{kind.title} {definition.title}", None,
                       list(definition.municipalities) if kind.per_council else [])
     raise UnknownDocumentError(
-        "Process", process.id, f"has no document '{document}'; documents: "
-        f"{', '.join(by_id) or 'none'}; document types: {', '.join(DOCUMENT_TYPES)}",
+        _("Process"), process.id, _(
+            "has no document '{document}'; documents: {documents}; document types: {types}")
+        .format(document=document, documents=listing(by_id), types=", ".join(DOCUMENT_TYPES)),
         documents=by_id, types=DOCUMENT_TYPES)
 
 
@@ -123,9 +127,10 @@ def _item_targets(definition: Definition, item: Item) -> list[Target]:
     if kind is None:
         if not templates.exists(f"documents/{item.id}.md.j2"):
             raise UnknownDocumentError(
-                "Document", item.id, "has no template: its id does not start with a "
-                f"document type ({', '.join(DOCUMENT_TYPES)}); add documents/{item.id}.md.j2 "
-                "to IVPFLOW_TEMPLATES", types=DOCUMENT_TYPES)
+                _("Document"), item.id, _(
+                    "has no template: its id does not start with a document type ({types}); "
+                    "add documents/{document}.md.j2 to IVPFLOW_TEMPLATES").format(
+                    types=", ".join(DOCUMENT_TYPES), document=item.id), types=DOCUMENT_TYPES)
         kind = DocumentType(item.id, item.title)
     if item.municipality or not kind.per_council:
         return _split(kind, item.id, item.title, item,

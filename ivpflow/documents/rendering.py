@@ -17,6 +17,7 @@ from typing import Any
 
 from ..dates import dutch_date
 from ..errors import IvpflowError
+from ..i18n import _
 from ..text import scrub
 
 SHIPPED = Path(__file__).resolve().parent.parent / "templates"
@@ -31,7 +32,8 @@ class TemplateError(IvpflowError):
 
     def __init__(self, template: str, reason: str) -> None:
         self.template, self.reason = template, reason  # template: 'name' or 'file:line'
-        super().__init__(f"Template {template}: {reason}")
+        super().__init__(_("Template {template}: {reason}").format(template=template,
+                                                                   reason=reason))
 
 
 class _TooLong(Exception):
@@ -98,7 +100,8 @@ def _bounded_sandbox() -> Any:
                         _spend(len(sized) * max(times, 0))
             elif (isinstance(left, int) and isinstance(right, int) and abs(left) > 1
                     and right > MAX_EXPONENT):
-                raise SecurityError(f"a power above {MAX_EXPONENT} is not allowed")
+                raise SecurityError(_("a power above {limit} is not allowed").format(
+                    limit=MAX_EXPONENT))
             return super().call_binop(context, operator, left, right)
 
     return BoundedSandbox
@@ -224,12 +227,12 @@ def render(name: str, context: dict[str, Any]) -> str:
     except _TooLong as exc:
         # Past the last template frame (the final join): the template, without a line.
         where = _template_line(exc, template.filename or name if template else name)
-        raise TemplateError(where, f"its output passes {MAX_OUTPUT // 1_000_000} million "
-                                   "characters (a loop without end?)") from None
+        raise TemplateError(where, _(
+            "its output passes {millions} million characters (a loop without end?)").format(
+            millions=MAX_OUTPUT // 1_000_000)) from None
     except RecursionError as exc:
-        raise TemplateError(_template_line(exc, name),
-                            "calls nest too deep (a macro that calls itself without end?)"
-                            ) from None
+        raise TemplateError(_template_line(exc, name), _(
+            "calls nest too deep (a macro that calls itself without end?)")) from None
     finally:
         _spent.reset(spent)
 

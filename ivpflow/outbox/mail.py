@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from ..dates import local
 from ..errors import InvalidValueError
+from ..i18n import _
 
 # The defaults live with the other settings (ivpflow.settings, ivpflow.toml):
 # LEASE_SECONDS, RETRY_HOURS (how long a message that meets only transient failures is
@@ -25,6 +26,7 @@ from ..settings import DEFAULT_SENDER as DEFAULT_SENDER
 from ..settings import LEASE_SECONDS as LEASE_SECONDS
 from ..settings import RETRY_HOURS as RETRY_HOURS
 from ..settings import SMTP_TIMEOUT as SMTP_TIMEOUT
+from ..settings import unit_name
 from ..store.rows import OutboxRow
 from ..text import scrub
 
@@ -66,12 +68,12 @@ class MailSettings:
         """Refuse a sender or SMTP URL that cannot work, before anything is sent."""
         name, address = parseaddr(self.sender)
         if "@" not in address or any(ch in self.sender for ch in "\r\n"):
-            raise InvalidValueError("IVPFLOW_MAIL_FROM", self.sender, "is not an address")
+            raise InvalidValueError("IVPFLOW_MAIL_FROM", self.sender, _("is not an address"))
         if self.smtp_url:
             url = urlsplit(self.smtp_url)
             if url.scheme not in ("smtp", "smtps") or not url.hostname:
-                raise InvalidValueError("IVPFLOW_SMTP_URL", self.smtp_url, "must look like "
-                                        "smtp://host:port or smtps://host:port")
+                raise InvalidValueError("IVPFLOW_SMTP_URL", self.smtp_url, _(
+                    "must look like smtp://host:port or smtps://host:port"))
 
     @property
     def target(self) -> str:
@@ -96,8 +98,8 @@ def env_number(name: str, default: float, low: float, high: float, unit: str,
     except ValueError:
         value = float("nan")
     if not low <= value <= high:  # also refuses nan and inf
-        raise InvalidValueError(name, text, f"must be a number of {unit} from "
-                                            f"{low:g} to {high:g}")
+        raise InvalidValueError(name, text, _("must be a number of {unit} from {low} to {high}")
+                                .format(unit=unit_name(unit), low=f"{low:g}", high=f"{high:g}"))
     return value
 
 

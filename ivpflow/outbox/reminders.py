@@ -21,6 +21,7 @@ from sqlalchemy import Connection, and_, select, update
 from ..dates import AMSTERDAM, DIGEST_TIME, digest_week, dutch_date, to_utc_naive
 from ..documents.failures import draft_failures
 from ..errors import error_line
+from ..i18n import _
 from ..planning.holders import (
     Holders,
     holders_of,
@@ -239,7 +240,7 @@ def _wanted_for_process(conn: Connection, process: Any, states: list[tuple[str, 
                                  item_municipality(definition, item))
                        if track == "escalate" else people.of_item(process.id, definition, item))
             if not holders.people:
-                report.unassigned.add(f"{process.id}/{item.id} ({holders.asked or 'no role'})")
+                report.unassigned.add(f"{process.id}/{item.id} ({holders.asked or _('no role')})")
                 continue
             for person in holders.people:
                 key = dedupe_key(process.id, item.id, moment.kind, moment.step, due,

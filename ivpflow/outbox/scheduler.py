@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..dates import AMSTERDAM, local
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..store import Store
 from ..store.writer import refresh_summaries
 from .delivery import DeliveryReport, deliver
@@ -61,36 +61,49 @@ class TickReport:
     def lines(self) -> list[str]:
         """A human summary, first line the totals."""
         q, d = self.queue, self.delivery
+        reminders = ngettext("{count} reminder", "{count} reminders",
+                             len(q.queued) - q.clock).format(count=len(q.queued) - q.clock)
+        digests = ngettext("{count} digest", "{count} digests", q.digests).format(
+            count=q.digests)
+        totals = {"reminders": reminders, "digests": digests, "late": q.late,
+                  "cancelled": q.cancelled, "sent": d.sent, "retried": d.retried,
+                  "failed": d.failed, "drafts": len(self.drafts)}
         # `late` counts the reminders and digests that go out after their moment.
-        clock = f" and {_count(q.clock, 'clock warning')}" if q.clock else ""
-        head = (f"{_count(len(q.queued) - q.clock, 'reminder')}"
-                f"{',' if clock else ' and'} {_count(q.digests, 'digest')}{clock} "
-                f"queued ({q.late} late), "
-                f"{q.cancelled} cancelled; {d.sent} sent, {d.retried} to retry, "
-                f"{d.failed} failed")
-        head += f"; {len(self.drafts)} drafts rendered"
-        lines = [head] + [f"  queued {entry}" for entry in q.queued]
-        lines += [f"  drafted {path}" for path in self.drafts]
+        if q.clock:
+            warnings = ngettext("{count} clock warning", "{count} clock warnings",
+                                q.clock).format(count=q.clock)
+            head = _("{reminders}, {digests} and {warnings} queued ({late} late), {cancelled} "
+                     "cancelled; {sent} sent, {retried} to retry, {failed} failed; {drafts} "
+                     "drafts rendered").format(warnings=warnings, **totals)
+        else:
+            head = _("{reminders} and {digests} queued ({late} late), {cancelled} cancelled; "
+                     "{sent} sent, {retried} to retry, {failed} failed; {drafts} drafts "
+                     "rendered").format(**totals)
+        lines = [head] + [_("  queued {entry}").format(entry=entry) for entry in q.queued]
+        lines += [_("  drafted {path}").format(path=path) for path in self.drafts]
         lines += ["  " + _("{path}: unchanged, not rendered again").format(path=path)
                   for path in self.unchanged]
-        lines += [f"  nobody assigned: {entry}" for entry in sorted(q.unassigned)]
+        lines += [_("  nobody assigned: {entry}").format(entry=entry)
+                  for entry in sorted(q.unassigned)]
         return lines
 
     def problems(self) -> list[str]:
         """One line per thing that went wrong, for stderr: per failing mail server, per
         reminder or draft that could not be rendered, and the delayed messages."""
-        lines = [f"mail to {target}: {error}"
+        lines = [_("mail to {target}: {error}").format(target=target, error=error)
                  for target, error in sorted(self.delivery.problems.items())]
         if self.delivery.failed:
-            lines.append(f"{self.delivery.failed} message(s) failed for good: "
-                         "see `ivpflow outbox --status failed`, requeue with "
-                         "`ivpflow outbox retry --failed`")
+            lines.append(_("{count} message(s) failed for good: see `ivpflow outbox --status "
+                           "failed`, requeue with `ivpflow outbox retry --failed`").format(
+                count=self.delivery.failed))
         if self.delayed:
-            lines.append(f"{self.delayed} message(s) waiting an hour or more: "
-                         "see `ivpflow outbox --status queued`")
-        lines += [f"reminders of {failure}" for failure in self.queue.failures]
-        lines += [f"draft {f.document} of {f.process} failed (attempt {f.attempts}): "
-                  f"{f.error}" for f in self.draft_failures]
+            lines.append(_("{count} message(s) waiting an hour or more: see `ivpflow outbox "
+                           "--status queued`").format(count=self.delayed))
+        lines += [_("reminders of {failure}").format(failure=failure)
+                  for failure in self.queue.failures]
+        lines += [_("draft {document} of {process_id} failed (attempt {attempt}): {error}")
+                  .format(document=f.document, process_id=f.process, attempt=f.attempts,
+                          error=f.error) for f in self.draft_failures]
         return lines
 
     def as_dict(self) -> dict[str, Any]:
@@ -106,10 +119,6 @@ class TickReport:
                                     "error": f.error, "attempts": f.attempts}
                                    for f in self.draft_failures],
                 "summaries": self.summaries}
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def worker_name() -> str:

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, func, select
 
 from ..dates import to_utc_naive
 from ..errors import InvalidValueError
+from ..i18n import _
 from ..store import Store, tables
 
 DELAYED_AFTER = timedelta(hours=1)  # a queued message this old is late, and the tick says so
@@ -80,10 +81,11 @@ def requeue(store: Store, ids: list[int] | None, *, now: datetime, actor: str,
         found = {row.id: row for row in rows}
         for ident in ids:
             if ident not in found:
-                raise InvalidValueError("Message", ident, "is not in the outbox")
+                raise InvalidValueError(_("Message"), ident, _("is not in the outbox"))
             if found[ident].status != "failed":
-                raise InvalidValueError("Message", ident, f"is {found[ident].status}; only "
-                                        "failed messages are requeued")
+                raise InvalidValueError(_("Message"), ident, _(
+                    "is {status}; only failed messages are requeued").format(
+                    status=found[ident].status))
     by_process: dict[str, list[Any]] = {}
     for row in rows:
         by_process.setdefault(row.process_id, []).append(row)

@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..dates import MONTHS_NL, dutch_date, dutch_moment, local
-from ..errors import CorrectionRefusedError, OutOfOrderError, UndoRefusedError, UnknownChoiceError
+from ..errors import (
+    CorrectionRefusedError,
+    OutOfOrderError,
+    UndoRefusedError,
+    UnknownChoiceError,
+    kind_name,
+)
+from ..i18n import _, say_date, say_moment
 from ..store import Store
 from ..store.rows import CONTENT, PEOPLE, AssignmentRow, EventRow, ItemRow, MeetingRow, ValueRow
 from ..store.writer import Change, change
@@ -30,14 +37,23 @@ CORRECTED = "decision-corrected"
 # Figures fetched (`ivpflow cijfers`) are what CBS publishes: fetching again updates them.
 PASSIVE = frozenset({"drafted", "mail-requeued", "figures-imported"})
 # Why an event that cannot be taken back cannot, and what to do instead.
-REFUSED = {
-    "started": "the start of a process cannot be undone; remove the process with 'ivpflow "
-               "delete {process} --yes'",
-    "upgraded": "an upgrade cannot be undone; upgrade again with the earlier definition",
-    **{f"{kind}-removed": f"a removed {kind} is not kept in the history; add it again "
-                          f"with 'ivpflow {kind} add {{process}} {{item}} …'"
-       for kind in ("priority", "indicator", "action")},
-}
+
+
+def _refused(event: str) -> str:
+    """Why an event cannot be undone, in the language in use; {process} and {item} are left
+    to fill in."""
+    return {
+        "started": _("the start of a process cannot be undone; remove the process with "
+                     "'ivpflow delete {process} --yes'"),
+        "upgraded": _("an upgrade cannot be undone; upgrade again with the earlier definition"),
+        "priority-removed": _("a removed priority is not kept in the history; add it again "
+                              "with 'ivpflow priority add {process} {item} …'"),
+        "indicator-removed": _("a removed indicator is not kept in the history; add it again "
+                               "with 'ivpflow indicator add {process} {item} …'"),
+        "action-removed": _("a removed action is not kept in the history; add it again with "
+                            "'ivpflow action add {process} {item} …'"),
+    }.get(event, _("this event cannot be undone"))
+
 # The content parts by the names their events carry: an added one is undone by removing it.
 _CONTENT_PARTS = {"priority": "priorities", "indicator": "indicators", "action": "actions"}
 _DECIDED_ON = re.compile(r"besluit van (\d{1,2}) ([a-z]+) (\d{4})")
@@ -89,26 +105,27 @@ def undo(store: Store, process_id: str, *, now: datetime, actor: str,
          reason: str | None = None) -> Undone:
     """Take back the last event of a process that is still in force, as a new `undone`
     event; what cannot be taken back (a start, an upgrade, …) is refused by name."""
-    reason = check_text("Reason", reason)
+    reason = check_text(_("Reason"), reason)
     with change(store, process_id, now=now, actor=actor, parts=PEOPLE | CONTENT,
                 history=True) as work:
         events = in_force(work.history)
         target = next((e for e in reversed(events) if not _passive(e)), None)
         if target is None:  # a history whose start lies before a deletion's
-            raise UndoRefusedError(work.process.id, "started", "the start",
-                                   "nothing is left to undo")
+            raise UndoRefusedError(work.process.id, "started", _("the start"),
+                                   _("nothing is left to undo"))
         when = dutch_moment(target.at)
         undoer = _UNDO.get(target.event)
         if undoer is None:
-            raise UndoRefusedError(work.process.id, target.event, when,
-                                   REFUSED.get(target.event, "this event cannot be undone")
-                                   .format(process=work.process.id, item=target.item))
+            raise UndoRefusedError(work.process.id, target.event, say_moment(target.at),
+                                   _refused(target.event).format(process=work.process.id,
+                                                                 item=target.item))
         earlier = events[:events.index(target)]
         try:
             remark = undoer(work, target, earlier)
         except _Changed as exc:
-            raise UndoRefusedError(work.process.id, target.event, when,
-                                   f"the process no longer is as it left it ({exc})") from None
+            raise UndoRefusedError(work.process.id, target.event, say_moment(target.at), _(
+                "the process no longer is as it left it ({reason})").format(reason=exc)) \
+                from None
         # Deadlines an undo moves back may meet reminders cancelled when they moved away:
         # every open item's never-sent reminders are free to be queued again.
         for row in work.process.items:
@@ -134,7 +151,7 @@ def _item_row(work: Change, item_id: str | None) -> ItemRow:
     try:
         return work.process.item(item_id or "")
     except KeyError:
-        raise _Changed(f"it has no item '{item_id}'") from None
+        raise _Changed(_("it has no item '{item}'").format(item=item_id)) from None
 
 
 def _reopened(work: Change, row: ItemRow, status: str) -> None:
@@ -149,7 +166,7 @@ def _reopened(work: Change, row: ItemRow, status: str) -> None:
 def _undo_done(work: Change, event: EventRow, earlier: list[EventRow]) -> None:
     row = _item_row(work, event.item)
     if row.status != "done":
-        raise _Changed(f"{row.item_id} is {row.status}")
+        raise _Changed(_("{item} is {status}").format(item=row.item_id, status=row.status))
     work.update("items", row.item_id, status="open", completed_at=None, completed_by=None,
                 note=None)
     work.rearm_reminders(row.item_id)
@@ -158,7 +175,8 @@ def _undo_done(work: Change, event: EventRow, earlier: list[EventRow]) -> None:
 def _decided_on(event: EventRow) -> date:
     found = _DECIDED_ON.match(event.note or "")
     if found is None or found[2] not in MONTHS_NL:
-        raise _Changed(f"the date of its decision cannot be read from '{event.note}'")
+        raise _Changed(_("the date of its decision cannot be read from '{note}'").format(
+            note=event.note))
     return date(int(found[3]), MONTHS_NL.index(found[2]) + 1, int(found[1]))
 
 
@@ -182,7 +200,8 @@ def decision_state(events: Sequence[EventRow], item_id: str) -> dict[str, object
 def _undo_decision(work: Change, event: EventRow, earlier: list[EventRow]) -> None:
     row = _item_row(work, event.item)
     if row.outcome != event.to_state:
-        raise _Changed(f"{row.item_id} is {row.outcome or 'not decided'}")
+        raise _Changed(_("{item} is {outcome}").format(item=row.item_id, outcome=row.outcome)
+                       if row.outcome else _("{item} is not decided").format(item=row.item_id))
     state = decision_state(earlier, row.item_id)
     _reopened(work, row, str(state["status"]))
     work.update("items", row.item_id, **state)
@@ -193,7 +212,7 @@ def _undo_decision(work: Change, event: EventRow, earlier: list[EventRow]) -> No
 
 def _phase_index(work: Change, phase: str | None) -> int:
     if phase not in work.definition.phase_ids:
-        raise _Changed(f"it has no phase '{phase}'")
+        raise _Changed(_("it has no phase '{phase}'").format(phase=phase))
     return work.definition.phase_ids.index(phase)
 
 
@@ -248,14 +267,14 @@ def _undo_suspend(work: Change, event: EventRow, earlier: list[EventRow]) -> Non
     found = next((s for s in work.process.suspensions
                   if s.started_at == event.at and s.ended_at is None), None)
     if found is None:
-        raise _Changed("the suspension is not open")
+        raise _Changed(_("the suspension is not open"))
     work.remove("suspensions", found.id)
 
 
 def _undo_resume(work: Change, event: EventRow, earlier: list[EventRow]) -> None:
     found = next((s for s in work.process.suspensions if s.ended_at == event.at), None)
     if found is None:
-        raise _Changed("no suspension ended then")
+        raise _Changed(_("no suspension ended then"))
     work.update("suspensions", found.id, ended_at=None)
 
 
@@ -280,7 +299,7 @@ def _undo_meeting(work: Change, event: EventRow, earlier: list[EventRow]) -> Non
         added = [m for m in work.process.meetings
                  if m.created_at == event.at and m.source != "definition"]
     if not added:
-        raise _Changed(f"it has no meeting {event.note}")
+        raise _Changed(_("it has no meeting {meeting}").format(meeting=event.note))
     for meeting in added:
         work.remove("meetings", meeting.id)
 
@@ -289,10 +308,10 @@ def _undo_meeting_removed(work: Change, event: EventRow,
                           earlier: list[EventRow]) -> str | None:
     named = _meeting_of(event.note)
     if named is None:
-        raise _Changed(f"no meeting can be read from '{event.note}'")
+        raise _Changed(_("no meeting can be read from '{note}'").format(note=event.note))
     body, day = named
     if any((m.body, m.date) == named for m in work.process.meetings):
-        raise _Changed(f"it has a meeting {event.note}")
+        raise _Changed(_("it has a meeting {meeting}").format(meeting=event.note))
     # The event does not keep the meeting's papers date: the definition's, if it is one of
     # its meetings; else the body's usual term plans it.
     listed = next((m for m in work.definition.meetings if (m.body, m.date) == named), None)
@@ -322,7 +341,8 @@ def _holder(work: Change, event: EventRow, email: str | None) -> AssignmentRow |
 def _undo_assign(work: Change, event: EventRow, earlier: list[EventRow]) -> None:
     existing = _holder(work, event, event.to_state)
     if existing is None:
-        raise _Changed(f"{event.to_state} does not fill {event.item}")
+        raise _Changed(_("{person} does not fill {role}").format(person=event.to_state,
+                                                                 role=event.item))
     key = (existing.role, existing.municipality, existing.email)
     if event.from_state is None:
         work.remove("assignments", key)
@@ -332,7 +352,8 @@ def _undo_assign(work: Change, event: EventRow, earlier: list[EventRow]) -> None
 
 def _undo_unassign(work: Change, event: EventRow, earlier: list[EventRow]) -> None:
     if _holder(work, event, event.from_state) is not None:
-        raise _Changed(f"{event.from_state} fills {event.item}")
+        raise _Changed(_("{person} fills {role}").format(person=event.from_state,
+                                                         role=event.item))
     role, municipality = _role_of(event.item)
     name = (event.note or "").rsplit(" <", 1)[0]
     wanted = (event.from_state or "").lower()
@@ -355,7 +376,7 @@ def _value_before(earlier: list[EventRow], key: str | None) -> str | None:
 def _undo_value_set(work: Change, event: EventRow, earlier: list[EventRow]) -> None:
     stored = next((v for v in work.process.values if v.key == event.item), None)
     if stored is None or stored.value != event.note:
-        raise _Changed(f"{event.item} is not '{event.note}'")
+        raise _Changed(_("{key} is not '{value}'").format(key=event.item, value=event.note))
     before = _value_before(earlier, event.item)
     if before is None:
         work.remove("values", stored.key)
@@ -366,7 +387,7 @@ def _undo_value_set(work: Change, event: EventRow, earlier: list[EventRow]) -> N
 def _undo_value_unset(work: Change, event: EventRow, earlier: list[EventRow]) -> None:
     before = _value_before(earlier, event.item)
     if before is None or any(v.key == event.item for v in work.process.values):
-        raise _Changed(f"the earlier value of {event.item} is not known")
+        raise _Changed(_("the earlier value of {key} is not known").format(key=event.item))
     work.add("values", ValueRow(event.item or "", before))
 
 
@@ -377,11 +398,13 @@ def _undo_added(work: Change, event: EventRow, earlier: list[EventRow]) -> None:
     kind = event.event.removesuffix("-added")
     part = _CONTENT_PARTS[kind]
     if not any(row.id == event.item for row in getattr(work.process, part)):
-        raise _Changed(f"it has no {kind} '{event.item}'")
+        raise _Changed(_("it has no {kind} '{item}'").format(kind=kind_name(kind),
+                                                             item=event.item))
     held = [row.id for name in ("indicators", "actions") if kind == "priority"
             for row in getattr(work.process, name) if row.priority_id == event.item]
     if held:
-        raise _Changed(f"{', '.join(held)} still belong to priority '{event.item}'")
+        raise _Changed(_("{items} still belong to priority '{priority}'").format(
+            items=", ".join(held), priority=event.item))
     work.remove(part, event.item)
 
 
@@ -413,24 +436,26 @@ def correct_decision(store: Store, process_id: str, decision_id: str, *, outcome
                      reason: str | None = None) -> Corrected:
     """Change the recorded outcome and/or date of a decision, as a `decision-corrected`
     event; a positive outcome corrected to a negative one opens the decision again."""
-    reason = check_text("Reason", reason)
+    reason = check_text(_("Reason"), reason)
     if outcome not in OUTCOMES:
         raise UnknownChoiceError("outcome", outcome, OUTCOMES)
     if on is not None and on > now.date():
-        raise OutOfOrderError("Decision date", on.isoformat(), "after",
-                              now.date().isoformat(), label="today",
-                              note="a decision is recorded once taken")
+        raise OutOfOrderError(_("Decision date"), on, "after", now.date(), label=_("today"),
+                              note=_("a decision is recorded once taken"))
     with change(store, process_id, now=now, actor=actor) as work:
         item, row = item_of(work, decision_id, "decision")
-        subject = f"decision '{decision_id}' of '{work.process.id}'"
+        subject = _("decision '{decision}' of '{process_id}'").format(
+            decision=decision_id, process_id=work.process.id)
         if row.outcome is None or row.decided_on is None:
-            raise CorrectionRefusedError(subject, "no outcome is recorded yet; record it with "
-                                         f"'ivpflow decide {work.process.id} {decision_id} "
-                                         "--outcome …'")
+            raise CorrectionRefusedError(subject, _(
+                "no outcome is recorded yet; record it with 'ivpflow decide {process_id} "
+                "{decision} --outcome …'").format(process_id=work.process.id,
+                                                 decision=decision_id))
         day = on or row.decided_on
         if (outcome, day) == (row.outcome, row.decided_on):
-            raise CorrectionRefusedError(subject, f"it is recorded as {outcome} on "
-                                         f"{dutch_date(day)} already")
+            raise CorrectionRefusedError(subject, _(
+                "it is recorded as {outcome} on {day} already").format(outcome=outcome,
+                                                                      day=say_date(day)))
         status = "done" if outcome in POSITIVE_OUTCOMES else "open"
         _reopened(work, row, status)
         work.update("items", decision_id, outcome=outcome, decided_on=day, status=status,

@@ -17,6 +17,7 @@ from ..errors import (
     TransitionError,
     UnknownPhaseError,
 )
+from ..i18n import _, say_date
 from ..store import Store
 from ..store.rows import (
     ItemRow,
@@ -51,9 +52,9 @@ def start_process(store: Store, definition: Definition, *, now: datetime, actor:
     Without an id the process is named after the workflow (with '-2', '-3', … when taken).
     """
     if process_id is not None and not PROCESS_ID.fullmatch(
-            check_text("Process id", process_id, one_line=True)):
-        raise InvalidValueError("Process id", process_id, "must be letters, digits, '.', '_' "
-                                "or '-' (at most 100)")
+            check_text(_("Process id"), process_id, one_line=True)):
+        raise InvalidValueError(_("Process id"), process_id, _(
+            "must be letters, digits, '.', '_' or '-' (at most 100)"))
     start_date = start or definition.start or now.date()
     stamp = to_utc_naive(now)
     # A process started for an earlier (or later) date began on that day.
@@ -100,7 +101,7 @@ def advance(store: Store, process_id: str, *, now: datetime, actor: str, to: str
     """
     from ..workflow.machine import PhaseModel, fire
 
-    note, reason = check_text("Note", note), check_text("Reason", reason)
+    note, reason = check_text(_("Note"), note), check_text("Reason", reason)
     if force and not (reason and reason.strip()):
         raise MissingReasonError("--force")
     with change(store, process_id, now=now, actor=actor) as work:
@@ -108,14 +109,14 @@ def advance(store: Store, process_id: str, *, now: datetime, actor: str, to: str
         current = definition.phase(process.phase)
         _not_suspended(process, current.id)
         if current.final:
-            raise TransitionError(process.id, current.id,
-                                  f"Process '{process.id}' is at its final phase "
-                                  f"'{current.id}'; there is nothing to advance to")
+            raise TransitionError(process.id, current.id, _(
+                "Process '{process_id}' is at its final phase '{phase}'; there is nothing to "
+                "advance to").format(process_id=process.id, phase=current.id))
         target = _target_phase(process.id, definition, to, current.index + 1)
         if target.index <= current.index:
-            raise TransitionError(process.id, current.id,
-                                  f"'{target.id}' is not after '{current.id}'; use 'ivpflow "
-                                  "reopen' to go back")
+            raise TransitionError(process.id, current.id, _(
+                "'{target}' is not after '{phase}'; use 'ivpflow reopen' to go back").format(
+                target=target.id, phase=current.id))
         leaving = definition.phase_ids[current.index:target.index]
         model = PhaseModel(process.phase,
                            lambda phase: blockers(process.items, definition, phase))
@@ -144,7 +145,7 @@ def advance(store: Store, process_id: str, *, now: datetime, actor: str, to: str
 def _not_suspended(process: ProcessRow, phase: str) -> None:
     suspension = open_suspension(process)
     if suspension is not None:
-        raise SuspendedError(process.id, phase, dutch_date(local(suspension.started_at).date()),
+        raise SuspendedError(process.id, phase, say_date(local(suspension.started_at).date()),
                              suspension.reason)
 
 
@@ -153,7 +154,7 @@ def reopen(store: Store, process_id: str, *, to: str, reason: str, now: datetime
     """Go back to an earlier phase; the later phases become pending again."""
     from ..workflow.machine import PhaseModel, fire
 
-    reason = check_text("Reason", reason)
+    reason = check_text(_("Reason"), reason)
     if not reason.strip():
         raise MissingReasonError("reopen")
     with change(store, process_id, now=now, actor=actor) as work:
@@ -161,9 +162,9 @@ def reopen(store: Store, process_id: str, *, to: str, reason: str, now: datetime
         current = definition.phase(process.phase)
         target = _target_phase(process.id, definition, to, None)
         if target.index >= current.index:
-            raise TransitionError(process.id, current.id,
-                                  f"'{target.id}' is not before '{current.id}'; reopen goes "
-                                  "back to an earlier phase")
+            raise TransitionError(process.id, current.id, _(
+                "'{target}' is not before '{phase}'; reopen goes back to an earlier phase")
+                .format(target=target.id, phase=current.id))
         model = PhaseModel(process.phase, lambda phase: {})
         fire(definition, model, f"reopen_{target.id}")
         for state in process.phases:
@@ -189,15 +190,16 @@ def _target_phase(process_id: str, definition: Definition, to: str | None,
 
 def suspend(store: Store, process_id: str, *, reason: str, now: datetime, actor: str) -> None:
     """Stop the clock of a process: it cannot advance until it is resumed."""
-    reason = check_text("Reason", reason)
+    reason = check_text(_("Reason"), reason)
     if not reason.strip():
         raise MissingReasonError("suspend")
     with change(store, process_id, now=now, actor=actor) as work:
         current = open_suspension(work.process)
         if current is not None:
-            raise AlreadyDoneError(f"Process '{work.process.id}' is suspended already since",
-                                   dutch_date(local(current.started_at).date()),
-                                   unchanged=False)
+            raise AlreadyDoneError(_(
+                "Process '{process_id}' is suspended already since {day}").format(
+                process_id=work.process.id, day=say_date(local(current.started_at).date())),
+                "", unchanged=False)
         work.add("suspensions", SuspensionRow(None, work.stamp, None, reason))
         work.record("suspended", note=reason)
 
@@ -205,15 +207,15 @@ def suspend(store: Store, process_id: str, *, reason: str, now: datetime, actor:
 def resume(store: Store, process_id: str, *, now: datetime, actor: str,
            note: str | None = None) -> int:
     """Resume a suspended process; returns the working days it stood still."""
-    note = check_text("Note", note)
+    note = check_text(_("Note"), note)
     with change(store, process_id, now=now, actor=actor) as work:
         current = open_suspension(work.process)
         if current is None:
-            raise InvalidValueError("Process", work.process.id, "is not suspended")
+            raise InvalidValueError(_("Process"), work.process.id, _("is not suspended"))
         began = local(current.started_at)
         if now < began:
-            raise OutOfOrderError("The resume date", now.date(), "before", began.date(),
-                                  label="the start of the suspension")
+            raise OutOfOrderError(_("The resume date"), now.date(), "before", began.date(),
+                                  label=_("the start of the suspension"))
         work.update("suspensions", current.id, ended_at=work.stamp)
         days = work.definition.calendar.working
         # The days from the suspension up to (not including) the day it is resumed.

@@ -20,7 +20,9 @@ from ..errors import (
     OutOfOrderError,
     UnknownChoiceError,
     UnknownItemError,
+    listing,
 )
+from ..i18n import _, say_date
 from ..planning.deadlines import COUNCIL_BODIES
 from ..store import Store
 from ..store.rows import MeetingRow, ProcessRow
@@ -62,39 +64,48 @@ def calendar_of(definition: Definition, body: str) -> LocalCalendar:
 
 
 def why_not_on(definition: Definition, span: tuple[date, date], body: str,
-               day: date) -> str | None:
-    """Why a body cannot meet on a day, or None when it can."""
+               day: date, *, recorded: bool = False) -> str | None:
+    """Why a body cannot meet on a day, or None when it can: in the language of the command
+    line, or (`recorded`) the one way the history keeps it."""
     local = calendar_of(definition, body)
     closed = local.working.why_closed(day)
     if closed is not None:
-        return f"not a working day ({closed})"
+        return (f"not a working day ({closed})" if recorded
+                else _("not a working day ({why})").format(why=closed))
     recess = local.in_recess(day) if body.startswith(COUNCIL_BODIES) else None
     if recess is not None:
-        return (f"councils do not meet in the {recess.why} ({dutch_date(recess.start)} to "
-                f"{dutch_date(recess.end)})")
-    return outside_span(span, day)
+        if recorded:
+            return (f"councils do not meet in the {recess.why} ({dutch_date(recess.start)} to "
+                    f"{dutch_date(recess.end)})")
+        return _("councils do not meet in the {recess} ({first} to {last})").format(
+            recess=recess.why, first=say_date(recess.start), last=say_date(recess.end))
+    return outside_span(span, day, recorded=recorded)
 
 
-def outside_span(span: tuple[date, date], day: date) -> str | None:
-    """Why a day lies outside the days a process plans on meetings, or None."""
+def outside_span(span: tuple[date, date], day: date, *, recorded: bool = False) -> str | None:
+    """Why a day lies outside the days a process plans on meetings, or None (in the language
+    of the command line, or as the history keeps it)."""
     first, last = span
     if day < first:
-        return f"the process starts on {dutch_date(first)}"
+        return (f"the process starts on {dutch_date(first)}" if recorded
+                else _("the process starts on {day}").format(day=say_date(first)))
     if day > last:
-        return f"the process plans on meetings until {dutch_date(last)}"
+        return (f"the process plans on meetings until {dutch_date(last)}" if recorded
+                else _("the process plans on meetings until {day}").format(day=say_date(last)))
     return None
 
 
 def check_day(work: Change, meeting: Meeting, *, force: bool, forced: list[str]) -> None:
     """Refuse a meeting on a day its body cannot meet, or note it among the forced ones."""
-    why = why_not_on(work.definition, meeting_span(work.process, work.now.date()),
-                     meeting.body, meeting.date)
+    span = meeting_span(work.process, work.now.date())
+    why = why_not_on(work.definition, span, meeting.body, meeting.date)
     if why is None:
         return
     if not force:
-        raise MeetingDayError(f"A meeting of {meeting.body} on "
-                              f"{dutch_date(meeting.date, weekday=True)}", why)
-    forced.append(f"{meeting.body} {dutch_date(meeting.date)} ({why})")
+        raise MeetingDayError(_("A meeting of {body} on {day}").format(
+            body=meeting.body, day=say_date(meeting.date, weekday=True)), why)
+    recorded = why_not_on(work.definition, span, meeting.body, meeting.date, recorded=True)
+    forced.append(f"{meeting.body} {dutch_date(meeting.date)} ({recorded})")
 
 
 def forced_note(forced: Sequence[str]) -> str:
@@ -107,11 +118,12 @@ def forced_note(forced: Sequence[str]) -> str:
 
 def _check_meeting(process: ProcessRow, definition: Definition, meeting: Meeting) -> None:
     if meeting.body not in definition.bodies:
-        raise InvalidValueError("", meeting.body, f"decides nothing in '{process.id}'; "
-                                f"bodies: {', '.join(definition.bodies)}")
+        raise InvalidValueError("", meeting.body, _(
+            "decides nothing in '{process_id}'; bodies: {bodies}").format(
+            process_id=process.id, bodies=listing(definition.bodies)))
     if meeting.papers_due is not None and meeting.papers_due > meeting.date:
-        raise OutOfOrderError("Papers due", meeting.papers_due, "after",
-                              meeting.date, label="the meeting")
+        raise OutOfOrderError(_("Papers due"), meeting.papers_due, "after",
+                              meeting.date, label=_("the meeting"))
 
 
 def add_meetings(store: Store, process_id: str, meetings: list[Meeting], *, now: datetime,
@@ -121,7 +133,7 @@ def add_meetings(store: Store, process_id: str, meetings: list[Meeting], *, now:
     if source not in SOURCES:
         raise UnknownChoiceError("meeting source", source, SOURCES)
     for meeting in meetings:
-        check_text("Body", meeting.body, one_line=True)
+        check_text(_("Body"), meeting.body, one_line=True)
     with change(store, process_id, now=now, actor=actor) as work:
         process, definition = work.process, work.definition
         known = {(m.body, m.date) for m in process.meetings}
@@ -129,8 +141,9 @@ def add_meetings(store: Store, process_id: str, meetings: list[Meeting], *, now:
         for meeting in meetings:
             _check_meeting(process, definition, meeting)
             if (meeting.body, meeting.date) in known:
-                raise AlreadyDoneError(f"A meeting of {meeting.body} on "
-                                       f"{dutch_date(meeting.date)}", "is known already")
+                raise AlreadyDoneError(_("A meeting of {body} on {day} is known already")
+                                       .format(body=meeting.body,
+                                               day=say_date(meeting.date)), "")
             check_day(work, meeting, force=force, forced=forced)
             known.add((meeting.body, meeting.date))
             work.add("meetings", MeetingRow(None, meeting.body, meeting.date,
@@ -155,7 +168,7 @@ def import_meetings(store: Store, process_id: str, file: MeetingsFile, *, now: d
         process, definition = work.process, work.definition
         meetings, skipped = resolve_bodies(file, definition.bodies, mapping or {})
         for meeting in meetings:
-            check_text("Body", meeting.body, one_line=True)
+            check_text(_("Body"), meeting.body, one_line=True)
         known = {(m.body, m.date): m for m in process.meetings}
         seen: set[tuple[str, date]] = set()
         forced: list[str] = []
@@ -163,8 +176,9 @@ def import_meetings(store: Store, process_id: str, file: MeetingsFile, *, now: d
         for meeting in meetings:
             key = (meeting.body, meeting.date)
             if key in seen:
-                raise AlreadyDoneError(f"A meeting of {meeting.body} on "
-                                       f"{dutch_date(meeting.date)}", "is in the file twice")
+                raise AlreadyDoneError(_("A meeting of {body} on {day} is in the file twice")
+                                       .format(body=meeting.body,
+                                               day=say_date(meeting.date)), "")
             seen.add(key)
             _check_meeting(process, definition, meeting)
             row = known.get(key)

@@ -6,7 +6,8 @@ import re
 from datetime import datetime
 from difflib import get_close_matches
 
-from ..errors import AlreadyDoneError, InvalidValueError, UnknownItemError
+from ..errors import AlreadyDoneError, InvalidValueError, UnknownItemError, listing
+from ..i18n import _
 from ..store import Store
 from ..store.rows import PEOPLE, AssignmentRow
 from ..store.writer import change
@@ -22,12 +23,13 @@ def check_person(name: str, email: str) -> tuple[str, str]:
     """A name and an address as stored: one line each, within the columns' sizes."""
     name, email = name.strip(), email.strip()
     if not name or any(ch in name for ch in "\r\n\t<>\"") or len(name) > MAX_NAME:
-        raise InvalidValueError("Name", name, "must be one line without <, > or quotes, "
-                                f"at most {MAX_NAME} characters")
-    check_text("Name", name, one_line=True)
-    check_text("E-mail address", email, one_line=True)
+        raise InvalidValueError(_("Name"), name, _(
+            "must be one line without <, > or quotes, at most {count} characters").format(
+            count=MAX_NAME))
+    check_text(_("Name"), name, one_line=True)
+    check_text(_("E-mail address"), email, one_line=True)
     if not EMAIL.fullmatch(email) or len(email) > MAX_EMAIL:
-        raise InvalidValueError("", email, "is not an e-mail address")
+        raise InvalidValueError("", email, _("is not an e-mail address"))
     return name, email
 
 
@@ -41,10 +43,12 @@ def check_municipality(definition: Definition, process_id: str, municipality: st
     found = next((m for m in known if m.casefold() == wanted.casefold()), None)
     if found is None:
         close = get_close_matches(wanted.casefold(), [m.casefold() for m in known], n=1)
-        hint = next((f" (did you mean {m}?)" for m in known
-                     if close and m.casefold() == close[0]), "")
-        raise InvalidValueError("Process", process_id, f"has no municipality '{wanted}'{hint}; "
-                                f"municipalities: {', '.join(known) or 'none'}")
+        near = next((m for m in known if close and m.casefold() == close[0]), None)
+        rule = (_("has no municipality '{municipality}' (did you mean {near}?); "
+                  "municipalities: {municipalities}") if near else
+                _("has no municipality '{municipality}'; municipalities: {municipalities}"))
+        raise InvalidValueError(_("Process"), process_id, rule.format(
+            municipality=wanted, near=near, municipalities=listing(known)))
     return found
 
 
@@ -69,8 +73,9 @@ def assign(store: Store, process_id: str, role: str, *, name: str, email: str, n
                          if a.role == role and a.municipality == municipality
                          and a.email.lower() == email.lower()), None)
         if existing is not None and existing.name == name:
-            raise AlreadyDoneError(f"{name} <{email}>",
-                                   f"already fills role '{where}' of '{process.id}'")
+            raise AlreadyDoneError(_(
+                "{name} <{email}> already fills role '{role}' of '{process_id}'").format(
+                name=name, email=email, role=where, process_id=process.id), "")
         previous = None
         if existing is None:
             work.add("assignments", AssignmentRow(role, email, name, work.stamp, municipality))
@@ -96,9 +101,9 @@ def unassign(store: Store, process_id: str, role: str, *, email: str, now: datet
         if existing is None:
             holders = [a.email for a in process.assignments
                        if a.role == role and a.municipality == municipality]
-            raise InvalidValueError("Nobody with e-mail", email,
-                                    f"fills role '{where}' of '{process.id}'; holders: "
-                                    f"{', '.join(holders) or 'none'}")
+            raise InvalidValueError(_("Nobody with e-mail"), email, _(
+                "fills role '{role}' of '{process_id}'; holders: {holders}").format(
+                role=where, process_id=process.id, holders=listing(holders)))
         work.remove("assignments", (existing.role, municipality, existing.email))
         work.record("unassigned", source=existing.email, item=where,
                     note=f"{existing.name} <{existing.email}>")

@@ -28,8 +28,9 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select
 
-from ..dates import dutch_date, local, to_utc_naive
+from ..dates import local, to_utc_naive
 from ..errors import ConflictError, FileAccessError
+from ..i18n import _, ngettext, say_date
 from ..store import Store, tables
 from ..store.reader import read_definition, read_events, read_process
 from ..store.rows import PARTS
@@ -126,11 +127,11 @@ def _write_new(path: Path, text: str) -> None:
     try:
         handle = path.open("x", encoding="utf-8")
     except FileExistsError:
-        raise FileAccessError("write", path, "the file exists already; nothing was deleted "
-                              "(choose another --out)") from None
+        raise FileAccessError("write", path, _("the file exists already; nothing was deleted "
+                                               "(choose another --out)")) from None
     except OSError as exc:
-        raise FileAccessError("write", path, f"{exc.strerror or exc}; nothing was deleted") \
-            from None
+        raise FileAccessError("write", path, _("{reason}; nothing was deleted").format(
+            reason=exc.strerror or exc)) from None
     try:
         with handle:
             handle.write(text)
@@ -144,8 +145,8 @@ def _write_new(path: Path, text: str) -> None:
                 os.close(folder)
     except OSError as exc:
         path.unlink(missing_ok=True)
-        raise FileAccessError("write", path, f"{exc.strerror or exc}; nothing was deleted") \
-            from None
+        raise FileAccessError("write", path, _("{reason}; nothing was deleted").format(
+            reason=exc.strerror or exc)) from None
 
 
 def _entry(event: Any) -> HistoryEntry:
@@ -172,8 +173,15 @@ def _json(value: object) -> Any:
 
 def describe_deletion(result: Deletion, today: date) -> str:
     """One line saying what a deletion did, for the command line."""
-    unsent = f", {result.unsent} unsent" if result.unsent else ""
-    events = f"{result.events} event" + ("" if result.events == 1 else "s")
-    messages = f"{result.messages} message" + ("" if result.messages == 1 else "s")
-    return (f"{result.process}: history ({events}, {messages}{unsent}) written to "
-            f"{result.path}; process deleted on {dutch_date(today)}")
+    events = ngettext("{count} event", "{count} events", result.events).format(
+        count=result.events)
+    messages = ngettext("{count} message", "{count} messages", result.messages).format(
+        count=result.messages)
+    if result.unsent:
+        return _("{process_id}: history ({events}, {messages}, {unsent} unsent) written to "
+                 "{path}; process deleted on {day}").format(
+            process_id=result.process, events=events, messages=messages, unsent=result.unsent,
+            path=result.path, day=say_date(today))
+    return _("{process_id}: history ({events}, {messages}) written to {path}; process deleted "
+             "on {day}").format(process_id=result.process, events=events, messages=messages,
+                                path=result.path, day=say_date(today))

@@ -18,7 +18,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from ..dates import dutch_date
-from ..errors import AlreadyDoneError, InvalidValueError, MeetingDayError, UnknownItemError
+from ..errors import (
+    AlreadyDoneError,
+    InvalidValueError,
+    MeetingDayError,
+    UnknownItemError,
+    listing,
+)
+from ..i18n import _, say_date
 from ..store import Store
 from ..store.rows import MeetingRow, ScheduleRow
 from ..store.writer import change
@@ -53,8 +60,12 @@ _OM_DE = re.compile(r"^om\s+de\s+(?:(?P<n>\S+)\s+)?(?:week|weken)\s+(?:op\s+)?(?
 _DAYS = re.compile(rf"^{_EVERY}\s+(?:(?P<ord>\S+)\s+)?(?P<day>\S+?)s?"
                    r"(?:\s+(?:of\s+the\s+month|of\s+each\s+month|van\s+de\s+maand))?$")
 
-_FORMS = ("an RRULE such as FREQ=MONTHLY;BYDAY=+2TU, or 'every second Tuesday', "
-          "'every 4 weeks on Thursday', 'elke tweede dinsdag', 'elke vier weken op donderdag'")
+
+
+def _forms() -> str:
+    """The forms a rule may take, for a refusal."""
+    return _("an RRULE such as FREQ=MONTHLY;BYDAY=+2TU, or 'every second Tuesday', 'every 4 "
+             "weeks on Thursday', 'elke tweede dinsdag', 'elke vier weken op donderdag'")
 
 
 @dataclass(frozen=True)
@@ -79,11 +90,11 @@ def parse_rule(text: str) -> str:
     if re.match(r"^(?:RRULE:)?FREQ=", cleaned, flags=re.IGNORECASE):
         rule = re.sub(r"^RRULE:", "", cleaned, flags=re.IGNORECASE).upper().replace(" ", "")
         if len(rule) > MAX_RULE:
-            raise InvalidValueError("Rule", rule[:40] + "…", f"is longer than {MAX_RULE} "
-                                    "characters")
+            raise InvalidValueError(_("Rule"), rule[:40] + "…", _(
+                "is longer than {count} characters").format(count=MAX_RULE))
         if "DTSTART" in rule:
-            raise InvalidValueError("Rule", rule, "holds a DTSTART; give the first day with "
-                                    "--from")
+            raise InvalidValueError(_("Rule"), rule, _(
+                "holds a DTSTART; give the first day with --from"))
         _rrule(rule, date(2000, 1, 1), text)
         return rule
     words = cleaned.casefold()
@@ -104,24 +115,27 @@ def parse_rule(text: str) -> str:
         if ordinal is None:
             return f"FREQ=WEEKLY;BYDAY={day}"
         if ordinal not in _ORDINALS:
-            raise InvalidValueError("Rule", text, f"is not understood ('{ordinal}'); use "
-                                    f"{_FORMS}")
+            raise InvalidValueError(_("Rule"), text, _(
+                "is not understood ('{word}'); use {forms}").format(word=ordinal,
+                                                                   forms=_forms()))
         return f"FREQ=MONTHLY;BYDAY={_ORDINALS[ordinal]:+d}{day}"
-    raise InvalidValueError("Rule", text, f"is not understood; use {_FORMS}")
+    raise InvalidValueError(_("Rule"), text, _("is not understood; use {forms}").format(
+        forms=_forms()))
 
 
 def _day_code(word: str, text: str) -> str:
     code = _DAY_CODES.get(word) or _DAY_CODES.get(word.rstrip("s"))
     if code is None:
-        raise InvalidValueError("Rule", text, f"names no weekday ('{word}'); use {_FORMS}")
+        raise InvalidValueError(_("Rule"), text, _(
+            "names no weekday ('{word}'); use {forms}").format(word=word, forms=_forms()))
     return code
 
 
 def _number(word: str, text: str) -> int:
     number = int(word) if word.isdigit() else _NUMBERS.get(word) or _ORDINALS.get(word)
     if not number or number < 1 or number > 52:
-        raise InvalidValueError("Rule", text, f"has no number of weeks from 1 to 52 "
-                                f"('{word}')")
+        raise InvalidValueError(_("Rule"), text, _(
+            "has no number of weeks from 1 to 52 ('{word}')").format(word=word))
     return number
 
 
@@ -131,7 +145,8 @@ def _rrule(rule: str, starts: date, text: str) -> object:
     try:
         return rrulestr(rule, dtstart=datetime.combine(starts, time()))
     except (ValueError, TypeError) as exc:
-        raise InvalidValueError("Rule", text, f"is not a valid RRULE: {exc}") from None
+        raise InvalidValueError(_("Rule"), text, _("is not a valid RRULE: {reason}").format(
+            reason=exc)) from None
 
 
 def expand_rule(rule: str, starts: date, ends: date) -> list[date]:
@@ -143,8 +158,9 @@ def expand_rule(rule: str, starts: date, ends: date) -> list[date]:
             break
         days.append(day)
         if len(days) > MAX_OCCURRENCES:
-            raise InvalidValueError("Rule", rule, f"gives more than {MAX_OCCURRENCES} meetings "
-                                    f"from {dutch_date(starts)} to {dutch_date(ends)}")
+            raise InvalidValueError(_("Rule"), rule, _(
+                "gives more than {count} meetings from {first} to {last}").format(
+                count=MAX_OCCURRENCES, first=say_date(starts), last=say_date(ends)))
     return days
 
 
@@ -160,33 +176,38 @@ def schedule_meetings(store: Store, process_id: str, body: str, rule_text: str, 
     keeps the earlier occurrences and the cancelled days and removes the later occurrences
     the new rule does not have.
     """
-    check_text("Body", body, one_line=True)
+    check_text(_("Body"), body, one_line=True)
     rule = parse_rule(rule_text)
     with change(store, process_id, now=now, actor=actor, parts=["schedules"]) as work:
         process, definition = work.process, work.definition
         if body not in definition.bodies:
-            raise InvalidValueError("", body, f"decides nothing in '{process.id}'; "
-                                    f"bodies: {', '.join(definition.bodies)}")
+            raise InvalidValueError("", body, _(
+                "decides nothing in '{process_id}'; bodies: {bodies}").format(
+                process_id=process.id, bodies=listing(definition.bodies)))
         today = now.date()
         span = meeting_span(process, today)
         first = starts or max(today, span[0])
         last = ends or span[1]
         if last < first:
-            raise InvalidValueError("Schedule", f"{body} {rule}", f"ends ({dutch_date(last)}) "
-                                    f"before it starts ({dutch_date(first)})")
+            raise InvalidValueError(_("Schedule"), f"{body} {rule}", _(
+                "ends ({last}) before it starts ({first})").format(last=say_date(last),
+                                                                  first=say_date(first)))
         forced: list[str] = []
         # Only the span bounds a schedule's days: it may well start on a Sunday.
         for label, bound in (("from", starts), ("until", ends)):
             why = outside_span(span, bound) if bound is not None else None
             if bound is not None and why is not None:
                 if not force:
-                    raise MeetingDayError(f"A schedule of {body} {label} {dutch_date(bound)}",
-                                          why)
-                forced.append(f"{dutch_date(bound)} ({why})")
+                    subject = (_("A schedule of {body} from {day}") if label == "from"
+                               else _("A schedule of {body} until {day}"))
+                    raise MeetingDayError(subject.format(body=body, day=say_date(bound)), why)
+                forced.append(f"{dutch_date(bound)} "
+                              f"({outside_span(span, bound, recorded=True)})")
         old = next((s for s in process.schedules if s.body == body), None)
         if old is not None and not replace:
-            raise AlreadyDoneError(f"A schedule of {body} ({old.rule})",
-                                   "is known already; --replace replaces it")
+            raise AlreadyDoneError(_(
+                "A schedule of {body} ({rule}) is known already; --replace replaces it").format(
+                body=body, rule=old.rule), "")
         cancelled = {*(date.fromisoformat(d) for d in (old.exceptions.split(",") if old
                                                         else []) if d), *exceptions}
         days = expand_rule(rule, first, last)
@@ -202,7 +223,7 @@ def schedule_meetings(store: Store, process_id: str, body: str, rule_text: str, 
                 known.append(day)
                 continue
             if day in cancelled:
-                skipped.append((day, "cancelled"))
+                skipped.append((day, _("cancelled")))
                 continue
             why = why_not_on(definition, (first, last), body, day)
             if why is not None:

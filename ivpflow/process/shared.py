@@ -23,7 +23,8 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 
 from ..dates import dutch_date, to_utc_naive
-from ..errors import AlreadyDoneError, InvalidValueError, OutOfOrderError
+from ..errors import AlreadyDoneError, InvalidValueError, OutOfOrderError, listing
+from ..i18n import _, say_date
 from ..store import Store, tables
 from ..store.reader import read_definition, read_shared
 from ..store.writer import change, check_actor
@@ -52,13 +53,15 @@ def _definitions(store: Store) -> dict[str, Definition]:
 
 
 def _check_body(body: str, definitions: dict[str, Definition]) -> str:
-    check_text("Body", body, one_line=True)
+    check_text(_("Body"), body, one_line=True)
     known = sorted({b for d in definitions.values() for b in d.bodies})
     if body not in known:
         close = get_close_matches(body, known, n=1)
-        hint = f" (did you mean {close[0]}?)" if close else ""
-        raise InvalidValueError("", body, f"decides nothing in any process of the store{hint}; "
-                                f"bodies: {', '.join(known) or 'none'}")
+        rule = (_("decides nothing in any process of the store (did you mean {near}?); "
+                  "bodies: {bodies}") if close else
+                _("decides nothing in any process of the store; bodies: {bodies}"))
+        raise InvalidValueError("", body, rule.format(near=close[0] if close else "",
+                                                      bodies=listing(known)))
     return body
 
 
@@ -72,11 +75,11 @@ def add_shared_meetings(store: Store, meetings: list[Meeting], *, now: datetime,
     for meeting in meetings:
         _check_body(meeting.body, definitions)
         if meeting.papers_due is not None and meeting.papers_due > meeting.date:
-            raise OutOfOrderError("Papers due", meeting.papers_due, "after", meeting.date,
-                                  label="the meeting")
+            raise OutOfOrderError(_("Papers due"), meeting.papers_due, "after", meeting.date,
+                                  label=_("the meeting"))
         if (meeting.body, meeting.date) in seen:
-            raise AlreadyDoneError(f"A meeting of {meeting.body} on "
-                                   f"{dutch_date(meeting.date)}", "is given twice")
+            raise AlreadyDoneError(_("A meeting of {body} on {day} is given twice").format(
+                body=meeting.body, day=say_date(meeting.date)), "")
         seen.add((meeting.body, meeting.date))
     table = tables.shared_meetings
     stamp = to_utc_naive(now)
@@ -85,8 +88,9 @@ def add_shared_meetings(store: Store, meetings: list[Meeting], *, now: datetime,
                  ["shared_meetings"]}
         for meeting in meetings:
             if (meeting.body, meeting.date) in known:
-                raise AlreadyDoneError(f"A shared meeting of {meeting.body} on "
-                                       f"{dutch_date(meeting.date)}", "is known already")
+                raise AlreadyDoneError(_(
+                    "A shared meeting of {body} on {day} is known already").format(
+                    body=meeting.body, day=say_date(meeting.date)), "")
         if meetings:
             conn.execute(insert(table), [{"body": m.body, "date": m.date,
                                           "papers_due": m.papers_due, "created_at": stamp}
@@ -108,8 +112,8 @@ def remove_shared_meeting(store: Store, body: str, day: date, *, now: datetime,
         if gone.rowcount != 1:
             known = [f"{m.body} {m.date.isoformat()}"
                      for m in read_shared(conn, ["shared_meetings"])["shared_meetings"]]
-            raise InvalidValueError("Shared meeting", f"{body} {day.isoformat()}",
-                                    f"is not known; shared meetings: {', '.join(known) or 'none'}")
+            raise InvalidValueError(_("Shared meeting"), f"{body} {day.isoformat()}", _(
+                "is not known; shared meetings: {meetings}").format(meetings=listing(known)))
     return Replanned(1, _replan(store, _definitions(store), [Meeting(body, day)],
                                 "meeting-removed", f"shared: {body} {dutch_date(day)}",
                                 now=now, actor=actor))
@@ -158,16 +162,17 @@ def _check_role(role: str, municipality: str,
     having = [d for d in definitions.values() if role in d.roles]
     if not having:
         known = sorted({r for d in definitions.values() for r in d.roles})
-        raise InvalidValueError("Role", role, "is a role of no process in the store; roles: "
-                                f"{', '.join(known) or 'none'}")
+        raise InvalidValueError(_("Role"), role, _(
+            "is a role of no process in the store; roles: {roles}").format(roles=listing(known)))
     wanted = municipality.strip()
     if not wanted:
         return role, ""
     known = list(dict.fromkeys(m for d in having for m in d.municipalities))
     found = next((m for m in known if m.casefold() == wanted.casefold()), None)
     if found is None:
-        raise InvalidValueError("Municipality", wanted, f"has no process with role '{role}' "
-                                f"in the store; municipalities: {', '.join(known) or 'none'}")
+        raise InvalidValueError(_("Municipality"), wanted, _(
+            "has no process with role '{role}' in the store; municipalities: "
+            "{municipalities}").format(role=role, municipalities=listing(known)))
     return role, found
 
 
@@ -184,8 +189,9 @@ def assign_shared(store: Store, role: str, *, name: str, email: str, now: dateti
     with store.connect(immediate=True) as conn:
         existing = conn.execute(select(table.c.name).where(*where)).first()
         if existing is not None and existing.name == name:
-            raise AlreadyDoneError(f"{name} <{email}>",
-                                   f"already fills shared role '{_where(role, municipality)}'")
+            raise AlreadyDoneError(_("{name} <{email}> already fills shared role '{role}'")
+                                   .format(name=name, email=email,
+                                           role=_where(role, municipality)), "")
         if existing is None:
             conn.execute(insert(table).values(role=role, municipality=municipality,
                                               email=email, name=name,
@@ -207,9 +213,9 @@ def unassign_shared(store: Store, role: str, *, email: str, municipality: str = 
         if found is None:
             holders = [a.email for a in rows if a.role == role
                        and a.municipality.casefold() == wanted.casefold()]
-            raise InvalidValueError("Nobody with e-mail", email,
-                                    f"fills shared role '{_where(role, wanted)}'; holders: "
-                                    f"{', '.join(holders) or 'none'}")
+            raise InvalidValueError(_("Nobody with e-mail"), email, _(
+                "fills shared role '{role}'; holders: {holders}").format(
+                role=_where(role, wanted), holders=listing(holders)))
         conn.execute(delete(table).where(table.c.role == found.role,
                                          table.c.municipality == found.municipality,
                                          table.c.email == found.email))

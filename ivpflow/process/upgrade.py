@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..dates import MONTHS_NL, dutch_date, local
-from ..errors import AlreadyDoneError, InvalidValueError, MissingReasonError, UpgradeRefusedError
+from ..errors import (
+    AlreadyDoneError,
+    InvalidValueError,
+    MissingReasonError,
+    UpgradeRefusedError,
+    kind_name,
+)
+from ..i18n import _
 from ..store import Store
 from ..store.rows import PEOPLE, ItemRow, MeetingRow, PhaseRow, ProcessRow
 from ..store.writer import Change, apply_plan, change
@@ -50,9 +57,10 @@ def parse_renames(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
         old, sep, new = check_text("--rename", pair, one_line=True).partition("=")
         old, new = old.strip(), new.strip()
         if not sep or not old or not new or old == new:
-            raise InvalidValueError("--rename", pair, "must be OLD=NEW with two different ids")
+            raise InvalidValueError("--rename", pair, _("must be OLD=NEW with two different ids"))
         if old in renames:
-            raise InvalidValueError("--rename", pair, f"renames '{old}' a second time")
+            raise InvalidValueError("--rename", pair, _("renames '{old}' a second time").format(
+                old=old))
         renames[old] = new
     return renames
 
@@ -64,7 +72,7 @@ def upgrade_process(store: Store, process_id: str, definition: Definition, *, no
     of work: the definition stored, the process pointed at it, items and phases added,
     renamed and dropped, everything planned again, one `upgraded` event. With `dry_run`
     nothing is written and the result says what would change."""
-    reason = check_text("Reason", reason)
+    reason = check_text(_("Reason"), reason)
     if force and not (reason and reason.strip()):
         raise MissingReasonError("--force")
     mapping = dict(renames or {})
@@ -99,27 +107,27 @@ def _take(work: Change, new: Definition, renames: dict[str, str], force: bool,
     process, old = work.process, work.definition
     pid = process.id
     if new.id != old.id:
-        raise UpgradeRefusedError(pid, f"{new.path} is workflow '{new.id}' and the process "
-                                  f"runs '{old.id}'; upgrade takes a corrected definition "
-                                  "of the same workflow")
+        raise UpgradeRefusedError(pid, _(
+            "{path} is workflow '{new}' and the process runs '{old}'; upgrade takes a corrected "
+            "definition of the same workflow").format(path=new.path, new=new.id, old=old.id))
     if new.digest == old.digest:
-        raise AlreadyDoneError(f"Process '{pid}'", f"runs this definition of {new.path} "
-                               "already")
+        raise AlreadyDoneError(_("Process '{process_id}' runs this definition of {path} "
+                                 "already").format(process_id=pid, path=new.path), "")
     phase_to, item_to = _mapping(pid, old, new, renames)
     if process.phase not in phase_to:
-        raise UpgradeRefusedError(pid, f"its current phase '{process.phase}' is not in "
-                                  f"{new.path}; name its new id with --rename "
-                                  f"{process.phase}=NEW")
+        raise UpgradeRefusedError(pid, _(
+            "its current phase '{phase}' is not in {path}; name its new id with --rename "
+            "{phase}=NEW").format(phase=process.phase, path=new.path))
     diff = _Diff()
     phases, lost_phases = _phases(process, old, new, phase_to, diff)
     items, lost_items = _items(process, old, new, phase_to, item_to, diff, work)
     lost = lost_phases + lost_items
     refused = None
     if lost and not force:
-        refused = UpgradeRefusedError(pid, "it would drop what has recorded facts: "
-                                      + "; ".join(lost) + " (--rename OLD=NEW if it was "
-                                      "renamed, or --force --reason TEXT to drop it; the "
-                                      "history keeps it)")
+        refused = UpgradeRefusedError(pid, _(
+            "it would drop what has recorded facts: {lost} (--rename OLD=NEW if it was "
+            "renamed, or --force --reason TEXT to drop it; the history keeps it)").format(
+            lost="; ".join(lost)))
         if written:
             raise refused
     meetings = _meetings(process, old, new, work, diff)
@@ -143,25 +151,29 @@ def _mapping(pid: str, old: Definition, new: Definition,
     for source, dest in renames.items():
         if source in old.items:
             if dest not in new.items:
-                raise UpgradeRefusedError(pid, f"--rename {source}={dest}: the new definition "
-                                          f"has no item '{dest}'")
+                raise UpgradeRefusedError(pid, _(
+                    "--rename {old}={new}: the new definition has no item '{new}'").format(
+                    old=source, new=dest))
             if new.items[dest].kind != old.items[source].kind:
-                raise UpgradeRefusedError(pid, f"--rename {source}={dest}: '{source}' is a "
-                                          f"{old.items[source].kind} and '{dest}' a "
-                                          f"{new.items[dest].kind}")
+                raise UpgradeRefusedError(pid, _(
+                    "--rename {old}={new}: '{old}' is a {old_kind} and '{new}' a {new_kind}")
+                    .format(old=source, new=dest, old_kind=kind_name(old.items[source].kind),
+                            new_kind=kind_name(new.items[dest].kind)))
             clash = dest in old.items or source in new.items
         elif source in old.phase_ids:
             if dest not in new.phase_ids:
-                raise UpgradeRefusedError(pid, f"--rename {source}={dest}: the new definition "
-                                          f"has no phase '{dest}'")
+                raise UpgradeRefusedError(pid, _(
+                    "--rename {old}={new}: the new definition has no phase '{new}'").format(
+                    old=source, new=dest))
             clash = dest in old.phase_ids or source in new.phase_ids
         else:
-            raise UpgradeRefusedError(pid, f"--rename {source}={dest}: the process has no "
-                                      f"phase or item '{source}'")
+            raise UpgradeRefusedError(pid, _(
+                "--rename {old}={new}: the process has no phase or item '{old}'").format(
+                old=source, new=dest))
         if clash:
-            raise UpgradeRefusedError(pid, f"--rename {source}={dest}: both ids are in one of "
-                                      "the definitions; a rename takes an id that is gone to "
-                                      "one that is new")
+            raise UpgradeRefusedError(pid, _(
+                "--rename {old}={new}: both ids are in one of the definitions; a rename takes "
+                "an id that is gone to one that is new").format(old=source, new=dest))
     phase_to = {p: renames.get(p, p) for p in old.phase_ids}
     item_to = {i: renames.get(i, i) for i in old.items}
     return ({o: n for o, n in phase_to.items() if n in new.phase_ids},
@@ -180,9 +192,9 @@ def _phases(process: ProcessRow, old: Definition, new: Definition, phase_to: dic
             was = back[phase.id]
             row = rows[was]
             if row.status == "done" and phase.index > current.index:
-                raise UpgradeRefusedError(process.id, f"phase '{phase.id}' is done but comes "
-                                          f"after the current phase '{current.id}' in "
-                                          f"{new.path}")
+                raise UpgradeRefusedError(process.id, _(
+                    "phase '{phase}' is done but comes after the current phase '{current}' in "
+                    "{path}").format(phase=phase.id, current=current.id, path=new.path))
             result.append(row._replace(phase=phase.id, position=phase.index))
             diff.changed("phase", was, phase.id, _phase_changes(old.phase(was), phase),
                          _phase_facts(row))

@@ -31,6 +31,7 @@ from sqlalchemy.exc import (
 )
 
 from ..errors import CorruptStoreError, NoStoreError, StoreBusyError, StoreError
+from ..i18n import _
 
 # The newest migration in store/migrations/versions; a test keeps the two equal. Comparing
 # against it avoids importing Alembic (a quarter of a second) when the schema is current.
@@ -358,11 +359,11 @@ class Store:
         if url is None:
             folder = Path(store_dir or "store")
             if folder.exists() and not folder.is_dir():
-                raise StoreError("use store folder", f"'{folder}'", "it is not a folder")
+                raise StoreError("use store folder", f"'{folder}'", _("it is not a folder"))
             if not create:
                 if not (folder / "ivpflow.sqlite3").is_file():
-                    reason = "ivpflow.sqlite3 not found" if folder.is_dir() \
-                        else "no such folder"
+                    reason = _("ivpflow.sqlite3 not found") if folder.is_dir() \
+                        else _("no such folder")
                     raise NoStoreError(str(folder.absolute()), reason)
             try:
                 folder.mkdir(parents=True, exist_ok=True)
@@ -373,14 +374,14 @@ class Store:
         elif not create:
             file = _sqlite_file(url)
             if file is not None and not file.is_file():
-                raise NoStoreError(str(file.absolute()), "no such database file")
+                raise NoStoreError(str(file.absolute()), _("no such database file"))
         if create:
             return cls(url)
         store = cls(url, upgrade=False)
         try:
             revision = store.current_revision()
             if revision is None:
-                raise NoStoreError(store.describe(), "it has no ivpflow tables yet")
+                raise NoStoreError(store.describe(), _("it has no ivpflow tables yet"))
             if revision != SCHEMA_HEAD:
                 store.upgrade()
         except BaseException:
@@ -423,8 +424,8 @@ class Store:
                 names = conn.dialect.get_table_names(conn)
                 if "alembic_version" not in names:
                     if names:
-                        raise StoreError("open", self.describe(), "it holds other tables "
-                                         "and is not an ivpflow database")
+                        raise StoreError("open", self.describe(), _(
+                            "it holds other tables and is not an ivpflow database"))
                     return None
                 return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
         except DatabaseError as exc:

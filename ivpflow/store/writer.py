@@ -26,8 +26,9 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
-from ..dates import dutch_moment, to_utc_naive
+from ..dates import dutch_date, dutch_moment, to_utc_naive
 from ..errors import BackdatedError, ConflictError, InvalidValueError, ProcessExistsError
+from ..i18n import _, say_date, say_moment
 from ..planning.deadlines import plan_deadlines
 from ..planning.summary import Summary, summarize
 from ..text import check_text
@@ -135,7 +136,7 @@ class Change:
         if allowed is None:
             raise refusal
         allowed.warnings.append(refusal.fact)
-        self.backdated.append(f"forced: {refusal.fact}")
+        self.backdated.append(f"forced: {refusal.recorded}")
 
     # ---------------------------------------------------------------- the rows
 
@@ -236,12 +237,31 @@ def backdating() -> Iterator[Backdating]:
 MAX_ACTOR = 200  # events.actor, items.completed_by
 
 
+def moment_refusal(process_id: str, moment: datetime, last: datetime) -> BackdatedError:
+    """The refusal of a change at `moment`, before the process's last event at `last`."""
+    return BackdatedError(
+        _("Process '{process_id}': the moment").format(process_id=process_id),
+        say_moment(moment), say_moment(last), _("the last event in its history"),
+        recorded=f"Process '{process_id}': the moment {dutch_moment(moment)} lies before the "
+                 f"last event in its history ({dutch_moment(last)})")
+
+
+def decision_date_refusal(process_id: str, day: date, start: date) -> BackdatedError:
+    """The refusal of a decision dated `day`, before the process's start on `start`."""
+    return BackdatedError(
+        _("Decision date"), say_date(day), say_date(start),
+        _("the start of '{process_id}'").format(process_id=process_id),
+        recorded=f"Decision date {dutch_date(day)} lies before the start of '{process_id}' "
+                 f"({dutch_date(start)})")
+
+
 def check_actor(actor: str) -> str:
     """Who acts, as the history keeps it: one line of at most 200 characters."""
     if not actor.strip() or len(actor) > MAX_ACTOR:
-        raise InvalidValueError("Actor", actor if len(actor) <= 40 else actor[:40] + "…",
-                                f"must be one line of 1 to {MAX_ACTOR} characters")
-    return check_text("Actor", actor, one_line=True)
+        raise InvalidValueError(_("Actor"), actor if len(actor) <= 40 else actor[:40] + "…",
+                                _("must be one line of 1 to {count} characters").format(
+                                    count=MAX_ACTOR))
+    return check_text(_("Actor"), actor, one_line=True)
 
 
 # --------------------------------------------------------------------------- the unit of work
@@ -265,9 +285,7 @@ def change(store: Store, process_id: str, *, now: datetime, actor: str,
         # Only the data's changes are kept in order: the scheduler's own events (a draft
         # made, a message requeued) follow the real clock whatever a replay's --now says.
         if touch and work.stamp < process.updated_at:
-            work.allow_earlier(BackdatedError(
-                f"Process '{process.id}': the moment", dutch_moment(now),
-                dutch_moment(process.updated_at), "the last event in its history"))
+            work.allow_earlier(moment_refusal(process.id, now, process.updated_at))
         yield work
         write(tx, work)
 
