@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from itertools import pairwise
 
 from ..workflow.model import Definition, Meeting
 
@@ -40,7 +41,7 @@ def calendar_reach(meetings: Iterable[Meeting]) -> dict[str, date]:
     reach = {}
     for body, known in days.items():
         known.sort()
-        gap = max((later - earlier for earlier, later in zip(known, known[1:])),
+        gap = max((later - earlier for earlier, later in pairwise(known)),
                   default=CALENDAR_REACH)
         reach[body] = known[-1] + max(CALENDAR_REACH, gap)
     return reach
