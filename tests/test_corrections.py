@@ -4,6 +4,7 @@ a recorded decision; the history keeps every step and the rows are as before."""
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -393,15 +394,36 @@ def test_an_added_priority_is_undone_a_removed_one_is_refused(ivpflow: Invoke, s
         "jeugd …'; nothing changed\n"))
 
 
-def test_a_removed_meeting_comes_back_without_its_papers_date_and_says_so(
-        ivpflow: Invoke, store: Store, started: str) -> None:
+def test_a_removed_meeting_comes_back_with_its_papers_date(ivpflow: Invoke, store: Store,
+                                                         started: str) -> None:
     ivpflow("meeting", "add", "not", "gemeenteraad Losser", "2026-06-30", "--papers-due",
             "2026-06-10", now="2026-03-03T09:00")
     ivpflow("meeting", "remove", "not", "gemeenteraad Losser", "2026-06-30",
             now="2026-03-04T09:00")
+    assert history_of(ivpflow)[-1]["from"] == "cli, papers due 2026-06-10"
     assert ivpflow("undo", "not", now="2026-03-05T09:00").exit_code == 0
     back = [m for m in read(store).meetings if m.body == "gemeenteraad Losser"
             and m.date.isoformat() == "2026-06-30"]
+    assert [(m.papers_due, m.source) for m in back] == [(date(2026, 6, 10), "cli")]
+    assert history_of(ivpflow)[-1]["note"] == (
+        "meeting-removed (cli, papers due 2026-06-10 → —) of 4 maart 2026 09:00")
+
+
+def test_a_removal_recorded_without_its_papers_date_is_undone_by_the_body_s_term(
+        ivpflow: Invoke, store: Store, started: str) -> None:
+    from sqlalchemy import delete, insert
+
+    from ivpflow.store import tables
+
+    ivpflow("meeting", "add", "not", "gemeenteraad Losser", "2026-06-30", "--papers-due",
+            "2026-06-10", now="2026-03-03T09:00")
+    with store.engine.begin() as conn:  # removed as a release before 0014 recorded it
+        conn.execute(delete(tables.meetings).where(tables.meetings.c.date == date(2026, 6, 30)))
+        conn.execute(insert(tables.events).values(
+            process_id="not", at=datetime(2026, 3, 4, 8), actor="tester",
+            event="meeting-removed", note="gemeenteraad Losser 30 juni 2026"))
+    assert ivpflow("undo", "not", now="2026-03-05T09:00").exit_code == 0
+    back = [m for m in read(store).meetings if m.date.isoformat() == "2026-06-30"]
     assert [(m.papers_due, m.source) for m in back] == [(None, "cli")]
     assert history_of(ivpflow)[-1]["note"] == (
         "meeting-removed of 4 maart 2026 09:00 (its papers date is not in the history: "

@@ -41,6 +41,9 @@ REFUSED = {
 _CONTENT_PARTS = {"priority": "priorities", "indicator": "indicators", "action": "actions"}
 _DECIDED_ON = re.compile(r"besluit van (\d{1,2}) ([a-z]+) (\d{4})")
 _WHERE = re.compile(r"(?P<role>.+) \((?P<municipality>.+)\)")
+# What a removed meeting was (process.meetings.meeting_state): its source and papers date.
+_REMOVED_MEETING = re.compile(r"(?P<source>[a-z]+), (?:papers due (?P<papers>\d{4}-\d{2}-\d{2})"
+                              r"|no papers date)")
 
 
 @dataclass(frozen=True)
@@ -292,8 +295,13 @@ def _undo_meeting_removed(work: Change, event: EventRow,
     body, day = named
     if any((m.body, m.date) == named for m in work.process.meetings):
         raise _Changed(f"it has a meeting {event.note}")
-    # The event does not keep the meeting's papers date: the definition's, if it is one of
-    # its meetings; else the body's usual term plans it.
+    kept = _REMOVED_MEETING.fullmatch(event.from_state or "")
+    if kept is not None:
+        papers = date.fromisoformat(kept["papers"]) if kept["papers"] else None
+        work.add("meetings", MeetingRow(None, body, day, papers, kept["source"], work.stamp))
+        return None
+    # An event recorded before removals kept the papers date: the definition's, if it is one
+    # of its meetings; else the body's usual term plans it.
     listed = next((m for m in work.definition.meetings if (m.body, m.date) == named), None)
     work.add("meetings", MeetingRow(None, body, day, listed.papers_due if listed else None,
                                     "definition" if listed else "cli", work.stamp))

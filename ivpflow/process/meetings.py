@@ -207,4 +207,12 @@ def remove_meeting(store: Store, process_id: str, body: str, day: date, *, now: 
             days = sorted({*filter(None, schedule.exceptions.split(",")), day.isoformat()})
             work.update("schedules", body, exceptions=",".join(days))
             note += " (cancelled in its schedule)"
-        work.record("meeting-removed", note=note)
+        work.record("meeting-removed", source=meeting_state(found.source, found.papers_due),
+                    note=note)
+
+
+def meeting_state(source: str, papers_due: date | None) -> str:
+    """What a removed meeting was, as its event keeps it so that an undo restores it exactly:
+    'cli, papers due 2026-06-10' or 'file, no papers date'."""
+    papers = f"papers due {papers_due.isoformat()}" if papers_due else "no papers date"
+    return f"{source}, {papers}"
