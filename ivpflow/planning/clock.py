@@ -15,6 +15,8 @@ adopted nothing is 'forecast to be adopted' any more.
 from __future__ import annotations
 
 import calendar as _stdcal
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, TypedDict
 
@@ -64,36 +66,20 @@ def four_year_clock(definition: Definition, facts: Facts, planned: Deadlines, fc
                     valid_from: date | None) -> Clock | None:
     """The clock of a process on `facts.today`, as if no successor were known (see
     `followed_by`); None when the definition names no period."""
-    years = definition.period_years
-    if years is None:
+    term = plan_term(definition, facts, planned.phase_due, planned.item_due)
+    if term is None:
         return None
-    days = definition.calendar.working
     adopting = adopting_decisions(definition)
     if adopting:
-        planned_dates = [planned.item_due.get(i.id) for i in adopting]
         forecast_dates = [fc.item.get(i.id) for i in adopting]
-        decided = [facts.settled.get(i.id) for i in adopting]
     else:
         last = [p for p in definition.phases if not p.final][-1]
-        planned_dates, forecast_dates = [planned.phase_due.get(last.id)], [fc.end.get(last.id)]
-        decided = [facts.completed.get(last.id) if facts.status.get(last.id) == "done"
-                   else None]
-    adoption_planned = max((d for d in planned_dates if d), default=None)
+        forecast_dates = [fc.end.get(last.id)]
     adoption_forecast = (None if any(d is None for d in forecast_dates)
                          else max((d for d in forecast_dates if d), default=None))
-    adopted = max(d for d in decided if d) if all(decided) else None
-    first_decided = min((d for d in decided if d), default=None)
-    own, replaced = _extensions(definition, facts, adopted, {i.id for i in adopting})
-    until = max([d for d in (definition.replaces_until, replaced) if d], default=None)
-    expires = date(years[1], 12, 31)
-    if definition.purpose == "extension":
-        expires = own or expires
-    elif adopted and first_decided:
-        expires = min(expires, add_months(first_decided, 48))
-        expires = max(expires, own) if own else expires
-    lead = (days.working_days_between(facts.start, adoption_planned)
-            if adoption_planned and adoption_planned > facts.start else 0)
-    next_start_by = days.add_working_days(expires, -lead)
+    adoption_planned, adopted, expires = term.adoption_planned, term.adopted, term.expires
+    own, until, next_start_by = term.extended_until, term.replaces_until, term.next_start_by
+    lead = term.lead_working_days
     warnings: list[dict[str, Any]] = []
     next_warning = None
     if adopted is None:
@@ -117,6 +103,59 @@ def four_year_clock(definition: Definition, facts: Facts, planned: Deadlines, fc
                  lead_working_days=lead, next_start_by=next_start_by.isoformat(),
                  successor=None, next_warning=_iso(next_warning),
                  warnings=[say([warning]) for warning in warnings], reasons=warnings)
+
+
+@dataclass(frozen=True)
+class Term:
+    """How long a plan runs and when the next process must start: what the clock counts and
+    what a definition's `due: next start` item is due on, so that both give one answer."""
+
+    adoption_planned: date | None
+    adopted: date | None  # the day the (last) raad adopted the plan; None until all have
+    extended_until: date | None  # the day a raad decision extended this plan until
+    replaces_until: date | None  # the replaced plan's end, as raad decisions moved it
+    expires: date
+    lead_working_days: int  # the process's own time from its start to planned adoption
+    next_start_by: date
+
+
+def plan_term(definition: Definition, facts: Facts, phase_due: Mapping[str, date | None],
+              item_due: Mapping[str, date | None]) -> Term | None:
+    """The term of a process's plan from its planned deadlines (before the clock's own
+    `due: next start` items are set: none of them decides the term); None when the definition
+    names no period.
+
+    Before adoption the plan expires at the end of its period; once adopted four years after
+    the first raadsbesluit if that is earlier, or later when a raad decision extended it. The
+    next process must start the process's own lead time (start to planned adoption) before."""
+    years = definition.period_years
+    if years is None:
+        return None
+    days = definition.calendar.working
+    adopting = adopting_decisions(definition)
+    if adopting:
+        planned_dates = [item_due.get(i.id) for i in adopting]
+        decided = [facts.settled.get(i.id) for i in adopting]
+    else:
+        last = [p for p in definition.phases if not p.final][-1]
+        planned_dates = [phase_due.get(last.id)]
+        decided = [facts.completed.get(last.id) if facts.status.get(last.id) == "done"
+                   else None]
+    adoption_planned = max((d for d in planned_dates if d), default=None)
+    adopted = max(d for d in decided if d) if all(decided) else None
+    first_decided = min((d for d in decided if d), default=None)
+    own, replaced = _extensions(definition, facts, adopted, {i.id for i in adopting})
+    until = max([d for d in (definition.replaces_until, replaced) if d], default=None)
+    expires = date(years[1], 12, 31)
+    if definition.purpose == "extension":
+        expires = own or expires
+    elif adopted and first_decided:
+        expires = min(expires, add_months(first_decided, 48))
+        expires = max(expires, own) if own else expires
+    lead = (days.working_days_between(facts.start, adoption_planned)
+            if adoption_planned and adoption_planned > facts.start else 0)
+    return Term(adoption_planned, adopted, own, until, expires, lead,
+                days.add_working_days(expires, -lead))
 
 
 def _extensions(definition: Definition, facts: Facts, adopted: date | None,

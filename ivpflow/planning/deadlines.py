@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ..workdays import WorkingCalendar
-from ..workflow.model import Deadline, Definition, Item, Meeting
+from ..workflow.model import NEXT_START, Deadline, Definition, Item, Meeting
 from .meetings import first_meeting_on, last_meeting_by, papers_due
 
 ADOPTING_BODY = "gemeenteraad"
@@ -115,6 +115,8 @@ def resolve_deadlines(
         if deadline.month is not None:
             year, month = deadline.month
             return days.last_working_day_of_month(year, month)
+        if deadline.anchor_kind == NEXT_START:
+            return None  # set from the plan's term once the plan is made (plan_deadlines)
         if deadline.anchor_kind == "item":
             base = due_of_item(deadline.anchor)
         else:
@@ -182,7 +184,25 @@ def plan_deadlines(definition: Definition, facts: Facts) -> Deadlines:
                 pushed = True
         if not pushed:
             break
+    _due_on_next_start(definition, facts, result)
     return result
+
+
+def _due_on_next_start(definition: Definition, facts: Facts, result: Deadlines) -> None:
+    """Give the items due on the clock's next-start day (`due: next start`) that day, as the
+    four-year clock counts it from these deadlines, in place."""
+    items = [i for i in definition.items.values()
+             if i.due is not None and i.due.anchor_kind == NEXT_START]
+    if not items:
+        return
+    from .clock import plan_term  # the clock counts from this module's deadlines
+
+    term = plan_term(definition, facts, result.phase_due, result.item_due)
+    for item in items:
+        assert item.due is not None
+        days = definition.calendar_for(item.municipality).working
+        result.item_due[item.id] = (roll(term.next_start_by, item.due.roll, days)
+                                    if term is not None else None)
 
 
 def _onto_meetings(definition: Definition, facts: Facts, result: Deadlines) -> list[Item]:

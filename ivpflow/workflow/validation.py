@@ -25,6 +25,7 @@ from .limits import (
 )
 from .model import (
     KINDS,
+    NEXT_START,
     PERIOD_PATTERN,
     ROLLS,
     Deadline,
@@ -182,6 +183,11 @@ class DefinitionParser:
         target = self.target(data, phases)
         reminders = self.reminders(data, roles)
         purpose, warn_months = clock_settings(self, data)
+        if period is None:
+            for item in items.values():
+                if item.due is not None and item.due.anchor_kind == NEXT_START:
+                    self.problem(item.line, f"deadline 'next start' of '{item.id}' needs the "
+                                            "definition's period (e.g. period: 2027-2030)")
         if self.problems:
             raise self.fail()
         return Definition(
@@ -599,6 +605,8 @@ class DefinitionParser:
             if not FIRST_DAY.year <= year <= LAST_DAY.year:
                 self.limit(line, f"deadline {text} lies outside {_WINDOW}")
             return Deadline(text=text, month=(year, mon), roll=roll)
+        if text.lower() == NEXT_START:  # the four-year clock's day (planning.clock.plan_term)
+            return Deadline(text=text, anchor_kind=NEXT_START, roll=roll)
         edge = _ANCHOR.match(text)
         if edge:
             return Deadline(text=text, anchor_kind=edge.group("edge").lower(),
@@ -800,6 +808,8 @@ class DefinitionParser:
         lines: dict[tuple[str, str], int] = {}
 
         def anchor_node(deadline: Deadline, line: int) -> tuple[str, str] | None:
+            if deadline.anchor_kind == NEXT_START:
+                return None  # follows the plan's adoption, which it cannot move
             if deadline.anchor_kind in ("start", "end"):
                 if deadline.anchor not in phase_ids:
                     self.problem(line, f"deadline '{deadline.text}' names unknown phase "
