@@ -21,7 +21,7 @@ from ivpflow.store.rows import CONTENT, PEOPLE
 from ivpflow.views.outbox import outbox_messages
 from ivpflow.workflow.model import Definition
 
-from .conftest import Invoke, read
+from .conftest import Invoke, read, settle_skipped
 
 SENDER = "ivpflow <ivpflow@not.example>"
 LATER = "2026-03-09T10:00"
@@ -268,6 +268,7 @@ def analyse(store: Store, not_definition: Definition) -> None:
            now=parse_moment("2026-02-27T09:00"), actor="t")
     advance(store, "not", now=parse_moment("2026-02-27T17:00"), actor="t", force=True,
             reason="r")
+    settle_skipped(store, "not", parse_moment("2026-02-27T17:10"))  # opstart ran outside ivpflow
 
 
 def reminders_of(store: Store, item: str) -> list[tuple[str, str, str]]:

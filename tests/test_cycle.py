@@ -23,7 +23,7 @@ from ivpflow.workdays import DEFAULT_CALENDAR as DAYS
 from ivpflow.workflow.loader import compile_definition, load_compiled, parse_definition
 from ivpflow.workflow.model import Definition
 
-from .conftest import Invoke
+from .conftest import Invoke, settle_skipped
 
 SMALL = """\
 id: klein-2027-2030
@@ -184,6 +184,8 @@ def adopted_process(store: Store, definition: Definition) -> dict[str, str]:
                outcome="vastgesteld", now=evening, actor="griffie")
     advance(store, "not", now=evening, actor="t", force=True,
             reason="publicatie en informeren driehoek buiten ivpflow")
+    # What ran outside ivpflow is recorded afterwards, or it would be reminded of.
+    settle_skipped(store, "not", parse_moment(f"{ADOPTED.isoformat()}T21:30"))
     return emails
 
 
