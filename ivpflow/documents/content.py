@@ -19,6 +19,7 @@ from ..errors import (
     NotADateError,
     OutOfOrderError,
     UnknownChoiceError,
+    UnknownGemeenteError,
     UnknownItemError,
 )
 from ..store import Store
@@ -136,9 +137,11 @@ def _remove(store: Store, process_id: str, kind: str, ident: str, *, now: dateti
 
 
 def add_priority(store: Store, process_id: str, priority_id: str, *, veld: int | str,
-                 theme: str, title: str, rationale: str | None = None, now: datetime,
+                 theme: str, title: str, rationale: str | None = None,
+                 gemeente: str | None = None, now: datetime,
                  actor: str) -> dict[str, Any]:
-    """Record a priority (speerpunt) of the IVP in one of the five veiligheidsvelden."""
+    """Record a priority (speerpunt) of the IVP in one of the five veiligheidsvelden: shared
+    by every gemeente of the process, or one gemeente's own (`gemeente`, its local colour)."""
     _check_id("Priority", priority_id)
     found = find_veld(veld)
     theme_text = _text("Theme", theme, limit=200, required=True, one_line=True)
@@ -146,13 +149,27 @@ def add_priority(store: Store, process_id: str, priority_id: str, *, veld: int |
     assert theme_text is not None and title_text is not None
     reason = _text("Rationale", rationale)
     with change(store, process_id, now=now, actor=actor, parts=CONTENT) as work:
+        own = _gemeente(work, gemeente)
         _new(work.process, "priority", priority_id)
         work.add("priorities", PriorityRow(priority_id, found.nummer, theme_text, title_text,
                                            reason, _position(work.process.priorities),
-                                           work.stamp))
-        work.record("priority-added", item=priority_id, note=f"{found.naam}: {title_text}")
+                                           work.stamp, own))
+        work.record("priority-added", item=priority_id,
+                    note=f"{found.naam}: {title_text}" + (f" ({own})" if own else ""))
     return {"id": priority_id, "veld": found.nummer, "veld_naam": found.naam,
-            "theme": theme_text, "title": title_text, "rationale": reason}
+            "theme": theme_text, "title": title_text, "rationale": reason, "gemeente": own}
+
+
+def _gemeente(work: Change, name: str | None) -> str | None:
+    """A gemeente of the process as its definition spells it (case does not matter), else a
+    refusal naming the nearest; None for a shared priority."""
+    if name is None or not name.strip():
+        return None
+    known = list(work.definition.municipalities)
+    folded = {m.casefold(): m for m in known}
+    if name.strip().casefold() not in folded:
+        raise UnknownGemeenteError(work.process.id, name.strip(), known)
+    return folded[name.strip().casefold()]
 
 
 def list_priorities(store: Store, process_id: str) -> list[dict[str, Any]]:
@@ -180,7 +197,8 @@ def remove_priority(store: Store, process_id: str, priority_id: str, *, now: dat
 
 def _priority_data(priority: PriorityRow) -> dict[str, Any]:
     return {"id": priority.id, "veld": priority.veld, "veld_naam": find_veld(priority.veld).naam,
-            "theme": priority.theme, "title": priority.title, "rationale": priority.rationale}
+            "theme": priority.theme, "title": priority.title, "rationale": priority.rationale,
+            "gemeente": priority.gemeente}
 
 
 # --------------------------------------------------------------------------- indicators

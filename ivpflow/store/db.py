@@ -34,7 +34,7 @@ from ..errors import CorruptStoreError, NoStoreError, StoreBusyError, StoreError
 
 # The newest migration in store/migrations/versions; a test keeps the two equal. Comparing
 # against it avoids importing Alembic (a quarter of a second) when the schema is current.
-SCHEMA_HEAD = "0011"
+SCHEMA_HEAD = "0014"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
 # A SQLite file of at most this many pages (4 KiB each) is checked (PRAGMA quick_check) before

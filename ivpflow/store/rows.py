@@ -123,6 +123,7 @@ class PriorityRow(NamedTuple):
     rationale: str | None
     position: int
     created_at: datetime
+    gemeente: str | None = None  # one gemeente's own priority; None: shared by all
 
 
 class IndicatorRow(NamedTuple):
@@ -172,6 +173,7 @@ class DraftRow(NamedTuple):
     sha256: str
     reason: str
     created_at: datetime
+    source_sha256: str | None = None  # the Markdown it was rendered from
 
 
 class ProcessRow(NamedTuple):

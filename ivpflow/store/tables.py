@@ -228,6 +228,7 @@ priorities = Table(
     Column("rationale", Text),
     Column("position", Integer, nullable=False),
     Column("created_at", DateTime, nullable=False),
+    Column("gemeente", String(100)),  # one gemeente's own priority; NULL: shared by all
 )
 
 # A measurable indicator of a priority: source, baseline and streefwaarde.
@@ -283,6 +284,8 @@ drafts = Table(
     Column("sha256", String(64), nullable=False),
     Column("reason", String(20), nullable=False),  # due | on demand
     Column("created_at", DateTime, nullable=False),
+    # The Markdown the version was rendered from (every format of one version has the same).
+    Column("source_sha256", String(64)),
     UniqueConstraint("process_id", "document", "format", "version"),
 )
 
