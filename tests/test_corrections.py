@@ -410,6 +410,20 @@ def test_a_removed_meeting_comes_back_with_its_papers_date(ivpflow: Invoke, stor
         "meeting-removed (cli, papers due 2026-06-10 → —) of 4 maart 2026 09:00")
 
 
+def test_an_occurrence_cancelled_in_its_schedule_comes_back_in_it(
+        ivpflow: Invoke, store: Store, started: str) -> None:
+    raad = "gemeenteraad Losser"
+    rule = ["meeting", "schedule", "not", raad, "elke tweede dinsdag", "--from", "2026-09-01",
+            "--until", "2026-11-30"]
+    assert ivpflow(*rule, now="2026-03-03T09:00").exit_code == 0
+    ivpflow("meeting", "cancel", "not", raad, "2026-11-10", now="2026-03-04T09:00")
+    assert ivpflow("undo", "not", now="2026-03-05T09:00").exit_code == 0
+    back = [(m.date.isoformat(), m.source) for m in read(store).meetings if m.body == raad]
+    assert ("2026-11-10", "schedule") in back
+    schedules = json.loads(ivpflow("meeting", "schedules", "not", "--json").stdout)
+    assert schedules[0]["except"] == []
+
+
 def test_a_removal_recorded_without_its_papers_date_is_undone_by_the_body_s_term(
         ivpflow: Invoke, store: Store, started: str) -> None:
     from sqlalchemy import delete, insert

@@ -189,6 +189,10 @@ def import_meetings(store: Store, process_id: str, file: MeetingsFile, *, now: d
         return result
 
 
+# How the event of a removed occurrence of a schedule says so (its undo reads it back).
+CANCELLED_IN_SCHEDULE = " (cancelled in its schedule)"
+
+
 def remove_meeting(store: Store, process_id: str, body: str, day: date, *, now: datetime,
                    actor: str) -> None:
     """Remove a meeting that will not take place; an occurrence of a schedule stays cancelled
@@ -206,7 +210,7 @@ def remove_meeting(store: Store, process_id: str, body: str, day: date, *, now: 
         if found.source == "schedule" and schedule is not None:
             days = sorted({*filter(None, schedule.exceptions.split(",")), day.isoformat()})
             work.update("schedules", body, exceptions=",".join(days))
-            note += " (cancelled in its schedule)"
+            note += CANCELLED_IN_SCHEDULE
         work.record("meeting-removed", source=meeting_state(found.source, found.papers_due),
                     note=note)
 
