@@ -354,10 +354,10 @@ def test_status_plan_and_the_clock_give_one_next_start(
     assert (status["clock"]["next_start_by"], task["due"], row["planned"]) == (by, by, by)
 
 
-def test_a_next_start_deadline_needs_a_period() -> None:
-    text = """\
-id: zonder-periode
-title: IVP zonder periode
+NEXT_START = """\
+id: volgende-start
+title: IVP Losser 2027-2030
+period: 2027-2030
 roles: {coordinator: Coördinator}
 phases:
   - id: ivp
@@ -365,7 +365,27 @@ phases:
     due: 2026-11
     tasks:
       - {id: start-volgend-ivp, title: Opstart volgend IVP, role: coordinator, due: next start}
+      - {id: evaluatie, title: Evaluatie, role: coordinator, due: 2026-10}
   - {id: afgerond, title: Afgerond, final: true}
 """
-    assert problems(text) == ["klein.yaml:9: deadline 'next start' of 'start-volgend-ivp' "
-                              "needs the definition's period (e.g. period: 2027-2030)"]
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("period: 2027-2030\n", "", "klein.yaml:9: deadline 'next start' of 'start-volgend-ivp' "
+                                "needs the definition's period (e.g. period: 2027-2030)"),
+    ("due: 2026-10}", "due: 20 working days before start-volgend-ivp}",
+     "klein.yaml:11: deadline '20 working days before start-volgend-ivp' of 'evaluatie' counts "
+     "from 'start-volgend-ivp', which is due on 'next start'; count from an edge of a phase "
+     "instead"),
+    ("    due: 2026-11\n", "    due: next start\n",
+     "klein.yaml:6: phase 'ivp' cannot be due on 'next start'; give that deadline to one of "
+     "its items"),
+], ids=["no-period", "counted-from", "a-phase"])
+def test_a_next_start_deadline_is_an_item_s_in_a_plan_with_a_period(
+        old: str, new: str, expected: str) -> None:
+    assert expected in problems(NEXT_START.replace(old, new, 1))
+
+
+def test_a_next_start_deadline_parses_in_a_plan_with_a_period() -> None:
+    definition = parse_definition(NEXT_START, "klein.yaml")
+    assert definition.items["start-volgend-ivp"].due.text == "next start"  # type: ignore[union-attr]

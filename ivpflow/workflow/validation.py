@@ -183,11 +183,7 @@ class DefinitionParser:
         target = self.target(data, phases)
         reminders = self.reminders(data, roles)
         purpose, warn_months = clock_settings(self, data)
-        if period is None:
-            for item in items.values():
-                if item.due is not None and item.due.anchor_kind == NEXT_START:
-                    self.problem(item.line, f"deadline 'next start' of '{item.id}' needs the "
-                                            "definition's period (e.g. period: 2027-2030)")
+        self.check_next_start(phases, items, period)
         if self.problems:
             raise self.fail()
         return Definition(
@@ -800,6 +796,26 @@ class DefinitionParser:
                 seen_items.setdefault(item.id, item.line)
                 items.setdefault(item.id, item)
         return items
+
+    def check_next_start(self, phases: list[Phase], items: dict[str, Item],
+                         period: str | None) -> None:
+        """'next start' is an item's deadline, in a definition with a period; nothing counts
+        from it (the clock sets it once the plan is made)."""
+        starting = {i.id for i in items.values()
+                    if i.due is not None and i.due.anchor_kind == NEXT_START}
+        for phase in phases:
+            if phase.due is not None and phase.due.anchor_kind == NEXT_START:
+                self.problem(phase.line, f"phase '{phase.id}' cannot be due on 'next start'; "
+                                         "give that deadline to one of its items")
+        for item in items.values():
+            if item.id in starting and period is None:
+                self.problem(item.line, f"deadline 'next start' of '{item.id}' needs the "
+                                        "definition's period (e.g. period: 2027-2030)")
+            elif item.due is not None and item.due.anchor_kind == "item" \
+                    and item.due.anchor in starting:
+                self.problem(item.line, f"deadline '{item.due.text}' of '{item.id}' counts "
+                                        f"from '{item.due.anchor}', which is due on 'next "
+                                        "start'; count from an edge of a phase instead")
 
     def check_references(self, phases: list[Phase], items: dict[str, Item]) -> None:
         """Every anchor must exist, and relative deadlines must not form a cycle."""
