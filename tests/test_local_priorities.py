@@ -146,3 +146,17 @@ def test_without_local_priorities_the_notitie_is_as_before(ivpflow: Invoke,
     assert "### 2.1 Jeugd en veiligheid" in headings(text)
     assert "| Veiligheidsveld | Thema | Prioriteit |\n" in text
     assert "Geldt voor" not in text and "Gezamenlijke prioriteiten" not in text
+
+
+def test_the_refusal_and_the_confirmation_speak_dutch(
+        ivpflow: Invoke, started: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IVPFLOW_LANGUAGE", "nl")
+    refused = ivpflow("priority", "add", "not", "drugs", "--veld", "3", "--theme", "Drugs",
+                      "--title", "Drugsoverlast", "--gemeente", "Tubberge")
+    assert refused.stderr.endswith("Proces 'not' heeft geen gemeente 'Tubberge'; bedoelt u "
+                                   "'Tubbergen'? Gemeenten: Losser, Dinkelland, Oldenzaal, "
+                                   "Tubbergen\n")
+    assert ok(ivpflow, "priority", "add", "not", "drugs", "--veld", "3", "--theme", "Drugs",
+              "--title", "Drugsoverlast", "--gemeente", "Tubbergen") == (
+        "not: prioriteit drugs van Tubbergen toegevoegd (3. Jeugd en veiligheid)\n")
+    assert ok(ivpflow, "priority", "list", "not").splitlines()[1].split()[-1] == "Tubbergen"
