@@ -423,31 +423,3 @@ class ExtensionError(InvalidValueError):
         self.decision, self.reason = decision, reason
         IvpflowError.__init__(self, f"Decision '{decision}' cannot extend the plan: {reason}")
 
-
-# --- local priorities per gemeente (issue 13 point 7, branch priorities)
-
-
-class UnknownGemeenteError(InvalidValueError):
-    """A process has no gemeente of this name (or none at all)."""
-
-    def __init__(self, process_id: str, gemeente: str, known: Sequence[str]) -> None:
-        from .i18n import _
-
-        self.process_id, self.gemeente, self.known = process_id, gemeente, list(known)
-        self.what, self.value, self.rule = "gemeente", gemeente, "is not one of the process's"
-        if not self.known:
-            message = _("Process '{process_id}' has no gemeenten, so '{gemeente}' cannot be "
-                        "one of them: its priorities are shared").format(
-                            process_id=process_id, gemeente=gemeente)
-        else:
-            near = nearest(gemeente, self.known)
-            if near:
-                message = _("Process '{process_id}' has no gemeente '{gemeente}'; did you mean "
-                            "'{near}'? gemeenten: {gemeenten}").format(
-                                process_id=process_id, gemeente=gemeente, near=near[0],
-                                gemeenten=", ".join(self.known))
-            else:
-                message = _("Process '{process_id}' has no gemeente '{gemeente}'; gemeenten: "
-                            "{gemeenten}").format(process_id=process_id, gemeente=gemeente,
-                                                  gemeenten=", ".join(self.known))
-        IvpflowError.__init__(self, message)

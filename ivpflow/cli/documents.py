@@ -136,8 +136,7 @@ def priority() -> None:
 @pass_app
 def priority_add(app: App, process_id: str, priority_id: str, veld: str, theme: str,
                  title: str, rationale: str | None, gemeente: str | None) -> None:
-    """Add a priority: shared by every gemeente of the process, or with --gemeente one
-    gemeente's own.
+    """Add a priority, shared or (--gemeente) one gemeente's own.
 
     \b
     Examples:
@@ -148,14 +147,14 @@ def priority_add(app: App, process_id: str, priority_id: str, veld: str, theme: 
         --theme 'Veelvoorkomende criminaliteit' \\
         --title 'Minder fietsdiefstal' --gemeente Oldenzaal
     """
+    from .. import i18n
     from ..documents.content import add_priority
-    from ..i18n import _
 
     added = add_priority(app.store, process_id, priority_id, veld=veld, theme=theme,
                          title=title, rationale=rationale, gemeente=gemeente, now=app.now,
                          actor=app.actor)
     if added["gemeente"]:
-        click.echo(_("{process_id}: priority {priority_id} of {gemeente} added ({veld}. "
+        click.echo(i18n._("{process_id}: priority {priority_id} of {gemeente} added ({veld}. "
                      "{veld_naam})").format(process_id=process_id, priority_id=priority_id,
                                             gemeente=added["gemeente"], veld=added["veld"],
                                             veld_naam=added["veld_naam"]))
@@ -176,14 +175,14 @@ def priority_list(app: App, process_id: str, as_json: bool) -> None:
     Example:
       ivpflow priority list not-2027-2030
     """
+    from .. import i18n
     from ..documents.content import list_priorities
-    from ..i18n import _
 
     rows = list_priorities(app.store_for_reading, process_id)
     _show(rows, as_json, process_id, "priority", "priorities",
-          ["id", "veld", "theme", "title", _("gemeente")],
+          ["id", "veld", "theme", "title", i18n._("gemeente")],
           lambda r: [r["id"], f"{r['veld']}. {r['veld_naam']}", r["theme"], _line(r["title"]),
-                     r["gemeente"] or _("shared")],
+                     r["gemeente"] or i18n._("shared")],
           cut={1, 2}, wrap={3})
 
 

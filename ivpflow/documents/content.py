@@ -7,20 +7,23 @@ lists are plain data, in the order the items were added.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from difflib import get_close_matches
 from typing import Any
 
+from .. import i18n
 from ..dates import parse_day
 from ..errors import (
     AlreadyDoneError,
     ExclusiveOptionsError,
     InvalidValueError,
+    IvpflowError,
     NotADateError,
     OutOfOrderError,
     UnknownChoiceError,
-    UnknownGemeenteError,
     UnknownItemError,
+    nearest,
 )
 from ..store import Store
 from ..store.reader import read_process
@@ -65,6 +68,33 @@ DOCUMENT_VALUES = ("zaaknummer", "documentnummer", "datum", "onderwerp", "bijlag
 _MULTILINE = frozenset({"dekking", "bijlagen", "inleiding"})
 _TIME = re.compile(r"^([01]\d|2[0-3])[.:][0-5]\d$")
 PLURALS = {"priority": "priorities", "indicator": "indicators", "action": "actions"}
+
+
+# --------------------------------------------------------------------------- refusals
+
+
+class UnknownGemeenteError(InvalidValueError):
+    """A process has no gemeente of this name (or none at all)."""
+
+    def __init__(self, process_id: str, gemeente: str, known: Sequence[str]) -> None:
+        self.process_id, self.gemeente, self.known = process_id, gemeente, list(known)
+        self.what, self.value, self.rule = "gemeente", gemeente, "is not one of the process's"
+        names = ", ".join(self.known)
+        near = nearest(gemeente, self.known)
+        if not self.known:
+            message = i18n._("Process '{process_id}' has no gemeenten, so '{gemeente}' cannot "
+                             "be one of them: its priorities are shared").format(
+                                 process_id=process_id, gemeente=gemeente)
+        elif near:
+            message = i18n._("Process '{process_id}' has no gemeente '{gemeente}'; did you "
+                             "mean '{near}'? gemeenten: {gemeenten}").format(
+                                 process_id=process_id, gemeente=gemeente, near=near[0],
+                                 gemeenten=names)
+        else:
+            message = i18n._("Process '{process_id}' has no gemeente '{gemeente}'; gemeenten: "
+                             "{gemeenten}").format(process_id=process_id, gemeente=gemeente,
+                                                   gemeenten=names)
+        IvpflowError.__init__(self, message)
 
 
 # --------------------------------------------------------------------------- validation

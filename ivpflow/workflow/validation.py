@@ -9,9 +9,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from .. import i18n
 from ..dates import FIRST_DAY, LAST_DAY
 from ..errors import DefinitionError
-from ..i18n import _
 from ..workdays import DEFAULT_CALENDAR, WorkingCalendar
 from .clocksettings import clock_settings, extends_day
 from .cycle import CYCLE_ITEM_KEYS, CYCLE_KEYS, DEFAULT_PHASE, with_cycle
@@ -806,17 +806,17 @@ class DefinitionParser:
                     if i.due is not None and i.due.anchor_kind == NEXT_START}
         for phase in phases:
             if phase.due is not None and phase.due.anchor_kind == NEXT_START:
-                self.problem(phase.line, _("phase '{phase}' cannot be due on 'next start'; "
+                self.problem(phase.line, i18n._("phase '{phase}' cannot be due on 'next start'; "
                                            "give that deadline to one of its items").format(
                                                phase=phase.id))
         for item in items.values():
             if item.id in starting and period is None:
-                self.problem(item.line, _("deadline 'next start' of '{item}' needs the "
+                self.problem(item.line, i18n._("deadline 'next start' of '{item}' needs the "
                                           "definition's period (e.g. period: 2027-2030)"
                                           ).format(item=item.id))
             elif item.due is not None and item.due.anchor_kind == "item" \
                     and item.due.anchor in starting:
-                self.problem(item.line, _("deadline '{deadline}' of '{item}' counts from "
+                self.problem(item.line, i18n._("deadline '{deadline}' of '{item}' counts from "
                                           "'{anchor}', which is due on 'next start'; count "
                                           "from an edge of a phase instead").format(
                                               deadline=item.due.text, item=item.id,
