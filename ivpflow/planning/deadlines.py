@@ -5,7 +5,9 @@ deadlines count from those starts and from other items; a decision lands on the 
 of its body on or before its deadline (its papers due the lead time before, the document it
 needs due by then), and councils do not meet in recess. No decision comes before the one it
 follows in the decision chain (college -> raadscommissie -> gemeenteraad, or `after:`) plus its
-body's chain lead time, with or without meetings.
+body's chain lead time, with or without meetings. The plan's term (when it expires and when
+the next process must start, as the four-year clock counts it) is made from these deadlines,
+and an item due on 'next start' takes that day.
 """
 
 from __future__ import annotations
