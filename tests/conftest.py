@@ -200,6 +200,31 @@ def outbox_row(store: Store, ident: int) -> OutboxRow:
                                        .where(outbox.c.id == ident)).one())
 
 
+def settle_skipped(store: Store, process_id: str, now: datetime) -> list[str]:
+    """Record as done (or vastgesteld) what a forced advance left open, as a coordinator does
+    for work that ran outside ivpflow, so that it is reminded of no more; the ids."""
+    from ivpflow.process.items import complete, decide
+    from ivpflow.store.reader import read_definition
+    from ivpflow.workflow.model import POSITIVE_OUTCOMES
+
+    with store.transaction() as tx:
+        process = read_process(tx, process_id, parts=PEOPLE)
+        definition = read_definition(tx, process.definition_digest)
+    left = {state.phase for state in process.phases if state.status == "done"}
+    settled = []
+    for state in process.items:
+        item = definition.items[state.item_id]
+        if state.phase not in left or not item.required or state.status == "done" \
+                or state.outcome in POSITIVE_OUTCOMES:
+            continue
+        if item.kind == "decision":
+            decide(store, process_id, item.id, outcome="vastgesteld", now=now, actor="t")
+        else:
+            complete(store, process_id, item.id, now=now, actor="t")
+        settled.append(item.id)
+    return settled
+
+
 @pytest.fixture
 def own_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty IVPFLOW_TEMPLATES folder (documents/ and mail/) for a test's own templates."""

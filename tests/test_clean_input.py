@@ -196,6 +196,7 @@ LOOKUPS = {
     ("decide", "outcome"), ("add_meetings", "source"), ("remove_meeting", "body"),
     ("assign", "role"), ("unassign", "role"), ("unassign", "email"),
     ("assign", "municipality"), ("unassign", "municipality"), ("add_priority", "veld"),
+    ("add_priority", "gemeente"),
     ("remove_priority", "priority_id"), ("add_indicator", "priority"),
     ("add_indicator", "veld"), ("remove_indicator", "indicator_id"),
     ("add_action", "priority"), ("add_action", "termijn"), ("remove_action", "action_id"),

@@ -50,7 +50,7 @@ def test_priority_list_json_keeps_text_as_given(ivpflow: Invoke, started: str) -
     assert listed(ivpflow, "priority", "list", "not") == [
         {"id": "jeugd", "veld": 3, "veld_naam": "Jeugd en veiligheid",
          "theme": "Jeugdcriminaliteit", "title": "Jeugd & <veiligheid>",
-         "rationale": "regel één\nregel \"twee\""}]
+         "rationale": "regel één\nregel \"twee\"", "gemeente": None}]
 
 
 @pytest.mark.parametrize(("args", "message"), [

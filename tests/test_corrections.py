@@ -4,6 +4,7 @@ a recorded decision; the history keeps every step and the rows are as before."""
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -20,7 +21,7 @@ from ivpflow.store.rows import CONTENT, PEOPLE
 from ivpflow.views.outbox import outbox_messages
 from ivpflow.workflow.model import Definition
 
-from .conftest import Invoke, read
+from .conftest import Invoke, read, settle_skipped
 
 SENDER = "ivpflow <ivpflow@not.example>"
 LATER = "2026-03-09T10:00"
@@ -267,6 +268,7 @@ def analyse(store: Store, not_definition: Definition) -> None:
            now=parse_moment("2026-02-27T09:00"), actor="t")
     advance(store, "not", now=parse_moment("2026-02-27T17:00"), actor="t", force=True,
             reason="r")
+    settle_skipped(store, "not", parse_moment("2026-02-27T17:10"))  # opstart ran outside ivpflow
 
 
 def reminders_of(store: Store, item: str) -> list[tuple[str, str, str]]:
@@ -393,15 +395,50 @@ def test_an_added_priority_is_undone_a_removed_one_is_refused(ivpflow: Invoke, s
         "jeugd …'; nothing changed\n"))
 
 
-def test_a_removed_meeting_comes_back_without_its_papers_date_and_says_so(
-        ivpflow: Invoke, store: Store, started: str) -> None:
+def test_a_removed_meeting_comes_back_with_its_papers_date(ivpflow: Invoke, store: Store,
+                                                         started: str) -> None:
     ivpflow("meeting", "add", "not", "gemeenteraad Losser", "2026-06-30", "--papers-due",
             "2026-06-10", now="2026-03-03T09:00")
     ivpflow("meeting", "remove", "not", "gemeenteraad Losser", "2026-06-30",
             now="2026-03-04T09:00")
+    assert history_of(ivpflow)[-1]["from"] == "cli, papers due 2026-06-10"
     assert ivpflow("undo", "not", now="2026-03-05T09:00").exit_code == 0
     back = [m for m in read(store).meetings if m.body == "gemeenteraad Losser"
             and m.date.isoformat() == "2026-06-30"]
+    assert [(m.papers_due, m.source) for m in back] == [(date(2026, 6, 10), "cli")]
+    assert history_of(ivpflow)[-1]["note"] == (
+        "meeting-removed (cli, papers due 2026-06-10 → —) of 4 maart 2026 09:00")
+
+
+def test_an_occurrence_cancelled_in_its_schedule_comes_back_in_it(
+        ivpflow: Invoke, store: Store, started: str) -> None:
+    raad = "gemeenteraad Losser"
+    rule = ["meeting", "schedule", "not", raad, "elke tweede dinsdag", "--from", "2026-09-01",
+            "--until", "2026-11-30"]
+    assert ivpflow(*rule, now="2026-03-03T09:00").exit_code == 0
+    ivpflow("meeting", "cancel", "not", raad, "2026-11-10", now="2026-03-04T09:00")
+    assert ivpflow("undo", "not", now="2026-03-05T09:00").exit_code == 0
+    back = [(m.date.isoformat(), m.source) for m in read(store).meetings if m.body == raad]
+    assert ("2026-11-10", "schedule") in back
+    schedules = json.loads(ivpflow("meeting", "schedules", "not", "--json").stdout)
+    assert schedules[0]["except"] == []
+
+
+def test_a_removal_recorded_without_its_papers_date_is_undone_by_the_body_s_term(
+        ivpflow: Invoke, store: Store, started: str) -> None:
+    from sqlalchemy import delete, insert
+
+    from ivpflow.store import tables
+
+    ivpflow("meeting", "add", "not", "gemeenteraad Losser", "2026-06-30", "--papers-due",
+            "2026-06-10", now="2026-03-03T09:00")
+    with store.engine.begin() as conn:  # removed as a release before 0014 recorded it
+        conn.execute(delete(tables.meetings).where(tables.meetings.c.date == date(2026, 6, 30)))
+        conn.execute(insert(tables.events).values(
+            process_id="not", at=datetime(2026, 3, 4, 8), actor="tester",
+            event="meeting-removed", note="gemeenteraad Losser 30 juni 2026"))
+    assert ivpflow("undo", "not", now="2026-03-05T09:00").exit_code == 0
+    back = [m for m in read(store).meetings if m.date.isoformat() == "2026-06-30"]
     assert [(m.papers_due, m.source) for m in back] == [(None, "cli")]
     assert history_of(ivpflow)[-1]["note"] == (
         "meeting-removed of 4 maart 2026 09:00 (its papers date is not in the history: "

@@ -23,7 +23,7 @@ from ivpflow.workdays import DEFAULT_CALENDAR as DAYS
 from ivpflow.workflow.loader import compile_definition, load_compiled, parse_definition
 from ivpflow.workflow.model import Definition
 
-from .conftest import Invoke
+from .conftest import Invoke, settle_skipped
 
 SMALL = """\
 id: klein-2027-2030
@@ -184,6 +184,8 @@ def adopted_process(store: Store, definition: Definition) -> dict[str, str]:
                outcome="vastgesteld", now=evening, actor="griffie")
     advance(store, "not", now=evening, actor="t", force=True,
             reason="publicatie en informeren driehoek buiten ivpflow")
+    # What ran outside ivpflow is recorded afterwards, or it would be reminded of.
+    settle_skipped(store, "not", parse_moment(f"{ADOPTED.isoformat()}T21:30"))
     return emails
 
 
@@ -229,7 +231,7 @@ def test_replay_from_adoption_to_the_end_of_2030_reminds_each_yearly_item_once(
                  "11-27 uitvoeringsplan-2029", "12-29 uitvoeringsplan-2029-college-losser",
                  "12-29 uitvoeringsplan-2029-driehoek"],
         "2029": ["02-13 indicatoren-2028", "02-27 raadsinformatiebrief-verantwoording-2028",
-                 "03-30 verantwoording-2028-losser", "10-02 start-volgend-ivp",
+                 "03-30 verantwoording-2028-losser", "08-15 start-volgend-ivp",
                  "11-13 acties-trekkers-2030", "11-27 uitvoeringsplan-2030",
                  "12-31 uitvoeringsplan-2030-college-losser",
                  "12-31 uitvoeringsplan-2030-driehoek"],
@@ -333,3 +335,57 @@ def test_a_late_first_uitvoeringsplan_leaves_the_later_years_on_time(
     assert "looptijd" not in at_risk.values()
     forecast = {row["id"]: row["forecast"] for row in plan}
     assert forecast["uitvoeringsplan-2028-driehoek"] == "2027-12-31"
+
+
+@pytest.mark.parametrize("adopted, by", [(False, "2029-10-02"), (True, "2029-08-15")],
+                         ids=["planned", "adopted-four-years-before-november-2030"])
+def test_status_plan_and_the_clock_give_one_next_start(
+        store: Store, not_definition: Definition, ivpflow: Invoke, adopted: bool,
+        by: str) -> None:
+    if adopted:  # on 10 November 2026: the plan expires four years later, 10 November 2030
+        adopted_process(store, not_definition)
+    else:
+        start_process(store, not_definition, now=parse_moment("2025-09-01T09:00"), actor="t",
+                      process_id="not")
+    status = json.loads(ivpflow("status", "not", "--json", now="2026-11-11").stdout)
+    plan = json.loads(ivpflow("plan", "not", "--json", now="2026-11-11").stdout)
+    task = next(t for t in status["tasks"] if t["id"] == "start-volgend-ivp")
+    row = next(r for r in plan if r["id"] == "start-volgend-ivp")
+    assert (status["clock"]["next_start_by"], task["due"], row["planned"]) == (by, by, by)
+
+
+NEXT_START = """\
+id: volgende-start
+title: IVP Losser 2027-2030
+period: 2027-2030
+roles: {coordinator: Coördinator}
+phases:
+  - id: ivp
+    title: Opstellen IVP
+    due: 2026-11
+    tasks:
+      - {id: start-volgend-ivp, title: Opstart volgend IVP, role: coordinator, due: next start}
+      - {id: evaluatie, title: Evaluatie, role: coordinator, due: 2026-10}
+  - {id: afgerond, title: Afgerond, final: true}
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("period: 2027-2030\n", "", "klein.yaml:9: deadline 'next start' of 'start-volgend-ivp' "
+                                "needs the definition's period (e.g. period: 2027-2030)"),
+    ("due: 2026-10}", "due: 20 working days before start-volgend-ivp}",
+     "klein.yaml:11: deadline '20 working days before start-volgend-ivp' of 'evaluatie' counts "
+     "from 'start-volgend-ivp', which is due on 'next start'; count from an edge of a phase "
+     "instead"),
+    ("    due: 2026-11\n", "    due: next start\n",
+     "klein.yaml:6: phase 'ivp' cannot be due on 'next start'; give that deadline to one of "
+     "its items"),
+], ids=["no-period", "counted-from", "a-phase"])
+def test_a_next_start_deadline_is_an_item_s_in_a_plan_with_a_period(
+        old: str, new: str, expected: str) -> None:
+    assert expected in problems(NEXT_START.replace(old, new, 1))
+
+
+def test_a_next_start_deadline_parses_in_a_plan_with_a_period() -> None:
+    definition = parse_definition(NEXT_START, "klein.yaml")
+    assert definition.items["start-volgend-ivp"].due.text == "next start"  # type: ignore[union-attr]

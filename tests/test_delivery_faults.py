@@ -28,6 +28,8 @@ from ivpflow.store import Store
 from ivpflow.views.outbox import outbox_messages
 from ivpflow.workflow.model import Definition
 
+from .conftest import settle_skipped
+
 SENDER = "IVP Noordoost Twente <ivp@not.example>"
 START = parse_moment("2026-04-15T08:00")
 TIMEOUT = 1.0  # the client's timeout in these tests: a hanging server must cost about this
@@ -105,6 +107,7 @@ def queued(store: Store, not_definition: Definition) -> Store:
                now=parse_moment("2026-02-27T09:00"), actor="t")
     advance(store, "not", now=parse_moment("2026-02-27T17:00"), actor="t", force=True,
             reason="r")
+    settle_skipped(store, "not", parse_moment("2026-02-27T17:10"))  # opstart ran outside ivpflow
     queue_reminders(store, START, SENDER)
     assert len(outbox_messages(store, "queued")) == 4
     return store

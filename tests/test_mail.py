@@ -26,7 +26,7 @@ from ivpflow.store import Store, tables
 from ivpflow.views.outbox import outbox_messages
 from ivpflow.workflow.model import Definition
 
-from .conftest import outbox_row
+from .conftest import outbox_row, settle_skipped
 
 SENDER = "IVP Noordoost Twente <ivp@not.example>"
 
@@ -74,6 +74,7 @@ def queued(store: Store, not_definition: Definition) -> Store:
                now=parse_moment("2026-02-27T09:00"), actor="t")
     advance(store, "not", now=parse_moment("2026-02-27T17:00"), actor="t", force=True,
             reason="r")
+    settle_skipped(store, "not", parse_moment("2026-02-27T17:10"))  # opstart ran outside ivpflow
     queue_reminders(store, parse_moment("2026-04-15T08:00"), SENDER)
     return store
 

@@ -26,7 +26,7 @@ from ivpflow.views.outbox import outbox_messages
 from ivpflow.views.report import report_context
 from ivpflow.workflow.model import Definition, Meeting
 
-from .conftest import Invoke, outbox_row, status_of
+from .conftest import Invoke, outbox_row, settle_skipped, status_of
 
 SENDER = "IVP Noordoost Twente <ivp@losser.example>"
 ROLES = ("coordinator", "projectmanager", "werkgroep", "portefeuillehouder", "griffie")
@@ -198,6 +198,7 @@ def analyse(store: Store, not_definition: Definition) -> Store:
                email=f"{role}@losser.example", now=parse_moment("2026-02-27T09:00"), actor="t")
     advance(store, "not", now=parse_moment("2026-02-27T17:00"), actor="t", force=True,
             reason="r")
+    settle_skipped(store, "not", parse_moment("2026-02-27T17:10"))  # opstart ran outside ivpflow
     return store
 
 

@@ -20,7 +20,7 @@ from ivpflow.views.status import process_status
 from ivpflow.workdays import DEFAULT_CALENDAR as DAYS
 from ivpflow.workflow.model import Definition, ReminderPolicy
 
-from .conftest import Invoke, outbox_row
+from .conftest import Invoke, outbox_row, settle_skipped
 
 SENDER = "ivpflow <ivpflow@not.example>"
 POLICY = ReminderPolicy(before=(10, 2), overdue_every=5, escalate_after=10,
@@ -92,6 +92,8 @@ def test_replay_of_noordoost_twente_sends_every_reminder_once(
     emails = people(store, "not", definition)
     advance(store, "not", now=parse_moment("2026-02-27T17:00"), actor="t", force=True,
             reason="opstart liep buiten ivpflow")
+    # Its work is recorded afterwards, or what the advance left open would be reminded of.
+    assert settle_skipped(store, "not", parse_moment("2026-02-27T17:10"))
     status = process_status(store, "not", now=parse_moment("2026-03-01"))
     dues = {e["id"]: date.fromisoformat(e["due"])
             for e in status["tasks"] + status["decisions"] + status["documents"]
@@ -144,6 +146,7 @@ def analyse(store: Store, not_definition: Definition) -> dict[str, str]:
     emails = people(store, "not", not_definition)
     advance(store, "not", now=parse_moment("2026-02-27T17:00"), actor="t", force=True,
             reason="r")
+    settle_skipped(store, "not", parse_moment("2026-02-27T17:10"))  # opstart ran outside ivpflow
     return emails
 
 
@@ -234,3 +237,42 @@ def test_tick_json_reports_what_it_did(ivpflow: Invoke, store: Store,
     report = json.loads(result.stdout)
     assert (report["sent"], report["digests"], report["failed"], report["late"]) == (4, 1, 0, 1)
     assert report["queued"][0] == "upcoming not/veiligheidsmonitor → projectmanager@not.example"
+
+
+def test_what_a_forced_advance_left_open_is_reminded_of_once_until_it_is_done(
+        store: Store, not_definition: Definition, ivpflow: Invoke) -> None:
+    start_process(store, not_definition, now=parse_moment("2026-02-10T09:00"), actor="t",
+                  process_id="not")
+    for role in not_definition.roles:
+        assign(store, "not", role, name=role, email=f"{role}@not.example",
+               now=parse_moment("2026-02-10T09:00"), actor="t")
+    advance(store, "not", now=parse_moment("2026-02-10T17:00"), actor="t", force=True,
+            reason="de werkgroep start later")
+    item = "startbijeenkomst-werkgroep"  # of opstart, due 27 February 2026
+    for day in ("2026-02-13", "2026-02-25", "2026-02-27", "2026-03-02", "2026-03-02"):
+        assert ivpflow("tick", now=f"{day}T08:00").exit_code == 0
+    overdue = process_status(store, "not", now=parse_moment("2026-03-02T12:00"))["overdue"]
+    assert {"kind": "task", "id": item, "due": "2026-02-27"} in overdue
+    assert ivpflow("done", "not", item, now="2026-03-02T17:00").exit_code == 0
+    assert ivpflow("tick", now="2026-03-09T08:00").exit_code == 0  # overdue 2 would be today
+    sent = [(m["kind"], m["moment"], m["to"]) for m in outbox_messages(store, "sent")
+            if m["item"] == item]
+    assert sent == [(kind, day, "coordinator@not.example") for kind, day in (
+        ("upcoming", "2026-02-13"), ("upcoming", "2026-02-25"), ("due", "2026-02-27"),
+        ("overdue", "2026-03-02"))]
+    later = process_status(store, "not", now=parse_moment("2026-03-09T12:00"))
+    assert item not in {o["id"] for o in later["overdue"]}
+    assert next(t for t in later["tasks"] if t["id"] == item)["overdue"] is False
+
+
+def test_a_process_at_its_end_reminds_of_nothing_a_forced_advance_left_open(
+        store: Store, not_definition: Definition, ivpflow: Invoke) -> None:
+    start_process(store, not_definition, now=parse_moment("2026-02-10T09:00"), actor="t",
+                  process_id="not")
+    for role in not_definition.roles:
+        assign(store, "not", role, name=role, email=f"{role}@not.example",
+               now=parse_moment("2026-02-10T09:00"), actor="t")
+    advance(store, "not", now=parse_moment("2026-02-10T17:00"), actor="t", to="afgerond",
+            force=True, reason="proces gestopt")
+    assert ivpflow("tick", now="2026-03-02T08:00").exit_code == 0
+    assert [m for m in outbox_messages(store, "sent") if m["kind"] != "digest"] == []

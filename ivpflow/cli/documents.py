@@ -136,22 +136,35 @@ def priority() -> None:
 @click.option("--theme", required=True, help="Theme within the veld, e.g. Jeugdcriminaliteit.")
 @click.option("--title", required=True, help="The priority as the IVP names it.")
 @click.option("--rationale", metavar="TEXT", help="Why: aanleiding and doelen.")
+@click.option("--gemeente", "--municipality", "gemeente", metavar="NAME",
+              help="One gemeente's own (local) priority; without it the priority is shared "
+                   "by every gemeente of the process.")
 @force_option
 @pass_app
 def priority_add(app: App, process_id: str, priority_id: str, veld: str, theme: str,
-                 title: str, rationale: str | None) -> None:
-    """Add a priority.
+                 title: str, rationale: str | None, gemeente: str | None) -> None:
+    """Add a priority, shared or (--gemeente) one gemeente's own.
 
     \b
-    Example:
+    Examples:
       ivpflow priority add not-2027-2030 ondermijning --veld 5 \\
         --theme 'Ondermijnende criminaliteit' \\
         --title 'Ondermijning tegengaan'
+      ivpflow priority add not-2027-2030 fietsdiefstal --veld 1 \\
+        --theme 'Veelvoorkomende criminaliteit' \\
+        --title 'Minder fietsdiefstal' --gemeente Oldenzaal
     """
     from ..documents.content import add_priority
 
     added = add_priority(app.store, process_id, priority_id, veld=veld, theme=theme,
-                         title=title, rationale=rationale, now=app.now, actor=app.actor)
+                         title=title, rationale=rationale, gemeente=gemeente, now=app.now,
+                         actor=app.actor)
+    if added["gemeente"]:
+        click.echo(_("{process_id}: priority {priority_id} of {gemeente} added ({veld}. "
+                     "{veld_naam})").format(process_id=process_id, priority_id=priority_id,
+                                            gemeente=added["gemeente"], veld=added["veld"],
+                                            veld_naam=added["veld_naam"]))
+        return
     click.echo(_("{process_id}: priority {priority} added ({veld}. {veld_name})").format(
         process_id=process_id, priority=priority_id, veld=added["veld"],
         veld_name=added["veld_naam"]))
@@ -174,8 +187,9 @@ def priority_list(app: App, process_id: str, as_json: bool) -> None:
     rows = list_priorities(app.store_for_reading, process_id)
     _show(rows, as_json, _("No priorities in '{process_id}' yet; add one with 'ivpflow priority "
                            "add'.").format(process_id=process_id),
-          [_("id"), _("veld"), _("theme"), _("title")],
-          lambda r: [r["id"], f"{r['veld']}. {r['veld_naam']}", r["theme"], _line(r["title"])],
+          [_("id"), _("veld"), _("theme"), _("title"), _("gemeente")],
+          lambda r: [r["id"], f"{r['veld']}. {r['veld_naam']}", r["theme"], _line(r["title"]),
+                     r["gemeente"] or _("shared")],
           cut={1, 2}, wrap={3})
 
 

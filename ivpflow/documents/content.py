@@ -7,20 +7,24 @@ lists are plain data, in the order the items were added.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from difflib import get_close_matches
 from typing import Any
 
+from .. import i18n
 from ..dates import parse_day
 from ..errors import (
     AlreadyDoneError,
     ExclusiveOptionsError,
     InvalidValueError,
+    IvpflowError,
     NotADateError,
     OutOfOrderError,
     UnknownChoiceError,
     UnknownItemError,
     listing,
+    nearest,
 )
 from ..i18n import _
 from ..store import Store
@@ -68,6 +72,33 @@ DOCUMENT_VALUES = ("zaaknummer", "documentnummer", "datum", "onderwerp", "bijlag
 _MULTILINE = frozenset({"dekking", "bijlagen", "inleiding"})
 _TIME = re.compile(r"^([01]\d|2[0-3])[.:][0-5]\d$")
 PLURALS = {"priority": "priorities", "indicator": "indicators", "action": "actions"}
+
+
+# --------------------------------------------------------------------------- refusals
+
+
+class UnknownGemeenteError(InvalidValueError):
+    """A process has no gemeente of this name (or none at all)."""
+
+    def __init__(self, process_id: str, gemeente: str, known: Sequence[str]) -> None:
+        self.process_id, self.gemeente, self.known = process_id, gemeente, list(known)
+        self.what, self.value, self.rule = "gemeente", gemeente, "is not one of the process's"
+        names = ", ".join(self.known)
+        near = nearest(gemeente, self.known)
+        if not self.known:
+            message = i18n._("Process '{process_id}' has no gemeenten, so '{gemeente}' cannot "
+                             "be one of them: its priorities are shared").format(
+                                 process_id=process_id, gemeente=gemeente)
+        elif near:
+            message = i18n._("Process '{process_id}' has no gemeente '{gemeente}'; did you "
+                             "mean '{near}'? gemeenten: {gemeenten}").format(
+                                 process_id=process_id, gemeente=gemeente, near=near[0],
+                                 gemeenten=names)
+        else:
+            message = i18n._("Process '{process_id}' has no gemeente '{gemeente}'; gemeenten: "
+                             "{gemeenten}").format(process_id=process_id, gemeente=gemeente,
+                                                   gemeenten=names)
+        IvpflowError.__init__(self, message)
 
 
 # --------------------------------------------------------------------------- validation
@@ -147,9 +178,11 @@ def _remove(store: Store, process_id: str, kind: str, ident: str, *, now: dateti
 
 
 def add_priority(store: Store, process_id: str, priority_id: str, *, veld: int | str,
-                 theme: str, title: str, rationale: str | None = None, now: datetime,
+                 theme: str, title: str, rationale: str | None = None,
+                 gemeente: str | None = None, now: datetime,
                  actor: str) -> dict[str, Any]:
-    """Record a priority (speerpunt) of the IVP in one of the five veiligheidsvelden."""
+    """Record a priority (speerpunt) of the IVP in one of the five veiligheidsvelden: shared
+    by every gemeente of the process, or one gemeente's own (`gemeente`, its local colour)."""
     _check_id("priority", priority_id)
     found = find_veld(veld)
     theme_text = _text(_("Theme"), theme, limit=200, required=True, one_line=True)
@@ -157,13 +190,27 @@ def add_priority(store: Store, process_id: str, priority_id: str, *, veld: int |
     assert theme_text is not None and title_text is not None
     reason = _text(_("Rationale"), rationale)
     with change(store, process_id, now=now, actor=actor, parts=CONTENT) as work:
+        own = _gemeente(work, gemeente)
         _new(work.process, "priority", priority_id)
         work.add("priorities", PriorityRow(priority_id, found.nummer, theme_text, title_text,
                                            reason, _position(work.process.priorities),
-                                           work.stamp))
-        work.record("priority-added", item=priority_id, note=f"{found.naam}: {title_text}")
+                                           work.stamp, own))
+        work.record("priority-added", item=priority_id,
+                    note=f"{found.naam}: {title_text}" + (f" ({own})" if own else ""))
     return {"id": priority_id, "veld": found.nummer, "veld_naam": found.naam,
-            "theme": theme_text, "title": title_text, "rationale": reason}
+            "theme": theme_text, "title": title_text, "rationale": reason, "gemeente": own}
+
+
+def _gemeente(work: Change, name: str | None) -> str | None:
+    """A gemeente of the process as its definition spells it (case does not matter), else a
+    refusal naming the nearest; None for a shared priority."""
+    if name is None or not name.strip():
+        return None
+    known = list(work.definition.municipalities)
+    folded = {m.casefold(): m for m in known}
+    if name.strip().casefold() not in folded:
+        raise UnknownGemeenteError(work.process.id, name.strip(), known)
+    return folded[name.strip().casefold()]
 
 
 def list_priorities(store: Store, process_id: str) -> list[dict[str, Any]]:
@@ -192,7 +239,8 @@ def remove_priority(store: Store, process_id: str, priority_id: str, *, now: dat
 
 def _priority_data(priority: PriorityRow) -> dict[str, Any]:
     return {"id": priority.id, "veld": priority.veld, "veld_naam": find_veld(priority.veld).naam,
-            "theme": priority.theme, "title": priority.title, "rationale": priority.rationale}
+            "theme": priority.theme, "title": priority.title, "rationale": priority.rationale,
+            "gemeente": priority.gemeente}
 
 
 # --------------------------------------------------------------------------- indicators

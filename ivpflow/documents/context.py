@@ -216,11 +216,20 @@ class DocumentContext:
         after = [day for day in dates if day > due]
         return before[-1] if before else (after[0] if after else None)
 
-    def priorities(self) -> list[dict[str, Any]]:
+    def priorities(self, municipality: str | None = None) -> list[dict[str, Any]]:
+        """The priorities a document shows: the shared ones, then each gemeente's own in the
+        order of the definition's gemeenten; a gemeente's document shows only its own."""
         indicators = self.content["indicators"]
         actions = self.content["actions"]
+        order = {name: n for n, name in enumerate(self.definition.municipalities, 1)}
+        shown = [p for p in self.content["priorities"]
+                 if p["gemeente"] is None or municipality is None
+                 or p["gemeente"] == municipality]
+        # sorted() keeps the order of adding within each group.
+        shown.sort(key=lambda p: 0 if p["gemeente"] is None
+                   else order.get(p["gemeente"], len(order) + 1))
         rows = []
-        for priority in self.content["priorities"]:
+        for priority in shown:
             rows.append({
                 **priority,
                 "rationale": priority["rationale"] or placeholder(
@@ -234,6 +243,20 @@ class DocumentContext:
                     + _names(a["betrokkenen"]))),
             })
         return rows
+
+    @staticmethod
+    def priority_groups(priorities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The shared priorities and then each gemeente's own, as the documents group them:
+        the joint IVP's shared ones, and the local colour of each gemeente (seed 000)."""
+        groups: list[dict[str, Any]] = []
+        for priority in priorities:
+            gemeente = priority["gemeente"]
+            if not groups or groups[-1]["gemeente"] != gemeente:
+                groups.append({"gemeente": gemeente, "lokaal": gemeente is not None,
+                               "titel": f"Lokale prioriteiten {gemeente}" if gemeente
+                               else "Gezamenlijke prioriteiten", "priorities": []})
+            groups[-1]["priorities"].append(priority)
+        return groups
 
     def velden(self, priorities: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The five velden with their priorities and indicators (the analysis per veld)."""
@@ -265,10 +288,16 @@ class DocumentContext:
         state = self.items[item.id] if item else None
         self.stand_indicators(municipality)
         decisions = [self.decision(i) for i in definition.items_of_kind("decision")]
-        priorities = self.priorities()
-        actions = [{**a, "priority_title": next((p["title"] for p in priorities
-                                                 if p["id"] == a["priority"]), None)}
-                   for a in self.content["actions"]]
+        priorities = self.priorities(municipality)
+        by_id = {p["id"]: p for p in priorities}
+        others = {p["id"] for p in self.content["priorities"]} - set(by_id)
+        # Another gemeente's local priorities, and what serves them, stay out of its draft.
+        actions = [{**a, "priority_title": by_id[a["priority"]]["title"]
+                    if a["priority"] in by_id else None,
+                    "priority_gemeente": by_id[a["priority"]]["gemeente"]
+                    if a["priority"] in by_id else None}
+                   for a in self.content["actions"] if a["priority"] not in others]
+        groups = self.priority_groups(priorities)
         raden = self.councils(target, phase.id, decisions)
         college = next((d for d in decisions if item and d["id"] in
                         {i.id for i in deciders(definition, item.id)}
@@ -337,7 +366,9 @@ class DocumentContext:
             "grafiek": chart,
             "zorg_en_veiligheid": ZORG_EN_VEILIGHEID,
             "priorities": priorities,
-            "indicators": self.content["indicators"],
+            "prioriteit_groepen": groups,
+            "lokale_prioriteiten": [g for g in groups if g["lokaal"]],
+            "indicators": [i for i in self.content["indicators"] if i["priority"] not in others],
             "actions": actions,
             "themabijeenkomst": {
                 "datum": _iso_day(self.value("themabijeenkomst", municipality)),

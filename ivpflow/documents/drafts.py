@@ -9,8 +9,12 @@ its SHA-256; rendering unchanged data again writes nothing. A version also keeps
 fingerprint of its inputs (Markdown, title, house style, layout code), so a draft whose inputs
 did not change is not even converted again.
 
-Nothing in a draft depends on the moment it is rendered, only on the process's data: that is
-what makes "unchanged" decidable and the scheduler's drafting idempotent.
+A draft says its version and date in its kop ("Versie 3 (concept)", "Datum: 1 december
+2026"). Its content is first rendered with the stamp of the latest version: when that gives
+the Markdown the latest version was made from, nothing changed and that version stands (in
+every format, with its number and date); otherwise it is rendered again as the next version,
+dated the day it is made. So a draft depends on the moment it is rendered only through the
+date of a new version: "unchanged" stays decidable and the scheduler's drafting idempotent.
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ from typing import Any
 
 from sqlalchemy import and_, select
 
-from ..errors import FileAccessError, UnknownChoiceError
+from ..dates import local
+from ..errors import ConflictError, FileAccessError, UnknownChoiceError
 from ..i18n import _
 from ..store import Store, tables
 from ..store.reader import read_definition, read_process
@@ -77,31 +82,87 @@ class DueDraft:
 
 @dataclass(frozen=True)
 class Rendered:
-    """One draft rendered as Markdown, before it becomes files."""
+    """One draft rendered as Markdown, before it becomes files: the version it is and the
+    digest of its Markdown (every format of a version is made from the same)."""
 
     process: str
     target: Target
     markdown: str
     house_style: str | None = None  # the .docx its Word file starts from
+    version: int = 1
+    source: str = ""  # the digest of its Markdown
 
 
-def render_markdown(store: Store, process_id: str,
-                    document: str | None = None) -> list[Rendered]:
-    """Render the drafts a request names (see `targets`) as Markdown."""
-    return _render(store, process_id, document)[0]
+@dataclass(frozen=True)
+class Stamp:
+    """The version of a draft as its kop says it."""
+
+    version: int
+    day: date
+    final: bool  # the document is done: this is its final text, not a concept
+
+    def context(self) -> dict[str, Any]:
+        return {"versie": f"{self.version} ({'definitief' if self.final else 'concept'})",
+                "versie_nummer": self.version, "versie_datum": self.day}
 
 
-def _render(store: Store, process_id: str,
-            document: str | None) -> tuple[list[Rendered], ProcessRow]:
+def render_markdown(store: Store, process_id: str, document: str | None = None, *,
+                    now: datetime | None = None) -> list[Rendered]:
+    """Render the drafts a request names (see `targets`) as Markdown, each stamped with its
+    version: the latest one when its content is unchanged, else the next one, dated the day
+    of `now` (the day of the latest version, or of the process's start, without it)."""
+    return _render(store, process_id, document, now)[0]
+
+
+def _render(store: Store, process_id: str, document: str | None,
+            now: datetime | None) -> tuple[list[Rendered], ProcessRow]:
     with store.transaction() as tx:
         process = read_process(tx, process_id, parts=PEOPLE | CONTENT | FIGURES | {"drafts"})
         definition = read_definition(tx, process.definition_digest)
     chosen = targets(definition, process, document)
     builder = DocumentContext(process, definition)
-    return [Rendered(process.id, target, templates.render(template_name(target),
-                                                          builder.build(target)),
-                     house_style_of(builder, target))
-            for target in chosen], process
+    versions = latest_versions(process.drafts)
+    rendered = []
+    for target in chosen:
+        context = builder.build(target)
+        style = house_style_of(builder, target)
+        final = target.item is not None and process.item(target.item.id).status == "done"
+        latest = versions.get(target.key)
+        if latest is not None:
+            markdown = _stamped(target, context, Stamp(latest[0], latest[1], final))
+            if _digest(markdown) == latest[2]:
+                rendered.append(Rendered(process.id, target, markdown, style, latest[0],
+                                         latest[2]))
+                continue
+        version = latest[0] + 1 if latest else 1
+        day = local(now).date() if now is not None else (latest[1] if latest
+                                                         else process.start_date)
+        markdown = _stamped(target, context, Stamp(version, day, final))
+        rendered.append(Rendered(process.id, target, markdown, style, version,
+                                 _digest(markdown)))
+    return rendered, process
+
+
+def _stamped(target: Target, context: dict[str, Any], stamp: Stamp) -> str:
+    # A document without a date of its own is dated by its version.
+    dated = {**context, **stamp.context(), "datum": context["datum"] or stamp.day}
+    return templates.render(template_name(target), dated)
+
+
+def _digest(markdown: str) -> str:
+    return hashlib.sha256(markdown.encode("utf-8")).hexdigest()
+
+
+def latest_versions(rows: tuple[DraftRow, ...]) -> dict[str, tuple[int, date, str | None]]:
+    """Per draft key its latest version: the number, the day it was first made (in any
+    format) and the digest of the Markdown it was made from (None before revision 0014)."""
+    found: dict[str, tuple[int, date, str | None]] = {}
+    for row in rows:  # oldest first
+        known = found.get(row.document)
+        if known is None or row.version > known[0]:
+            found[row.document] = (row.version, local(row.created_at).date(),
+                                   row.source_sha256)
+    return found
 
 
 def house_style_of(builder: DocumentContext, target: Target) -> str | None:
@@ -171,7 +232,7 @@ def draft(store: Store, store_dir: str | Path, process_id: str, document: str | 
         if fmt not in FORMATS:
             raise UnknownChoiceError("format", fmt, FORMATS)
     store_dir = Path(store_dir)
-    rendered, process = _render(store, process_id, document)
+    rendered, process = _render(store, process_id, document, now)
     latest = {(row.document, row.format): row for row in process.drafts}  # oldest first
     sources = {style: sources_of(style) for style in {r.house_style for r in rendered}}
     outputs = []
@@ -180,6 +241,7 @@ def draft(store: Store, store_dir: str | Path, process_id: str, document: str | 
             inputs = inputs_of(r, fmt)
             last = latest.get((r.target.key, fmt))
             if inputs is not None and last is not None and last.inputs == inputs \
+                    and last.version == r.version \
                     and (store_dir / last.path).is_file():
                 outputs.append(_Output(r, fmt, None, inputs, sources[r.house_style]))
                 continue
@@ -222,10 +284,11 @@ def _read(path: Path) -> bytes:
 
 def _keep(store: Store, store_dir: Path, outputs: list[_Output], *,
           now: datetime, actor: str, reason: str) -> list[DraftFile]:
-    """Record each output as a version unless the latest version has the same content.
+    """Record each output as the version it was rendered as, unless that version is kept in
+    its format already (the content is unchanged: it stands).
 
-    One unit of work of the process, so two renderings cannot take the same number; it does
-    not change the process's data, so its version stays.
+    One unit of work of the process; a version another rendering took meanwhile with other
+    content is a conflict. It does not change the process's data, so its version stays.
     """
     if not outputs:
         return []
@@ -236,34 +299,37 @@ def _keep(store: Store, store_dir: Path, outputs: list[_Output], *,
     try:
         with change(store, process_id, now=now, actor=actor, parts={"drafts"},
                     touch=False) as work:
-            latest: dict[tuple[str, str], DraftRow] = {}
-            for row in work.process.drafts:
-                latest[(row.document, row.format)] = row  # read oldest first
+            kept = {(row.document, row.format, row.version): row for row in work.process.drafts}
+            newest = latest_versions(work.process.drafts)
             for output in outputs:
-                key, fmt, data = output.rendered.target.key, output.format, output.data
-                last = latest.get((key, fmt))
+                rendered, fmt, data = output.rendered, output.format, output.data
+                key, version = rendered.target.key, rendered.version
+                last = kept.get((key, fmt, version))
                 if data is None:  # inputs unchanged: the kept version stands as it is
                     assert last is not None
                     _remember(work, last, output)
                     files.append(DraftFile(store_dir / last.path, key, fmt, last.version,
                                            False, unchanged=True))
                     continue
-                digest = hashlib.sha256(data).hexdigest()
-                if last is not None and last.sha256 == digest:
+                if last is not None:
                     path = store_dir / last.path
                     if not path.exists():  # deleted by hand: the recorded content comes back
                         _write(path, data)
                     _remember(work, last, output)
                     files.append(DraftFile(path, key, fmt, last.version, False))
                     continue
-                version = last.version + 1 if last else 1
+                known = newest.get(key)
+                if known is not None and (known[0] > version or (
+                        known[0] == version and known[2] != rendered.source)):
+                    raise ConflictError(process_id)  # drafted meanwhile by someone else
                 path = folder / f"{key}-v{version}.{fmt}"
                 _write(path, data)
                 written.append(path)
                 row = DraftRow(None, key, fmt, version, path.relative_to(store_dir).as_posix(),
-                               digest, reason, work.stamp, output.inputs, output.sources)
+                               hashlib.sha256(data).hexdigest(), reason, work.stamp,
+                               output.inputs, output.sources, None, rendered.source)
                 work.add("drafts", row)
-                latest[(key, fmt)] = row
+                kept[(key, fmt, version)] = row
                 work.record("drafted", item=key, note=f"{fmt} versie {version} ({reason})")
                 files.append(DraftFile(path, key, fmt, version, True))
     except BaseException:

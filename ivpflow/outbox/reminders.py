@@ -124,17 +124,19 @@ def queue_reminders(store: Store, now: datetime, sender: str) -> QueueReport:
     items, phases = tables.items, tables.phase_states
     with store.connect(immediate=True) as conn:
         report.cancelled += cancel_stale(conn)
+        # Open items of a phase that is done are read too: a forced advance left them open,
+        # and the required ones are reminded of like any other (see `reminded`).
         rows = conn.execute(
-            select(items.c.process_id, items.c.item_id, items.c.due)
+            select(items.c.process_id, items.c.item_id, items.c.due,
+                   phases.c.status == "done")
             .join(phases, and_(phases.c.process_id == items.c.process_id,
                                phases.c.phase == items.c.phase))
             .where(items.c.status == "open", items.c.due.is_not(None),
-                   items.c.due <= today + timedelta(days=HORIZON_DAYS),
-                   phases.c.status != "done")
+                   items.c.due <= today + timedelta(days=HORIZON_DAYS))
         ).all()
-        by_process: dict[str, list[tuple[str, date]]] = defaultdict(list)
-        for process_id, item_id, due in rows:
-            by_process[process_id].append((item_id, due))
+        by_process: dict[str, list[tuple[str, date, bool]]] = defaultdict(list)
+        for process_id, item_id, due, left in rows:
+            by_process[process_id].append((item_id, due, bool(left)))
         ids = sorted(by_process)
         heads = {head.id: head for chunk in _chunks(ids) for head in conn.execute(
             select(*_HEAD).where(tables.processes.c.id.in_(chunk)))}
@@ -225,13 +227,22 @@ class _Wanted:
     email: str
 
 
-def _wanted_for_process(conn: Connection, process: Any, states: list[tuple[str, date]],
+def reminded(definition: Definition, item: Item, current_phase: str, left: bool) -> bool:
+    """Whether an open item is reminded of: always in a phase not done; in a phase a forced
+    advance left (`left`), when it is required and the process has not reached its end, as
+    the status counts it overdue until it is done or decided."""
+    return not left or (item.required and not definition.phase(current_phase).final)
+
+
+def _wanted_for_process(conn: Connection, process: Any, states: list[tuple[str, date, bool]],
                         people: _People, today: date, wanted: list[_Wanted],
                         report: QueueReport) -> None:
     definition = read_definition(conn, process.definition_digest)
     policy = definition.reminders
-    for item_id, due in states:
+    for item_id, due, left in states:
         item = definition.items[item_id]
+        if not reminded(definition, item, process.phase, left):
+            continue
         days = definition.calendar_for(item.municipality).working
         for track, moment in latest_moments(due, policy, days, today).items():
             # An escalation goes to the policy's role for the item's gemeente, and to nobody
@@ -519,9 +530,11 @@ def _digest_context(conn: Connection, process: ProcessRow, definition: Definitio
     overdue: list[dict[str, Any]] = []
     upcoming: list[dict[str, Any]] = []
     for state in process.items:
-        if state.status != "open" or state.due is None or state.phase in settled_phases:
+        if state.status != "open" or state.due is None:
             continue
         item = definition.items[state.item_id]
+        if not reminded(definition, item, process.phase, state.phase in settled_phases):
+            continue
         who = people.of_item(process.id, definition, item).said("nl")
         entry = {"due": state.due, "title": one_line(item.title), "who": who}
         if state.due < today:

@@ -14,28 +14,22 @@ adopted nothing is 'forecast to be adopted' any more.
 
 from __future__ import annotations
 
-import calendar as _stdcal
 from datetime import date, timedelta
 from typing import Any, TypedDict
 
-from ..workflow.model import Definition, Item
-from .deadlines import ADOPTING_BODY, Deadlines, Facts
+from ..workflow.model import Definition
+
+# The plan's term is counted where the deadlines are (the `due: next start` items take its
+# day); adopting_decisions and add_months are the clock's names too.
+from .deadlines import Deadlines, Facts, plan_term
+from .deadlines import add_months as add_months
+from .deadlines import adopting_decisions as adopting_decisions
 from .forecast import Forecast
 from .reasons import reason, say_in_json
 
 # The warnings of an adopted plan: what the portfolio counts, the digest lists and the clock
 # mails (once per code and moment) to the coordinator and the portefeuillehouder.
 CYCLE_CODES = ("next-start-soon", "next-start-passed", "plan-expired")
-
-
-def adopting_decisions(definition: Definition) -> list[Item]:
-    """The raad decisions that adopt the IVP: those of the target phase, or of the last phase
-    in which a gemeenteraad decides."""
-    phases = [definition.target[0]] if definition.target else [
-        p.id for p in definition.phases
-        if any(i.body and i.body.startswith(ADOPTING_BODY) for i in p.items)][-1:]
-    return [i for i in definition.items_of_kind("decision")
-            if i.phase in phases and i.body and i.body.startswith(ADOPTING_BODY)]
 
 
 class Clock(TypedDict):
@@ -64,36 +58,20 @@ def four_year_clock(definition: Definition, facts: Facts, planned: Deadlines, fc
                     valid_from: date | None) -> Clock | None:
     """The clock of a process on `facts.today`, as if no successor were known (see
     `followed_by`); None when the definition names no period."""
-    years = definition.period_years
-    if years is None:
+    term = plan_term(definition, facts, planned.phase_due, planned.item_due)
+    if term is None:
         return None
-    days = definition.calendar.working
     adopting = adopting_decisions(definition)
     if adopting:
-        planned_dates = [planned.item_due.get(i.id) for i in adopting]
         forecast_dates = [fc.item.get(i.id) for i in adopting]
-        decided = [facts.settled.get(i.id) for i in adopting]
     else:
         last = [p for p in definition.phases if not p.final][-1]
-        planned_dates, forecast_dates = [planned.phase_due.get(last.id)], [fc.end.get(last.id)]
-        decided = [facts.completed.get(last.id) if facts.status.get(last.id) == "done"
-                   else None]
-    adoption_planned = max((d for d in planned_dates if d), default=None)
+        forecast_dates = [fc.end.get(last.id)]
     adoption_forecast = (None if any(d is None for d in forecast_dates)
                          else max((d for d in forecast_dates if d), default=None))
-    adopted = max(d for d in decided if d) if all(decided) else None
-    first_decided = min((d for d in decided if d), default=None)
-    own, replaced = _extensions(definition, facts, adopted, {i.id for i in adopting})
-    until = max([d for d in (definition.replaces_until, replaced) if d], default=None)
-    expires = date(years[1], 12, 31)
-    if definition.purpose == "extension":
-        expires = own or expires
-    elif adopted and first_decided:
-        expires = min(expires, add_months(first_decided, 48))
-        expires = max(expires, own) if own else expires
-    lead = (days.working_days_between(facts.start, adoption_planned)
-            if adoption_planned and adoption_planned > facts.start else 0)
-    next_start_by = days.add_working_days(expires, -lead)
+    adoption_planned, adopted, expires = term.adoption_planned, term.adopted, term.expires
+    own, until, next_start_by = term.extended_until, term.replaces_until, term.next_start_by
+    lead = term.lead_working_days
     warnings: list[dict[str, Any]] = []
     next_warning = None
     if adopted is None:
@@ -117,28 +95,6 @@ def four_year_clock(definition: Definition, facts: Facts, planned: Deadlines, fc
                  lead_working_days=lead, next_start_by=next_start_by.isoformat(),
                  successor=None, next_warning=_iso(next_warning),
                  warnings=[say_in_json([warning]) for warning in warnings], reasons=warnings)
-
-
-def _extensions(definition: Definition, facts: Facts, adopted: date | None,
-                adopting: set[str]) -> tuple[date | None, date | None]:
-    """The days raad decisions extended this plan until, and the plan it replaces.
-
-    A decision extends the plan that is current when it is taken: this one once adopted (or,
-    for an extension, the adopting decision itself), else the one it replaces."""
-    own: list[date] = []
-    replaced: list[date] = []
-    for item in definition.items_of_kind("decision"):
-        on = facts.settled.get(item.id)
-        until = facts.extended.get(item.id) or item.extends
-        if on is None or until is None:
-            continue
-        if item.id in adopting and definition.purpose == "extension":
-            own.append(until)
-        elif adopted is not None and item.id not in adopting and on >= adopted:
-            own.append(until)
-        else:
-            replaced.append(until)
-    return max(own, default=None), max(replaced, default=None)
 
 
 def _cycle_warning(definition: Definition, today: date, start_by: date,
@@ -192,15 +148,6 @@ def succeeds(later: Definition, earlier: Definition) -> bool:
         return True
     years = later.period_years
     return bool(years and years[0] == earlier.period_years[1] + 1)
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (earlier when negative), the month's last day where the
-    month is shorter (29 February + 12 months is 28 February)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = _stdcal.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
 
 
 def _iso(day: date | None) -> str | None:

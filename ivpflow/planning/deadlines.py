@@ -5,7 +5,9 @@ deadlines count from those starts and from other items; a decision lands on the 
 of its body on or before its deadline (its papers due the lead time before, the document it
 needs due by then), and councils do not meet in recess. No decision comes before the one it
 follows in the decision chain (college -> raadscommissie -> gemeenteraad, or `after:`) plus its
-body's chain lead time, with or without meetings.
+body's chain lead time, with or without meetings. The plan's term (when it expires and when
+the next process must start, as the four-year clock counts it) is made from these deadlines,
+and an item due on 'next start' takes that day.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ..workdays import WorkingCalendar
-from ..workflow.model import Deadline, Definition, Item, Meeting
+from ..workflow.model import NEXT_START, Deadline, Definition, Item, Meeting
 from .meetings import calendar_reach, first_meeting_on, last_meeting_by, papers_due
 
 ADOPTING_BODY = "gemeenteraad"
@@ -115,6 +117,8 @@ def resolve_deadlines(
         if deadline.month is not None:
             year, month = deadline.month
             return days.last_working_day_of_month(year, month)
+        if deadline.anchor_kind == NEXT_START:
+            return None  # set from the plan's term once the plan is made (plan_deadlines)
         if deadline.anchor_kind == "item":
             base = due_of_item(deadline.anchor)
         else:
@@ -182,7 +186,23 @@ def plan_deadlines(definition: Definition, facts: Facts) -> Deadlines:
                 pushed = True
         if not pushed:
             break
+    _due_on_next_start(definition, facts, result)
     return result
+
+
+def _due_on_next_start(definition: Definition, facts: Facts, result: Deadlines) -> None:
+    """Give the items due on the clock's next-start day (`due: next start`) that day, as the
+    four-year clock counts it from these deadlines, in place."""
+    items = [i for i in definition.items.values()
+             if i.due is not None and i.due.anchor_kind == NEXT_START]
+    if not items:
+        return
+    term = plan_term(definition, facts, result.phase_due, result.item_due)
+    for item in items:
+        assert item.due is not None
+        days = definition.calendar_for(item.municipality).working
+        result.item_due[item.id] = (roll(term.next_start_by, item.due.roll, days)
+                                    if term is not None else None)
 
 
 def _onto_meetings(definition: Definition, facts: Facts, result: Deadlines) -> list[Item]:
@@ -241,3 +261,100 @@ def chain_start(definition: Definition, decision: Item,
         return None
     days = definition.calendar_for(decision.municipality).working
     return days.add_working_days(day, definition.chain_lead_time(decision.body or ""))
+
+
+# --------------------------------------------------------------------------- the plan's term
+
+
+def adopting_decisions(definition: Definition) -> list[Item]:
+    """The raad decisions that adopt the IVP: those of the target phase, or of the last phase
+    in which a gemeenteraad decides."""
+    phases = [definition.target[0]] if definition.target else [
+        p.id for p in definition.phases
+        if any(i.body and i.body.startswith(ADOPTING_BODY) for i in p.items)][-1:]
+    return [i for i in definition.items_of_kind("decision")
+            if i.phase in phases and i.body and i.body.startswith(ADOPTING_BODY)]
+
+
+@dataclass(frozen=True)
+class Term:
+    """How long a plan runs and when the next process must start: what the clock counts and
+    what a definition's `due: next start` item is due on, so that both give one answer."""
+
+    adoption_planned: date | None
+    adopted: date | None  # the day the (last) raad adopted the plan; None until all have
+    extended_until: date | None  # the day a raad decision extended this plan until
+    replaces_until: date | None  # the replaced plan's end, as raad decisions moved it
+    expires: date
+    lead_working_days: int  # the process's own time from its start to planned adoption
+    next_start_by: date
+
+
+def plan_term(definition: Definition, facts: Facts, phase_due: Mapping[str, date | None],
+              item_due: Mapping[str, date | None]) -> Term | None:
+    """The term of a process's plan from its planned deadlines (before the clock's own
+    `due: next start` items are set: none of them decides the term); None when the definition
+    names no period.
+
+    Before adoption the plan expires at the end of its period; once adopted four years after
+    the first raadsbesluit if that is earlier, or later when a raad decision extended it. The
+    next process must start the process's own lead time (start to planned adoption) before."""
+    years = definition.period_years
+    if years is None:
+        return None
+    days = definition.calendar.working
+    adopting = adopting_decisions(definition)
+    if adopting:
+        planned_dates = [item_due.get(i.id) for i in adopting]
+        decided = [facts.settled.get(i.id) for i in adopting]
+    else:
+        last = [p for p in definition.phases if not p.final][-1]
+        planned_dates = [phase_due.get(last.id)]
+        decided = [facts.completed.get(last.id) if facts.status.get(last.id) == "done"
+                   else None]
+    adoption_planned = max((d for d in planned_dates if d), default=None)
+    adopted = max(d for d in decided if d) if all(decided) else None
+    first_decided = min((d for d in decided if d), default=None)
+    own, replaced = _extensions(definition, facts, adopted, {i.id for i in adopting})
+    until = max([d for d in (definition.replaces_until, replaced) if d], default=None)
+    expires = date(years[1], 12, 31)
+    if definition.purpose == "extension":
+        expires = own or expires
+    elif adopted and first_decided:
+        expires = min(expires, add_months(first_decided, 48))
+        expires = max(expires, own) if own else expires
+    lead = (days.working_days_between(facts.start, adoption_planned)
+            if adoption_planned and adoption_planned > facts.start else 0)
+    return Term(adoption_planned, adopted, own, until, expires, lead,
+                days.add_working_days(expires, -lead))
+
+
+def _extensions(definition: Definition, facts: Facts, adopted: date | None,
+                adopting: set[str]) -> tuple[date | None, date | None]:
+    """The days raad decisions extended this plan until, and the plan it replaces.
+
+    A decision extends the plan that is current when it is taken: this one once adopted (or,
+    for an extension, the adopting decision itself), else the one it replaces."""
+    own: list[date] = []
+    replaced: list[date] = []
+    for item in definition.items_of_kind("decision"):
+        on = facts.settled.get(item.id)
+        until = facts.extended.get(item.id) or item.extends
+        if on is None or until is None:
+            continue
+        if item.id in adopting and definition.purpose == "extension":
+            own.append(until)
+        elif adopted is not None and item.id not in adopting and on >= adopted:
+            own.append(until)
+        else:
+            replaced.append(until)
+    return max(own, default=None), max(replaced, default=None)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (earlier when negative), the month's last day where the
+    month is shorter (29 February + 12 months is 28 February)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = _stdcal.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))

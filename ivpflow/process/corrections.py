@@ -29,6 +29,7 @@ from ..store.writer import Change, change
 from ..text import check_text
 from ..workflow.model import OUTCOMES, POSITIVE_OUTCOMES, Item
 from .items import item_of
+from .meetings import CANCELLED_IN_SCHEDULE
 
 UNDONE = "undone"
 CORRECTED = "decision-corrected"
@@ -58,6 +59,9 @@ def _refused(event: str) -> str:
 _CONTENT_PARTS = {"priority": "priorities", "indicator": "indicators", "action": "actions"}
 _DECIDED_ON = re.compile(r"besluit van (\d{1,2}) ([a-z]+) (\d{4})")
 _WHERE = re.compile(r"(?P<role>.+) \((?P<municipality>.+)\)")
+# What a removed meeting was (process.meetings.meeting_state): its source and papers date.
+_REMOVED_MEETING = re.compile(r"(?P<source>[a-z]+), (?:papers due (?P<papers>\d{4}-\d{2}-\d{2})"
+                              r"|no papers date)")
 
 
 @dataclass(frozen=True)
@@ -106,8 +110,8 @@ def undo(store: Store, process_id: str, *, now: datetime, actor: str,
     """Take back the last event of a process that is still in force, as a new `undone`
     event; what cannot be taken back (a start, an upgrade, …) is refused by name."""
     reason = check_text(_("Reason"), reason)
-    with change(store, process_id, now=now, actor=actor, parts=PEOPLE | CONTENT,
-                history=True) as work:
+    with change(store, process_id, now=now, actor=actor,
+                parts=PEOPLE | CONTENT | {"schedules"}, history=True) as work:
         events = in_force(work.history)
         target = next((e for e in reversed(events) if not _passive(e)), None)
         if target is None:  # a history whose start lies before a deletion's
@@ -306,14 +310,26 @@ def _undo_meeting(work: Change, event: EventRow, earlier: list[EventRow]) -> Non
 
 def _undo_meeting_removed(work: Change, event: EventRow,
                           earlier: list[EventRow]) -> str | None:
-    named = _meeting_of(event.note)
+    note = event.note or ""
+    scheduled = note.endswith(CANCELLED_IN_SCHEDULE)
+    named = _meeting_of(note.removesuffix(CANCELLED_IN_SCHEDULE))
     if named is None:
         raise _Changed(_("no meeting can be read from '{note}'").format(note=event.note))
     body, day = named
     if any((m.body, m.date) == named for m in work.process.meetings):
         raise _Changed(_("it has a meeting {meeting}").format(meeting=event.note))
-    # The event does not keep the meeting's papers date: the definition's, if it is one of
-    # its meetings; else the body's usual term plans it.
+    schedule = next((s for s in work.process.schedules if s.body == body), None)
+    if scheduled and schedule is not None:
+        # The occurrence is the schedule's again: expanding it keeps it from now on.
+        days = [d for d in schedule.exceptions.split(",") if d and d != day.isoformat()]
+        work.update("schedules", body, exceptions=",".join(days))
+    kept = _REMOVED_MEETING.fullmatch(event.from_state or "")
+    if kept is not None:
+        papers = date.fromisoformat(kept["papers"]) if kept["papers"] else None
+        work.add("meetings", MeetingRow(None, body, day, papers, kept["source"], work.stamp))
+        return None
+    # An event recorded before removals kept the papers date: the definition's, if it is one
+    # of its meetings; else the body's usual term plans it.
     listed = next((m for m in work.definition.meetings if (m.body, m.date) == named), None)
     work.add("meetings", MeetingRow(None, body, day, listed.papers_due if listed else None,
                                     "definition" if listed else "cli", work.stamp))

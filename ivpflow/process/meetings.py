@@ -203,6 +203,10 @@ def import_meetings(store: Store, process_id: str, file: MeetingsFile, *, now: d
         return result
 
 
+# How the event of a removed occurrence of a schedule says so (its undo reads it back).
+CANCELLED_IN_SCHEDULE = " (cancelled in its schedule)"
+
+
 def remove_meeting(store: Store, process_id: str, body: str, day: date, *, now: datetime,
                    actor: str) -> None:
     """Remove a meeting that will not take place; an occurrence of a schedule stays cancelled
@@ -220,5 +224,13 @@ def remove_meeting(store: Store, process_id: str, body: str, day: date, *, now: 
         if found.source == "schedule" and schedule is not None:
             days = sorted({*filter(None, schedule.exceptions.split(",")), day.isoformat()})
             work.update("schedules", body, exceptions=",".join(days))
-            note += " (cancelled in its schedule)"
-        work.record("meeting-removed", note=note)
+            note += CANCELLED_IN_SCHEDULE
+        work.record("meeting-removed", source=meeting_state(found.source, found.papers_due),
+                    note=note)
+
+
+def meeting_state(source: str, papers_due: date | None) -> str:
+    """What a removed meeting was, as its event keeps it so that an undo restores it exactly:
+    'cli, papers due 2026-06-10' or 'file, no papers date'."""
+    papers = f"papers due {papers_due.isoformat()}" if papers_due else "no papers date"
+    return f"{source}, {papers}"

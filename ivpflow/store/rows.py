@@ -125,6 +125,7 @@ class PriorityRow(NamedTuple):
     rationale: str | None
     position: int
     created_at: datetime
+    gemeente: str | None = None  # one gemeente's own priority; None: shared by all
 
 
 class IndicatorRow(NamedTuple):
@@ -193,6 +194,7 @@ class DraftRow(NamedTuple):
     inputs: str | None = None  # the fingerprint of what it was made from
     sources: str | None = None  # the fingerprint of the templates and house style in effect
     checked_at: datetime | None = None  # when its inputs were last found unchanged
+    source_sha256: str | None = None  # the Markdown it was rendered from
 
 
 class ProcessRow(NamedTuple):

@@ -237,6 +237,7 @@ priorities = Table(
     Column("rationale", Text),
     Column("position", Integer, nullable=False),
     Column("created_at", DateTime, nullable=False),
+    Column("gemeente", String(100)),  # one gemeente's own priority; NULL: shared by all
 )
 
 # A measurable indicator of a priority: source, baseline and streefwaarde.
@@ -328,6 +329,8 @@ drafts = Table(
     Column("inputs", String(64), nullable=True),
     Column("sources", String(64), nullable=True),
     Column("checked_at", DateTime, nullable=True),  # when the inputs were last found unchanged
+    # The Markdown the version was rendered from (every format of one version has the same).
+    Column("source_sha256", String(64)),
     UniqueConstraint("process_id", "document", "format", "version"),
 )
 

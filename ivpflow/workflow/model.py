@@ -41,6 +41,11 @@ FALLBACK_CHAIN_LEAD_TIME = 5
 Blockers = dict[str, list[str]]
 
 
+# A deadline that is the day the four-year clock says the next process must start, so that
+# the item and the clock give one answer (`due: next start`).
+NEXT_START = "next start"
+
+
 @dataclass(frozen=True)
 class Deadline:
     """A deadline as written in a definition: a date, a month, or relative to something."""
@@ -50,7 +55,7 @@ class Deadline:
     month: tuple[int, int] | None = None
     amount: int = 0
     unit: str = "days"  # days | working_days | weeks | months
-    anchor_kind: str = ""  # start | end (of a phase) | item
+    anchor_kind: str = ""  # start | end (of a phase) | item | NEXT_START
     anchor: str = ""  # phase id or item id
     roll: str = "previous"
 

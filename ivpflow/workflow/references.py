@@ -14,7 +14,7 @@ from typing import Protocol
 from ..i18n import _
 from .graph import find_cycle, longest_chain, node_name
 from .limits import MAX_CHAIN_YEARS, days_moved
-from .model import Deadline, Item, Phase, chain_follows
+from .model import NEXT_START, Deadline, Item, Phase, chain_follows
 from .yamlsource import LList
 
 
@@ -111,6 +111,8 @@ def check_references(parser: Parser, phases: list[Phase], items: dict[str, Item]
     lines: dict[tuple[str, str], int] = {}
 
     def anchor_node(deadline: Deadline, line: int) -> tuple[str, str] | None:
+        if deadline.anchor_kind == NEXT_START:
+            return None  # follows the plan's adoption, which it cannot move
         if deadline.anchor_kind in ("start", "end"):
             if deadline.anchor not in phase_ids:
                 parser.problem(line, _(
@@ -168,3 +170,27 @@ def check_references(parser: Parser, phases: list[Phase], items: dict[str, Item]
             "relative deadlines add up to about {years} years ({names}); a plan spans at most "
             "{most}").format(years=round(total / 365.25), names=names, most=MAX_CHAIN_YEARS))
 
+
+def check_next_start(parser: Parser, phases: list[Phase], items: dict[str, Item],
+                     period: str | None) -> None:
+    """'next start' is an item's deadline, in a definition with a period; nothing counts
+    from it (the clock sets it once the plan is made)."""
+    starting = {i.id for i in items.values()
+                if i.due is not None and i.due.anchor_kind == NEXT_START}
+    for phase in phases:
+        if phase.due is not None and phase.due.anchor_kind == NEXT_START:
+            parser.problem(phase.line, _("phase '{phase}' cannot be due on 'next start'; "
+                                       "give that deadline to one of its items").format(
+                                           phase=phase.id))
+    for item in items.values():
+        if item.id in starting and period is None:
+            parser.problem(item.line, _("deadline 'next start' of '{item}' needs the "
+                                      "definition's period (e.g. period: 2027-2030)"
+                                      ).format(item=item.id))
+        elif item.due is not None and item.due.anchor_kind == "item" \
+                and item.due.anchor in starting:
+            parser.problem(item.line, _("deadline '{deadline}' of '{item}' counts from "
+                                      "'{anchor}', which is due on 'next start'; count "
+                                      "from an edge of a phase instead").format(
+                                          deadline=item.due.text, item=item.id,
+                                          anchor=item.due.anchor))

@@ -19,6 +19,7 @@ from .limits import MAX_CLOSED_DAYS, MAX_WORKING_DAYS, longest_closure, offset_p
 from .meetingsources import MEETING_SOURCE_KEYS, meeting_sources
 from .model import (
     KINDS,
+    NEXT_START,
     PERIOD_PATTERN,
     ROLLS,
     Deadline,
@@ -40,7 +41,14 @@ from .problems import (
     outside,
     unknown_key,
 )
-from .references import check_chain, check_documents, check_final, check_references, unique_ids
+from .references import (
+    check_chain,
+    check_documents,
+    check_final,
+    check_next_start,
+    check_references,
+    unique_ids,
+)
 from .yamlsource import INVALID, LDict, LList
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -189,6 +197,7 @@ class DefinitionParser:
         purpose, warn_months = clock_settings(self, data)
         sources = meeting_sources(self, data, municipalities,
                                   list(dict.fromkeys(i.body for i in items.values() if i.body)))
+        check_next_start(self, phases, items, period)
         if self.problems:
             raise self.fail()
         return Definition(
@@ -604,6 +613,8 @@ class DefinitionParser:
             if not FIRST_DAY.year <= year <= LAST_DAY.year:
                 self.limit(line, outside("deadline", text))
             return Deadline(text=text, month=(year, mon), roll=roll)
+        if text.lower() == NEXT_START:  # the four-year clock's day (planning.clock.plan_term)
+            return Deadline(text=text, anchor_kind=NEXT_START, roll=roll)
         edge = _ANCHOR.match(text)
         if edge:
             return Deadline(text=text, anchor_kind=edge.group("edge").lower(),
