@@ -130,7 +130,7 @@ def _render(store: Store, process_id: str, document: str | None,
         latest = versions.get(target.key)
         if latest is not None:
             markdown = _stamped(target, context, Stamp(latest[0], latest[1], final))
-            if _digest(markdown) == latest[2]:
+            if _digest(markdown, style) == latest[2]:
                 rendered.append(Rendered(process.id, target, markdown, style, latest[0],
                                          latest[2]))
                 continue
@@ -139,7 +139,7 @@ def _render(store: Store, process_id: str, document: str | None,
                                                          else process.start_date)
         markdown = _stamped(target, context, Stamp(version, day, final))
         rendered.append(Rendered(process.id, target, markdown, style, version,
-                                 _digest(markdown)))
+                                 _digest(markdown, style)))
     return rendered, process
 
 
@@ -149,8 +149,16 @@ def _stamped(target: Target, context: dict[str, Any], stamp: Stamp) -> str:
     return templates.render(template_name(target), dated)
 
 
-def _digest(markdown: str) -> str:
-    return hashlib.sha256(markdown.encode("utf-8")).hexdigest()
+def _digest(markdown: str, house_style: str | None) -> str:
+    """What makes a version: its Markdown and, when it has one, its house style's content
+    (a gemeente's new letterhead is a new version of every format)."""
+    digest = hashlib.sha256(markdown.encode("utf-8"))
+    if house_style:
+        try:
+            digest.update(b"\x00" + Path(house_style).expanduser().read_bytes())
+        except OSError:
+            digest.update(b"\x00\x01missing")  # its conversion says what is wrong
+    return digest.hexdigest()
 
 
 def latest_versions(rows: tuple[DraftRow, ...]) -> dict[str, tuple[int, date, str | None]]:
