@@ -29,7 +29,7 @@ from ..workflow.model import Definition, MeetingSource
 from .meetings import meeting_span, why_not_on
 
 if TYPE_CHECKING:
-    from ..sources import SourceCalendar
+    from ..opendata.calendars import SourceCalendar
 
 DEFAULT_SOURCE = "openbesluitvorming"
 CHOICES = (*SOURCES, "URL")
@@ -123,7 +123,7 @@ def is_calendar_url_or_file(source: str) -> bool:
 def read_sources(definition: Definition, process_id: str, span: tuple[date, date], *,
                  source: str | None, urls: Mapping[str, str]) -> list[SourceCalendar]:
     """The calendars of every gemeente, read before anything is written."""
-    from ..sources import Fetcher, feed, notubiz, openbesluitvorming
+    from ..opendata.calendars import Fetcher, feed, notubiz, openbesluitvorming
 
     fetcher = Fetcher(process_id)
     caches: dict[str, dict[str, Any]] = {"openbesluitvorming": {}, "notubiz": {}}

@@ -19,8 +19,8 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from ..errors import IvpflowError
-from ..i18n import _
+from ...errors import IvpflowError
+from ...i18n import _
 
 TIMEOUT = 30.0  # seconds a connect or a reply may take before the source counts as down
 # The APIs ask callers to name themselves; no contact address is sent on a user's behalf.

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
-from ..errors import nearest
+from ...errors import nearest
 from . import (
     Fetcher,
     SourceCalendar,
@@ -110,7 +110,7 @@ def _records(fetcher: Fetcher, url: str, key: str, kind: str) -> Iterator[dict[s
 def _day(value: object) -> date | None:
     """The day a meeting starts in the Netherlands: the export gives UTC ('…Z') or a
     local time without a zone."""
-    from ..dates import local
+    from ...dates import local
 
     if not isinstance(value, str) or not value.strip():
         return None

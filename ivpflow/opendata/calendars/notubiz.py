@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from ..errors import nearest
+from ...errors import nearest
 from . import Fetcher, SourceCalendar, SourceMeeting, UnknownSourceOrganisationError, shape_error
 
 NAME = "Notubiz"

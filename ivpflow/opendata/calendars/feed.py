@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import FileAccessError
-from ..workflow.meeting_files import calendar_events
-from ..workflow.meetingsources import is_calendar_url
+from ...errors import FileAccessError
+from ...workflow.meeting_files import calendar_events
+from ...workflow.meetingsources import is_calendar_url
 from . import Fetcher, SourceAnswerError, SourceCalendar, SourceMeeting
 
 NAME = "iCalendar feed"
