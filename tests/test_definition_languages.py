@@ -18,25 +18,7 @@ from ivpflow.workflow.loader import definition_warnings, parse_definition
 from ivpflow.workflow.meeting_files import read_meetings
 from ivpflow.workflow.template import make_workflow
 
-# The smallest valid definition; each case below breaks one line of it.
-MINIMAL = """\
-id: wf
-title: Testproces
-roles:
-  coordinator: Coördinator
-phases:
-  - id: opstart
-    title: Opstart
-    due: 2026-06
-    tasks:
-      - id: taak
-        title: Taak
-        role: coordinator
-        due: 2026-05-15
-  - id: klaar
-    title: Klaar
-    final: true
-"""
+from .test_definitions import MINIMAL  # the smallest valid definition; each case breaks a line
 
 
 @pytest.fixture
