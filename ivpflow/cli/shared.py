@@ -157,7 +157,8 @@ def shared_assign(app: App, role: str, name: str, email: str, municipality: str)
 
     municipality = assign_shared(app.store, role, name=name, email=email, now=app.now,
                                  municipality=municipality)
-    click.echo(f"shared: {role_in(role, municipality)} — {name} <{email}>")
+    click.echo(_("shared: {role} — {name} <{email}>").format(
+        role=role_in(role, municipality), name=name, email=email))
 
 
 @shared.command("unassign")

@@ -231,7 +231,7 @@ def _advances(work: Change, earlier: list[EventRow]) -> list[tuple[datetime, int
 def _undo_advance(work: Change, event: EventRow, earlier: list[EventRow]) -> None:
     source, dest = _phase_index(work, event.from_state), _phase_index(work, event.to_state)
     if work.process.phase != event.to_state:
-        raise _Changed(f"it is at '{work.process.phase}'")
+        raise _Changed(_("it is at '{phase}'").format(phase=work.process.phase))
     for row in work.process.phases:
         if row.position == source:
             work.update("phases", row.phase, status="active", completed_at=None)
@@ -244,7 +244,7 @@ def _undo_advance(work: Change, event: EventRow, earlier: list[EventRow]) -> Non
 def _undo_reopen(work: Change, event: EventRow, earlier: list[EventRow]) -> None:
     current, target = _phase_index(work, event.from_state), _phase_index(work, event.to_state)
     if work.process.phase != event.to_state:
-        raise _Changed(f"it is at '{work.process.phase}'")
+        raise _Changed(_("it is at '{phase}'").format(phase=work.process.phase))
     moves = _advances(work, earlier)
     for row in work.process.phases:
         index = row.position
