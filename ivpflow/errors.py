@@ -591,8 +591,6 @@ class UnknownGemeenteError(InvalidValueError):
     """A name is not one of the gemeenten of the Netherlands (nor one dissolved since 2018)."""
 
     def __init__(self, name: str, near: Sequence[str]) -> None:
-        from .i18n import _
-
         self.what, self.value, self.near = "gemeente", name, list(near)
         self.rule = "is not a gemeente of the Netherlands"
         if near:
@@ -607,10 +605,6 @@ class MergedGemeenteError(InvalidValueError):
     """A gemeente no longer exists: it was dissolved in a herindeling."""
 
     def __init__(self, name: str, day: object, into: Sequence[str]) -> None:
-        from datetime import date
-
-        from .i18n import _, say_date
-
         assert isinstance(day, date)
         self.what, self.value, self.day, self.into = "gemeente", name, day, list(into)
         self.rule = "was dissolved"
@@ -625,8 +619,6 @@ class OpenDataError(IvpflowError):
     """An open-data service answered, but not with the table or figures asked for."""
 
     def __init__(self, url: str, reason: str) -> None:
-        from .i18n import _
-
         self.url, self.reason = url, reason
         IvpflowError.__init__(self, _("{url}: {reason}").format(url=url, reason=reason))
 
@@ -635,8 +627,6 @@ class OfflineError(IvpflowError):
     """An open-data service cannot be reached; the message says how to import by hand."""
 
     def __init__(self, url: str, reason: str, process_id: str) -> None:
-        from .i18n import _
-
         self.url, self.reason, self.process_id = url, reason, process_id
         IvpflowError.__init__(self, _(
             "Cannot reach {url} ({reason}); nothing was changed. Download the table as CSV "
@@ -648,8 +638,6 @@ class FigureFileError(InvalidValueError):
     """A file given with --from-file is not a StatLine CSV export ivpflow can read."""
 
     def __init__(self, file: str, reason: str) -> None:
-        from .i18n import _
-
         self.what, self.value, self.rule = "file", file, reason
         IvpflowError.__init__(self, _("{file}: {reason}; nothing was changed").format(
             file=file, reason=reason))
