@@ -249,6 +249,30 @@ def test_check_names_each_wrong_meeting_source(ivpflow: Invoke, tmp_path: Path) 
         "Error: 4 problems found"]
 
 
+def test_check_names_a_wrong_meeting_source_in_dutch(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from ivpflow.cli import cli
+
+    own = tmp_path / "not.yaml"
+    text = Path(find_definition(NOT).path).read_text(encoding="utf-8")
+    own.write_text(text + "meeting_sources:\n  Losser: {source: ibabs}\n  Enschede: notubiz\n"
+                          "  Oldenzaal: {key: Oldenzaal}\n  Tubbergen: {organisation: twaalf}\n",
+                   encoding="utf-8")
+    first = len(text.splitlines()) + 2
+    result = CliRunner().invoke(cli, ["check", str(own)], env={"IVPFLOW_LANGUAGE": "nl"})
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{own}:{first}: source van Losser moet openbesluitvorming of notubiz zijn of het "
+        "https://-adres van een iCalendar-feed, niet 'ibabs'",
+        f"{own}:{first + 1}: meeting_sources noemt 'Enschede', maar dat is niet een van de "
+        "gemeenten (Losser, Dinkelland, Oldenzaal, Tubbergen)",
+        f"{own}:{first + 2}: key van Oldenzaal moet een bronsleutel van OpenBesluitvorming in "
+        "kleine letters zijn (bijvoorbeeld 'losser'), niet 'Oldenzaal'",
+        f"{own}:{first + 3}: organisation van Tubbergen moet een organisatie-id van Notubiz "
+        "zijn (een getal), niet 'twaalf'"]
+
+
 # --------------------------------------------------------------------------- refusals
 
 def _closed_port() -> int:

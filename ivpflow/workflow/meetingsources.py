@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Protocol
 
+from ..i18n import _
 from .model import MeetingSource
 from .yamlsource import LDict
 
@@ -39,24 +40,28 @@ def meeting_sources(parser: DefinitionParser, data: LDict, municipalities: Seque
         return {}
     if not isinstance(raw, LDict):
         parser.problem(data.line_of("meeting_sources"),
-                       "meeting_sources must map a gemeente to its source, e.g. "
-                       "{Losser: {source: notubiz}}")
+                       _("meeting_sources must map a gemeente to its source, e.g. "
+                         "{example}").format(example="{Losser: {source: notubiz}}"))
         return {}
     found = {}
     for name, entry in raw.items():
         line = raw.line_of(name)
         if name not in municipalities:
-            parser.problem(line, f"meeting_sources names '{name}', which is not one of the "
-                                 f"municipalities ({', '.join(municipalities) or 'none'})")
+            parser.problem(line, _(
+                "meeting_sources names '{name}', which is not one of the municipalities "
+                "({municipalities})").format(
+                name=name, municipalities=", ".join(municipalities) or _("none")))
             continue
         if isinstance(entry, str):
             entry = LDict({"source": entry})
             entry.line, entry.key_lines = line, {}
         if not isinstance(entry, LDict):
-            parser.problem(line, f"meeting_sources of {name} must be a source name or a "
-                                 "mapping with source, key, organisation and map")
+            parser.problem(line, _(
+                "meeting_sources of {name} must be a source name or a mapping with source, "
+                "key, organisation and map").format(name=name))
             continue
-        parser.unknown_keys(entry, MEETING_SOURCE_KEYS, f"meeting_sources of {name}")
+        parser.unknown_keys(entry, MEETING_SOURCE_KEYS,
+                            _("meeting_sources of {name}").format(name=name))
         source = _source(parser, entry, name)
         key = _key(parser, entry, name, source)
         organisation = _organisation(parser, entry, name, source)
@@ -69,9 +74,10 @@ def meeting_sources(parser: DefinitionParser, data: LDict, municipalities: Seque
 def _source(parser: DefinitionParser, entry: LDict, name: str) -> str | None:
     source = entry.get("source", "openbesluitvorming")
     if not isinstance(source, str) or not (source in SOURCES or is_calendar_url(source)):
-        parser.problem(entry.line_of("source"), f"source of {name} must be "
-                                                f"{' or '.join(SOURCES)} or the https:// "
-                                                f"address of an iCalendar feed, not '{source}'")
+        parser.problem(entry.line_of("source"), _(
+            "source of {name} must be {first} or {second} or the https:// address of an "
+            "iCalendar feed, not '{source}'").format(
+            name=name, first=SOURCES[0], second=SOURCES[1], source=source))
         return None
     return source
 
@@ -81,13 +87,14 @@ def _key(parser: DefinitionParser, entry: LDict, name: str, source: str | None) 
     if key is None:
         return None
     if not isinstance(key, str) or not key.strip() or key != key.strip().lower():
-        parser.problem(entry.line_of("key"), f"key of {name} must be an OpenBesluitvorming "
-                                             f"source key in lower case (e.g. 'losser'), "
-                                             f"not '{key}'")
+        parser.problem(entry.line_of("key"), _(
+            "key of {name} must be an OpenBesluitvorming source key in lower case (e.g. "
+            "'losser'), not '{key}'").format(name=name, key=key))
         return None
     if source != "openbesluitvorming":
-        parser.problem(entry.line_of("key"), f"key of {name} is an OpenBesluitvorming source "
-                                             f"key; its source is {source}")
+        parser.problem(entry.line_of("key"), _(
+            "key of {name} is an OpenBesluitvorming source key; its source is {source}")
+            .format(name=name, source=source))
     return key
 
 
@@ -97,13 +104,14 @@ def _organisation(parser: DefinitionParser, entry: LDict, name: str,
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        parser.problem(entry.line_of("organisation"), f"organisation of {name} must be a "
-                                                      f"Notubiz organisation id (a number), "
-                                                      f"not '{value}'")
+        parser.problem(entry.line_of("organisation"), _(
+            "organisation of {name} must be a Notubiz organisation id (a number), not "
+            "'{value}'").format(name=name, value=value))
         return None
     if source != "notubiz":
-        parser.problem(entry.line_of("organisation"), f"organisation of {name} is a Notubiz "
-                                                      f"organisation id; its source is {source}")
+        parser.problem(entry.line_of("organisation"), _(
+            "organisation of {name} is a Notubiz organisation id; its source is {source}")
+            .format(name=name, source=source))
     return value
 
 
@@ -113,16 +121,18 @@ def _mapping(parser: DefinitionParser, entry: LDict, name: str,
     if raw is None:
         return {}
     if not isinstance(raw, LDict):
-        parser.problem(entry.line_of("map"), f"map of {name} must map a calendar's name to a "
-                                             "body, e.g. {'Commissie Bestuur': raadscommissie "
-                                             f"{name}}}")
+        parser.problem(entry.line_of("map"), _(
+            "map of {name} must map a calendar's name to a body, e.g. {example}").format(
+            name=name, example=f"{{'Commissie Bestuur': raadscommissie {name}}}"))
         return {}
     mapping = {}
     for calendar_name, body in raw.items():
         if not isinstance(body, str) or body not in bodies:
             parser.problem(raw.line_of(calendar_name),
-                           f"map of {name}: '{calendar_name}' must name a decision body of the "
-                           f"definition ({', '.join(bodies)}), not '{body}'")
+                           _("map of {name}: '{calendar}' must name a decision body of the "
+                             "definition ({bodies}), not '{body}'").format(
+                               name=name, calendar=calendar_name, bodies=", ".join(bodies),
+                               body=body))
             continue
         mapping[" ".join(str(calendar_name).split())] = body
     return mapping
