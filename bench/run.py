@@ -294,10 +294,79 @@ def count_round_trips(store: Store, action: Callable[[], Any]) -> float:
     return float(counted[0])
 
 
-def figure_advance(kind: str, postgresql: str | None, folder: Path, count: int) -> list[Row]:
+def captured_statements(action: Callable[[], Any]) -> list[tuple[str, Any, bool]]:
+    """The statements one action sends through psycopg, in order: (SQL, parameters, whether
+    sent with executemany)."""
+    import psycopg
+
+    sent: list[tuple[str, Any, bool]] = []
+    execute, executemany = psycopg.Connection.execute, psycopg.Cursor.executemany
+
+    def one(self: Any, query: Any, params: Any = None, **kwargs: Any) -> Any:
+        sent.append((query, params, False))
+        return execute(self, query, params, **kwargs)
+
+    def many(self: Any, query: Any, params: Any, **kwargs: Any) -> Any:
+        sent.append((query, list(params), True))
+        return executemany(self, query, params, **kwargs)
+
+    psycopg.Connection.execute, psycopg.Cursor.executemany = one, many  # type: ignore[method-assign]
+    try:
+        action()
+    finally:
+        psycopg.Connection.execute, psycopg.Cursor.executemany = execute, executemany  # type: ignore[method-assign]
+    return sent
+
+
+def replay_floor(store: Store, statements: list[tuple[str, Any, bool]], was: str,
+                 ids: list[str]) -> float:
+    """Seconds per replay of one advance's own statements through a bare psycopg connection,
+    on each of `ids` in turn (the process id `was` put in their place): the reads in one
+    pipeline, then the writes with the COMMIT in another. Two round trips are the least an
+    advance can take, as the writes depend on what was read; no Python of ivpflow runs."""
+    import psycopg
+
+    def mine(params: Any, pid: str) -> Any:
+        if isinstance(params, dict):
+            return {k: pid if v == was else v for k, v in params.items()}
+        return params
+
+    reads = [s for s in statements if s[0].lstrip().upper().startswith(("BEGIN", "SELECT"))]
+    writes = [s for s in statements if s not in reads]
+    url = store.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(url, autocommit=True) as raw:
+        began = time.perf_counter()
+        for pid in ids:
+            with raw.pipeline():
+                cursors = [raw.execute(sql, mine(params, pid)) for sql, params, _ in reads]
+            for cursor in cursors:
+                if cursor.description is not None:
+                    cursor.fetchall()
+            with raw.pipeline():
+                for sql, params, many in writes:
+                    if many:
+                        raw.cursor().executemany(sql, [mine(p, pid) for p in params])
+                    else:
+                        raw.execute(sql, mine(params, pid))
+        return (time.perf_counter() - began) / len(ids)
+
+
+def figure_advance(kind: str, postgresql: str | None, folder: Path, count: int,
+                   peer: float | None = None) -> list[Row]:
+    """Advance + persist + history, one coordinator; on PostgreSQL also the floor under it and
+    four coordinators at once. With the peer's rate from the same run, each rate's ratio."""
+
+    def against(rate: float) -> str:
+        return f"; {rate / peer:.1f}x the peer" if peer else ""
+
     store = fresh_store(kind, postgresql, folder, "advance")
     for number in range(count):
         start_process(store, DEFINITION, now=NOW, actor="b", process_id=f"a{number:05d}",
+                      start=date(2026, 1, 5))
+    floor_ids = [f"f{number:05d}" for number in range(count // 2)] \
+        if kind == "postgresql" else []
+    for pid in floor_ids:
+        start_process(store, DEFINITION, now=NOW, actor="b", process_id=pid,
                       start=date(2026, 1, 5))
     began = time.perf_counter()
     for number in range(count):
@@ -317,8 +386,17 @@ def figure_advance(kind: str, postgresql: str | None, folder: Path, count: int) 
     rows = [(f"advance + persist + history ({count:,} processes)",
              f"{count / elapsed:,.0f} transitions/s",
              f"{elapsed * 1000 / count:.2f} ms each, {trips:.0f} {steps}; a transaction with "
-             f"one SELECT 1: {floor * 1000:.2f} ms")]
+             f"one SELECT 1: {floor * 1000:.2f} ms{against(count / elapsed)}")]
     if kind == "postgresql":
+        statements = captured_statements(lambda: advance(
+            store, floor_ids[0], now=NOW, actor="b", force=True, reason="benchmark"))
+        least = replay_floor(store, statements, floor_ids[0], floor_ids[1:])
+        rows.append(("advance replayed: its statements through bare psycopg, no ivpflow",
+                     f"{1 / least:,.0f} transitions/s",
+                     f"{least * 1000:.2f} ms each; the floor under any advance here: "
+                     f"{len(statements)} statements in 2 round trips, a durable COMMIT; "
+                     f"ivpflow's advance takes {elapsed / count / least:.1f}x it"
+                     f"{against(1 / least)}"))
         # A shared service has several coordinators at once, each waiting on the server in
         # turn: the same processes advanced once more, by COORDINATORS threads.
         def coordinator(first: int) -> None:
@@ -333,7 +411,7 @@ def figure_advance(kind: str, postgresql: str | None, folder: Path, count: int) 
         rows.append((f"advance, {COORDINATORS} coordinators at once ({count:,} processes)",
                      f"{count / together:,.0f} transitions/s",
                      f"threads in one process; {elapsed / together:.1f}x the rate of one "
-                     "coordinator"))
+                     f"coordinator{against(count / together)}"))
     store.dispose()
     return rows
 
@@ -542,11 +620,17 @@ def main() -> int:
     try:
         # The peer and every advance first, one after the other: before the bulk loads of the
         # other figures leave the disk writing back and PostgreSQL vacuuming.
+        peer_rate = None
         if args.peer and "advance" in wanted:
             show("peer", run_peer(args.peer, args.peer_sizes, args.peer_bench))
+            peer_rate = next((float(value.split()[0].replace(",", ""))
+                              for kind, name, value, _ in rows
+                              if kind == "peer" and name.startswith("peer: advance")
+                              and value[0].isdigit()), None)
         if "advance" in wanted:
             for kind in kinds:
-                show(kind, figure_advance(kind, args.postgresql, folder, args.advance))
+                show(kind, figure_advance(kind, args.postgresql, folder, args.advance,
+                                          peer_rate))
         for kind in kinds:
             pg = args.postgresql
             if wanted & {"due", "tick"}:
