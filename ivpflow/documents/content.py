@@ -77,8 +77,9 @@ PLURALS = {"priority": "priorities", "indicator": "indicators", "action": "actio
 # --------------------------------------------------------------------------- refusals
 
 
-class UnknownGemeenteError(InvalidValueError):
-    """A process has no gemeente of this name (or none at all)."""
+class ProcessGemeenteError(InvalidValueError):
+    """A process has no gemeente of this name (or none at all); a name that is no gemeente of
+    the Netherlands is `errors.UnknownGemeenteError`."""
 
     def __init__(self, process_id: str, gemeente: str, known: Sequence[str]) -> None:
         self.process_id, self.gemeente, self.known = process_id, gemeente, list(known)
@@ -209,7 +210,7 @@ def _gemeente(work: Change, name: str | None) -> str | None:
     known = list(work.definition.municipalities)
     folded = {m.casefold(): m for m in known}
     if name.strip().casefold() not in folded:
-        raise UnknownGemeenteError(work.process.id, name.strip(), known)
+        raise ProcessGemeenteError(work.process.id, name.strip(), known)
     return folded[name.strip().casefold()]
 
 
