@@ -239,13 +239,21 @@ def test_tick_json_reports_what_it_did(ivpflow: Invoke, store: Store,
     assert report["queued"][0] == "upcoming not/veiligheidsmonitor → projectmanager@not.example"
 
 
-def test_what_a_forced_advance_left_open_is_reminded_of_once_until_it_is_done(
-        store: Store, not_definition: Definition, ivpflow: Invoke) -> None:
+@pytest.fixture
+def staffed(store: Store, not_definition: Definition) -> Store:
+    """The store with 'not' started on 10 February 2026 and every role assigned
+    (ROLE@not.example)."""
     start_process(store, not_definition, now=parse_moment("2026-02-10T09:00"), actor="t",
                   process_id="not")
     for role in not_definition.roles:
         assign(store, "not", role, name=role, email=f"{role}@not.example",
                now=parse_moment("2026-02-10T09:00"), actor="t")
+    return store
+
+
+def test_what_a_forced_advance_left_open_is_reminded_of_once_until_it_is_done(
+        staffed: Store, ivpflow: Invoke) -> None:
+    store = staffed
     advance(store, "not", now=parse_moment("2026-02-10T17:00"), actor="t", force=True,
             reason="de werkgroep start later")
     item = "startbijeenkomst-werkgroep"  # of opstart, due 27 February 2026
@@ -266,12 +274,8 @@ def test_what_a_forced_advance_left_open_is_reminded_of_once_until_it_is_done(
 
 
 def test_a_process_at_its_end_reminds_of_nothing_a_forced_advance_left_open(
-        store: Store, not_definition: Definition, ivpflow: Invoke) -> None:
-    start_process(store, not_definition, now=parse_moment("2026-02-10T09:00"), actor="t",
-                  process_id="not")
-    for role in not_definition.roles:
-        assign(store, "not", role, name=role, email=f"{role}@not.example",
-               now=parse_moment("2026-02-10T09:00"), actor="t")
+        staffed: Store, ivpflow: Invoke) -> None:
+    store = staffed
     advance(store, "not", now=parse_moment("2026-02-10T17:00"), actor="t", to="afgerond",
             force=True, reason="proces gestopt")
     assert ivpflow("tick", now="2026-03-02T08:00").exit_code == 0
