@@ -36,7 +36,10 @@ def adopted_processes(conn: Connection) -> list[str]:
     positive, or the last phase before the final one done where no raad decides)."""
     p, items, phases = tables.processes, tables.items, tables.phase_states
     found: list[str] = []
-    for digest in conn.scalars(select(p.c.definition_digest).distinct()).all():
+    # From the few stored definitions, not from a scan of every process's digest: a store's
+    # definitions are a handful however many processes use them (one no process uses any
+    # longer finds nothing below).
+    for digest in conn.scalars(select(tables.definitions.c.digest)).all():
         definition = read_definition(conn, digest)
         if definition.period_years is None:
             continue
