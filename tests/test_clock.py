@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -163,6 +164,22 @@ def test_a_successor_in_the_store_silences_the_clock(ivpflow: Invoke, store: Sto
     assert [(r["id"], r["at_risk"]) for r in rows][0] == ("l", 0)
     ivpflow("tick", now="2029-09-05T09:00")
     assert clock_keys(store) == []
+
+
+def test_a_successor_started_after_the_summary_was_stored_silences_it_too(
+        ivpflow: Invoke, store: Store, adopted: str, tmp_path: Path) -> None:
+    def at_risk(now: str) -> int:
+        rows = json.loads(ivpflow("processes", "--json", now=now).stdout)
+        return next(r["at_risk"] for r in rows if r["id"] == "l")
+
+    ivpflow("tick", now="2029-09-05T08:00")  # stores l's summary for the day: its clock warns
+    with store.engine.connect() as conn:
+        stored = conn.execute(select(tables.processes).where(tables.processes.c.id == "l")).one()
+    assert (stored.summary_on, stored.at_risk) == (date(2029, 9, 5), 1)
+    assert at_risk("2029-09-05T09:00") == 1
+    assert ivpflow("start", write(tmp_path, 2031, "2030-11-24", "next.yaml"), "--id", "l2",
+                   now="2029-09-05T10:00").exit_code == 0
+    assert at_risk("2029-09-05T11:00") == 0  # the summary still holds for the day; l2 follows
 
 
 def test_a_late_adoption_leaves_no_future_tense_behind(ivpflow: Invoke, tmp_path: Path) -> None:

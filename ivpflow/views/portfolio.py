@@ -62,23 +62,31 @@ def list_processes(store: Store, *, now: datetime, sort: str = "id",
 
     with store.connect() as conn:
         query = _HEADS.order_by(_p.c.id)
-        if sort == "id" and limit is not None:
+        limited = sort == "id" and limit is not None
+        if limited:
             query = query.limit(limit)
-        heads = conn.execute(query, {"today": today}).all()
-        # A stored summary counts an adopted plan's clock warning as if nobody followed it:
-        # where the store holds a successor, the process is summarized again knowing it.
-        followed = (successors(conn, [(h.id, h.definition_digest) for h in heads])
-                    if sort != "id" or limit is None else
-                    successors(conn))
-        for pid, workflow, phase, holds, overdue, at_risk, due, item, _ in heads:
-            if not holds or (at_risk and pid in followed):
+        # Streamed a few thousand rows at a time (a server-side cursor on PostgreSQL): only
+        # the portfolio's own rows are ever held, not the driver's copy of every head too.
+        heads = conn.execution_options(yield_per=2000).execute(query, {"today": today})
+        digests: list[tuple[str, str]] = []
+        for pid, workflow, phase, holds, overdue, at_risk, due, item, digest in heads:
+            if not holds:
                 stale.append(pid)
             if due is not None and not isinstance(due, str):  # PostgreSQL's driver: a date
                 due = due.isoformat()
+            digests.append((pid, one(digest, digest)))
             found.append(PortfolioRow(id=pid, workflow=one(workflow, workflow),
                                       phase=one(phase, phase), next_deadline=one(due, due),
                                       next_item=one(item, item), overdue=overdue or 0,
                                       at_risk=at_risk or 0))
+        # A stored summary counts an adopted plan's clock warning as if nobody followed it:
+        # where the store holds a successor, the process is summarized again knowing it.
+        followed = successors(conn) if limited else successors(conn, digests)
+        del digests
+        if followed:
+            held = set(stale)
+            stale += [r["id"] for r in found
+                      if r["at_risk"] and r["id"] in followed and r["id"] not in held]
         if stale:
             fresh = {}
             for start in range(0, len(stale), CHUNK):
