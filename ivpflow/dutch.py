@@ -12,6 +12,26 @@ from zoneinfo import ZoneInfo
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
+# Every event the history can hold, in Dutch (tests/test_report.py finds them in the code):
+# the report and, under a Dutch locale, the history table say them so.
+EVENT_NL = {"started": "gestart", "advanced": "naar volgende fase", "forced": "geforceerd",
+            "reopened": "heropend", "done": "gereed", "decided": "besluit",
+            "assigned": "toegewezen", "unassigned": "toewijzing vervallen",
+            "meeting": "vergadering toegevoegd", "meeting-removed": "vergadering vervallen",
+            "suspended": "opgeschort", "resumed": "hervat", "upgraded": "definitie bijgewerkt",
+            "drafted": "concept gemaakt", "value-set": "gegeven ingevuld",
+            "value-unset": "gegeven gewist", "priority-added": "prioriteit toegevoegd",
+            "priority-removed": "prioriteit verwijderd",
+            "indicator-added": "indicator toegevoegd",
+            "indicator-removed": "indicator verwijderd", "action-added": "actie toegevoegd",
+            "action-removed": "actie verwijderd", "mail-requeued": "bericht opnieuw verstuurd",
+            "deleted": "verwijderd", "undone": "ongedaan gemaakt",
+            "decision-corrected": "besluit gecorrigeerd",
+            "meeting-schedule": "vergaderschema vastgelegd",
+            "meeting-unscheduled": "vergaderschema beëindigd",
+            "figures-imported": "cijfers opgehaald",
+            "meetings-synced": "vergaderingen bijgewerkt"}
+
 # Babel's nl_NL long format gives the same names; the tests compare both. Kept here because
 # importing Babel costs more than the whole `status` command may.
 MONTHS_NL = (

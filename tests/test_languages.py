@@ -142,11 +142,18 @@ def test_history_in_both_languages(speak: Speak, begun: str) -> None:
     dutch = speak("nl", "history", "not", "--limit", "1").stdout.splitlines()
     assert dutch[0].split() == ["wanneer", "wie", "gebeurtenis", "onderdeel", "wijziging",
                                 "notitie"]
-    assert dutch[1].startswith("3 maart 2026 09:00  coordinator  undone")
-    assert "neemt done terug" in dutch[1]
+    assert dutch[1].startswith("3 maart 2026 09:00  coordinator  ongedaan gemaakt")
+    assert "neemt gereed terug" in dutch[1]
     assert dutch[2] == "(2 eerdere gebeurtenissen niet getoond)"
+    done = speak("nl", "history", "not", "--limit", "2").stdout.splitlines()[1]
+    assert done.startswith("2 maart 2026 09:00  coordinator  gereed            "
+                           "werkgroep-samenstellen  open → afgerond"), done
     english = speak("en", "history", "not", "--limit", "1").stdout.splitlines()
     assert english[1].startswith("2026-03-03 09:00  coordinator  undone")
+    assert "takes back done" in english[1]
+    done = speak("en", "history", "not", "--limit", "2").stdout.splitlines()[1]
+    assert done.startswith("2026-03-02 09:00  coordinator  done    werkgroep-samenstellen  "
+                           "open → done"), done
     assert english[2] == "(2 earlier events not shown)"
 
 

@@ -396,7 +396,7 @@ def history(app: App, process_id: str | None, as_json: bool, limit: int | None) 
       ivpflow history not-2027-2030 --limit 20
       ivpflow history not-2027-2030 --json
     """
-    from ..views.history import change_of
+    from ..views.history import change_of, say_event
     from ..views.history import history as load_history
 
     events = load_history(app.store_for_reading, process_or_only(app, process_id))
@@ -407,7 +407,7 @@ def history(app: App, process_id: str | None, as_json: bool, limit: int | None) 
         return
     rows = []
     for e in events:
-        rows.append([moment(datetime.fromisoformat(e["at"])), e["actor"], e["event"],
+        rows.append([moment(datetime.fromisoformat(e["at"])), e["actor"], say_event(e["event"]),
                      e["item"] or "", change_of(e), e["note"] or ""])
     table([_("when"), _("who"), _("event"), _("item"), _("change"), _("note")], rows, cut={1},
           wrap={4, 5})

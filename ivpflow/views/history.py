@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TypedDict
 
 from ..dates import local
-from ..i18n import _
+from ..dutch import EVENT_NL
+from ..i18n import _, language
 from ..store import Store
 from ..store.reader import read_events, read_process
 
@@ -27,9 +28,20 @@ def history(store: Store, process_id: str) -> list[HistoryEntry]:
                           "item": e.item, "note": e.note}) for e in events]
 
 
+def say_event(event: str) -> str:
+    """An event's kind as the history table says it: its code ('done'), under a Dutch locale
+    its Dutch name ('gereed')."""
+    return EVENT_NL.get(event, event) if language() == "nl" else event
+
+
 def change_of(entry: HistoryEntry) -> str:
     """What an entry changed, for a table: 'open → done', or what an undo took back (in the
     command line's language)."""
     if entry["event"] == UNDONE:
-        return _("takes back {event}").format(event=entry["from"])
-    return f"{entry['from'] or ''} → {entry['to']}" if entry["to"] else ""
+        return _("takes back {event}").format(event=say_event(entry["from"] or ""))
+    if not entry["to"]:
+        return ""
+    # An item's from and to are its status ('open → done'), a decision's to its outcome.
+    words = {"open": _("open"), "done": _("done")} if entry["item"] else {}
+    was, now = entry["from"] or "", entry["to"]
+    return f"{words.get(was, was)} → {words.get(now, now)}"

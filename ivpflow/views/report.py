@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..dates import dutch_date, local
+from ..dutch import EVENT_NL
 from ..planning.holders import say_holders
 from ..planning.reasons import say
 from ..store import Store
@@ -22,24 +23,6 @@ TEMPLATE = "report/report.html.j2"
 MONTHS_SHORT = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov",
                 "dec")
 STATUS_NL = {"done": "afgerond", "active": "actief", "pending": "nog niet begonnen"}
-# Every event the history can hold, in Dutch (tests/test_report.py finds them in the code).
-EVENT_NL = {"started": "gestart", "advanced": "naar volgende fase", "forced": "geforceerd",
-            "reopened": "heropend", "done": "gereed", "decided": "besluit",
-            "assigned": "toegewezen", "unassigned": "toewijzing vervallen",
-            "meeting": "vergadering toegevoegd", "meeting-removed": "vergadering vervallen",
-            "suspended": "opgeschort", "resumed": "hervat", "upgraded": "definitie bijgewerkt",
-            "drafted": "concept gemaakt", "value-set": "gegeven ingevuld",
-            "value-unset": "gegeven gewist", "priority-added": "prioriteit toegevoegd",
-            "priority-removed": "prioriteit verwijderd",
-            "indicator-added": "indicator toegevoegd",
-            "indicator-removed": "indicator verwijderd", "action-added": "actie toegevoegd",
-            "action-removed": "actie verwijderd", "mail-requeued": "bericht opnieuw verstuurd",
-            "deleted": "verwijderd", "undone": "ongedaan gemaakt",
-            "decision-corrected": "besluit gecorrigeerd",
-            "meeting-schedule": "vergaderschema vastgelegd",
-            "meeting-unscheduled": "vergaderschema beëindigd",
-            "figures-imported": "cijfers opgehaald",
-            "meetings-synced": "vergaderingen bijgewerkt uit het raadsinformatiesysteem"}
 CHANGE_NL = {"done": "gereed", "open": "open", **OUTCOME_NL}
 
 # The timeline's geometry, in SVG user units (the picture scales to the page's width).
