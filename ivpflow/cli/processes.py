@@ -19,6 +19,7 @@ from .output import (
     role_in,
     say_kind,
     say_reasons,
+    say_status,
     table,
     wide_option,
 )
@@ -408,7 +409,7 @@ def history(app: App, process_id: str | None, as_json: bool, limit: int | None) 
     rows = []
     for e in events:
         rows.append([moment(datetime.fromisoformat(e["at"])), e["actor"], say_event(e["event"]),
-                     e["item"] or "", change_of(e), e["note"] or ""])
+                     e["item"] or "", change_of(e, say_status), e["note"] or ""])
     table([_("when"), _("who"), _("event"), _("item"), _("change"), _("note")], rows, cut={1},
           wrap={4, 5})
     if earlier:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypedDict
 
 from ..dates import local
@@ -34,14 +35,13 @@ def say_event(event: str) -> str:
     return EVENT_NL.get(event, event) if language() == "nl" else event
 
 
-def change_of(entry: HistoryEntry) -> str:
+def change_of(entry: HistoryEntry, say_status: Callable[[str], str] = str) -> str:
     """What an entry changed, for a table: 'open → done', or what an undo took back (in the
-    command line's language)."""
+    command line's language); `say_status` words the statuses of a 'done' event, the only
+    one whose from and to are an item's status (a decision's are its outcomes)."""
     if entry["event"] == UNDONE:
         return _("takes back {event}").format(event=say_event(entry["from"] or ""))
     if not entry["to"]:
         return ""
-    # An item's from and to are its status ('open → done'), a decision's to its outcome.
-    words = {"open": _("open"), "done": _("done")} if entry["item"] else {}
-    was, now = entry["from"] or "", entry["to"]
-    return f"{words.get(was, was)} → {words.get(now, now)}"
+    say = say_status if entry["event"] == "done" else str
+    return f"{say(entry['from'] or '')} → {say(entry['to'])}"
