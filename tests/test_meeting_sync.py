@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from ivpflow.cli import cli
 from ivpflow.process.meeting_sync import body_for
 from ivpflow.workflow.loader import find_definition
 
@@ -224,13 +226,20 @@ def test_the_definition_names_each_gemeentes_source_and_names(
     assert len(synced_events(ivpflow)) == 1
 
 
-def test_check_names_each_wrong_meeting_source(ivpflow: Invoke, tmp_path: Path) -> None:
-    own = tmp_path / "not.yaml"
+def with_meeting_sources(folder: Path, *entries: str) -> tuple[Path, int]:
+    """The reference definition with `meeting_sources:` and these entries added, in a file of
+    its own; and the line number of the first entry."""
+    own = folder / "not.yaml"
     text = Path(find_definition(NOT).path).read_text(encoding="utf-8")
-    own.write_text(text + "meeting_sources:\n  Losser: {source: ibabs}\n  Enschede: notubiz\n"
-                          "  Tubbergen: {key: tubbergen, organisation: 12,"
-                          " map: {Commissie: commissie Tubbergen}}\n", encoding="utf-8")
-    first = len(text.splitlines()) + 2
+    own.write_text(text + "meeting_sources:\n" + "".join(f"  {e}\n" for e in entries),
+                   encoding="utf-8")
+    return own, len(text.splitlines()) + 2
+
+
+def test_check_names_each_wrong_meeting_source(ivpflow: Invoke, tmp_path: Path) -> None:
+    own, first = with_meeting_sources(
+        tmp_path, "Losser: {source: ibabs}", "Enschede: notubiz",
+        "Tubbergen: {key: tubbergen, organisation: 12, map: {Commissie: commissie Tubbergen}}")
     result = ivpflow("check", str(own))
     assert result.exit_code == 1
     assert result.output.splitlines() == [
@@ -250,16 +259,9 @@ def test_check_names_each_wrong_meeting_source(ivpflow: Invoke, tmp_path: Path) 
 
 
 def test_check_names_a_wrong_meeting_source_in_dutch(tmp_path: Path) -> None:
-    from click.testing import CliRunner
-
-    from ivpflow.cli import cli
-
-    own = tmp_path / "not.yaml"
-    text = Path(find_definition(NOT).path).read_text(encoding="utf-8")
-    own.write_text(text + "meeting_sources:\n  Losser: {source: ibabs}\n  Enschede: notubiz\n"
-                          "  Oldenzaal: {key: Oldenzaal}\n  Tubbergen: {organisation: twaalf}\n",
-                   encoding="utf-8")
-    first = len(text.splitlines()) + 2
+    own, first = with_meeting_sources(
+        tmp_path, "Losser: {source: ibabs}", "Enschede: notubiz", "Oldenzaal: {key: Oldenzaal}",
+        "Tubbergen: {organisation: twaalf}")
     result = CliRunner().invoke(cli, ["check", str(own)], env={"IVPFLOW_LANGUAGE": "nl"})
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
