@@ -633,6 +633,27 @@ def test_commands_run_without_the_cycle_collector_except_the_long_ones(
     assert seen == {"start_process": False, "tick": True}
 
 
+def test_the_console_script_ends_without_a_last_collection_and_keeps_its_exit_code(
+        tmp_path: Path) -> None:
+    # What atexit sees is what Python's shutdown would otherwise collect, object by object.
+    script = ("import atexit, gc, sys\n"
+              "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0,"
+              " file=sys.stderr))\n"
+              "from ivpflow.cli import console\n"
+              "sys.argv = ['ivpflow', '--store', sys.argv[1], '--now', '2026-03-02',\n"
+              "            *sys.argv[2:]]\n"
+              "console()\n")
+    store = str(tmp_path / "store")
+    for args, code in ((["start", NOT, "--id", "not"], 0), (["status", "not"], 0),
+                       (["status", "nope"], 1)):
+        done = subprocess.run([sys.executable, "-c", script, store, *args],
+                              capture_output=True, text=True, check=False)
+        assert done.returncode == code, done.stderr
+        assert done.stderr.splitlines()[-1] == "frozen True"
+    # The database was closed at the end: no write-ahead log is left behind.
+    assert sorted(path.name for path in (tmp_path / "store").iterdir()) == ["ivpflow.sqlite3"]
+
+
 def test_each_command_is_found_in_the_module_the_lazy_group_names() -> None:
     from ivpflow.cli import cli, load_commands
     from ivpflow.cli.app import COMMAND_MODULES

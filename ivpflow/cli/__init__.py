@@ -7,6 +7,6 @@ importing them registers them. A command run from the shell imports only its own
 
 from __future__ import annotations
 
-from .app import App, cli, load_commands, main
+from .app import App, cli, console, load_commands, main
 
-__all__ = ["App", "cli", "load_commands", "main"]
+__all__ = ["App", "cli", "console", "load_commands", "main"]
