@@ -75,6 +75,22 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _translation.ngettext(singular, plural, count)
 
 
+def say_kind(kind: str) -> str:
+    """The kind of a row or a message as a table says it: 'task', in Dutch 'taak'."""
+    return {"phase": _("phase"), "task": _("task"), "decision": _("decision"),
+            "document": _("document"), "meeting": _("meeting"), "upcoming": _("upcoming"),
+            "due": _("due"), "overdue": _("overdue"), "escalation": _("escalation"),
+            "digest": _("digest")}.get(kind, kind)
+
+
+def say_status(status: str) -> str:
+    """The status of a phase, task or message as a table says it: 'done', in Dutch
+    'afgerond'."""
+    return {"done": _("done"), "active": _("active"), "pending": _("pending"),
+            "open": _("open"), "queued": _("queued"), "sent": _("sent"), "failed": _("failed"),
+            "cancelled": _("cancelled")}.get(status, status)
+
+
 def say_date(day: date | None, *, weekday: bool = False, empty: str = "—") -> str:
     """A date as the command line writes it: ISO in English ("2026-11-24", "Tue 2026-11-24"),
     the Dutch way in Dutch ("24 november 2026", "dinsdag 24 november 2026")."""

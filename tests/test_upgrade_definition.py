@@ -127,7 +127,7 @@ def test_an_added_task_is_open_planned_and_reminded(ivpflow: Invoke, store: Stor
     file = corrected(tmp_path, (PLANNING_TASK, PLANNING_TASK + ADDED_TASK))
     result = ivpflow("upgrade", "p", file, now=LATER)
     assert result.exit_code == 0, result.output
-    assert "  + task risicos 'Risico's inventariseren' (phase opstart, due 10 april 2026)\n" \
+    assert "  + task risicos 'Risico's inventariseren' (phase opstart, due 2026-04-10)\n" \
         in result.stdout
     added = item(status_of(ivpflow, "p", now=LATER), "risicos")
     assert (added["status"], added["due"], added["phase"]) == ("open", "2026-04-10", "opstart")
@@ -188,7 +188,7 @@ def test_removing_a_done_task_is_refused_without_force(ivpflow: Invoke, store: S
     assert result.exit_code == 1
     assert result.stderr == (
         "Error: Cannot upgrade 'p': it would drop what has recorded facts: task werkgroep "
-        "(done 5 maart 2026, a note) (--rename OLD=NEW if it was renamed, or --force --reason "
+        "(done 2026-03-05, a note) (--rename OLD=NEW if it was renamed, or --force --reason "
         "TEXT to drop it; the history keeps it)\n")
     assert history_of(ivpflow) == before
     assert stored_definitions(store) == 1
@@ -200,7 +200,7 @@ def test_a_dry_run_of_a_refused_drop_shows_what_would_change_and_why_not(
     result = ivpflow("upgrade", "p", file, "--dry-run", now=LATER)
     assert result.exit_code == 1
     assert result.stdout.splitlines()[1:] == [
-        "  - task werkgroep 'Werkgroep samenstellen' (done 5 maart 2026, a note: dropped; the "
+        "  - task werkgroep 'Werkgroep samenstellen' (done 2026-03-05, a note: dropped; the "
         "history keeps it)"]
     assert result.stderr.startswith("Error: Cannot upgrade 'p': it would drop what has "
                                     "recorded facts: task werkgroep")
@@ -212,7 +212,7 @@ def test_removing_a_done_task_with_force_keeps_it_in_the_history(
     result = ivpflow("upgrade", "p", file, "--force", "--reason", "dubbel met de startnotitie",
                      now=LATER)
     assert result.exit_code == 0, result.output
-    assert ("  - task werkgroep 'Werkgroep samenstellen' (done 5 maart 2026, a note: dropped; "
+    assert ("  - task werkgroep 'Werkgroep samenstellen' (done 2026-03-05, a note: dropped; "
             "the history keeps it)\n") in result.stdout
     assert item(status_of(ivpflow, "p", now=LATER), "werkgroep") == {}
     events = history_of(ivpflow)
@@ -234,7 +234,7 @@ def test_a_rename_carries_the_facts_over(ivpflow: Invoke, started: Path,
     result = ivpflow("upgrade", "p", file, "--rename", "werkgroep=werkgroep-vormen", now=LATER)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[1:] == [
-        "  ~ task werkgroep-vormen: renamed from werkgroep; done 5 maart 2026, a note "
+        "  ~ task werkgroep-vormen: renamed from werkgroep; done 2026-03-05, a note "
         "carried over"]
     renamed = item(status_of(ivpflow, "p", now=LATER), "werkgroep-vormen")
     assert (renamed["status"], item(status_of(ivpflow, "p", now=LATER), "werkgroep")) == \
@@ -264,7 +264,7 @@ def test_a_dry_run_writes_nothing(ivpflow: Invoke, store: Store, started: Path,
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0].endswith("; dry run, nothing written")
     assert result.stdout.splitlines()[1:] == [
-        "  + task risicos 'Risico's inventariseren' (phase opstart, due 10 april 2026)",
+        "  + task risicos 'Risico's inventariseren' (phase opstart, due 2026-04-10)",
         "  - task planning 'Planning maken' (open)"]
     assert history_of(ivpflow) == before
     assert status_of(ivpflow, "p", now=LATER) == version
@@ -357,3 +357,21 @@ def test_an_unknown_workflow_lists_the_stored_ones(ivpflow: Invoke, started: Pat
     assert result.exit_code == 1
     assert result.stderr == ("Error: Unknown workflow 'onbekend'; available: klein, "
                              "noordoost-twente-2027-2030, vng-kernbeleid-veiligheid\n")
+
+
+def test_a_dry_run_in_dutch_says_every_change_in_dutch(ivpflow: Invoke, started: Path,
+                                                       tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    file = corrected(tmp_path, (WERKGROEP_TASK, ""), (PLANNING_TASK, ADDED_TASK),
+                     ("due: 2026-05-29", "due: 2026-06-12"))
+    monkeypatch.setenv("IVPFLOW_LANGUAGE", "nl")
+    result = ivpflow("upgrade", "p", file, "--dry-run", now=LATER)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[1:] == [
+        "  + taak risicos 'Risico's inventariseren' (fase opstart, uiterlijk 10 april 2026)",
+        "  ~ taak cijfers: termijn '2026-05-29' → '2026-06-12'",
+        "  - taak werkgroep 'Werkgroep samenstellen' (afgerond op 5 maart 2026, een notitie: "
+        "vervalt; de geschiedenis bewaart het)",
+        "  - taak planning 'Planning maken' (open)",
+        "  termijn van taak cijfers: 29 mei → 12 juni 2026"]
+    assert "taak werkgroep (afgerond op 5 maart 2026, een notitie)" in result.stderr

@@ -9,15 +9,13 @@ from pathlib import Path
 
 import click
 
-from ..i18n import _
+from ..i18n import _, say_kind, say_status
 from .app import App, cli, collect_garbage, pass_app
 from .output import (
     MAX_ID,
     MAX_LIMIT,
     json_option,
     print_json,
-    say_kind,
-    say_status,
     table,
     wide_option,
 )

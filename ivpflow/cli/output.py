@@ -22,7 +22,7 @@ import click
 
 from .. import i18n
 from ..dates import MONTHS_NL, WEEKDAYS_NL
-from ..i18n import _, ngettext, say_date
+from ..i18n import _, ngettext, say_date, say_kind, say_status
 
 F = TypeVar("F", bound=Callable[..., Any])
 # Bounds of numbers on the command line, so that none reaches the database as an overflow:
@@ -369,22 +369,6 @@ def echo_fitted(text: str, *, indent: str = "  ") -> None:
 
 STATUS_RISKS_SHOWN = 8
 STATUS_MARK = {"done": "✓", "active": "▶", "pending": "·"}
-
-
-def say_kind(kind: str) -> str:
-    """The kind of a row or a message as a table says it: 'task', in Dutch 'taak'."""
-    return {"phase": _("phase"), "task": _("task"), "decision": _("decision"),
-            "document": _("document"), "meeting": _("meeting"), "upcoming": _("upcoming"),
-            "due": _("due"), "overdue": _("overdue"), "escalation": _("escalation"),
-            "digest": _("digest")}.get(kind, kind)
-
-
-def say_status(status: str) -> str:
-    """The status of a phase, task or message as a table says it: 'done', in Dutch
-    'afgerond'."""
-    return {"done": _("done"), "active": _("active"), "pending": _("pending"),
-            "open": _("open"), "queued": _("queued"), "sent": _("sent"), "failed": _("failed"),
-            "cancelled": _("cancelled")}.get(status, status)
 
 
 def yes_no(value: bool) -> str:

@@ -7,9 +7,9 @@ from typing import Any
 
 import click
 
-from ..i18n import _, ngettext, say_date
+from ..i18n import _, ngettext, say_date, say_kind
 from .app import App, cli, pass_app
-from .output import day, json_option, print_json, say_kind, say_reasons, table, wide_option, yes_no
+from .output import day, json_option, print_json, say_reasons, table, wide_option, yes_no
 from .params import DAY, allowing_earlier, complete_process, force_option
 
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import click
 
-from ..i18n import _, ngettext, say_date, say_moment
+from ..i18n import _, ngettext, say_date, say_kind, say_moment, say_status
 from .app import App, cli, pass_app
 from .output import (
     MAX_LIMIT,
@@ -17,9 +17,7 @@ from .output import (
     print_json,
     print_status,
     role_in,
-    say_kind,
     say_reasons,
-    say_status,
     table,
     wide_option,
 )

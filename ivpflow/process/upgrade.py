@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from ..dates import MONTHS_NL, dutch_date, local
 from ..errors import (
@@ -22,12 +23,12 @@ from ..errors import (
     UpgradeRefusedError,
     kind_name,
 )
-from ..i18n import _
+from ..i18n import _, language, ngettext, say_date, say_kind
 from ..store import Store
 from ..store.rows import PEOPLE, ItemRow, MeetingRow, PhaseRow, ProcessRow
 from ..store.writer import Change, apply_plan, change
 from ..text import check_text
-from ..workflow.model import Definition, Item, Phase
+from ..workflow.model import Deadline, Definition, Item, Phase
 
 KIND_ORDER = ("task", "decision", "document")
 
@@ -41,7 +42,8 @@ class Upgrade:
     path: str  # the file the new definition came from
     source: str  # digest of the definition the process ran
     dest: str  # digest of the new one
-    changes: tuple[str, ...]  # one readable line per change: "+ task x (phase …, due …)"
+    # One line per change in the command line's language: "+ task x (phase …, due …)".
+    changes: tuple[str, ...]
     note: str  # the short form the history keeps
     dropped: tuple[str, ...]  # ids whose recorded facts go (only with force)
     renamed: Mapping[str, str]
@@ -127,7 +129,8 @@ def _take(work: Change, new: Definition, renames: dict[str, str], force: bool,
         refused = UpgradeRefusedError(pid, _(
             "it would drop what has recorded facts: {lost} (--rename OLD=NEW if it was "
             "renamed, or --force --reason TEXT to drop it; the history keeps it)").format(
-            lost="; ".join(lost)))
+            lost="; ".join(f"{say_kind(kind)} {ident} ({facts.said()})"
+                           for kind, ident, facts in lost)))
         if written:
             raise refused
     meetings = _meetings(process, old, new, work, diff)
@@ -142,7 +145,7 @@ def _take(work: Change, new: Definition, renames: dict[str, str], force: bool,
     note = _note(new, diff, renamed, lost, reason if force else None)
     work.record("upgraded", source=old.digest[:12], dest=new.digest[:12], note=note)
     return Upgrade(pid, new.id, new.path, old.digest, new.digest, tuple(diff.lines), note,
-                   tuple(lost), renamed, written, refused)
+                   tuple(_lost_noted(lost)), renamed, written, refused)
 
 
 def _mapping(pid: str, old: Definition, new: Definition,
@@ -182,11 +185,12 @@ def _mapping(pid: str, old: Definition, new: Definition,
 
 
 def _phases(process: ProcessRow, old: Definition, new: Definition, phase_to: dict[str, str],
-            diff: _Diff) -> tuple[tuple[PhaseRow, ...], list[str]]:
+            diff: _Diff) -> tuple[tuple[PhaseRow, ...], list[_Lost]]:
     rows = {row.phase: row for row in process.phases}
     back = {n: o for o, n in phase_to.items()}
     current = new.phase(phase_to[process.phase])
-    result, lost = [], []
+    result: list[PhaseRow] = []
+    lost: list[_Lost] = []
     for phase in new.phases:
         if phase.id in back:
             was = back[phase.id]
@@ -205,21 +209,22 @@ def _phases(process: ProcessRow, old: Definition, new: Definition, phase_to: dic
         if state.phase not in phase_to:
             facts = _phase_facts(state)
             if facts:
-                lost.append(f"phase {state.phase} ({facts})")
+                lost.append(("phase", state.phase, facts))
             diff.removed("phase", state.phase, old.phase(state.phase).title, facts)
     kept = [phase_to[p] for p in old.phase_ids if p in phase_to]
     if kept != [p for p in new.phase_ids if p in back]:
-        diff.lines.append("~ phase order: " + " → ".join(new.phase_ids))
+        diff.lines.append(_("~ phase order: {order}").format(order=" → ".join(new.phase_ids)))
         diff.short.append("phase order")
     return tuple(result), lost
 
 
 def _items(process: ProcessRow, old: Definition, new: Definition, phase_to: dict[str, str],
            item_to: dict[str, str], diff: _Diff,
-           work: Change) -> tuple[tuple[ItemRow, ...], list[str]]:
+           work: Change) -> tuple[tuple[ItemRow, ...], list[_Lost]]:
     rows = {row.item_id: row for row in process.items}
     back = {n: o for o, n in item_to.items()}
-    result, lost = [], []
+    result: list[ItemRow] = []
+    lost: list[_Lost] = []
     done = {phase_to[row.phase] for row in process.phases
             if row.status == "done" and row.phase in phase_to}
     for position, item in enumerate(new.items.values()):
@@ -240,7 +245,7 @@ def _items(process: ProcessRow, old: Definition, new: Definition, phase_to: dict
         if state.item_id not in item_to:
             facts = _item_facts(state)
             if facts:
-                lost.append(f"{state.kind} {state.item_id} ({facts})")
+                lost.append((state.kind, state.item_id, facts))
             diff.removed(state.kind, state.item_id, old.items[state.item_id].title, facts)
             work.cancel_reminders(state.item_id, "item removed by an upgrade")
     return tuple(result), lost
@@ -258,13 +263,15 @@ def _meetings(process: ProcessRow, old: Definition, new: Definition, work: Chang
         key = (row.body, row.date)
         have.add(key)
         if row.source == "definition" and key in was and key not in wanted:
-            diff.lines.append(f"- meeting {row.body} {dutch_date(row.date)}")
+            diff.lines.append(_("- meeting {body} {date}").format(body=row.body,
+                                                                   date=say_date(row.date)))
             diff.short.append(f"- meeting {row.body} {row.date.isoformat()}")
             continue
         if row.source == "definition" and key in wanted \
                 and wanted[key].papers_due != row.papers_due:
-            diff.lines.append(f"~ meeting {row.body} {dutch_date(row.date)}: papers due "
-                              f"{_span(row.papers_due, wanted[key].papers_due)}")
+            diff.lines.append(_("~ meeting {body} {date}: papers due {span}").format(
+                body=row.body, date=say_date(row.date),
+                span=_span(row.papers_due, wanted[key].papers_due)))
             diff.short.append(f"~ meeting {row.body} {row.date.isoformat()}")
             row = row._replace(papers_due=wanted[key].papers_due)
         result.append(row)
@@ -272,7 +279,8 @@ def _meetings(process: ProcessRow, old: Definition, new: Definition, work: Chang
         if key not in have:
             result.append(MeetingRow(None, meeting.body, meeting.date, meeting.papers_due,
                                      "definition", work.stamp))
-            diff.lines.append(f"+ meeting {meeting.body} {dutch_date(meeting.date)}")
+            diff.lines.append(_("+ meeting {body} {date}").format(body=meeting.body,
+                                                                   date=say_date(meeting.date)))
             diff.short.append(f"+ meeting {meeting.body} {meeting.date.isoformat()}")
     return tuple(sorted(result, key=lambda m: (m.date, m.body)))
 
@@ -280,16 +288,20 @@ def _meetings(process: ProcessRow, old: Definition, new: Definition, work: Chang
 def _roles(process: ProcessRow, old: Definition, new: Definition, diff: _Diff) -> None:
     for role, title in new.roles.items():
         if role not in old.roles:
-            diff.lines.append(f"+ role {role} ({title})")
+            diff.lines.append(_("+ role {role} ({title})").format(role=role, title=title))
             diff.short.append(f"+ role {role}")
         elif old.roles[role] != title:
-            diff.lines.append(f"~ role {role}: title '{old.roles[role]}' → '{title}'")
+            diff.lines.append(_("~ role {role}: title '{old}' → '{new}'").format(
+                role=role, old=old.roles[role], new=title))
             diff.short.append(f"~ role {role}")
     for role in old.roles:
         if role not in new.roles:
             people = sum(1 for a in process.assignments if a.role == role)
-            kept = f" ({people} assigned, kept on record)" if people else ""
-            diff.lines.append(f"- role {role}{kept}")
+            diff.lines.append(ngettext(
+                "- role {role} ({count} assigned, kept on record)",
+                "- role {role} ({count} assigned, kept on record)", people).format(
+                    role=role, count=people) if people else
+                _("- role {role}").format(role=role))
             diff.short.append(f"- role {role}")
 
 
@@ -301,12 +313,13 @@ _SETTINGS = ("title", "description", "period", "replaces", "start", "municipalit
 
 def _settings(old: Definition, new: Definition, diff: _Diff) -> None:
     if old.title != new.title:
-        diff.lines.append(f"~ workflow title: '{old.title}' → '{new.title}'")
+        diff.lines.append(_("~ workflow title: '{old}' → '{new}'").format(old=old.title,
+                                                                           new=new.title))
         diff.short.append("~ workflow title")
     others = [key for key in _SETTINGS[1:]
               if _plain((old.tree or {}).get(key)) != _plain((new.tree or {}).get(key))]
     if others:
-        diff.lines.append("~ settings: " + ", ".join(others))
+        diff.lines.append(_("~ settings: {keys}").format(keys=", ".join(others)))
         diff.short.append("~ settings: " + ", ".join(others))
 
 
@@ -322,67 +335,130 @@ def _plain(value: object) -> object:
 # --------------------------------------------------------------------------- describing it
 
 
-def _item_facts(row: ItemRow) -> str:
-    """What is recorded of an item, in a few words ('' when nothing is)."""
-    parts = []
+class _Facts(NamedTuple):
+    """What is recorded of a phase or item: its state ("done", "current", "started", a
+    decision's outcome, or "" for nothing), the day of it, and whether it has a note."""
+
+    state: str
+    day: date | None = None
+    note: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.state or self.note)
+
+    def noted(self) -> str:
+        """In a few words, as the history's note keeps them: "done 5 maart 2026, a note"."""
+        parts = []
+        if self.state == "current":
+            parts.append("the current phase")
+        elif self.state == "started":
+            parts.append("started")
+        elif self.state == "done":
+            parts.append(f"done {dutch_date(self.day)}" if self.day else "done")
+        elif self.state:
+            parts.append(f"{self.state} {dutch_date(self.day)}".strip())
+        if self.note:
+            parts.append("a note")
+        return ", ".join(parts)
+
+    def said(self) -> str:
+        """In a few words, in the command line's language: "done 2026-03-05, a note"."""
+        parts = []
+        if self.state == "current":
+            parts.append(_("the current phase"))
+        elif self.state == "started":
+            parts.append(_("started"))
+        elif self.state == "done":
+            parts.append(_("done {date}").format(date=say_date(self.day)) if self.day
+                         else _("done"))
+        elif self.state:  # an outcome, a term of art in both languages: "vastgesteld"
+            parts.append(f"{self.state} {say_date(self.day, empty='')}".strip())
+        if self.note:
+            parts.append(_("a note"))
+        return ", ".join(parts)
+
+
+_Lost = tuple[str, str, _Facts]  # (kind, id, facts) of what an upgrade would drop
+
+
+def _lost_noted(lost: list[_Lost]) -> list[str]:
+    return [f"{kind} {ident} ({facts.noted()})" for kind, ident, facts in lost]
+
+
+def _item_facts(row: ItemRow) -> _Facts:
+    """What is recorded of an item."""
     if row.kind == "decision" and row.outcome:
-        parts.append(f"{row.outcome} {dutch_date(row.decided_on)}".strip())
-    elif row.status == "done":
-        when = local(row.completed_at).date() if row.completed_at else None
-        parts.append(f"done {dutch_date(when)}" if when else "done")
-    if row.note:
-        parts.append("a note")
-    return ", ".join(parts)
-
-
-def _phase_facts(row: PhaseRow) -> str:
-    if row.status == "active":
-        return "the current phase"
+        return _Facts(row.outcome, row.decided_on, bool(row.note))
     if row.status == "done":
-        when = local(row.completed_at).date() if row.completed_at else None
-        return f"done {dutch_date(when)}" if when else "done"
-    return "started" if row.started_at else ""
+        return _Facts("done", local(row.completed_at).date() if row.completed_at else None,
+                      bool(row.note))
+    return _Facts("", note=bool(row.note))
+
+
+def _phase_facts(row: PhaseRow) -> _Facts:
+    if row.status == "active":
+        return _Facts("current")
+    if row.status == "done":
+        return _Facts("done", local(row.completed_at).date() if row.completed_at else None)
+    return _Facts("started" if row.started_at else "")
 
 
 def _item_changes(old: Item, new: Item) -> list[str]:
     found = []
     if old.title != new.title:
-        found.append(f"title '{old.title}' → '{new.title}'")
+        found.append(_title_change(old.title, new.title))
     if old.phase != new.phase:
-        found.append(f"phase {old.phase} → {new.phase}")
-    for name in ("role", "body", "municipality", "document"):
+        found.append(_("phase {old} → {new}").format(old=old.phase, new=new.phase))
+    fields = {"role": _("role {old} → {new}"), "body": _("body {old} → {new}"),
+              "municipality": _("municipality {old} → {new}"),
+              "document": _("document {old} → {new}")}
+    for name, message in fields.items():
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
-            found.append(f"{name} {before or '—'} → {after or '—'}")
-    if (old.due.text if old.due else None) != (new.due.text if new.due else None):
-        found.append(f"due '{old.due.text if old.due else '—'}' → "
-                     f"'{new.due.text if new.due else '—'}'")
+            found.append(message.format(old=before or "—", new=after or "—"))
+    if _due_text(old.due) != _due_text(new.due):
+        found.append(_due_change(old.due, new.due))
     if old.required != new.required:
-        found.append("now required" if new.required else "now optional")
+        found.append(_("now required") if new.required else _("now optional"))
     if old.description != new.description:
-        found.append("description")
+        found.append(_("description"))
     return found
 
 
 def _phase_changes(old: Phase, new: Phase) -> list[str]:
     found = []
     if old.title != new.title:
-        found.append(f"title '{old.title}' → '{new.title}'")
-    if (old.due.text if old.due else None) != (new.due.text if new.due else None):
-        found.append(f"due '{old.due.text if old.due else '—'}' → "
-                     f"'{new.due.text if new.due else '—'}'")
+        found.append(_title_change(old.title, new.title))
+    if _due_text(old.due) != _due_text(new.due):
+        found.append(_due_change(old.due, new.due))
     if old.duration != new.duration:
-        found.append(f"duration {old.duration or '—'} → {new.duration or '—'} working days")
+        found.append(_("duration {old} → {new} working days").format(
+            old=old.duration or "—", new=new.duration or "—"))
     if old.description != new.description:
-        found.append("description")
+        found.append(_("description"))
     return found
 
 
+def _title_change(old: str, new: str) -> str:
+    return _("title '{old}' → '{new}'").format(old=old, new=new)
+
+
+def _due_text(due: Deadline | None) -> str | None:
+    return due.text if due else None
+
+
+def _due_change(old: Deadline | None, new: Deadline | None) -> str:
+    return _("due '{old}' → '{new}'").format(old=_due_text(old) or "—", new=_due_text(new) or "—")
+
+
 def _span(before: date | None, after: date | None) -> str:
-    """'30 april → 15 mei 2026': the first year left out when both share it."""
-    if before is not None and after is not None and before.year == after.year:
+    """Two dates in the command line's language: '2026-04-30 → 2026-05-15', in Dutch
+    '30 april → 15 mei 2026' (the first year left out when both share it)."""
+    if language() == "nl" and before is not None and after is not None \
+            and before.year == after.year:
         return f"{before.day} {MONTHS_NL[before.month - 1]} → {dutch_date(after)}"
-    return f"{dutch_date(before, empty='none')} → {dutch_date(after, empty='none')}"
+    none = _("none")
+    return f"{say_date(before, empty=none)} → {say_date(after, empty=none)}"
 
 
 _DUE = "\x00due\x00"  # where an added line gets its planned date (no text holds a NUL)
@@ -397,31 +473,38 @@ class _Diff:
         self.added: list[tuple[str, str]] = []  # (kind, id) whose due the plan gives
 
     def added_phase(self, phase: Phase, current: Phase) -> None:
-        where = "; before the current phase: it stays pending, reopen it to go through it" \
-            if phase.index < current.index else ""
+        message = _("+ phase {phase} '{title}' ({due}; before the current phase: it stays "
+                    "pending, reopen it to go through it)") if phase.index < current.index \
+            else _("+ phase {phase} '{title}' ({due})")
         self.added.append(("phase", phase.id))
-        self.lines.append(f"+ phase {phase.id} '{phase.title}' ({_DUE}{where})")
+        self.lines.append(message.format(phase=phase.id, title=phase.title, due=_DUE))
         self.short.append(f"+ phase {phase.id}")
 
     def added_item(self, item: Item, in_done_phase: bool) -> None:
-        where = "; a phase that is done: no reminders, it blocks nothing" \
-            if in_done_phase else ""
+        message = _("+ {kind} {item} '{title}' (phase {phase}, {due}; a phase that is done: "
+                    "no reminders, it blocks nothing)") if in_done_phase \
+            else _("+ {kind} {item} '{title}' (phase {phase}, {due})")
         self.added.append((item.kind, item.id))
-        self.lines.append(f"+ {item.kind} {item.id} '{item.title}' (phase {item.phase}, "
-                          f"{_DUE}{where})")
+        self.lines.append(message.format(kind=say_kind(item.kind), item=item.id,
+                                         title=item.title, phase=item.phase, due=_DUE))
         self.short.append(f"+ {item.kind} {item.id}")
 
-    def removed(self, kind: str, ident: str, title: str, facts: str) -> None:
-        gone = f" ({facts}: dropped; the history keeps it)" if facts else " (open)"
-        self.lines.append(f"- {kind} {ident} '{title}'{gone}")
+    def removed(self, kind: str, ident: str, title: str, facts: _Facts) -> None:
+        message = _("- {kind} {item} '{title}' ({facts}: dropped; the history keeps it)") \
+            if facts else _("- {kind} {item} '{title}' (open)")
+        self.lines.append(message.format(kind=say_kind(kind), item=ident, title=title,
+                                         facts=facts.said()))
         self.short.append(f"- {kind} {ident}")
 
-    def changed(self, kind: str, was: str, ident: str, changes: list[str], facts: str) -> None:
+    def changed(self, kind: str, was: str, ident: str, changes: list[str],
+                facts: _Facts) -> None:
         if was != ident:
-            kept = f"; {facts} carried over" if facts else ""
-            changes = [f"renamed from {was}{kept}", *changes]
+            renamed = _("renamed from {was}; {facts} carried over") if facts \
+                else _("renamed from {was}")
+            changes = [renamed.format(was=was, facts=facts.said()), *changes]
         if changes:
-            self.lines.append(f"~ {kind} {ident}: " + "; ".join(changes))
+            self.lines.append(_("~ {kind} {item}: {changes}").format(
+                kind=say_kind(kind), item=ident, changes="; ".join(changes)))
         if changes[was != ident:]:  # a rename alone is in the note's list of renames
             self.short.append(f"~ {kind} {ident}")
 
@@ -435,8 +518,8 @@ class _Diff:
         for index, line in enumerate(self.lines):
             if _DUE in line:
                 when = due.get(next(added))
-                self.lines[index] = line.replace(
-                    _DUE, f"due {dutch_date(when)}" if when else "no deadline")
+                self.lines[index] = line.replace(_DUE, _("due {date}").format(
+                    date=say_date(when)) if when else _("no deadline"))
         moved = []
         for row in before.phases:
             target = phase_to.get(row.phase)
@@ -447,17 +530,19 @@ class _Diff:
             if target is not None and due.get((item.kind, target)) != item.due:
                 moved.append((item.kind, target, item.due, due.get((item.kind, target))))
         for kind, ident, was, now in moved:
-            self.lines.append(f"deadline of {kind} {ident}: {_span(was, now)}")
+            self.lines.append(_("deadline of {kind} {item}: {span}").format(
+                kind=say_kind(kind), item=ident, span=_span(was, now)))
         if moved:
             self.short.append(f"{len(moved)} deadline{'s' * (len(moved) != 1)} moved")
 
 
-def _note(new: Definition, diff: _Diff, renamed: Mapping[str, str], lost: list[str],
+def _note(new: Definition, diff: _Diff, renamed: Mapping[str, str], lost: list[_Lost],
           reason: str | None) -> str:
     parts = [f"from {new.path}"]
     parts.append(", ".join(diff.short) if diff.short else "no change to phases or items")
     if renamed:
         parts.append("renamed " + ", ".join(f"{o} → {n}" for o, n in renamed.items()))
     if reason is not None:
-        parts.append(f"forced: {reason}" + (f" (dropped: {', '.join(lost)})" if lost else ""))
+        dropped = ", ".join(_lost_noted(lost))
+        parts.append(f"forced: {reason}" + (f" (dropped: {dropped})" if lost else ""))
     return "; ".join(parts)
