@@ -112,8 +112,9 @@ def read_process(tx: Tx, process_id: str | None, *, parts: Iterable[str] = PEOPL
     none is known yet."""
     if process_id is None:
         process_id = _only_process(tx)
-    names = [name for name in PARTS if name in set(parts)]
-    shared = [name for name, part in SHARED.items() if part in set(parts)]
+    wanted = set(parts)
+    names = [name for name in PARTS if name in wanted]
+    shared = [name for name, part in SHARED.items() if part in wanted]
     key = {"pid": process_id}
     empty: list[str] = []
     if tx.postgresql:
