@@ -150,12 +150,12 @@ class Change:
     def update(self, part: str, key: Any, **fields: Any) -> None:
         """Change fields of one row of a part ('items', 'phases', …), found by its key."""
         wanted = key if isinstance(key, tuple) else (key,)
-        spec = PARTS[part]
+        key_of = PARTS[part].key_of
         rows = getattr(self.process, part)
         found = False
         changed = []
         for row in rows:
-            if spec.key_of(row) == wanted:
+            if key_of(row) == wanted:
                 row, found = row._replace(**fields), True
             changed.append(row)
         if not found:
@@ -408,11 +408,13 @@ def _part_writes(name: str, part: Part, process_id: str, before: Sequence[Any],
     if before == after:
         return []
     insert_sql, delete_sql = _PART_STATEMENTS[name]
-    old = {part.key_of(row): row for row in before}
+    key_of = part.key_of
+    old = {key_of(row): row for row in before}
     new_keys = set()
-    inserted, updated = [], []
+    inserted: list[Any] = []
+    updated: list[tuple[tuple[Any, ...], Any]] = []  # (key, row)
     for row in after:
-        key = part.key_of(row)
+        key = key_of(row)
         if part.generated and key == (None,):
             inserted.append(row)
             continue
@@ -420,7 +422,7 @@ def _part_writes(name: str, part: Part, process_id: str, before: Sequence[Any],
         if key not in old:
             inserted.append(row)
         elif old[key] != row:
-            updated.append(row)
+            updated.append((key, row))
     deleted = [key for key in old if key not in new_keys]
 
     def keyed(key: tuple[Any, ...]) -> dict[str, Any]:
@@ -431,11 +433,9 @@ def _part_writes(name: str, part: Part, process_id: str, before: Sequence[Any],
     if deleted:
         writes.append((delete_sql, [keyed(key) for key in deleted]))
     by_columns: dict[frozenset[str], list[dict[str, Any]]] = {}
-    for row in updated:
-        was = old[part.key_of(row)]
-        changed = {f: v for f, v, w in zip(row._fields, row, was, strict=True) if v != w}
-        by_columns.setdefault(frozenset(changed), []).append({**keyed(part.key_of(row)),
-                                                              **changed})
+    for key, row in updated:
+        changed = {f: v for f, v, w in zip(row._fields, row, old[key], strict=True) if v != w}
+        by_columns.setdefault(frozenset(changed), []).append({**keyed(key), **changed})
     for columns, values in by_columns.items():
         writes.append((_update(name, columns), values))
     if inserted:
