@@ -155,6 +155,11 @@ class WorkingCalendar:
                            hash=False)
     _searched: dict[tuple[date, int], date] = field(default_factory=dict, init=False,
                                                     repr=False, compare=False, hash=False)
+    # The answers of add_working_days and working_days_between, remembered the same way.
+    _added: dict[tuple[date, int], date] = field(default_factory=dict, init=False,
+                                                 repr=False, compare=False, hash=False)
+    _between: dict[tuple[date, date], int] = field(default_factory=dict, init=False,
+                                                   repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         """Validate the closures and freeze them so the calendar is hashable."""
@@ -220,9 +225,18 @@ class WorkingCalendar:
         Counting starts strictly after (before) ``day``, which itself need not
         be a working day. ``n == 0`` returns ``next_working_day(day)``.
         """
+        found = self._added.get((day, n))
+        if found is not None:
+            return found
         if n == 0:
             return self.next_working_day(day)
-        _check_day(day, "day")
+        _check_day(day, "day")  # a date: only answers for dates are remembered below
+        if len(self._added) > 20_000:
+            self._added.clear()
+        self._added[(day, n)] = found = self._add_working_days(day, n)
+        return found
+
+    def _add_working_days(self, day: date, n: int) -> date:
         # Years enough for n working days either way, give or take long closures.
         margin = 1 + abs(n) // 200
         days = self._working_days(day.year - margin, day.year + margin)
@@ -254,12 +268,19 @@ class WorkingCalendar:
         is before ``start`` the result is minus the count of working days d
         with ``end < d <= start``.
         """
+        found = self._between.get((start, end))
+        if found is not None:
+            return found
         _check_day(start, "start")
         _check_day(end, "end")
         if end < start:
             return -self.working_days_between(end, start)
         days = self._working_days(start.year, end.year)
-        return bisect_right(days, end.toordinal()) - bisect_right(days, start.toordinal())
+        found = bisect_right(days, end.toordinal()) - bisect_right(days, start.toordinal())
+        if len(self._between) > 20_000:
+            self._between.clear()
+        self._between[(start, end)] = found
+        return found
 
     def _working_days(self, first_year: int, last_year: int) -> list[int]:
         """The index, grown (by whole years) to cover at least these years."""

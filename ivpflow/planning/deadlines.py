@@ -69,49 +69,75 @@ def resolve_deadlines(
     deadlines of the items they name; an item of one municipality follows its calendar. A phase
     in `at_least` is due no earlier than that day (its decision chain takes that long).
     """
-    at_least = at_least or {}
-    started = started or {}
-    completed = completed or {}
-    phase_due: dict[str, date | None] = {}
-    item_due: dict[str, date | None] = {}
-    phase_start: dict[str, date] = {}
-    process_days = definition.calendar.working
+    resolver = _Resolver(definition, start, started or {}, completed or {}, at_least or {})
+    for index, phase in enumerate(definition.phases):
+        resolver.start_of(index)
+        resolver.due_of_phase(index)
+        for item in phase.items:
+            resolver.due_of_item(item.id)
+    return resolver.phase_due, resolver.item_due, resolver.phase_start
 
-    def start_of(index: int) -> date:
-        phase = definition.phases[index]
+
+class _Resolver:
+    """The dates `resolve_deadlines` works out, each once, in the order they are asked for.
+
+    Methods of one object rather than functions closed over each other: those would form a
+    reference cycle that only the garbage collector frees, on every write's plan.
+    """
+
+    __slots__ = ("definition", "start", "started", "completed", "at_least", "phase_due",
+                 "item_due", "phase_start", "process_days")
+
+    def __init__(self, definition: Definition, start: date, started: Mapping[str, date],
+                 completed: Mapping[str, date], at_least: Mapping[str, date]) -> None:
+        self.definition = definition
+        self.start = start
+        self.started = started
+        self.completed = completed
+        self.at_least = at_least
+        self.phase_due: dict[str, date | None] = {}
+        self.item_due: dict[str, date | None] = {}
+        self.phase_start: dict[str, date] = {}
+        self.process_days = definition.calendar.working
+
+    def start_of(self, index: int) -> date:
+        phase = self.definition.phases[index]
+        phase_start = self.phase_start
         if phase.id not in phase_start:
-            if phase.id in started:
-                value = started[phase.id]
+            if phase.id in self.started:
+                value = self.started[phase.id]
             elif index == 0:
-                value = start
+                value = self.start
             else:
-                previous = definition.phases[index - 1]
-                value = (completed.get(previous.id) or due_of_phase(index - 1)
-                         or start_of(index - 1))
+                previous = self.definition.phases[index - 1]
+                value = (self.completed.get(previous.id) or self.due_of_phase(index - 1)
+                         or self.start_of(index - 1))
             phase_start[phase.id] = value
         return phase_start[phase.id]
 
-    def due_of_phase(index: int) -> date | None:
-        phase = definition.phases[index]
+    def due_of_phase(self, index: int) -> date | None:
+        phase = self.definition.phases[index]
+        phase_due = self.phase_due
         if phase.id not in phase_due:
             if phase.due is not None:
-                phase_due[phase.id] = evaluate(phase.due, process_days)
+                phase_due[phase.id] = self.evaluate(phase.due, self.process_days)
             else:
-                dues = [d for d in (due_of_item(item.id) for item in phase.items) if d]
+                dues = [d for d in (self.due_of_item(item.id) for item in phase.items) if d]
                 phase_due[phase.id] = max(dues) if dues else None
-            floor, due = at_least.get(phase.id), phase_due[phase.id]
+            floor, due = self.at_least.get(phase.id), phase_due[phase.id]
             if floor is not None and due is not None and due < floor:
                 phase_due[phase.id] = floor
         return phase_due[phase.id]
 
-    def due_of_item(item_id: str) -> date | None:
+    def due_of_item(self, item_id: str) -> date | None:
+        item_due = self.item_due
         if item_id not in item_due:
-            item = definition.items[item_id]
-            days = definition.calendar_for(item.municipality).working
-            item_due[item_id] = evaluate(item.due, days) if item.due is not None else None
+            item = self.definition.items[item_id]
+            days = self.definition.calendar_for(item.municipality).working
+            item_due[item_id] = self.evaluate(item.due, days) if item.due is not None else None
         return item_due[item_id]
 
-    def evaluate(deadline: Deadline, days: WorkingCalendar) -> date | None:
+    def evaluate(self, deadline: Deadline, days: WorkingCalendar) -> date | None:
         if deadline.day is not None:
             return roll(deadline.day, deadline.roll, days)
         if deadline.month is not None:
@@ -120,20 +146,14 @@ def resolve_deadlines(
         if deadline.anchor_kind == NEXT_START:
             return None  # set from the plan's term once the plan is made (plan_deadlines)
         if deadline.anchor_kind == "item":
-            base = due_of_item(deadline.anchor)
+            base = self.due_of_item(deadline.anchor)
         else:
-            index = definition.phase_ids.index(deadline.anchor)
-            base = start_of(index) if deadline.anchor_kind == "start" else due_of_phase(index)
+            index = self.definition.phase_ids.index(deadline.anchor)
+            base = (self.start_of(index) if deadline.anchor_kind == "start"
+                    else self.due_of_phase(index))
         if base is None:
             return None
         return shift(base, deadline.amount, deadline.unit, deadline.roll, days)
-
-    for index, phase in enumerate(definition.phases):
-        start_of(index)
-        due_of_phase(index)
-        for item in phase.items:
-            due_of_item(item.id)
-    return phase_due, item_due, phase_start
 
 
 def shift(base: date, amount: int, unit: str, roll_to: str, calendar: WorkingCalendar) -> date:

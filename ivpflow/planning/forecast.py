@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import lru_cache
 
 from ..workdays import WorkingCalendar
 from ..workflow.model import Deadline, Definition, Item, Meeting
@@ -84,7 +85,7 @@ def forecast(definition: Definition, facts: Facts, planned: Deadlines) -> Foreca
     def waits_for_meeting(item: Item) -> bool:
         return item.kind == "decision" and item.body in bodies_meeting
 
-    chain_position = {d.id: n for n, d in enumerate(definition.chain_order)}
+    in_order = _items_in_order(definition)
     previous_end: date | None = None
     starts: dict[str, date] = dict(facts.started)
     for index, phase in enumerate(definition.phases):
@@ -125,10 +126,7 @@ def forecast(definition: Definition, facts: Facts, planned: Deadlines) -> Foreca
         end = _moved(phase.due, planned.phase_due.get(phase.id), moved_due.get(phase.id), days,
                      late, lost) or start
         earliest = max(today, start)
-        # Decisions last: one waits for the forecast of the document its papers are, and of
-        # the decision it follows.
-        for item in sorted(phase.items, key=lambda i: (i.kind == "decision",
-                                                       chain_position.get(i.id, 0))):
+        for item in in_order[phase.id]:
             local = definition.calendar_for(item.municipality).working
             when = _moved(item.due, planned.item_due.get(item.id), moved_item.get(item.id), local,
                           late, lost)
@@ -145,6 +143,18 @@ def forecast(definition: Definition, facts: Facts, planned: Deadlines) -> Foreca
         result.end[phase.id] = end
         previous_end = end
     return result
+
+
+@lru_cache(maxsize=64)
+def _items_in_order(definition: Definition) -> dict[str, tuple[Item, ...]]:
+    """Per phase, its items in the order the forecast dates them, made once per definition.
+
+    Decisions last: one waits for the forecast of the document its papers are, and of the
+    decision it follows."""
+    chain_position = {d.id: n for n, d in enumerate(definition.chain_order)}
+    return {phase.id: tuple(sorted(phase.items, key=lambda i: (i.kind == "decision",
+                                                                chain_position.get(i.id, 0))))
+            for phase in definition.phases}
 
 
 def _moved(deadline: Deadline | None, fixed: date | None, relative: date | None,

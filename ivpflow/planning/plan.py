@@ -15,6 +15,7 @@ Three kinds of date per item:
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Any, NamedTuple, NotRequired, TypedDict
 
 from ..workflow.model import Definition, Item, Meeting
@@ -87,8 +88,7 @@ def judge(definition: Definition, facts: Facts, planned: Deadlines | None = None
     valid_from = period_start(definition)
     # An extension is adopted while the period it extends into may have begun: what it must
     # beat is the expiry of the plan it extends, which the clock warns of.
-    adopting = (set() if definition.purpose == "extension"
-                else {item.id for item in adopting_decisions(definition)})
+    adopting = _adopting_ids(definition)
     rows: list[Judged] = []
 
     def row(kind: str, ident: str, phase: str, due: date | None, when: date | None,
@@ -136,6 +136,13 @@ def judge(definition: Definition, facts: Facts, planned: Deadlines | None = None
                 fc.item.get(item.id), facts.settled.get(item.id), item,
                 settled_phase=facts.status.get(phase.id) == "done")
     return rows, planned, fc
+
+
+@lru_cache(maxsize=64)
+def _adopting_ids(definition: Definition) -> frozenset[str]:
+    """The ids of the decisions that adopt the plan (none for an extension: see judge)."""
+    return (frozenset() if definition.purpose == "extension"
+            else frozenset(item.id for item in adopting_decisions(definition)))
 
 
 def period_start(definition: Definition) -> date | None:

@@ -112,8 +112,9 @@ def read_process(tx: Tx, process_id: str | None, *, parts: Iterable[str] = PEOPL
     none is known yet."""
     if process_id is None:
         process_id = _only_process(tx)
-    names = [name for name in PARTS if name in set(parts)]
-    shared = [name for name, part in SHARED.items() if part in set(parts)]
+    wanted = set(parts)
+    names = [name for name in PARTS if name in wanted]
+    shared = [name for name, part in SHARED.items() if part in wanted]
     key = {"pid": process_id}
     empty: list[str] = []
     if tx.postgresql:
@@ -139,7 +140,8 @@ def read_process(tx: Tx, process_id: str | None, *, parts: Iterable[str] = PEOPL
     if not _definitions:
         _remember(*results.pop()[0])
     own, common = results[:len(names)], results[len(names):]
-    children: dict[str, Any] = {name: tuple(PARTS[name].row(*row) for row in rows)
+    # The query names the row's fields in order: _make takes each row as it comes.
+    children: dict[str, Any] = {name: tuple(map(PARTS[name].row._make, rows))
                                 for name, rows in zip(names, own, strict=True)}
     process = ProcessRow(*head[0][:len(_HEAD_COLUMNS)], **children)
     read = [name for name in shared if name not in empty]

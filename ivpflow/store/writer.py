@@ -87,6 +87,8 @@ def _keyed(part: Part) -> list[Any]:
 
 
 _PART_STATEMENTS = {name: _part_statements(part) for name, part in PARTS.items()}
+# A ProcessRow holds the head's fields first, in HEAD's order (write zips them).
+assert list(ProcessRow._fields[:len(HEAD)]) == HEAD
 # UPDATEs name only the columns that changed: an unchanged indexed column written again
 # still costs its index an entry out and in. One statement per set of columns, made once.
 _UPDATES: dict[tuple[str, frozenset[str]], Sql] = {}
@@ -148,12 +150,12 @@ class Change:
     def update(self, part: str, key: Any, **fields: Any) -> None:
         """Change fields of one row of a part ('items', 'phases', …), found by its key."""
         wanted = key if isinstance(key, tuple) else (key,)
-        spec = PARTS[part]
+        key_of = PARTS[part].key_of
         rows = getattr(self.process, part)
         found = False
         changed = []
         for row in rows:
-            if spec.key_of(row) == wanted:
+            if key_of(row) == wanted:
                 row, found = row._replace(**fields), True
             changed.append(row)
         if not found:
@@ -328,8 +330,9 @@ def apply_plan(process: ProcessRow, definition: Definition, today: date) -> Proc
                    for p in process.phases)
     items = tuple(i if i.due == item_due.get(i.item_id) else i._replace(due=item_due.get(i.item_id))
                   for i in process.items)
-    process = process._replace(phases=phases, items=items)
-    return with_summary(process, summarize(definition, facts, planned))
+    # One new row for the deadlines and the summary (what with_summary gives).
+    return process._replace(phases=phases, items=items,
+                            **summary_columns(summarize(definition, facts, planned)))
 
 
 def summary_columns(summary: Summary) -> dict[str, Any]:
@@ -360,17 +363,18 @@ def write(tx: Tx, work: Change, *,
     if work.stored:
         writes += _definition_writes(tx, work.stored, work.stamp)
     if work.new:
-        writes.append((_INSERT_HEAD, {name: getattr(after, name) for name in HEAD}))
+        writes.append((_INSERT_HEAD, dict(zip(HEAD, after, strict=False))))
     else:
         # The version is in every UPDATE of the process, changed or not: it is the check.
-        changed = {name: getattr(after, name) for name in HEAD
-                   if getattr(after, name) != getattr(was, name) or name == "version"}
+        changed = {name: value for name, value, old in zip(HEAD, after, was, strict=False)
+                   if value != old or name == "version"}
         writes.append((_update("processes", frozenset(changed)),
                        {**changed, "pid": was.id, "was": was.version}))
     check = len(writes) - 1
     for name, part in PARTS.items():
-        writes += _part_writes(name, part, was.id, () if work.new else getattr(was, name),
-                               getattr(after, name))
+        rows, before_rows = getattr(after, name), () if work.new else getattr(was, name)
+        if rows is not before_rows and rows != before_rows:
+            writes += _part_writes(name, part, was.id, before_rows, rows)
     if work.cancelled:
         writes.append((_CANCEL, [{"pid": was.id, "item": item, "why": why}
                                  for item, why in work.cancelled]))
@@ -404,11 +408,13 @@ def _part_writes(name: str, part: Part, process_id: str, before: Sequence[Any],
     if before == after:
         return []
     insert_sql, delete_sql = _PART_STATEMENTS[name]
-    old = {part.key_of(row): row for row in before}
+    key_of = part.key_of
+    old = {key_of(row): row for row in before}
     new_keys = set()
-    inserted, updated = [], []
+    inserted: list[Any] = []
+    updated: list[tuple[tuple[Any, ...], Any]] = []  # (key, row)
     for row in after:
-        key = part.key_of(row)
+        key = key_of(row)
         if part.generated and key == (None,):
             inserted.append(row)
             continue
@@ -416,7 +422,7 @@ def _part_writes(name: str, part: Part, process_id: str, before: Sequence[Any],
         if key not in old:
             inserted.append(row)
         elif old[key] != row:
-            updated.append(row)
+            updated.append((key, row))
     deleted = [key for key in old if key not in new_keys]
 
     def keyed(key: tuple[Any, ...]) -> dict[str, Any]:
@@ -427,11 +433,9 @@ def _part_writes(name: str, part: Part, process_id: str, before: Sequence[Any],
     if deleted:
         writes.append((delete_sql, [keyed(key) for key in deleted]))
     by_columns: dict[frozenset[str], list[dict[str, Any]]] = {}
-    for row in updated:
-        was = old[part.key_of(row)]
-        changed = {f: v for f, v, w in zip(row._fields, row, was, strict=True) if v != w}
-        by_columns.setdefault(frozenset(changed), []).append({**keyed(part.key_of(row)),
-                                                              **changed})
+    for key, row in updated:
+        changed = {f: v for f, v, w in zip(row._fields, row, old[key], strict=True) if v != w}
+        by_columns.setdefault(frozenset(changed), []).append({**keyed(key), **changed})
     for columns, values in by_columns.items():
         writes.append((_update(name, columns), values))
     if inserted:
