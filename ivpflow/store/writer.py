@@ -330,7 +330,7 @@ def apply_plan(process: ProcessRow, definition: Definition, today: date) -> Proc
                    for p in process.phases)
     items = tuple(i if i.due == item_due.get(i.item_id) else i._replace(due=item_due.get(i.item_id))
                   for i in process.items)
-    # One new row for the deadlines and the summary (what with_summary gives).
+    # One new row for the deadlines and the summary.
     return process._replace(phases=phases, items=items,
                             **summary_columns(summarize(definition, facts, planned)))
 
@@ -341,11 +341,6 @@ def summary_columns(summary: Summary) -> dict[str, Any]:
             "overdue": summary.overdue, "at_risk": summary.at_risk,
             "next_due": summary.next_due, "next_kind": summary.next_kind,
             "next_item": summary.next_item}
-
-
-def with_summary(process: ProcessRow, summary: Summary) -> ProcessRow:
-    """The process row carrying a summary."""
-    return process._replace(**summary_columns(summary))
 
 
 def write(tx: Tx, work: Change, *,
