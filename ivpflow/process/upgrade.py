@@ -344,6 +344,7 @@ class _Facts(NamedTuple):
     note: bool = False
 
     def __bool__(self) -> bool:
+        """Whether anything is recorded (a tuple of three fields would always be true)."""
         return bool(self.state or self.note)
 
     def noted(self) -> str:
