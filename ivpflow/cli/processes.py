@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import click
 
-from ..i18n import _, ngettext, say_date, say_kind, say_moment, say_status
+from ..i18n import _, ngettext, say_date, say_kind, say_moment
 from .app import App, cli, pass_app
 from .output import (
     MAX_LIMIT,
@@ -407,7 +407,7 @@ def history(app: App, process_id: str | None, as_json: bool, limit: int | None) 
     rows = []
     for e in events:
         rows.append([moment(datetime.fromisoformat(e["at"])), e["actor"], say_event(e["event"]),
-                     e["item"] or "", change_of(e, say_status), e["note"] or ""])
+                     e["item"] or "", change_of(e), e["note"] or ""])
     table([_("when"), _("who"), _("event"), _("item"), _("change"), _("note")], rows, cut={1},
           wrap={4, 5})
     if earlier:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TypedDict
 
 from ..dates import local
 from ..dutch import EVENT_NL
-from ..i18n import _, language
+from ..i18n import _, language, say_status
 from ..store import Store
 from ..store.reader import read_events, read_process
 
@@ -35,10 +34,10 @@ def say_event(event: str) -> str:
     return EVENT_NL.get(event, event) if language() == "nl" else event
 
 
-def change_of(entry: HistoryEntry, say_status: Callable[[str], str] = str) -> str:
+def change_of(entry: HistoryEntry) -> str:
     """What an entry changed, for a table: 'open → done', or what an undo took back (in the
-    command line's language); `say_status` words the statuses of a 'done' event, the only
-    one whose from and to are an item's status (a decision's are its outcomes)."""
+    command line's language); the statuses of a 'done' event, the only one whose from and to
+    are an item's status, are worded too (a decision's are its outcomes)."""
     if entry["event"] == UNDONE:
         return _("takes back {event}").format(event=say_event(entry["from"] or ""))
     if not entry["to"]:
